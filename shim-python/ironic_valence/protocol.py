@@ -1,0 +1,80 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The vocabulary shared by the shim and the valence-driver-service.
+
+This module is the single written copy of the shim-to-service contract's
+words: the Java service's test suite loads it with Jython 2.7 and fails when
+its enums disagree. Keep it plain data (no imports, no f-strings, no type
+hints) so that CPython 3 and Jython 2.7 both read it.
+
+The HTTP shapes (paths, bodies) are documented in docs/openapi.yaml.
+"""
+
+API_VERSION_PREFIX = '/v1'
+
+# Ironic's request id travels to the service, and from there to Valence,
+# under this header.
+REQUEST_ID_HEADER = 'X-Openstack-Request-Id'
+
+# A Valence composed-node id goes into URL paths, so both sides accept only
+# a UUID or a similar safe token: letters, digits, '-' and '_', never '.',
+# '/' or '%'. The same regular expression works in Python's re and Java's
+# java.util.regex.
+NODE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'
+
+# Ironic's own power state strings (ironic.common.states).
+POWER_ON = 'power on'
+POWER_OFF = 'power off'
+REBOOT = 'rebooting'
+SOFT_REBOOT = 'soft rebooting'
+SOFT_POWER_OFF = 'soft power off'
+# Reported when Valence gives a power state that maps to neither on nor off
+# (null, or a value it did not document): never a guess.
+POWER_ERROR = 'error'
+
+# What the service can read back from a node.
+POWER_STATES_READ = (POWER_ON, POWER_OFF, POWER_ERROR)
+
+# What the service can be asked to reach. Soft power off is absent on
+# purpose: Valence has no GracefulShutdown reset type, so it is refused
+# with UNSUPPORTED.
+SUPPORTED_POWER_STATES = (POWER_ON, POWER_OFF, REBOOT, SOFT_REBOOT)
+
+# Boot devices, in Ironic's words (ironic.common.boot_devices).
+BOOT_DEVICE_PXE = 'pxe'
+BOOT_DEVICE_DISK = 'disk'
+SUPPORTED_BOOT_DEVICES = (BOOT_DEVICE_PXE, BOOT_DEVICE_DISK)
+
+# The stable "code" member of the service's RFC 9457 problem documents, and
+# the HTTP status each comes with.
+NODE_NOT_FOUND = 'NODE_NOT_FOUND'
+INVALID_REQUEST = 'INVALID_REQUEST'
+UNSUPPORTED = 'UNSUPPORTED'
+UNAUTHORIZED = 'UNAUTHORIZED'
+VALENCE_UNREACHABLE = 'VALENCE_UNREACHABLE'
+VALENCE_TIMEOUT = 'VALENCE_TIMEOUT'
+VALENCE_ERROR = 'VALENCE_ERROR'
+POWER_STATE_TIMEOUT = 'POWER_STATE_TIMEOUT'
+
+ERROR_STATUS = {
+    NODE_NOT_FOUND: 404,
+    INVALID_REQUEST: 400,
+    UNSUPPORTED: 422,
+    UNAUTHORIZED: 401,
+    VALENCE_UNREACHABLE: 502,
+    VALENCE_TIMEOUT: 504,
+    VALENCE_ERROR: 502,
+    POWER_STATE_TIMEOUT: 504,
+}
+
+ERROR_CODES = tuple(sorted(ERROR_STATUS))
