@@ -1,0 +1,180 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""The one HTTP client of the valence-driver-service.
+
+A single ``requests.Session`` is shared by every interface so that calls
+reuse kept-alive connections. Configuration (URL, token, TLS) is read on
+every call, so a changed ironic.conf needs no new session.
+"""
+
+import threading
+from urllib import parse as urlparse
+
+from oslo_log import log
+import requests
+
+from ironic_valence import conf as valence_conf
+from ironic_valence import protocol
+
+CONF = valence_conf.CONF
+LOG = log.getLogger(__name__)
+
+# Enough of an unexpected (non problem+json) error body to be useful in
+# last_error without flooding it with an HTML page.
+_MAX_BODY_IN_MESSAGE = 200
+
+_session = None
+_session_lock = threading.Lock()
+
+
+class ServiceError(Exception):
+    """A call to the driver service failed.
+
+    The interfaces turn it into the Ironic exception their callers expect;
+    it never leaves this package. ``code`` is a protocol error code, or
+    None when the service could not be reached or gave no usable answer.
+    The message never contains the bearer token.
+    """
+
+    def __init__(self, message, code=None, status=None):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+def _get_session():
+    global _session
+    with _session_lock:
+        if _session is None:
+            _session = requests.Session()
+        return _session
+
+
+def _display_url():
+    """The service URL as it may appear in messages: without userinfo."""
+    parts = urlparse.urlsplit(CONF.valence.service_url)
+    netloc = parts.netloc.rpartition('@')[2]
+    return urlparse.urlunsplit(parts._replace(netloc=netloc)).rstrip('/')
+
+
+def redact(text):
+    """Remove the configured bearer token from text meant for humans.
+
+    The service never echoes the token, but its messages and the errors of
+    the HTTP stack are passed on verbatim, so this is the last safeguard.
+    """
+    token = CONF.valence.auth_token
+    if token:
+        text = text.replace(token, '***')
+    return text
+
+
+def _request_id(context):
+    return getattr(context, 'request_id', None) if context else None
+
+
+def _verify():
+    if CONF.valence.insecure:
+        return False
+    return CONF.valence.ca_file or True
+
+
+def _headers(request_id):
+    headers = {'Accept': 'application/json'}
+    if CONF.valence.auth_token:
+        headers['Authorization'] = 'Bearer %s' % CONF.valence.auth_token
+    if request_id:
+        headers[protocol.REQUEST_ID_HEADER] = request_id
+    return headers
+
+
+def _problem(response, sent_request_id):
+    """Build the ServiceError for a non-2xx answer."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {}
+    code = body.get('code')
+    if code not in protocol.ERROR_STATUS:
+        code = None
+    detail = body.get('detail') or body.get('title')
+    if not detail:
+        detail = response.text[:_MAX_BODY_IN_MESSAGE] or response.reason
+    request_id = (response.headers.get(protocol.REQUEST_ID_HEADER)
+                  or body.get('request_id') or sent_request_id)
+    message = ('Valence driver service at %(url)s answered HTTP %(status)s'
+               '%(code)s: %(detail)s (request id %(rid)s)' %
+               {'url': _display_url(), 'status': response.status_code,
+                'code': ' ' + code if code else '', 'detail': detail,
+                'rid': request_id})
+    return ServiceError(redact(message), code=code,
+                        status=response.status_code)
+
+
+def request(context, method, path, body=None, wait=0):
+    """Call the driver service and return its JSON answer.
+
+    :param context: the Ironic request context; its request_id is sent as
+        X-Openstack-Request-Id so the service's and Valence's logs can be
+        matched with Ironic's.
+    :param method: HTTP method.
+    :param path: path below the service URL, starting with /v1.
+    :param body: JSON-serialisable request body, or None.
+    :param wait: seconds the service may spend waiting before it answers
+        (a power change); added to [valence]timeout so that the shim does
+        not give up before the service does.
+    :returns: the decoded JSON body of a 2xx answer.
+    :raises: ServiceError when the service cannot be reached, does not
+        answer in time, answers with an error, or answers with something
+        that is not JSON.
+    """
+    request_id = _request_id(context)
+    url = CONF.valence.service_url.rstrip('/') + path
+    timeout = (CONF.valence.connect_timeout, CONF.valence.timeout + wait)
+    LOG.debug('Valence driver service call %(method)s %(path)s '
+              '(request id %(rid)s)',
+              {'method': method, 'path': path, 'rid': request_id})
+    try:
+        response = _get_session().request(
+            method, url, json=body, headers=_headers(request_id),
+            timeout=timeout, verify=_verify())
+    except requests.Timeout as e:
+        raise ServiceError(redact(
+            'Valence driver service at %(url)s did not answer %(method)s '
+            '%(path)s within %(timeout)s seconds (request id %(rid)s): '
+            '%(error)s' % {'url': _display_url(), 'method': method,
+                           'path': path, 'timeout': timeout[1],
+                           'rid': request_id, 'error': e})) from e
+    except requests.RequestException as e:
+        raise ServiceError(redact(
+            'Cannot reach the Valence driver service at %(url)s '
+            '(request id %(rid)s): %(error)s' %
+            {'url': _display_url(), 'rid': request_id, 'error': e})) from e
+
+    if not response.ok:
+        error = _problem(response, request_id)
+        LOG.debug('Valence driver service call %(method)s %(path)s '
+                  'failed: %(error)s',
+                  {'method': method, 'path': path, 'error': error})
+        raise error
+    try:
+        return response.json()
+    except ValueError as e:
+        raise ServiceError(redact(
+            'Valence driver service at %(url)s answered %(method)s %(path)s '
+            'with a body that is not JSON (request id %(rid)s)' %
+            {'url': _display_url(), 'method': method, 'path': path,
+             'rid': request_id}), status=response.status_code) from e

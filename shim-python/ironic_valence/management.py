@@ -1,0 +1,142 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Valence management interface: boot device, health and NIC addresses."""
+
+from oslo_log import log
+
+from ironic.common import exception
+from ironic.common import health_states
+from ironic.common.i18n import _
+from ironic.conductor import task_manager
+from ironic.drivers import base
+
+from ironic_valence import protocol
+from ironic_valence import utils
+
+LOG = log.getLogger(__name__)
+
+# Valence reports the same three health words as Redfish.
+_HEALTH = {state.value: state for state in health_states.HealthState}
+
+
+def _failure(message):
+    return exception.DriverOperationError(driver='valence', reason=message)
+
+
+class ValenceManagement(utils.DriverInfoMixin,
+                        base.ManagementInterface):
+
+    def get_supported_boot_devices(self, task):
+        """Get a list of the supported boot devices.
+
+        :param task: a task from TaskManager.
+        :returns: [boot_devices.PXE, boot_devices.DISK]: Valence can boot a
+            composed node from the network or its disk only.
+        """
+        return list(protocol.SUPPORTED_BOOT_DEVICES)
+
+    @task_manager.require_exclusive_lock
+    def set_boot_device(self, task, device, persistent=False):
+        """Set the boot device for the task's node.
+
+        :param task: a task from TaskManager.
+        :param device: the boot device, one of get_supported_boot_devices().
+        :param persistent: whether the device applies to every boot (True)
+            or only the next one (False).
+        :raises: InvalidParameterValue on an unsupported device, on bad
+            driver_info, or if Valence does not know the composed node.
+        :raises: MissingParameterValue on missing driver_info.
+        :raises: DriverOperationError if the service cannot be reached,
+            fails, or answers outside its contract.
+        """
+        if device not in protocol.SUPPORTED_BOOT_DEVICES:
+            raise exception.InvalidParameterValue(
+                _('Invalid boot device %(dev)s specified, supported are '
+                  '%(supported)s.') %
+                {'dev': device,
+                 'supported': ', '.join(protocol.SUPPORTED_BOOT_DEVICES)})
+        action = _('Setting boot device %s') % device
+        answer = utils.call_service(
+            task, 'PUT', '/boot-device', _failure, action,
+            body={'boot_device': device, 'persistent': bool(persistent)})
+        if answer.get('boot_device') != device:
+            raise utils.malformed_answer(_failure, action, task, answer)
+
+    def get_boot_device(self, task):
+        """Get the current boot device for the task's node.
+
+        :param task: a task from TaskManager.
+        :returns: a dictionary with ``boot_device`` (pxe, disk, or None when
+            Valence reports another target) and ``persistent``, always None
+            because Valence does not say whether an override is one-time.
+        :raises: InvalidParameterValue on bad driver_info, or if Valence
+            does not know the composed node.
+        :raises: MissingParameterValue on missing driver_info.
+        :raises: DriverOperationError if the service cannot be reached,
+            fails, or answers outside its contract.
+        """
+        action = _('Reading the boot device')
+        answer = utils.call_service(task, 'GET', '/boot-device', _failure,
+                                    action)
+        device = answer.get('boot_device')
+        if (device is not None
+                and device not in protocol.SUPPORTED_BOOT_DEVICES):
+            raise utils.malformed_answer(_failure, action, task, answer)
+        return {'boot_device': device, 'persistent': None}
+
+    def get_sensors_data(self, task):
+        """Valence exposes no sensors.
+
+        :raises: NotImplementedError, which the conductor's sensor data
+            collection treats as "this driver has none".
+        """
+        raise NotImplementedError()
+
+    def get_node_health(self, task):
+        """Get the health Valence reports for the composed node.
+
+        :param task: A task from TaskManager.
+        :returns: a HealthState, or None when Valence reports none.
+        :raises: InvalidParameterValue on bad driver_info, or if Valence
+            does not know the composed node.
+        :raises: MissingParameterValue on missing driver_info.
+        :raises: DriverOperationError if the service cannot be reached,
+            fails, or answers outside its contract.
+        """
+        answer = utils.get_composed_node(task, _failure)
+        health = answer.get('health')
+        if health is None:
+            return None
+        if health not in _HEALTH:
+            raise utils.malformed_answer(_failure, utils.READ_NODE, task,
+                                         answer)
+        return _HEALTH[health]
+
+    def get_mac_addresses(self, task):
+        """Get the MAC addresses of the composed node's NICs.
+
+        :param task: A TaskManager instance containing the node to act on.
+        :returns: the MAC addresses, lower-case, in Valence's order.
+        :raises: InvalidParameterValue on bad driver_info, or if Valence
+            does not know the composed node.
+        :raises: MissingParameterValue on missing driver_info.
+        :raises: DriverOperationError if the service cannot be reached,
+            fails, or answers outside its contract.
+        """
+        answer = utils.get_composed_node(task, _failure)
+        macs = (answer.get('inventory') or {}).get('macs')
+        if not isinstance(macs, list):
+            raise utils.malformed_answer(_failure, utils.READ_NODE, task,
+                                         answer)
+        return macs

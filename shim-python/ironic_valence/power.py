@@ -1,0 +1,147 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Valence power interface: the driver service does the waiting."""
+
+from oslo_log import log
+
+from ironic.common import exception
+from ironic.common.i18n import _
+from ironic.common import states
+from ironic.conductor import task_manager
+from ironic.conf import CONF
+from ironic.drivers import base
+
+from ironic_valence import protocol
+from ironic_valence import utils
+
+LOG = log.getLogger(__name__)
+
+# The service accepts a power timeout of 1 to 3600 seconds
+# (PUT /v1/nodes/{id}/power).
+_MAX_POWER_TIMEOUT = 3600
+
+# The state the service answers with once a change is complete.
+_TARGET_STATE = {
+    protocol.REBOOT: protocol.POWER_ON,
+    protocol.SOFT_REBOOT: protocol.POWER_ON,
+}
+
+# A hard reboot waits twice on the service side (until off, then until on),
+# so the shim's read timeout has to cover both waits.
+_WAITS = {protocol.REBOOT: 2}
+
+
+def _power_timeout(timeout):
+    """The timeout to hand to the service.
+
+    :raises: InvalidParameterValue if it is outside what the service takes.
+    """
+    if timeout is None:
+        timeout = CONF.conductor.power_state_change_timeout
+    if not 1 <= timeout <= _MAX_POWER_TIMEOUT:
+        raise exception.InvalidParameterValue(
+            _('The Valence driver service waits between 1 and %(max)s '
+              'seconds for a power state change; %(timeout)s was asked '
+              'for.') % {'max': _MAX_POWER_TIMEOUT, 'timeout': timeout})
+    return timeout
+
+
+class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
+
+    def get_power_state(self, task):
+        """Get the current power state of the task's node.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :returns: states.POWER_ON, states.POWER_OFF, or states.ERROR when
+            Valence reports a state that is neither.
+        :raises: MissingParameterValue or InvalidParameterValue on bad
+            driver_info, InvalidParameterValue if Valence does not know the
+            composed node.
+        :raises: PowerStateFailure if the service cannot be reached, fails
+            or gives an answer outside its contract.
+        """
+        action = _('Reading the power state')
+        answer = utils.call_service(task, 'GET', '/power',
+                                    exception.PowerStateFailure, action)
+        power_state = answer.get('power_state')
+        if power_state not in protocol.POWER_STATES_READ:
+            raise utils.malformed_answer(exception.PowerStateFailure,
+                                         action, task, answer)
+        return power_state
+
+    @task_manager.require_exclusive_lock
+    def set_power_state(self, task, power_state, timeout=None):
+        """Set the power state of the task's node and wait until reached.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :param power_state: one of get_supported_power_states().
+        :param timeout: seconds the service waits for the state; None means
+            [conductor]power_state_change_timeout.
+        :raises: MissingParameterValue or InvalidParameterValue on bad
+            driver_info, InvalidParameterValue if Valence does not know the
+            composed node, if the state is not supported or the timeout is
+            outside 1..3600.
+        :raises: PowerStateFailure if the service cannot be reached, fails,
+            times out waiting, or answers with another state.
+        """
+        if power_state not in protocol.SUPPORTED_POWER_STATES:
+            raise exception.InvalidParameterValue(
+                _('Power state %(state)s is not supported by the valence '
+                  'power interface; supported are: %(supported)s') %
+                {'state': power_state,
+                 'supported': ', '.join(protocol.SUPPORTED_POWER_STATES)})
+        timeout = _power_timeout(timeout)
+        action = _('Setting power state %s') % power_state
+        answer = utils.call_service(
+            task, 'PUT', '/power', exception.PowerStateFailure, action,
+            body={'target': power_state, 'timeout': timeout},
+            wait=timeout * _WAITS.get(power_state, 1))
+        expected = _TARGET_STATE.get(power_state, power_state)
+        if answer.get('power_state') != expected:
+            raise utils.malformed_answer(exception.PowerStateFailure,
+                                         action, task, answer)
+        LOG.info('Node %(node)s reached %(state)s through Valence',
+                 {'node': task.node.uuid, 'state': expected})
+
+    @task_manager.require_exclusive_lock
+    def reboot(self, task, timeout=None):
+        """Perform a hard reboot of the task's node.
+
+        As Ironic's redfish driver does, a node that is not on is simply
+        powered on. A node with disable_power_off set is restarted
+        gracefully, because Valence has no reset that restarts without
+        powering off first.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :param timeout: seconds to wait for each power state on the way.
+        :raises: the exceptions of get_power_state() and set_power_state().
+        """
+        if self.get_power_state(task) != states.POWER_ON:
+            target = states.POWER_ON
+        elif task.node.disable_power_off:
+            target = states.SOFT_REBOOT
+        else:
+            target = states.REBOOT
+        self.set_power_state(task, target, timeout=timeout)
+
+    def get_supported_power_states(self, task):
+        """Get a list of the supported power states.
+
+        Soft power off is absent: Valence has no GracefulShutdown.
+
+        :param task: A TaskManager instance containing the node to act on.
+        :returns: A list with the supported power states defined
+                  in :mod:`ironic.common.states`.
+        """
+        return list(protocol.SUPPORTED_POWER_STATES)

@@ -1,0 +1,142 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Parsing shared by the valence interfaces, and their one way to call
+the driver service for a node."""
+
+import re
+
+from ironic.common import exception
+from ironic.common.i18n import _
+
+from ironic_valence import client
+from ironic_valence import protocol
+
+REQUIRED_PROPERTIES = {
+    'valence_node_id': _('The id (normally the UUID) of the composed node '
+                         'in Valence that this Ironic node is. Letters, '
+                         'digits, "-" and "_" only, at most 64 characters. '
+                         'Required.'),
+}
+
+COMMON_PROPERTIES = REQUIRED_PROPERTIES.copy()
+
+_NODE_ID_RE = re.compile(protocol.NODE_ID_PATTERN)
+
+READ_NODE = _('Reading the composed node')
+
+
+def parse_driver_info(node):
+    """Parse and check the valence driver_info of a node.
+
+    No network call: this runs inside API requests.
+
+    :param node: an Ironic node object.
+    :returns: a dict with the key ``node_id``.
+    :raises: MissingParameterValue if valence_node_id is absent or empty.
+    :raises: InvalidParameterValue if valence_node_id is not a string made
+        of letters, digits, '-' and '_' (at most 64 characters), because it
+        becomes part of a URL path.
+    """
+    node_id = node.driver_info.get('valence_node_id')
+    if node_id is None or node_id == '':
+        raise exception.MissingParameterValue(
+            _('Node %s is missing driver_info valence_node_id, the id of '
+              'its Valence composed node.') % node.uuid)
+    if not isinstance(node_id, str) or not _NODE_ID_RE.match(node_id):
+        raise exception.InvalidParameterValue(
+            _('Node %(node)s has an invalid driver_info valence_node_id '
+              '%(value)r: it must be 1 to 64 letters, digits, "-" or "_", '
+              'starting with a letter or digit.') %
+            {'node': node.uuid, 'value': node_id})
+    return {'node_id': node_id}
+
+
+class DriverInfoMixin(object):
+    """get_properties() and validate() of every valence interface.
+
+    Each interface needs the same driver_info and nothing else; validate()
+    never calls the service because Ironic runs it inside API requests.
+    """
+
+    def get_properties(self):
+        """Return the properties of the interface.
+
+        :returns: dictionary of <property name>:<property description> entries.
+        """
+        return COMMON_PROPERTIES.copy()
+
+    def validate(self, task):
+        """Check the driver_info the interface needs, without network calls.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :raises: InvalidParameterValue on malformed parameter(s)
+        :raises: MissingParameterValue on missing parameter(s)
+        """
+        parse_driver_info(task.node)
+
+
+def call_service(task, method, suffix, failure, action, body=None, wait=0):
+    """Call the driver service about the task's composed node.
+
+    :param task: a TaskManager instance containing the node to act on.
+    :param method: HTTP method.
+    :param suffix: path below /v1/nodes/{id}, '' for the node itself.
+    :param failure: the Ironic exception class the caller's callers expect
+        for a failed call; it is built with the message as its only
+        argument.
+    :param action: what was being done, for the message ("Reading the power
+        state").
+    :param body: JSON request body, or None.
+    :param wait: seconds the service may wait before it answers.
+    :returns: the service's JSON answer.
+    :raises: MissingParameterValue or InvalidParameterValue on bad
+        driver_info.
+    :raises: InvalidParameterValue if the composed node does not exist.
+    :raises: ``failure`` for every other error.
+    """
+    node_id = parse_driver_info(task.node)['node_id']
+    path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
+    try:
+        return client.request(task.context, method, path, body=body,
+                              wait=wait)
+    except client.ServiceError as e:
+        if e.code == protocol.NODE_NOT_FOUND:
+            raise exception.InvalidParameterValue(
+                _('Valence composed node %(id)s not found (driver_info '
+                  'valence_node_id of node %(node)s). %(error)s') %
+                {'id': node_id, 'node': task.node.uuid, 'error': e}) from e
+        raise failure(
+            _('%(action)s of node %(node)s failed: %(error)s') %
+            {'action': action, 'node': task.node.uuid, 'error': e}) from e
+
+
+def get_composed_node(task, failure):
+    """Read the composed node as the driver service sees it.
+
+    :returns: the service's node document (power, boot, health, inventory).
+    :raises: the exceptions of call_service().
+    """
+    return call_service(task, 'GET', '', failure, READ_NODE)
+
+
+def malformed_answer(failure, action, task, answer):
+    """The exception for a 2xx answer that breaks the contract.
+
+    :returns: an instance of ``failure`` naming what was received.
+    """
+    return failure(
+        _('%(action)s of node %(node)s failed: the Valence driver service '
+          'gave an answer outside its contract: %(answer)s') %
+        {'action': action, 'node': task.node.uuid,
+         'answer': client.redact(repr(answer))})

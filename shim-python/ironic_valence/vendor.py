@@ -1,0 +1,109 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Valence vendor passthru: connection check and the composed node."""
+
+from ironic.common import exception
+from ironic.common.i18n import _
+from ironic.drivers import base
+
+from ironic_valence import client
+from ironic_valence import protocol
+from ironic_valence import utils
+
+TEST_CONNECTION = 'test_connection'
+GET_COMPOSED_NODE = 'get_composed_node'
+
+# Ironic adds the HTTP method of the API call to every passthru call's
+# arguments; none of the methods takes anything else.
+_IRONIC_ARGS = frozenset(['http_method'])
+
+
+def _check_no_arguments(method, kwargs):
+    unexpected = sorted(set(kwargs) - _IRONIC_ARGS)
+    if unexpected:
+        raise exception.InvalidParameterValue(
+            _('Vendor passthru method %(method)s takes no arguments, got: '
+              '%(args)s') % {'method': method, 'args': ', '.join(unexpected)})
+
+
+class ValenceVendorPassthru(utils.DriverInfoMixin,
+                            base.VendorInterface):
+
+    def validate(self, task, method=None, **kwargs):
+        """Check a node vendor passthru call, without network calls.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :param method: get_composed_node, test_connection, or None when
+            the whole interface is validated.
+        :param kwargs: the call's arguments.
+        :raises: MissingParameterValue or InvalidParameterValue on bad
+            driver_info (except for test_connection, which needs none).
+        :raises: InvalidParameterValue if the call has arguments.
+        :raises: UnsupportedDriverExtension for any other method.
+        """
+        if method == TEST_CONNECTION:
+            self.driver_validate(method, **kwargs)
+            return
+        if method not in (None, GET_COMPOSED_NODE):
+            raise exception.UnsupportedDriverExtension(
+                driver=task.node.driver, extension=method)
+        utils.parse_driver_info(task.node)
+        _check_no_arguments(method, kwargs)
+
+    def driver_validate(self, method, **kwargs):
+        """Check a driver vendor passthru call.
+
+        :param method: the method called, test_connection.
+        :param kwargs: the call's arguments.
+        :raises: InvalidParameterValue if the call has arguments.
+        """
+        _check_no_arguments(method, kwargs)
+
+    @base.passthru(['GET'], async_call=False, require_exclusive_lock=False,
+                   description=_('Returns the Valence composed node behind '
+                                 'this node as the Valence driver service '
+                                 'sees it: power, boot device, health, '
+                                 'composition state and inventory.'))
+    def get_composed_node(self, task, **kwargs):
+        """Return the driver service's view of the composed node.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :returns: the service's GET /v1/nodes/{id} document.
+        :raises: InvalidParameterValue if Valence does not know the composed
+            node.
+        :raises: VendorPassthruException if the service cannot be reached
+            or fails.
+        """
+        return utils.get_composed_node(task, exception.VendorPassthruException)
+
+    @base.driver_passthru(['GET', 'POST'], async_call=False,
+                          description=_('Checks that the Valence driver '
+                                        'service answers, and whether it '
+                                        'reaches Valence.'))
+    def test_connection(self, context, **kwargs):
+        """Return the driver service's connection report.
+
+        :param context: the request context.
+        :returns: the service's GET /v1/connection document: its own name
+            and version, and Valence's URL, reachability, version, latency
+            and error.
+        :raises: VendorPassthruException if the service cannot be reached
+            or fails.
+        """
+        try:
+            return client.request(context, 'GET',
+                                  protocol.API_VERSION_PREFIX + '/connection')
+        except client.ServiceError as e:
+            raise exception.VendorPassthruException(
+                _('Testing the connection failed: %s') % e) from e
