@@ -1,0 +1,71 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import pytest
+
+import stack as e2e_stack
+
+
+@pytest.fixture(scope='session')
+def stack():
+    """The emulator, the service and Ironic, up for the whole run."""
+    e2e_stack.reset_work_dir()
+    running = e2e_stack.Stack()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope='session')
+def cli(stack):
+    return stack.cli
+
+
+@pytest.fixture(scope='session')
+def emulator(stack):
+    return stack.emulator
+
+
+@pytest.fixture(scope='session')
+def valence_ids(emulator):
+    ids = emulator.node_ids()
+    assert len(ids) == e2e_stack.EMULATOR_NODE_COUNT, ids
+    return ids
+
+
+@pytest.fixture(scope='session')
+def enroll(cli):
+    """Creates an Ironic node of the valence driver for a Valence node id."""
+    def create(name, valence_node_id):
+        node = cli.json('node', 'create', '--driver', 'valence',
+                        '--name', name,
+                        '--driver-info', 'valence_node_id=%s' % valence_node_id)
+        return node['uuid']
+    return create
+
+
+@pytest.fixture(scope='session')
+def manageable(cli, enroll):
+    """Enrolls a node and moves it to manageable, as an operator would."""
+    def create(name, valence_node_id):
+        node = enroll(name, valence_node_id)
+        cli.run('node', 'manage', node, '--wait', '60')
+        return node
+    return create
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    terminalreporter.write_line(
+        'e2e logs (emulator, service, ironic, baremetal): %s'
+        % e2e_stack.LOG_DIR)

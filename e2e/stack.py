@@ -1,0 +1,288 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The three processes of the end-to-end run, and the clients that drive them.
+
+The emulator, the driver service and a single-process Ironic each run as a
+process of their own, on free loopback ports, with their output in
+`.e2e/logs/`. Every wait here is bounded in time and in attempts.
+"""
+
+import importlib.util
+import json
+import os
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK_DIR = ROOT / '.e2e'
+LOG_DIR = WORK_DIR / 'logs'
+STATE_DIR = WORK_DIR / 'state'
+# The ironic and baremetal console scripts live beside this interpreter.
+VENV_BIN = Path(sys.executable).parent
+EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator-0.1.0.jar'
+SERVICE_JAR = ROOT / ('valence-driver-service/target/'
+                      'valence-driver-service-0.1.0.jar')
+
+EMULATOR_NODE_COUNT = 4
+# Short enough to keep the run quick, long enough that the service really
+# has to wait for PoweringOn/PoweringOff to end.
+EMULATOR_TRANSITION_DELAY = '200ms'
+POWER_SYNC_INTERVAL_S = 2
+START_TIMEOUT_S = 120
+CLI_TIMEOUT_S = 120
+
+
+def _load_ironic_conf_writer():
+    path = ROOT / 'scripts' / 'ironic_conf.py'
+    spec = importlib.util.spec_from_file_location('ironic_conf', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_ports(count):
+    """Returns count distinct loopback ports that were free a moment ago."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+               for _ in range(count)]
+    try:
+        # Bound together so that the kernel cannot hand out one port twice.
+        for s in sockets:
+            s.bind(('127.0.0.1', 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def wait_until(what, probe, timeout, interval=0.5):
+    """Calls probe until it returns something truthy, and returns that.
+
+    :raises AssertionError: naming `what` when timeout seconds (and so at
+        most timeout / interval attempts) pass without it.
+    """
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / interval) + 1):
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+    raise AssertionError('%s: not within %ss' % (what, timeout))
+
+
+def answers(url):
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
+class Process:
+    """A child process in a session of its own, its output in a log file."""
+
+    def __init__(self, name, argv, env=None):
+        self.name = name
+        self.log_path = LOG_DIR / ('%s.log' % name)
+        self._log = open(self.log_path, 'ab')
+        self._log.write(('$ %s\n' % shlex.join(map(str, argv))).encode())
+        self._log.flush()
+        # A session of its own so that stop() reaches the workers Ironic's
+        # launcher forks, not only the process started here.
+        self.popen = subprocess.Popen(
+            [str(a) for a in argv], env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT, start_new_session=True, cwd=WORK_DIR)
+
+    def running(self):
+        return self.popen.poll() is None
+
+    def wait_ready(self, url):
+        def probe():
+            if not self.running():
+                raise AssertionError(
+                    '%s exited with status %s before %s answered; see %s'
+                    % (self.name, self.popen.returncode, url, self.log_path))
+            return answers(url)
+        wait_until('%s answering at %s' % (self.name, url), probe,
+                   START_TIMEOUT_S)
+
+    def stop(self):
+        try:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            self.popen.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=10)
+        finally:
+            self._log.close()
+
+
+class Emulator:
+    """The emulator's Valence API and its out-of-band control API."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def _get(self, path):
+        response = requests.get(self.url + path, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def node_ids(self):
+        return [node['uuid'] for node in self._get('/v1/nodes')]
+
+    def node(self, uuid):
+        """The node as Valence describes it (GET /v1/nodes/{uuid})."""
+        return self._get('/v1/nodes/%s' % uuid)
+
+    def internal(self, uuid):
+        """The emulator's own view, with the actions it received."""
+        return self._get('/emulator/nodes/%s' % uuid)
+
+    def set_power(self, uuid, state):
+        """Changes a node's power at once, as if someone pressed a button."""
+        requests.post(self.url + '/emulator/nodes/%s/power' % uuid,
+                      json={'state': state}, timeout=10).raise_for_status()
+
+
+class CommandFailed(AssertionError):
+    def __init__(self, argv, result):
+        self.result = result
+        super().__init__('%s exited with %s\nstdout: %s\nstderr: %s' % (
+            shlex.join(argv), result.returncode, result.stdout.strip(),
+            result.stderr.strip()))
+
+
+class Baremetal:
+    """The `baremetal` CLI (python-ironicclient), run as an operator would."""
+
+    def __init__(self, endpoint):
+        self.env = {**os.environ, 'OS_ENDPOINT': endpoint,
+                    'OS_AUTH_TYPE': 'none'}
+        self.log_path = LOG_DIR / 'baremetal.log'
+
+    def run(self, *args):
+        """Runs one command and returns its completed process.
+
+        :raises CommandFailed: when it exits non-zero.
+        """
+        argv = [str(VENV_BIN / 'baremetal'), '--os-baremetal-api-version',
+                'latest', *map(str, args)]
+        result = subprocess.run(argv, env=self.env, capture_output=True,
+                                text=True, timeout=CLI_TIMEOUT_S,
+                                stdin=subprocess.DEVNULL)
+        with open(self.log_path, 'a') as log:
+            log.write('$ baremetal %s\n-> %s\n%s%s\n' % (
+                shlex.join(argv[3:]), result.returncode, result.stdout,
+                result.stderr))
+        if result.returncode != 0:
+            raise CommandFailed(argv, result)
+        return result
+
+    def json(self, *args):
+        return json.loads(self.run(*args, '-f', 'json').stdout)
+
+    def value(self, node, field):
+        return self.run('node', 'show', node, '-f', 'value',
+                        '-c', field).stdout.strip()
+
+
+class Stack:
+    """Starts the emulator, the service and Ironic; stop() ends them all."""
+
+    def __init__(self):
+        self.token = 'e2e-' + secrets.token_urlsafe(24)
+        self.processes = []
+        self.emulator = None
+        self.cli = None
+
+    def start(self):
+        for jar in (EMULATOR_JAR, SERVICE_JAR):
+            if not jar.is_file():
+                raise AssertionError('%s is missing: build it with '
+                                     'mvn -B package -DskipTests' % jar)
+        emulator_port, service_port, self.ironic_port = free_ports(3)
+        emulator_url = 'http://127.0.0.1:%d' % emulator_port
+        service_url = 'http://127.0.0.1:%d' % service_port
+        emulator = self._spawn('emulator', ['java', '-jar', EMULATOR_JAR], {
+            'SERVER_PORT': str(emulator_port),
+            'EMULATOR_NODE_COUNT': str(EMULATOR_NODE_COUNT),
+            'EMULATOR_TRANSITION_DELAY': EMULATOR_TRANSITION_DELAY,
+        })
+        service = self._spawn('service', ['java', '-jar', SERVICE_JAR], {
+            'SERVER_PORT': str(service_port),
+            'VALENCE_URL': emulator_url,
+            'VALENCE_DRIVER_TOKEN': self.token,
+        })
+        # Both JVMs start side by side; Ironic's schema is made meanwhile.
+        config = self._write_ironic_conf(service_url)
+        subprocess.run(
+            [str(VENV_BIN / 'ironic-dbsync'), '--config-file', config,
+             'create_schema'], check=True, timeout=CLI_TIMEOUT_S,
+            stdout=open(LOG_DIR / 'ironic-dbsync.log', 'wb'),
+            stderr=subprocess.STDOUT)
+        emulator.wait_ready(emulator_url + '/')
+        service.wait_ready(service_url + '/actuator/health')
+        ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
+        ironic = self._spawn('ironic', [VENV_BIN / 'ironic', '--config-file',
+                                        config])
+        ironic.wait_ready(ironic_url + '/v1')
+        self.emulator = Emulator(emulator_url)
+        self.cli = Baremetal(ironic_url)
+        # The conductor registers its drivers a moment after the API answers.
+        wait_until('Ironic listing the valence driver', self._driver_listed,
+                   START_TIMEOUT_S)
+
+    def _driver_listed(self):
+        return any(d['name'] == 'valence'
+                   for d in self.cli.json('driver', 'list'))
+
+    def _spawn(self, name, argv, env=None):
+        process = Process(name, argv, env)
+        self.processes.append(process)
+        return process
+
+    def _write_ironic_conf(self, service_url):
+        writer = _load_ironic_conf_writer()
+        writer.prepare_state_dir(str(STATE_DIR))
+        path = STATE_DIR / 'ironic.conf'
+        writer.write(path, writer.render(
+            str(STATE_DIR), '127.0.0.1', self.ironic_port, service_url,
+            self.token, POWER_SYNC_INTERVAL_S))
+        return path
+
+    def stop(self):
+        for process in reversed(self.processes):
+            process.stop()
+
+    def log_files(self):
+        return sorted(LOG_DIR.glob('*.log'))
+
+
+def reset_work_dir():
+    """Starts each run from an empty database and empty logs."""
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    LOG_DIR.mkdir(parents=True)
+    STATE_DIR.mkdir(parents=True)

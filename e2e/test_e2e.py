@@ -1,0 +1,193 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""End to end: the `baremetal` CLI -> a real Ironic with the valence
+hardware type -> the driver service -> the Valence emulator.
+
+Each test drives Ironic only through the CLI, as an operator would, and
+checks the outcome where the operator would see it: in Ironic's answers and
+in the state of the (emulated) Valence node.
+"""
+
+import uuid
+
+import pytest
+
+from stack import CommandFailed, POWER_SYNC_INTERVAL_S, wait_until
+
+# Ironic's power actions are asynchronous: the CLI returns at once.
+POWER_TIMEOUT_S = 60
+
+
+def validation(cli, node):
+    """`baremetal node validate` as {interface: (result, reason)}."""
+    return {row['Interface']: (row['Result'], row['Reason'])
+            for row in cli.json('node', 'validate', node)}
+
+
+def set_power(cli, node, *action):
+    """Runs a power command and waits until Ironic has finished it."""
+    cli.run('node', *action, node)
+
+    def settled():
+        shown = cli.json('node', 'show', node, '-c', 'power_state',
+                         '-c', 'target_power_state', '-c', 'last_error')
+        return shown if shown['target_power_state'] is None else None
+    shown = wait_until('%s settling after %s' % (node, ' '.join(action)),
+                       settled, POWER_TIMEOUT_S)
+    assert shown['last_error'] is None, shown['last_error']
+    return shown['power_state']
+
+
+def reset_types(actions):
+    return [a['body']['Reset']['Type'] for a in actions
+            if 'Reset' in a['body']]
+
+
+@pytest.fixture(scope='module')
+def node_a(manageable, valence_ids):
+    return manageable('e2e-a', valence_ids[0]), valence_ids[0]
+
+
+def test_driver_list_shows_valence(cli):
+    drivers = cli.json('driver', 'list')
+
+    assert 'valence' in [d['name'] for d in drivers]
+
+
+def test_test_connection_reports_valence_reachable(cli, stack):
+    answer = cli.json('driver', 'passthru', 'call', 'valence',
+                      'test_connection')
+
+    assert answer['valence']['reachable'] is True
+    assert answer['valence']['url'] == stack.emulator.url
+    assert answer['service']['name'] == 'valence-driver-service'
+
+
+def test_validate_passes_power_and_management(cli, enroll, valence_ids):
+    node = enroll('e2e-validate', valence_ids[2])
+
+    result = validation(cli, node)
+
+    assert result['power'] == (True, '')
+    assert result['management'] == (True, '')
+
+
+def test_manage_reaches_manageable_with_power_state_read(cli, node_a):
+    node, _ = node_a
+
+    assert cli.value(node, 'provision_state') == 'manageable'
+    assert cli.value(node, 'power_state') in ('power on', 'power off')
+
+
+def test_inspect_fills_properties_and_ports(cli, emulator, node_a):
+    node, valence_id = node_a
+    valence_node = emulator.node(valence_id)
+    metadata = valence_node['metadata']
+
+    cli.run('node', 'inspect', node, '--wait', '60')
+
+    properties = cli.json('node', 'show', node, '-c', 'properties')[
+        'properties']
+    assert int(properties['cpus']) == sum(
+        p['total_core'] for p in metadata['processor'])
+    assert int(properties['memory_mb']) == sum(
+        m['total_memory_mb'] for m in metadata['memory'])
+    assert properties['cpu_arch'] == 'x86_64'
+    ports = cli.json('port', 'list', '--node', node, '-c', 'Address')
+    assert sorted(p['Address'] for p in ports) == sorted(
+        n['mac'].lower() for n in metadata['network'])
+
+
+def test_power_on_turns_the_valence_node_on(cli, emulator, node_a):
+    node, valence_id = node_a
+    set_power(cli, node, 'power', 'off')
+
+    assert set_power(cli, node, 'power', 'on') == 'power on'
+    assert emulator.node(valence_id)['node_power_state'] == 'On'
+
+
+def test_power_off_turns_the_valence_node_off(cli, emulator, node_a):
+    node, valence_id = node_a
+    set_power(cli, node, 'power', 'on')
+
+    assert set_power(cli, node, 'power', 'off') == 'power off'
+    assert emulator.node(valence_id)['node_power_state'] == 'Off'
+
+
+def test_reboot_forces_off_then_on(cli, emulator, node_a):
+    node, valence_id = node_a
+    set_power(cli, node, 'power', 'on')
+    seen_before = len(emulator.internal(valence_id)['actions'])
+
+    assert set_power(cli, node, 'reboot') == 'power on'
+
+    internal = emulator.internal(valence_id)
+    assert internal['power_state'] == 'On'
+    assert reset_types(internal['actions'][seen_before:]) == [
+        'ForceOff', 'On']
+
+
+def test_boot_device_set_pxe_is_read_back(cli, emulator, node_a):
+    node, valence_id = node_a
+
+    cli.run('node', 'boot', 'device', 'set', node, 'pxe')
+
+    shown = cli.json('node', 'boot', 'device', 'show', node)
+    assert shown['boot_device'] == 'pxe'
+    assert emulator.node(valence_id)['boot_source'] == 'Pxe'
+
+
+def test_out_of_band_power_change_is_picked_up_by_sync(cli, emulator,
+                                                       manageable,
+                                                       valence_ids):
+    valence_id = valence_ids[1]
+    node = manageable('e2e-sync', valence_id)
+    assert set_power(cli, node, 'power', 'on') == 'power on'
+
+    emulator.set_power(valence_id, 'Off')
+
+    wait_until('Ironic recording the out-of-band power off',
+               lambda: cli.value(node, 'power_state') == 'power off',
+               timeout=POWER_SYNC_INTERVAL_S * 15, interval=1)
+    assert emulator.node(valence_id)['node_power_state'] == 'Off'
+
+
+def test_path_like_valence_node_id_fails_validate(cli, enroll):
+    node = enroll('e2e-traversal', '../pod_managers')
+
+    result = validation(cli, node)
+
+    for interface in ('power', 'management'):
+        ok, reason = result[interface]
+        assert ok is False
+        assert 'valence_node_id' in reason
+
+
+def test_unknown_valence_node_fails_manage(cli, enroll):
+    missing = str(uuid.uuid4())
+    node = enroll('e2e-missing', missing)
+
+    with pytest.raises(CommandFailed):
+        cli.run('node', 'manage', node, '--wait', '60')
+
+    shown = cli.json('node', 'show', node, '-c', 'provision_state',
+                     '-c', 'last_error')
+    assert shown['provision_state'] == 'enroll'
+    assert 'not found' in shown['last_error'].lower()
+    assert missing in shown['last_error']
+
+
+def test_token_appears_in_no_log(stack):
+    # Runs last on purpose: by now every process has logged a full run.
+    for log in stack.log_files():
+        assert stack.token not in log.read_text(errors='replace'), log

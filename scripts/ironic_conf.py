@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Writes an ironic.conf for a standalone Ironic that drives Valence nodes.
+
+One writer serves the end-to-end run and the Ironic container of
+docker-compose.yml, so that both run Ironic the same way: single process
+(`ironic`), no Keystone, no message bus, SQLite, and only interfaces that
+need no other OpenStack service. The bearer token is read from the
+VALENCE_DRIVER_TOKEN environment variable, never from the command line, and
+the file is created readable by its owner only.
+"""
+
+import argparse
+import os
+import sys
+
+
+def render(state_dir, api_host, api_port, service_url, token,
+           sync_interval):
+    """Returns the text of ironic.conf.
+
+    :param state_dir: directory for the SQLite database, locks and the
+        PXE/HTTP roots Ironic's PXE boot interface writes at start-up.
+    :param sync_interval: seconds between Ironic's power state syncs.
+    """
+    conf = {}
+    conf['DEFAULT'] = {
+        'auth_strategy': 'noauth',
+        # Single-process Ironic calls its conductor in-process.
+        'rpc_transport': 'none',
+        'enabled_hardware_types': 'valence',
+        'enabled_power_interfaces': 'valence',
+        'enabled_management_interfaces': 'valence',
+        'enabled_vendor_interfaces': 'valence,no-vendor',
+        'enabled_inspect_interfaces': 'valence,no-inspect',
+        # The rest are generic interfaces the valence type inherits; these
+        # start without TFTP/HTTP servers, Neutron, Cinder or Glance.
+        'enabled_boot_interfaces': 'pxe',
+        'enabled_deploy_interfaces': 'direct,ramdisk',
+        'enabled_network_interfaces': 'noop',
+        'enabled_console_interfaces': 'no-console',
+        'enabled_raid_interfaces': 'no-raid',
+        'enabled_rescue_interfaces': 'no-rescue',
+        'enabled_storage_interfaces': 'noop',
+        'enabled_bios_interfaces': 'no-bios',
+        'enabled_firmware_interfaces': 'no-firmware',
+    }
+    conf['database'] = {
+        'connection': 'sqlite:///' + os.path.join(state_dir, 'ironic.sqlite'),
+    }
+    conf['api'] = {'host_ip': api_host, 'port': str(api_port)}
+    conf['conductor'] = {
+        'sync_power_state_interval': str(sync_interval),
+        # Record a power change made outside Ironic instead of undoing it.
+        'force_power_state_during_sync': 'False',
+        'automated_clean': 'False',
+    }
+    conf['dhcp'] = {'dhcp_provider': 'none'}
+    conf['deploy'] = {'http_root': os.path.join(state_dir, 'httpboot')}
+    conf['pxe'] = {'tftp_root': os.path.join(state_dir, 'tftpboot')}
+    conf['oslo_concurrency'] = {
+        'lock_path': os.path.join(state_dir, 'locks'),
+    }
+    conf['valence'] = {'service_url': service_url, 'auth_token': token}
+    lines = []
+    for section, options in conf.items():
+        lines.append('[%s]' % section)
+        lines.extend('%s = %s' % option for option in options.items())
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def prepare_state_dir(state_dir):
+    """Creates the directories the configuration points into."""
+    for sub in ('locks', 'httpboot', 'tftpboot'):
+        os.makedirs(os.path.join(state_dir, sub), exist_ok=True)
+
+
+def write(path, text):
+    """Writes text to path, readable by its owner only (it holds a token)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as f:
+        f.write(text)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--output', required=True)
+    parser.add_argument('--state-dir', required=True)
+    parser.add_argument('--api-host', default='127.0.0.1')
+    parser.add_argument('--api-port', type=int, default=6385)
+    parser.add_argument('--service-url', default='http://127.0.0.1:8080')
+    parser.add_argument('--sync-interval', type=int, default=60)
+    args = parser.parse_args(argv)
+    token = os.environ.get('VALENCE_DRIVER_TOKEN')
+    if not token:
+        parser.error('VALENCE_DRIVER_TOKEN is not set')
+    prepare_state_dir(args.state_dir)
+    write(args.output, render(args.state_dir, args.api_host, args.api_port,
+                              args.service_url, token, args.sync_interval))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

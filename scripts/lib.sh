@@ -1,0 +1,102 @@
+# Shell helpers shared by scripts/run, scripts/test and the e2e run.
+# Sourced, never executed: it sets no shell options of its own so that each
+# caller keeps control of `set -e` and its traps.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EMULATOR_JAR="$ROOT/valence-emulator/target/valence-emulator-0.1.0.jar"
+SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service-0.1.0.jar"
+VENV="$ROOT/.venv"
+# Ironic 39.0.0 is the release the shim is tested against; it needs Python >= 3.11.
+IRONIC_REQUIREMENT="ironic==39.0.0"
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf '!!! %s\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+
+need_cmd() {
+    command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PATH"
+}
+
+# Builds the two jars only when one is missing, so that a second `scripts/run`
+# starts at once; `mvn verify` in scripts/test rebuilds them anyway.
+ensure_jars() {
+    if [[ -f "$EMULATOR_JAR" && -f "$SERVICE_JAR" ]]; then
+        return 0
+    fi
+    need_cmd mvn
+    say "building the jars (mvn -B -q package -DskipTests)"
+    (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the Maven build failed"
+    [[ -f "$EMULATOR_JAR" ]] || die "the build did not produce $EMULATOR_JAR"
+    [[ -f "$SERVICE_JAR" ]] || die "the build did not produce $SERVICE_JAR"
+}
+
+# A throwaway bearer token for development runs; never used by the prod profile.
+generate_token() {
+    python3 -c 'import secrets; print("dev-" + secrets.token_urlsafe(32))'
+}
+
+# wait_http URL SECONDS [PID]: polls URL until it answers 2xx, at most SECONDS
+# seconds; gives up early when PID (the process meant to serve it) has exited.
+wait_http() {
+    local url=$1 seconds=$2 pid=${3:-} deadline=$((SECONDS + $2))
+    while ((SECONDS < deadline)); do
+        if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+            return 0
+        fi
+        if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+            warn "the process behind $url exited before it answered"
+            return 1
+        fi
+        sleep 0.5
+    done
+    warn "$url did not answer within ${seconds}s"
+    return 1
+}
+
+# stop_pids PID...: SIGTERM, a bounded wait for a clean shutdown, then SIGKILL
+# for whatever is still there, and reap every one so no zombie is left.
+stop_pids() {
+    local pid deadline=$((SECONDS + 20))
+    for pid in "$@"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "$@"; do
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+            sleep 0.2
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            warn "process $pid ignored SIGTERM for 20s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+    done
+}
+
+# Prints the last lines of a log so that a start-up failure explains itself.
+show_log_tail() {
+    local log=$1
+    [[ -f "$log" ]] || return 0
+    warn "last lines of $log:"
+    tail -n 30 "$log" >&2
+}
+
+# Creates .venv when missing and installs Ironic, its CLI and the shim with
+# its test extra. A stamp of the inputs skips pip when nothing changed; the
+# shim is installed editable, so a change to its code needs no reinstall.
+ensure_venv() {
+    need_cmd python3
+    python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+        die "Python >= 3.11 is required (Ironic 39 needs it); found $(python3 --version)"
+    local stamp="$VENV/.e2e-installed" want
+    want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "$IRONIC_REQUIREMENT python-ironicclient") |
+        sha256sum | cut -d' ' -f1)
+    if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        say "the venv at $VENV is up to date"
+        return 0
+    fi
+    [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV" || die "could not create $VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip || die "could not upgrade pip in $VENV"
+    "$VENV/bin/python" -m pip install -q "$IRONIC_REQUIREMENT" python-ironicclient \
+        -e "$ROOT/shim-python[test]" || die "pip could not install into $VENV"
+    echo "$want" >"$stamp"
+}
