@@ -1,0 +1,82 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Ironic's own DB test base with the valence driver enabled and the
+driver service faked at the requests layer."""
+
+from requests_mock.contrib import fixture as requests_mock_fixture
+
+from ironic.tests.unit.db import base as db_base
+from ironic.tests.unit.objects import utils as obj_utils
+
+# Registers the [valence] options, as loading the driver does in Ironic.
+from ironic_valence import conf  # noqa: F401
+from ironic_valence import protocol
+
+SERVICE_URL = 'http://valence-driver.test:8080'
+TOKEN = 's3cret-driver-token'
+NODE_ID = '6f9a2c6e-3b1d-4e3f-9a7b-2c1d0e9f8a71'
+NODE_URL = SERVICE_URL + '/v1/nodes/' + NODE_ID
+SERVICE_REQUEST_ID = 'req-0e8c3a52-3c1f-4b6e-8a3c-5f1e2d3c4b5a'
+
+
+def problem(code, detail):
+    """A requests-mock response: the service's RFC 9457 error document."""
+    return {
+        'status_code': protocol.ERROR_STATUS[code],
+        'headers': {'Content-Type': 'application/problem+json',
+                    protocol.REQUEST_ID_HEADER: SERVICE_REQUEST_ID},
+        'json': {'type': 'about:blank', 'title': code,
+                 'status': protocol.ERROR_STATUS[code], 'detail': detail,
+                 'instance': '/v1/nodes/' + NODE_ID, 'code': code,
+                 'request_id': SERVICE_REQUEST_ID},
+    }
+
+
+def composed_node(**inventory):
+    """The service's GET /v1/nodes/{id} document, inventory overridable."""
+    node = {
+        'node_id': NODE_ID, 'name': 'composed-1', 'description': 'rack 3',
+        'power_state': protocol.POWER_ON,
+        'boot_device': protocol.BOOT_DEVICE_DISK, 'boot_persistent': None,
+        'health': 'OK', 'composition_state': 'Assembled',
+        'inventory': {'cpus': 16, 'memory_mb': 32768, 'cpu_arch': 'x86_64',
+                      'local_gb': None,
+                      'macs': ['52:54:00:aa:bb:01', '52:54:00:aa:bb:02']},
+    }
+    node['inventory'].update(inventory)
+    return node
+
+
+class ValenceTestCase(db_base.DbTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.config(enabled_hardware_types=['valence'],
+                    enabled_power_interfaces=['valence'],
+                    enabled_management_interfaces=['valence'],
+                    enabled_vendor_interfaces=['valence', 'no-vendor'],
+                    enabled_inspect_interfaces=['valence', 'no-inspect'])
+        self.config(service_url=SERVICE_URL, auth_token=TOKEN,
+                    group='valence')
+        self.node = obj_utils.create_test_node(
+            self.context, driver='valence',
+            driver_info={'valence_node_id': NODE_ID})
+        # No stub answers by default: an unexpected call fails the test.
+        self.http = self.useFixture(requests_mock_fixture.Fixture())
+
+    def _clear_attrs(self):
+        # Ironic's base deletes every public instance attribute after a
+        # test; under pytest that includes the test method pytest set on
+        # the instance and deletes itself afterwards.
+        pass

@@ -1,0 +1,255 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+from requests import exceptions as requests_exceptions
+
+from ironic.common import exception
+from ironic.common import states
+from ironic.conductor import task_manager
+
+from ironic_valence import protocol
+from tests import base
+
+POWER_URL = base.NODE_URL + '/power'
+
+
+class PowerStatesTestCase(base.ValenceTestCase):
+
+    def test_protocol_states_are_ironic_states(self):
+        self.assertEqual(
+            (states.POWER_ON, states.POWER_OFF, states.REBOOT,
+             states.SOFT_REBOOT, states.SOFT_POWER_OFF, states.ERROR),
+            (protocol.POWER_ON, protocol.POWER_OFF, protocol.REBOOT,
+             protocol.SOFT_REBOOT, protocol.SOFT_POWER_OFF,
+             protocol.POWER_ERROR))
+
+    def test_supported_power_states_leave_out_soft_power_off(self):
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=True) as task:
+            self.assertEqual(
+                [states.POWER_ON, states.POWER_OFF, states.REBOOT,
+                 states.SOFT_REBOOT],
+                task.driver.power.get_supported_power_states(task))
+
+
+class GetPowerStateTestCase(base.ValenceTestCase):
+
+    def _get_power_state(self):
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=True) as task:
+            return task.driver.power.get_power_state(task)
+
+    def test_power_on(self):
+        self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.assertEqual(states.POWER_ON, self._get_power_state())
+
+    def test_power_off(self):
+        self.http.get(POWER_URL, json={'power_state': 'power off'})
+        self.assertEqual(states.POWER_OFF, self._get_power_state())
+
+    def test_unknown_valence_state_is_error(self):
+        self.http.get(POWER_URL, json={'power_state': 'error'})
+        self.assertEqual(states.ERROR, self._get_power_state())
+
+    def test_state_outside_contract_fails(self):
+        self.http.get(POWER_URL, json={'power_state': 'PoweringOn'})
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self._get_power_state)
+        self.assertIn("'PoweringOn'", str(error))
+
+    def test_composed_node_not_found(self):
+        self.http.get(POWER_URL, **base.problem(
+            protocol.NODE_NOT_FOUND,
+            "Composed node '%s' not found in database." % base.NODE_ID))
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._get_power_state)
+        self.assertIn('composed node %s not found' % base.NODE_ID,
+                      str(error))
+        self.assertIn('not found in database', str(error))
+        self.assertIn(base.SERVICE_REQUEST_ID, str(error))
+
+    def test_every_other_service_error_is_power_state_failure(self):
+        for code in protocol.ERROR_CODES:
+            if code == protocol.NODE_NOT_FOUND:
+                continue
+            with self.subTest(code=code):
+                self.http.get(POWER_URL, **base.problem(code, 'it broke'))
+                error = self.assertRaises(exception.PowerStateFailure,
+                                          self._get_power_state)
+                self.assertIn('HTTP %d %s: it broke'
+                              % (protocol.ERROR_STATUS[code], code),
+                              str(error))
+                self.assertIn(base.SERVICE_REQUEST_ID, str(error))
+
+    def test_connection_refused_names_service_url(self):
+        self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
+            'Connection refused'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self._get_power_state)
+        self.assertIn('Cannot reach the Valence driver service at %s'
+                      % base.SERVICE_URL, str(error))
+
+
+class SetPowerStateTestCase(base.ValenceTestCase):
+
+    def _set_power_state(self, power_state, timeout=None):
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            task.driver.power.set_power_state(task, power_state,
+                                              timeout=timeout)
+
+    def test_power_on_sends_target_and_default_timeout(self):
+        self.config(power_state_change_timeout=45, group='conductor')
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        self._set_power_state(states.POWER_ON)
+        self.assertEqual({'target': 'power on', 'timeout': 45},
+                         put.last_request.json())
+
+    def test_ironic_timeout_is_passed_on(self):
+        put = self.http.put(POWER_URL, json={'power_state': 'power off'})
+        self._set_power_state(states.POWER_OFF, timeout=120)
+        self.assertEqual({'target': 'power off', 'timeout': 120},
+                         put.last_request.json())
+
+    def test_read_timeout_outlasts_the_service_wait(self):
+        self.config(timeout=30, connect_timeout=5, group='valence')
+        put = self.http.put(POWER_URL, json={'power_state': 'power off'})
+        self._set_power_state(states.POWER_OFF, timeout=120)
+        self.assertEqual((5, 150), put.last_request.timeout)
+
+    def test_reboot_read_timeout_covers_off_and_on(self):
+        self.config(timeout=30, connect_timeout=5, group='valence')
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        self._set_power_state(states.REBOOT, timeout=100)
+        self.assertEqual((5, 230), put.last_request.timeout)
+
+    def test_soft_reboot_is_answered_with_power_on(self):
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        self._set_power_state(states.SOFT_REBOOT, timeout=60)
+        self.assertEqual({'target': 'soft rebooting', 'timeout': 60},
+                         put.last_request.json())
+
+    def test_soft_power_off_is_refused_without_a_call(self):
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._set_power_state,
+                                  states.SOFT_POWER_OFF)
+        self.assertIn('soft power off is not supported', str(error))
+        self.assertFalse(self.http.called)
+
+    def test_timeout_above_service_maximum_is_refused(self):
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._set_power_state, states.POWER_ON,
+                                  timeout=3601)
+        self.assertIn('between 1 and 3600 seconds', str(error))
+        self.assertFalse(self.http.called)
+
+    def test_zero_timeout_is_refused(self):
+        self.assertRaises(exception.InvalidParameterValue,
+                          self._set_power_state, states.POWER_ON, timeout=0)
+        self.assertFalse(self.http.called)
+
+    def test_other_state_reached_fails(self):
+        self.http.put(POWER_URL, json={'power_state': 'power off'})
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self._set_power_state, states.POWER_ON)
+        self.assertIn("'power off'", str(error))
+
+    def test_service_gives_up_waiting(self):
+        self.http.put(POWER_URL, **base.problem(
+            protocol.POWER_STATE_TIMEOUT,
+            'Node did not reach power on within 60 seconds'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self._set_power_state, states.POWER_ON)
+        self.assertIn('POWER_STATE_TIMEOUT: Node did not reach power on '
+                      'within 60 seconds', str(error))
+
+    def test_composed_node_not_found(self):
+        self.http.put(POWER_URL, **base.problem(protocol.NODE_NOT_FOUND,
+                                                'gone'))
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._set_power_state, states.POWER_ON)
+        self.assertIn('composed node %s not found' % base.NODE_ID,
+                      str(error))
+
+    def test_every_other_service_error_is_power_state_failure(self):
+        for code in protocol.ERROR_CODES:
+            if code == protocol.NODE_NOT_FOUND:
+                continue
+            with self.subTest(code=code):
+                self.http.put(POWER_URL, **base.problem(code, 'it broke'))
+                error = self.assertRaises(exception.PowerStateFailure,
+                                          self._set_power_state,
+                                          states.POWER_OFF)
+                self.assertIn('Setting power state power off of node %s '
+                              'failed' % self.node.uuid, str(error))
+                self.assertIn(code + ': it broke', str(error))
+
+    def test_service_read_timeout(self):
+        self.http.put(POWER_URL, exc=requests_exceptions.ReadTimeout(
+            'read timed out'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self._set_power_state, states.POWER_ON,
+                                  timeout=10)
+        self.assertIn('did not answer PUT /v1/nodes/%s/power within 40 '
+                      'seconds' % base.NODE_ID, str(error))
+
+    def test_needs_exclusive_lock(self):
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=True) as task:
+            self.assertRaises(exception.ExclusiveLockRequired,
+                              task.driver.power.set_power_state, task,
+                              states.POWER_ON)
+        self.assertFalse(self.http.called)
+
+
+class RebootTestCase(base.ValenceTestCase):
+
+    def _reboot(self):
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            task.driver.power.reboot(task, timeout=60)
+
+    def _stub(self, current):
+        self.http.get(POWER_URL, json={'power_state': current})
+        return self.http.put(POWER_URL, json={'power_state': 'power on'})
+
+    def test_node_on_is_hard_rebooted(self):
+        put = self._stub('power on')
+        self._reboot()
+        self.assertEqual({'target': 'rebooting', 'timeout': 60},
+                         put.last_request.json())
+
+    def test_node_off_is_powered_on(self):
+        put = self._stub('power off')
+        self._reboot()
+        self.assertEqual({'target': 'power on', 'timeout': 60},
+                         put.last_request.json())
+
+    def test_node_in_error_is_powered_on(self):
+        put = self._stub('error')
+        self._reboot()
+        self.assertEqual({'target': 'power on', 'timeout': 60},
+                         put.last_request.json())
+
+    def test_node_that_must_not_power_off_restarts_gracefully(self):
+        self.node.disable_power_off = True
+        self.node.save()
+        put = self._stub('power on')
+        self._reboot()
+        self.assertEqual({'target': 'soft rebooting', 'timeout': 60},
+                         put.last_request.json())
+
+    def test_failure_reading_state_stops_reboot(self):
+        self.http.get(POWER_URL, **base.problem(protocol.VALENCE_UNREACHABLE,
+                                                'PODM down'))
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        self.assertRaises(exception.PowerStateFailure, self._reboot)
+        self.assertFalse(put.called)
