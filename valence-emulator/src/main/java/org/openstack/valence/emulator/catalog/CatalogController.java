@@ -1,0 +1,90 @@
+package org.openstack.valence.emulator.catalog;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.openstack.valence.emulator.node.NodeInventory;
+import org.openstack.valence.emulator.web.Links;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Valence's version documents and its read-only collections: flavors, systems and pod managers.
+ */
+@RestController
+public class CatalogController {
+
+	private final Catalog catalog;
+
+	private final NodeInventory inventory;
+
+	public CatalogController(Catalog catalog, NodeInventory inventory) {
+		this.catalog = catalog;
+		this.inventory = inventory;
+	}
+
+	@GetMapping("/")
+	Map<String, Object> root() {
+		Map<String, Object> version = new LinkedHashMap<>();
+		version.put("id", "v1");
+		version.put("status", "CURRENT");
+		version.put("min_version", "");
+		version.put("max_version", "");
+		version.put("links", List.of(new Links.Link("self", Links.base() + "/v1/")));
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("name", "OpenStack Valence API");
+		root.put("description",
+				"Valence is an OpenStack project which aims to provide node composition based on Redfish(R) API.");
+		root.put("versions", List.of(version));
+		return root;
+	}
+
+	@GetMapping({ "/v1", "/v1/" })
+	Map<String, Object> v1() {
+		Map<String, Object> v1 = new LinkedHashMap<>();
+		v1.put("id", "v1");
+		v1.put("media_types",
+				List.of(Map.of("base", "application/json", "type", "application/vnd.openstack.valence.v1+json")));
+		v1.put("links", List.of(new Links.Link("self", Links.base() + "/v1/")));
+		for (String collection : List.of("nodes", "flavors", "systems", "pod_managers")) {
+			v1.put(collection, List.of(new Links.Link("self", Links.base() + "/v1/" + collection),
+					new Links.Link("bookmark", Links.base() + "/" + collection)));
+		}
+		return v1;
+	}
+
+	@GetMapping("/v1/flavors")
+	List<Catalog.Flavor> flavors() {
+		return this.catalog.flavors();
+	}
+
+	@GetMapping("/v1/pod_managers")
+	List<Map<String, Object>> podManagers() {
+		return this.catalog.podManagers().stream().map((podm) -> {
+			Map<String, Object> view = new LinkedHashMap<>();
+			view.put("uuid", podm.uuid());
+			view.put("name", podm.name());
+			view.put("url", podm.url());
+			view.put("driver", podm.driver());
+			view.put("status", podm.status());
+			view.put("links", Links.selfAndBookmark("pod_managers", podm.uuid()));
+			return view;
+		}).toList();
+	}
+
+	/** Every computer system the PODM holds, whether or not Valence manages its node. */
+	@GetMapping("/v1/systems")
+	List<Map<String, Object>> systems() {
+		return this.inventory.podmIndexes().stream().map((index) -> {
+			Map<String, Object> view = new LinkedHashMap<>();
+			view.put("id", index.toString());
+			view.put("name", "System " + index);
+			view.put("system_location", Map.of("Pod", "pod-1", "Rack", "rack-" + (1 + (index - 1) / 40)));
+			view.put("links", Links.selfAndBookmark("systems", index.toString()));
+			return view;
+		}).toList();
+	}
+
+}

@@ -1,0 +1,89 @@
+package org.openstack.valence.emulator.control;
+
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import tools.jackson.databind.JsonNode;
+
+import org.openstack.valence.emulator.fault.FaultRegistry;
+import org.openstack.valence.emulator.node.BootTarget;
+import org.openstack.valence.emulator.node.ComposedNode;
+import org.openstack.valence.emulator.node.CompositionState;
+import org.openstack.valence.emulator.node.NodeInventory;
+import org.openstack.valence.emulator.node.NodeStatus;
+import org.openstack.valence.emulator.node.PowerState;
+import org.openstack.valence.emulator.node.ReceivedAction;
+import org.openstack.valence.emulator.web.StrictJson;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Test and demo controls outside Valence's paths: look inside a node, change its power behind
+ * Valence's back, and put everything back to the seeded state.
+ */
+@RestController
+public class ControlController {
+
+	/** A node as the emulator holds it, including what Valence's own detail does not show. */
+	@JsonPropertyOrder({ "uuid", "index", "power_state", "node_state", "boot_source", "boot_enabled", "actions" })
+	record NodeState(String uuid, int index, @JsonProperty("power_state") PowerState powerState,
+			@JsonProperty("node_state") CompositionState nodeState, @JsonProperty("boot_source") BootTarget bootSource,
+			@JsonProperty("boot_enabled") String bootEnabled, List<ReceivedAction> actions) {
+	}
+
+	/** The two states a person at the rack can leave a node in. */
+	enum OutOfBandPower {
+
+		On, Off
+
+	}
+
+	private final NodeInventory inventory;
+
+	private final FaultRegistry faults;
+
+	public ControlController(NodeInventory inventory, FaultRegistry faults) {
+		this.inventory = inventory;
+		this.faults = faults;
+	}
+
+	@GetMapping("/emulator/nodes/{uuid}")
+	NodeState node(@PathVariable String uuid) {
+		return stateOf(this.inventory.find(uuid));
+	}
+
+	/**
+	 * Sets the node's power at once, without a transition, as if someone used the power button.
+	 * @throws org.openstack.valence.emulator.web.ValenceException 400 unless the body is exactly {"state": "On"|"Off"}
+	 */
+	@PostMapping("/emulator/nodes/{uuid}/power")
+	NodeState power(@PathVariable String uuid, @RequestBody(required = false) String body) {
+		ComposedNode node = this.inventory.find(uuid);
+		JsonNode request = StrictJson.object(StrictJson.parse(body), "", Set.of("state"));
+		OutOfBandPower state = StrictJson.requiredEnum(request, "state", "", OutOfBandPower.class);
+		node.forcePower(PowerState.valueOf(state.name()));
+		return stateOf(node);
+	}
+
+	/** Back to the seeded inventory (composed and deleted nodes undone, every node Off) and no faults. */
+	@PostMapping("/emulator/reset")
+	ResponseEntity<Void> reset() {
+		this.inventory.reset();
+		this.faults.clearAll();
+		return ResponseEntity.noContent().build();
+	}
+
+	private static NodeState stateOf(ComposedNode node) {
+		NodeStatus status = node.status();
+		return new NodeState(node.uuid().toString(), node.index(), status.power(), status.composition(),
+				status.bootSource(), status.bootEnabled(), node.actions());
+	}
+
+}

@@ -1,0 +1,158 @@
+package org.openstack.valence.emulator.node;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+import org.openstack.valence.emulator.EmulatorProperties;
+import org.openstack.valence.emulator.web.ValenceException;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Valence's database of composed nodes together with the PODM behind it. Reads go straight to
+ * concurrent maps; changes to the set of nodes (compose, delete, manage, reset) are serialised on this
+ * object so a node is never half added.
+ */
+@Component
+public class NodeInventory {
+
+	private final EmulatorProperties properties;
+
+	private final Timeline timeline;
+
+	private final Map<UUID, ComposedNode> byUuid = new ConcurrentHashMap<>();
+
+	private final ConcurrentSkipListMap<Integer, ComposedNode> byIndex = new ConcurrentSkipListMap<>();
+
+	/** PODM node indexes that exist at the PODM but are not (yet) in Valence's database. */
+	private final NavigableSet<Integer> unmanaged = new ConcurrentSkipListSet<>();
+
+	private int nextIndex;
+
+	public NodeInventory(EmulatorProperties properties, Clock clock) {
+		this.properties = properties;
+		this.timeline = new Timeline(clock, properties.transitionDelay());
+		reset();
+	}
+
+	/**
+	 * The uuid of PODM node {@code index} for a seed; stable so scripts and tests can rely on it.
+	 */
+	public static UUID uuidOf(long seed, int index) {
+		return UUID.nameUUIDFromBytes(("valence-emulator:" + seed + ":" + index).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** Back to the seeded state: nodes 1..node-count managed, the next unmanaged-count only at the PODM. */
+	public synchronized void reset() {
+		this.byUuid.clear();
+		this.byIndex.clear();
+		this.unmanaged.clear();
+		int count = this.properties.nodeCount();
+		for (int index = 1; index <= count; index++) {
+			add(ComposedNode.assembled(index, uuidOf(this.properties.seed(), index), "Server-" + index,
+					seededDescription(index), this.timeline));
+		}
+		for (int index = count + 1; index <= count + this.properties.unmanagedCount(); index++) {
+			this.unmanaged.add(index);
+		}
+		this.nextIndex = count + this.properties.unmanagedCount() + 1;
+	}
+
+	/** Managed nodes in PODM index order. */
+	public Collection<ComposedNode> nodes() {
+		return this.byIndex.values();
+	}
+
+	public int size() {
+		return this.byIndex.size();
+	}
+
+	/**
+	 * The node with this uuid.
+	 * @throws ValenceException 404 when Valence does not manage such a node
+	 */
+	public ComposedNode find(String uuid) {
+		ComposedNode node = null;
+		try {
+			node = this.byUuid.get(UUID.fromString(uuid));
+		}
+		catch (IllegalArgumentException ex) {
+			// Not a uuid: Valence would simply not find it in its database.
+		}
+		if (node == null) {
+			throw ValenceException.notFound("Composed node '" + uuid + "' not found in database.");
+		}
+		return node;
+	}
+
+	/** Composes a node at the PODM and starts its Allocating, Allocated, Assembling walk. */
+	public synchronized ComposedNode compose(String name, String description) {
+		int index = this.nextIndex++;
+		return add(ComposedNode.composing(index, uuidOf(this.properties.seed(), index), name, description,
+				this.timeline));
+	}
+
+	/**
+	 * Disassembles a node at the PODM and forgets it.
+	 * @throws ValenceException 404 for an unknown uuid
+	 */
+	public synchronized ComposedNode delete(String uuid) {
+		ComposedNode node = find(uuid);
+		this.byUuid.remove(node.uuid());
+		this.byIndex.remove(node.index());
+		return node;
+	}
+
+	/**
+	 * Adopts a node the PODM already holds.
+	 * @throws ValenceException 400 when the index is not a PODM index, 409 when Valence already manages
+	 *         it, 404 when the PODM has no such node
+	 */
+	public synchronized ComposedNode manage(String nodeIndex) {
+		int index;
+		try {
+			index = Integer.parseInt(nodeIndex);
+		}
+		catch (NumberFormatException ex) {
+			throw ValenceException.notFound("The PODM has no composed node with index '" + nodeIndex + "'");
+		}
+		if (this.byIndex.containsKey(index)) {
+			throw ValenceException.conflict("Composed node with index " + index + " is already managed by Valence, "
+					+ "as " + this.byIndex.get(index).uuid());
+		}
+		if (!this.unmanaged.remove(index)) {
+			throw ValenceException.notFound("The PODM has no composed node with index '" + nodeIndex + "'");
+		}
+		return add(ComposedNode.assembled(index, uuidOf(this.properties.seed(), index), "Server-" + index,
+				seededDescription(index), this.timeline));
+	}
+
+	/** Indexes of every node the PODM holds, managed or not, in order. */
+	public NavigableSet<Integer> podmIndexes() {
+		NavigableSet<Integer> all = new ConcurrentSkipListSet<>(this.unmanaged);
+		all.addAll(this.byIndex.keySet());
+		return all;
+	}
+
+	public Hardware hardware(ComposedNode node) {
+		return Hardware.of(this.properties.seed(), node.index());
+	}
+
+	private ComposedNode add(ComposedNode node) {
+		this.byUuid.put(node.uuid(), node);
+		this.byIndex.put(node.index(), node);
+		return node;
+	}
+
+	private static String seededDescription(int index) {
+		return "Composed node " + index + " of the emulated pod";
+	}
+
+}

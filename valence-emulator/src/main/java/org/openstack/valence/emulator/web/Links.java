@@ -1,0 +1,40 @@
+package org.openstack.valence.emulator.web;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The small formatting conventions Valence's documents share: self/bookmark links built from the URL
+ * the client used, and timestamps like {@code 2026-11-24 09:25:18 UTC}.
+ */
+public final class Links {
+
+	public record Link(String rel, String href) {
+	}
+
+	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private Links() {
+	}
+
+	/** Self link under /v1 and bookmark link without it, as Valence's link.Link.make_link pairs them. */
+	public static List<Link> selfAndBookmark(String collection, String id) {
+		String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+		return List.of(new Link("self", base + "/v1/" + collection + "/" + id),
+				new Link("bookmark", base + "/" + collection + "/" + id));
+	}
+
+	public static String base() {
+		return ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+	}
+
+	public static String timestamp(long epochMillis) {
+		return TIMESTAMP.format(Instant.ofEpochMilli(epochMillis));
+	}
+
+}
