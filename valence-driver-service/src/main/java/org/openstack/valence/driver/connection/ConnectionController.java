@@ -1,0 +1,60 @@
+package org.openstack.valence.driver.connection;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceProperties;
+import org.openstack.valence.driver.valence.ValenceVersion;
+
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Ironic's test_connection passthru: answers 200 even when Valence is down, with
+ * the reason in {@code valence.error}.
+ */
+@RestController
+class ConnectionController {
+
+	static final String SERVICE_NAME = "valence-driver-service";
+
+	private final ValenceClient valence;
+
+	private final ValenceProperties properties;
+
+	private final BuildProperties build;
+
+	ConnectionController(ValenceClient valence, ValenceProperties properties, BuildProperties build) {
+		this.valence = valence;
+		this.properties = properties;
+		this.build = build;
+	}
+
+	record ServiceView(String name, String version) {
+	}
+
+	record ValenceView(String url, boolean reachable, String version, @JsonProperty("latency_ms") Double latencyMs,
+			String error) {
+	}
+
+	record ConnectionView(ServiceView service, ValenceView valence) {
+	}
+
+	@GetMapping(Protocol.API_VERSION_PREFIX + "/connection")
+	ConnectionView connection() {
+		ServiceView service = new ServiceView(SERVICE_NAME, this.build.getVersion());
+		String url = this.properties.url().toString();
+		long start = System.nanoTime();
+		try {
+			ValenceVersion version = this.valence.probe();
+			double latencyMs = Math.round((System.nanoTime() - start) / 100_000.0) / 10.0;
+			return new ConnectionView(service, new ValenceView(url, true, version.id(), latencyMs, null));
+		}
+		catch (ValenceException ex) {
+			return new ConnectionView(service, new ValenceView(url, false, null, null, ex.getMessage()));
+		}
+	}
+
+}

@@ -1,0 +1,144 @@
+package org.openstack.valence.driver.error;
+
+import java.util.stream.Collectors;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.openstack.valence.driver.web.BodyTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place that turns failures into RFC 9457 problem documents with the
+ * protocol's {@code code} and the {@code request_id}.
+ *
+ * <p>
+ * Everything the client got wrong that Spring MVC itself detects (unknown route,
+ * wrong method or media type, unreadable or invalid body) is INVALID_REQUEST
+ * with status 400, because the contract ties each status to one code.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@ExceptionHandler(ApiException.class)
+	ResponseEntity<ProblemDetail> handleApiException(ApiException ex, HttpServletRequest request) {
+		if (ex.code().status().is5xxServerError()) {
+			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(), ex.code(),
+					ex.getMessage());
+		}
+		ProblemDetail problem = ProblemDocuments.of(ex, request.getRequestURI());
+		return ResponseEntity.status(ex.code().status()).body(problem);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request) {
+		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"The service failed unexpectedly; its log has the details under this request_id.");
+		problem.setType(java.net.URI.create(ProblemDocuments.TYPE_PREFIX + "internal-error"));
+		problem.setTitle("Internal error");
+		return ResponseEntity.internalServerError()
+			.body(ProblemDocuments.decorate(problem, request.getRequestURI()));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		String instance = ((ServletWebRequest) request).getRequest().getRequestURI();
+		if (statusCode.is4xxClientError()) {
+			ProblemDetail problem = ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request",
+					"Invalid request", clientErrorDetail(ex, body), instance);
+			HttpHeaders kept = new HttpHeaders();
+			if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
+				kept.setAllow(headers.getAllow());
+			}
+			return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
+		}
+		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		if (response != null && response.getBody() instanceof ProblemDetail problem) {
+			ProblemDocuments.decorate(problem, instance);
+		}
+		return response;
+	}
+
+	private static String clientErrorDetail(Exception ex, Object body) {
+		if (ex instanceof HttpMessageNotReadableException unreadable) {
+			return unreadableDetail(unreadable);
+		}
+		if (ex instanceof MethodArgumentNotValidException invalid) {
+			return invalid.getBindingResult()
+				.getFieldErrors()
+				.stream()
+				.map((error) -> jsonName(error.getField()) + " " + error.getDefaultMessage())
+				.sorted()
+				.collect(Collectors.joining("; "));
+		}
+		if (ex instanceof HandlerMethodValidationException invalid) {
+			return invalid.getParameterValidationResults()
+				.stream()
+				.flatMap((result) -> result.getResolvableErrors()
+					.stream()
+					.map((error) -> result.getMethodParameter().getParameterName() + " "
+							+ error.getDefaultMessage()))
+				.sorted()
+				.collect(Collectors.joining("; "));
+		}
+		if (body instanceof ProblemDetail problem && problem.getDetail() != null) {
+			return problem.getDetail();
+		}
+		return ex.getMessage();
+	}
+
+	/** Says which field was wrong, never echoing a large or hostile body back. */
+	private static String unreadableDetail(HttpMessageNotReadableException ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof BodyTooLargeException tooLarge) {
+				return tooLarge.getMessage();
+			}
+		}
+		Throwable cause = ex.getCause();
+		if (cause instanceof UnrecognizedPropertyException unknown) {
+			return "unknown field '" + unknown.getPropertyName() + "'; known fields: "
+					+ unknown.getKnownPropertyIds();
+		}
+		if (cause instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
+			return "field '" + path(invalid) + "' must be one of "
+					+ java.util.Arrays.toString(invalid.getTargetType().getEnumConstants());
+		}
+		if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+			return "field '" + path(databind) + "' has a value of the wrong type";
+		}
+		return "the request body is missing or is not a JSON object of the expected shape";
+	}
+
+	private static String path(DatabindException ex) {
+		return ex.getPath()
+			.stream()
+			.map((ref) -> (ref.getPropertyName() != null) ? ref.getPropertyName() : String.valueOf(ref.getIndex()))
+			.collect(Collectors.joining("."));
+	}
+
+	/** Validation messages name record components; clients know the JSON names. */
+	private static String jsonName(String field) {
+		return field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,59 @@
+package org.openstack.valence.driver.node;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.valence.ValenceNode;
+
+/** The JSON shapes of the node endpoints, as the shim-to-service contract fixes them. */
+final class NodeApi {
+
+	private NodeApi() {
+	}
+
+	record PowerStateView(@JsonProperty("power_state") PowerState powerState) {
+	}
+
+	/** @param timeout seconds to wait for the state; the service default when absent */
+	record PowerRequest(@NotNull PowerState target, @Min(1) @Max(3600) Integer timeout) {
+	}
+
+	record SupportedPowerStates(@JsonProperty("power_states") List<PowerState> powerStates) {
+	}
+
+	/** @param persistent always null when read back: Valence does not say */
+	record BootDeviceView(@JsonProperty("boot_device") BootDevice bootDevice, Boolean persistent) {
+	}
+
+	record BootDeviceRequest(@NotNull @JsonProperty("boot_device") BootDevice bootDevice, Boolean persistent) {
+
+		boolean isPersistent() {
+			return Boolean.TRUE.equals(this.persistent);
+		}
+
+	}
+
+	record Inventory(Integer cpus, @JsonProperty("memory_mb") Integer memoryMb,
+			@JsonProperty("cpu_arch") String cpuArch, @JsonProperty("local_gb") Integer localGb, List<String> macs) {
+	}
+
+	record NodeView(@JsonProperty("node_id") String nodeId, String name, String description,
+			@JsonProperty("power_state") PowerState powerState, @JsonProperty("boot_device") BootDevice bootDevice,
+			@JsonProperty("boot_persistent") Boolean bootPersistent, String health,
+			@JsonProperty("composition_state") String compositionState, Inventory inventory) {
+
+		/** local_gb stays null: Valence's metadata describes no disks. */
+		static NodeView of(ValenceNode node) {
+			return new NodeView(node.uuid(), node.name(), node.description(), node.powerState(), node.bootDevice(),
+					null, node.health(), node.nodeState(),
+					new Inventory(node.cpus(), node.memoryMb(), node.cpuArch(), null, node.macs()));
+		}
+
+	}
+
+}

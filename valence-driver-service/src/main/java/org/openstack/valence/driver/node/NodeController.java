@@ -1,0 +1,80 @@
+package org.openstack.valence.driver.node;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import org.openstack.valence.driver.node.NodeApi.BootDeviceRequest;
+import org.openstack.valence.driver.node.NodeApi.BootDeviceView;
+import org.openstack.valence.driver.node.NodeApi.NodeView;
+import org.openstack.valence.driver.node.NodeApi.PowerRequest;
+import org.openstack.valence.driver.node.NodeApi.PowerStateView;
+import org.openstack.valence.driver.node.NodeApi.SupportedPowerStates;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.valence.PowerPlan;
+import org.openstack.valence.driver.valence.ValenceClient;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Power, boot device and detail of one Valence composed node. */
+@RestController
+@RequestMapping(Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}")
+class NodeController {
+
+	private final NodeReader reader;
+
+	private final PowerService power;
+
+	private final ValenceClient valence;
+
+	private final PowerProperties powerProperties;
+
+	NodeController(NodeReader reader, PowerService power, ValenceClient valence, PowerProperties powerProperties) {
+		this.reader = reader;
+		this.power = power;
+		this.valence = valence;
+		this.powerProperties = powerProperties;
+	}
+
+	@GetMapping
+	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+		return NodeView.of(this.reader.read(nodeId));
+	}
+
+	@GetMapping("/power")
+	PowerStateView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+		return new PowerStateView(this.reader.read(nodeId).powerState());
+	}
+
+	@PutMapping("/power")
+	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
+			@Valid @RequestBody PowerRequest request) {
+		Duration timeout = (request.timeout() != null) ? Duration.ofSeconds(request.timeout())
+				: this.powerProperties.defaultTimeout();
+		return new PowerStateView(this.power.set(nodeId, request.target(), timeout));
+	}
+
+	@GetMapping("/power/supported")
+	SupportedPowerStates supportedPowerStates(
+			@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+		return new SupportedPowerStates(PowerPlan.SUPPORTED);
+	}
+
+	@GetMapping("/boot-device")
+	BootDeviceView bootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+		return new BootDeviceView(this.reader.read(nodeId).bootDevice(), null);
+	}
+
+	@PutMapping("/boot-device")
+	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
+			@Valid @RequestBody BootDeviceRequest request) {
+		this.valence.setBootOverride(nodeId, request.bootDevice(), request.isPersistent());
+		return new BootDeviceView(request.bootDevice(), request.isPersistent());
+	}
+
+}

@@ -1,0 +1,40 @@
+package org.openstack.valence.driver.protocol;
+
+import java.util.Arrays;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Ironic's power state strings, as the shim and the service exchange them. */
+public enum PowerState {
+
+	POWER_ON("power on", true), POWER_OFF("power off", true), REBOOT("rebooting", false),
+	SOFT_REBOOT("soft rebooting", false), SOFT_POWER_OFF("soft power off", false),
+	/** Valence reported something that is neither on nor off: never a guess. */
+	ERROR("error", true);
+
+	private final String wire;
+
+	private final boolean readable;
+
+	PowerState(String wire, boolean readable) {
+		this.wire = wire;
+		this.readable = readable;
+	}
+
+	@JsonValue
+	public String wire() {
+		return this.wire;
+	}
+
+	/** The states a read of a node can answer (protocol.POWER_STATES_READ). */
+	public static List<PowerState> readable() {
+		return Arrays.stream(values()).filter((state) -> state.readable).toList();
+	}
+
+	@Override
+	public String toString() {
+		return this.wire;
+	}
+
+}

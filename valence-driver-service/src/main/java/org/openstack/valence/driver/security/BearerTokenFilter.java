@@ -1,0 +1,45 @@
+package org.openstack.valence.driver.security;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request that carries the driver's bearer token. It only ever
+ * grants; the authorization rules decide what an unauthenticated request may do.
+ */
+class BearerTokenFilter extends OncePerRequestFilter {
+
+	static final String PRINCIPAL = "ironic-shim";
+
+	private static final String BEARER = "Bearer ";
+
+	private final DriverToken token;
+
+	BearerTokenFilter(DriverToken token) {
+		this.token = token;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String header = request.getHeader("Authorization");
+		if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+				&& this.token.matches(header.substring(BEARER.length()).trim())) {
+			SecurityContextHolder.getContext()
+				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(PRINCIPAL, null,
+						List.of(new SimpleGrantedAuthority("ROLE_SHIM"))));
+		}
+		chain.doFilter(request, response);
+	}
+
+}

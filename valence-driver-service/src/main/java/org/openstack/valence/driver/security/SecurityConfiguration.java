@@ -1,0 +1,73 @@
+package org.openstack.valence.driver.security;
+
+import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.ProblemDocuments;
+import org.openstack.valence.driver.protocol.Protocol;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * Everything needs the bearer token except health (status only) and the OpenAPI
+ * document, which hold nothing secret. Stateless: no session, no CSRF token, no
+ * login page.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	DriverToken driverToken(TokenProperties properties) {
+		return DriverToken.resolve(properties);
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, DriverToken token, ProblemDocuments problems)
+			throws Exception {
+		http.csrf(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable)
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.addFilterBefore(new BearerTokenFilter(token), AuthorizationFilter.class)
+			.authorizeHttpRequests((requests) -> requests
+				.requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs.yaml",
+						"/error")
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(unauthorized(problems)));
+		return http.build();
+	}
+
+	private static AuthenticationEntryPoint unauthorized(ProblemDocuments problems) {
+		return (request, response, ex) -> {
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+			String detail = (request.getHeader(HttpHeaders.AUTHORIZATION) == null)
+					? "send the driver's token as 'Authorization: Bearer <token>'"
+					: "the Authorization header does not carry the driver's bearer token";
+			problems.write(request, response, ErrorCode.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+		};
+	}
+
+	/**
+	 * The firewall rejects encoded slashes, dots and the like in paths (a hostile
+	 * node id such as {@code ..%2Fpod_managers}) before any controller sees them.
+	 */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(ProblemDocuments problems) {
+		return (request, response, ex) -> problems.write(request, response, ErrorCode.INVALID_REQUEST,
+				"invalid-request", "Invalid request",
+				"the request path holds an encoded or unsafe sequence (such as %2F or ..); a node id must match "
+						+ Protocol.NODE_ID_PATTERN);
+	}
+
+}

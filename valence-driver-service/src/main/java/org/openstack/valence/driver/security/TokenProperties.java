@@ -1,0 +1,29 @@
+package org.openstack.valence.driver.security;
+
+import java.nio.file.Path;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param token the bearer token the shim must send (VALENCE_DRIVER_TOKEN)
+ * @param generateIfMissing without a token, generate one into {@code tokenFile}
+ * instead of refusing to start; off in the prod profile
+ * @param tokenFile where a generated token is written, readable by its owner only
+ */
+@Validated
+@ConfigurationProperties("driver.auth")
+public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing,
+		@NotNull @DefaultValue("${user.home}/.valence-driver/token") Path tokenFile) {
+
+	/** Keeps the token out of any log or error that prints the settings. */
+	@Override
+	public String toString() {
+		return "TokenProperties[token=" + ((this.token == null || this.token.isBlank()) ? "<none>" : "******")
+				+ ", generateIfMissing=" + this.generateIfMissing + ", tokenFile=" + this.tokenFile + "]";
+	}
+
+}

@@ -1,0 +1,258 @@
+package org.openstack.valence.driver.valence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.openstack.valence.driver.error.InvalidRequestException;
+import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Valence client on OkHttp. Reads are retried with exponential backoff on
+ * transient failures; actions are sent once (OkHttp's own silent retry is off
+ * in {@link ValenceHttp}).
+ */
+public class OkHttpValenceClient implements ValenceClient {
+
+	private static final Logger log = LoggerFactory.getLogger(OkHttpValenceClient.class);
+
+	private static final MediaType JSON = MediaType.get("application/json");
+
+	private static final Pattern NODE_ID = Pattern.compile(Protocol.NODE_ID_PATTERN);
+
+	/** Valence's answers are a few KiB; anything far larger is not Valence. */
+	private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+	private static final int MAX_DETAIL_CHARS = 500;
+
+	/** Unknown fields are Valence's to add; the driver ignores them. */
+	private static final JsonMapper WIRE = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
+
+	private final OkHttpClient http;
+
+	private final HttpUrl base;
+
+	private final RetryConfig retryConfig;
+
+	private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+
+	private final MeterRegistry meters;
+
+	public OkHttpValenceClient(OkHttpClient http, ValenceProperties properties, MeterRegistry meters) {
+		this.http = http;
+		this.base = HttpUrl.get(properties.url().toString());
+		this.meters = meters;
+		ValenceProperties.Retry retry = properties.retry();
+		this.retryConfig = RetryConfig.custom()
+			.maxAttempts(retry.maxAttempts())
+			.intervalFunction(
+					IntervalFunction.ofExponentialBackoff(retry.initialBackoff().toMillis(), retry.multiplier()))
+			.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
+			.build();
+	}
+
+	@Override
+	public ValenceNode getNode(String nodeId) {
+		Request request = get(nodeUrl(nodeId).build());
+		return retried("get_node", () -> exchange("get_node", request, true, (body) -> {
+			ValenceNode node = WIRE.readValue(body, ValenceNode.class);
+			if (node == null || node.uuid() == null) {
+				throw new ValenceException.BadResponse("Valence's node detail has no uuid", null);
+			}
+			return node;
+		}));
+	}
+
+	@Override
+	public List<ValenceNodeSummary> listNodes() {
+		Request request = get(this.base.newBuilder().addPathSegments("v1/nodes").build());
+		return retried("list_nodes", () -> exchange("list_nodes", request, false, (body) -> {
+			JsonNode root = WIRE.readTree(body);
+			JsonNode nodes = root.isObject() ? root.path("nodes") : root;
+			if (!nodes.isArray()) {
+				throw new ValenceException.BadResponse(
+						"Valence's node list is neither an array nor a {\"nodes\": [...]} object", null);
+			}
+			List<ValenceNodeSummary> summaries = new ArrayList<>();
+			for (JsonNode node : nodes) {
+				summaries.add(WIRE.treeToValue(node, ValenceNodeSummary.class));
+			}
+			return summaries;
+		}));
+	}
+
+	@Override
+	public ValenceVersion probe() {
+		return exchange("probe", get(this.base), false, (body) -> {
+			JsonNode root = WIRE.readTree(body);
+			if (!root.isObject() || !root.path("versions").isArray()) {
+				throw new ValenceException.BadResponse("Valence's root document lists no versions", null);
+			}
+			for (JsonNode version : root.path("versions")) {
+				if ("CURRENT".equals(version.path("status").asString(null))) {
+					return new ValenceVersion(version.path("id").asString(null));
+				}
+			}
+			return new ValenceVersion(null);
+		});
+	}
+
+	@Override
+	public void reset(String nodeId, ResetType type) {
+		action("reset", nodeId, Map.of("Reset", Map.of("Type", type.wire())));
+	}
+
+	@Override
+	public void setBootOverride(String nodeId, BootDevice device, boolean persistent) {
+		String target = (device == BootDevice.PXE) ? "Pxe" : "Hdd";
+		String enabled = persistent ? "Continuous" : "Once";
+		action("boot", nodeId, Map.of("Boot", Map.of("Enabled", enabled, "Target", target)));
+	}
+
+	private void action(String operation, String nodeId, Map<String, Object> action) {
+		HttpUrl url = nodeUrl(nodeId).addPathSegment("action").build();
+		RequestBody body = RequestBody.create(WIRE.writeValueAsBytes(action), JSON);
+		exchange(operation, new Request.Builder().url(url).post(body).build(), true, (answer) -> null);
+	}
+
+	/** Refuses a hostile id before it can become part of a URL. */
+	private HttpUrl.Builder nodeUrl(String nodeId) {
+		if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
+			throw new InvalidRequestException("node id must match " + Protocol.NODE_ID_PATTERN);
+		}
+		return this.base.newBuilder().addPathSegments("v1/nodes").addPathSegment(nodeId);
+	}
+
+	private static Request get(HttpUrl url) {
+		return new Request.Builder().url(url).get().build();
+	}
+
+	private <T> T retried(String operation, Supplier<T> read) {
+		Retry retry = this.retries.computeIfAbsent(operation, (name) -> {
+			Retry created = Retry.of("valence-" + name, this.retryConfig);
+			created.getEventPublisher().onRetry((event) -> {
+				log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", name,
+						event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(),
+						this.retryConfig.getMaxAttempts(), event.getWaitInterval());
+				this.meters.counter("valence.upstream.retries", "operation", name).increment();
+			});
+			return created;
+		});
+		return Retry.decorateSupplier(retry, read).get();
+	}
+
+	/**
+	 * One HTTP exchange, timed by operation and outcome.
+	 * @param nodeScoped whether a 404 means the node is unknown
+	 */
+	private <T> T exchange(String operation, Request request, boolean nodeScoped, BodyReader<T> reader) {
+		Timer.Sample sample = Timer.start(this.meters);
+		String outcome = "success";
+		try (Response response = this.http.newCall(request).execute()) {
+			String body = readBody(response.body());
+			if (!response.isSuccessful()) {
+				throw failure(request, response.code(), body, nodeScoped);
+			}
+			return readAnswer(request, body, reader);
+		}
+		catch (InterruptedIOException ex) {
+			outcome = "timeout";
+			throw new ValenceException.Timeout(describe(request) + " got no complete answer in time ("
+					+ ex.getMessage() + ")", ex);
+		}
+		catch (IOException ex) {
+			outcome = "unreachable";
+			throw new ValenceException.Unreachable(describe(request) + " failed: " + ex.getClass().getSimpleName()
+					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""), ex);
+		}
+		catch (ValenceException ex) {
+			outcome = ex.outcome();
+			throw ex;
+		}
+		finally {
+			sample.stop(this.meters.timer("valence.upstream.requests", "operation", operation, "outcome", outcome));
+		}
+	}
+
+	private static <T> T readAnswer(Request request, String body, BodyReader<T> reader) {
+		try {
+			return reader.read(body);
+		}
+		catch (JacksonException ex) {
+			throw new ValenceException.BadResponse(describe(request) + " answered with a body that is not the "
+					+ "expected JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private static String readBody(ResponseBody body) throws IOException {
+		try (InputStream in = body.byteStream()) {
+			byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+			if (bytes.length > MAX_BODY_BYTES) {
+				throw new ValenceException.BadResponse("Valence's answer is larger than " + MAX_BODY_BYTES + " bytes",
+						null);
+			}
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+	}
+
+	/** Turns an error status and Valence's error object into the failure mode's exception. */
+	private static ValenceException failure(Request request, int status, String body, boolean nodeScoped) {
+		ValenceErrorBody error = ValenceErrorBody.parse(WIRE, body);
+		String said = (error != null) ? error.describe() : "a body that is not a Valence error object";
+		String detail = truncate("Valence answered " + describe(request) + " with " + status + ": " + said);
+		if (status == 404 && nodeScoped) {
+			return new ValenceException.NodeNotFound(detail);
+		}
+		if (status >= 500) {
+			return new ValenceException.ServerError(detail);
+		}
+		return new ValenceException.Rejected(detail);
+	}
+
+	/** Method and path only: the URL's host is configuration, and its query never carries secrets. */
+	private static String describe(Request request) {
+		URI uri = request.url().uri();
+		return request.method() + " " + uri.getRawPath();
+	}
+
+	private static String truncate(String text) {
+		return (text.length() <= MAX_DETAIL_CHARS) ? text : text.substring(0, MAX_DETAIL_CHARS) + "...";
+	}
+
+	@FunctionalInterface
+	private interface BodyReader<T> {
+
+		T read(String body);
+
+	}
+
+}

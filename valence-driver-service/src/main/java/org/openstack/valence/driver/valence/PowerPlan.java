@@ -1,0 +1,66 @@
+package org.openstack.valence.driver.valence;
+
+import java.util.List;
+
+import org.openstack.valence.driver.error.InvalidRequestException;
+import org.openstack.valence.driver.protocol.PowerState;
+
+/**
+ * Which Reset actions reach an Ironic power state on Valence, and which state
+ * to wait for after each. The one place that knows what the driver supports.
+ */
+public final class PowerPlan {
+
+	/** In protocol.SUPPORTED_POWER_STATES order. */
+	public static final List<PowerState> SUPPORTED = List.of(PowerState.POWER_ON, PowerState.POWER_OFF,
+			PowerState.REBOOT, PowerState.SOFT_REBOOT);
+
+	/** One action, then the steady state to wait for. */
+	public record Step(ResetType reset, PowerState awaited) {
+	}
+
+	private PowerPlan() {
+	}
+
+	/**
+	 * Refuses a target before anything is sent to Valence.
+	 * @throws UnsupportedPowerStateException for soft power off
+	 * @throws InvalidRequestException for a state one can read but not set
+	 */
+	public static void requireSupported(PowerState target) {
+		if (target == PowerState.SOFT_POWER_OFF) {
+			throw new UnsupportedPowerStateException("Valence has no GracefulShutdown reset type (only On, ForceOn, "
+					+ "ForceOff and GracefulRestart), so a soft power off cannot be asked of it; use 'power off'");
+		}
+		if (!SUPPORTED.contains(target)) {
+			throw new InvalidRequestException("'" + target + "' cannot be set; targets are " + SUPPORTED);
+		}
+	}
+
+	/** The state the node is in once {@code target} is reached. */
+	public static PowerState reached(PowerState target) {
+		requireSupported(target);
+		return (target == PowerState.POWER_OFF) ? PowerState.POWER_OFF : PowerState.POWER_ON;
+	}
+
+	/**
+	 * The actions that take a node from {@code current} to {@code target}; none
+	 * when it is already there. A reboot of a node that is off only powers it
+	 * on, as Ironic's redfish driver does.
+	 */
+	public static List<Step> steps(PowerState target, PowerState current) {
+		requireSupported(target);
+		Step on = new Step(ResetType.ON, PowerState.POWER_ON);
+		return switch (target) {
+			case POWER_ON -> (current == PowerState.POWER_ON) ? List.of() : List.of(on);
+			case POWER_OFF -> (current == PowerState.POWER_OFF) ? List.of()
+					: List.of(new Step(ResetType.FORCE_OFF, PowerState.POWER_OFF));
+			case REBOOT -> (current == PowerState.POWER_OFF) ? List.of(on)
+					: List.of(new Step(ResetType.FORCE_OFF, PowerState.POWER_OFF), on);
+			case SOFT_REBOOT -> (current == PowerState.POWER_OFF) ? List.of(on)
+					: List.of(new Step(ResetType.GRACEFUL_RESTART, PowerState.POWER_ON));
+			default -> throw new IllegalStateException("requireSupported let " + target + " through");
+		};
+	}
+
+}

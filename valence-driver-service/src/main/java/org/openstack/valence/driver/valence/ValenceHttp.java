@@ -1,0 +1,103 @@
+package org.openstack.valence.driver.valence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import okhttp3.ConnectionPool;
+import okhttp3.Credentials;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.web.RequestIds;
+
+/** Builds the one OkHttpClient (and so the one connection pool) used for Valence. */
+public final class ValenceHttp {
+
+	private ValenceHttp() {
+	}
+
+	/**
+	 * @throws IllegalStateException when the CA file cannot be read as PEM certificates
+	 */
+	public static OkHttpClient build(ValenceProperties properties) {
+		OkHttpClient.Builder builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool())
+			.connectTimeout(properties.connectTimeout())
+			.readTimeout(properties.readTimeout())
+			.writeTimeout(properties.readTimeout())
+			.callTimeout(properties.callTimeout())
+			// OkHttp would silently resend a request, an action included, after some
+			// connection failures; reads are retried by Resilience4j instead.
+			.retryOnConnectionFailure(false)
+			.followRedirects(false);
+		String basicAuth = properties.hasCredentials()
+				? Credentials.basic(properties.username(), properties.password()) : null;
+		builder.addInterceptor((chain) -> {
+			Request.Builder request = chain.request().newBuilder().header("Accept", "application/json");
+			String requestId = RequestIds.current();
+			if (requestId != null) {
+				request.header(Protocol.REQUEST_ID_HEADER, requestId);
+			}
+			if (basicAuth != null) {
+				request.header("Authorization", basicAuth);
+			}
+			return chain.proceed(request.build());
+		});
+		if (properties.caFile() != null) {
+			X509TrustManager trust = trustManager(properties);
+			builder.sslSocketFactory(sslContext(trust).getSocketFactory(), trust);
+		}
+		return builder.build();
+	}
+
+	private static X509TrustManager trustManager(ValenceProperties properties) {
+		try (InputStream in = Files.newInputStream(properties.caFile())) {
+			Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+				.generateCertificates(in);
+			if (certificates.isEmpty()) {
+				throw new IllegalStateException("VALENCE_CA_FILE " + properties.caFile() + " holds no certificate");
+			}
+			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+			store.load(null, null);
+			int index = 0;
+			for (Certificate certificate : certificates) {
+				store.setCertificateEntry("valence-ca-" + index++, certificate);
+			}
+			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			factory.init(store);
+			for (TrustManager manager : factory.getTrustManagers()) {
+				if (manager instanceof X509TrustManager x509) {
+					return x509;
+				}
+			}
+			throw new IllegalStateException("the JVM offers no X.509 trust manager");
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException(
+					"VALENCE_CA_FILE " + properties.caFile() + " cannot be read as PEM certificates: " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private static SSLContext sslContext(X509TrustManager trust) {
+		try {
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, new TrustManager[] { trust }, null);
+			return context;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("TLS is not available: " + ex.getMessage(), ex);
+		}
+	}
+
+}

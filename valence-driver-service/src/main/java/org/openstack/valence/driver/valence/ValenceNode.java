@@ -1,0 +1,116 @@
+package org.openstack.valence.driver.valence;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.protocol.PowerState;
+
+/**
+ * Valence's node detail, and its translation into the protocol's words. Fields
+ * the driver does not use are ignored, as Valence's documentation asks.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ValenceNode(String uuid, String name, String description, String index,
+		@JsonProperty("node_power_state") String nodePowerState, @JsonProperty("node_state") String nodeState,
+		@JsonProperty("boot_source") String bootSource, @JsonProperty("health_status") String healthStatus,
+		Metadata metadata) {
+
+	private static final List<String> HEALTH = List.of("OK", "Warning", "Critical");
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record Metadata(List<Processor> processor, List<Memory> memory, List<Network> network) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record Processor(@JsonProperty("instruction_set") String instructionSet,
+			@JsonProperty("total_core") Integer totalCore) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record Memory(@JsonProperty("total_memory_mb") Integer totalMemoryMb) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record Network(String mac) {
+	}
+
+	/** On/PoweringOn are on, Off/PoweringOff are off, anything else is an error. */
+	public PowerState powerState() {
+		if ("On".equals(this.nodePowerState) || "PoweringOn".equals(this.nodePowerState)) {
+			return PowerState.POWER_ON;
+		}
+		if ("Off".equals(this.nodePowerState) || "PoweringOff".equals(this.nodePowerState)) {
+			return PowerState.POWER_OFF;
+		}
+		return PowerState.ERROR;
+	}
+
+	/** True once the node has finished a transition into {@code state}. */
+	public boolean settledIn(PowerState state) {
+		return (state == PowerState.POWER_ON && "On".equals(this.nodePowerState))
+				|| (state == PowerState.POWER_OFF && "Off".equals(this.nodePowerState));
+	}
+
+	/** Pxe is pxe, Hdd is disk, anything else is unknown (null). */
+	public BootDevice bootDevice() {
+		if ("Pxe".equals(this.bootSource)) {
+			return BootDevice.PXE;
+		}
+		if ("Hdd".equals(this.bootSource)) {
+			return BootDevice.DISK;
+		}
+		return null;
+	}
+
+	/** Redfish health in its canonical spelling; Valence's samples write "ok". */
+	public String health() {
+		return HEALTH.stream().filter((h) -> h.equalsIgnoreCase(this.healthStatus)).findFirst().orElse(null);
+	}
+
+	/** Sum of the processors' cores; null when Valence reports none. */
+	public Integer cpus() {
+		return sum(metadata().processor(), Processor::totalCore);
+	}
+
+	/** Sum of the memory modules' sizes; null when Valence reports none. */
+	public Integer memoryMb() {
+		return sum(metadata().memory(), Memory::totalMemoryMb);
+	}
+
+	/** Ironic's x86_64 for Valence's x86-64; any other instruction set is not guessed at. */
+	public String cpuArch() {
+		List<Processor> processors = nonNull(metadata().processor());
+		boolean x86 = !processors.isEmpty()
+				&& processors.stream().allMatch((p) -> "x86-64".equalsIgnoreCase(p.instructionSet()));
+		return x86 ? "x86_64" : null;
+	}
+
+	/** The NICs' MACs, lower-case, in Valence's order. */
+	public List<String> macs() {
+		return nonNull(metadata().network()).stream()
+			.map(Network::mac)
+			.filter((mac) -> mac != null && !mac.isBlank())
+			.map((mac) -> mac.toLowerCase(Locale.ROOT))
+			.toList();
+	}
+
+	@Override
+	public Metadata metadata() {
+		return (this.metadata != null) ? this.metadata : new Metadata(null, null, null);
+	}
+
+	private static <T> Integer sum(List<T> items, Function<T, Integer> value) {
+		List<Integer> values = nonNull(items).stream().map(value).filter(Objects::nonNull).toList();
+		return values.isEmpty() ? null : values.stream().mapToInt(Integer::intValue).sum();
+	}
+
+	private static <T> List<T> nonNull(List<T> items) {
+		return (items != null) ? items.stream().filter(Objects::nonNull).toList() : List.of();
+	}
+
+}

@@ -1,0 +1,34 @@
+package org.openstack.valence.driver.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.slf4j.MDC;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Runs first, before security, so that every log line and every problem
+ * document of a request carries its id, and the response echoes it.
+ */
+public class RequestIdFilter extends OncePerRequestFilter {
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String requestId = RequestIds.acceptOrCreate(request.getHeader(Protocol.REQUEST_ID_HEADER));
+		MDC.put(RequestIds.MDC_KEY, requestId);
+		response.setHeader(Protocol.REQUEST_ID_HEADER, requestId);
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			MDC.remove(RequestIds.MDC_KEY);
+		}
+	}
+
+}

@@ -1,0 +1,34 @@
+package org.openstack.valence.driver.web;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.slf4j.MDC;
+
+/** The request id of the request this thread is serving, kept in the logging MDC. */
+public final class RequestIds {
+
+	public static final String MDC_KEY = "request_id";
+
+	/**
+	 * Ironic sends {@code req-<uuid>}; anything else that is short and plain is
+	 * kept too, but nothing that could forge a log line.
+	 */
+	private static final Pattern ACCEPTED = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
+
+	private RequestIds() {
+	}
+
+	public static String current() {
+		return MDC.get(MDC_KEY);
+	}
+
+	/** The caller's id when it is acceptable, else a fresh one in Ironic's format. */
+	static String acceptOrCreate(String offered) {
+		if (offered != null && ACCEPTED.matcher(offered).matches()) {
+			return offered;
+		}
+		return "req-" + UUID.randomUUID();
+	}
+
+}

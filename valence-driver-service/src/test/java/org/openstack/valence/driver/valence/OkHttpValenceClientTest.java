@@ -1,0 +1,355 @@
+package org.openstack.valence.driver.valence;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.error.InvalidRequestException;
+import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.web.RequestIds;
+import org.slf4j.MDC;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.openstack.valence.driver.TestResources.read;
+import static org.openstack.valence.driver.TestResources.valenceError;
+
+@ExtendWith(OutputCaptureExtension.class)
+class OkHttpValenceClientTest {
+
+	private static final String NODE = "4d8c3732-a248-40ed-bebc-539a6ffd25c0";
+
+	private static final String NODE_PATH = "/v1/nodes/" + NODE;
+
+	private static final String ACTION_PATH = NODE_PATH + "/action";
+
+	private static final String PASSWORD = "s3cret-Valence-pw";
+
+	@RegisterExtension
+	static WireMockExtension valence = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	@AfterEach
+	void clearMdc() {
+		MDC.clear();
+	}
+
+	private OkHttpValenceClient client() {
+		return client(properties(valence.baseUrl(), null, null, Duration.ofSeconds(2)));
+	}
+
+	private OkHttpValenceClient client(ValenceProperties properties) {
+		return new OkHttpValenceClient(ValenceHttp.build(properties), properties, this.meters);
+	}
+
+	static ValenceProperties properties(String url, String username, String password, Duration readTimeout) {
+		return new ValenceProperties(URI.create(url), username, password, null, Duration.ofSeconds(1), readTimeout,
+				readTimeout.plusSeconds(1), new ValenceProperties.Retry(3, Duration.ofMillis(5), 2.0));
+	}
+
+	@Test
+	void nodeDetailIsTranslatedIntoTheProtocolsWords() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
+
+		ValenceNode node = client().getNode(NODE);
+
+		assertThat(node.uuid()).isEqualTo(NODE);
+		assertThat(node.powerState()).isEqualTo(PowerState.POWER_ON);
+		assertThat(node.bootDevice()).isEqualTo(BootDevice.PXE);
+		assertThat(node.health()).isEqualTo("OK");
+		assertThat(node.nodeState()).isEqualTo("Assembled");
+		assertThat(node.cpus()).isEqualTo(16);
+		assertThat(node.memoryMb()).isEqualTo(32768);
+		assertThat(node.cpuArch()).isEqualTo("x86_64");
+		assertThat(node.macs()).containsExactly("aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:02");
+	}
+
+	@Test
+	void nodeWithoutMetadataHasAnEmptyInventory() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson("{\"uuid\": \"" + NODE + "\", \"node_power_state\": null}")));
+
+		ValenceNode node = client().getNode(NODE);
+
+		assertThat(node.powerState()).isEqualTo(PowerState.ERROR);
+		assertThat(node.cpus()).isNull();
+		assertThat(node.memoryMb()).isNull();
+		assertThat(node.cpuArch()).isNull();
+		assertThat(node.macs()).isEmpty();
+	}
+
+	@Test
+	void nodeListIsReadAsABareArray() {
+		valence.stubFor(get("/v1/nodes").willReturn(okJson(
+				"[{\"uuid\": \"a1\", \"name\": \"n1\", \"index\": \"1\", \"links\": []}, {\"uuid\": \"a2\", \"name\": \"n2\", \"index\": \"2\"}]")));
+
+		assertThat(client().listNodes()).containsExactly(new ValenceNodeSummary("a1", "n1", "1"),
+				new ValenceNodeSummary("a2", "n2", "2"));
+	}
+
+	@Test
+	void nodeListIsReadFromANodesWrapper() {
+		valence.stubFor(get("/v1/nodes").willReturn(okJson("{\"nodes\": [{\"uuid\": \"a1\", \"name\": \"n1\"}]}")));
+
+		assertThat(client().listNodes()).containsExactly(new ValenceNodeSummary("a1", "n1", null));
+	}
+
+	@Test
+	void nodeListOfAnotherShapeIsABadResponse() {
+		valence.stubFor(get("/v1/nodes").willReturn(okJson("{\"items\": []}")));
+
+		assertThatThrownBy(() -> client().listNodes()).isInstanceOf(ValenceException.BadResponse.class)
+			.hasMessageContaining("neither an array");
+	}
+
+	@Test
+	void probeNamesTheCurrentVersion() {
+		valence.stubFor(get("/").willReturn(okJson(read("valence/root.json"))));
+
+		assertThat(client().probe().id()).isEqualTo("v1.0");
+	}
+
+	@Test
+	void unknownNodeIsNodeNotFoundWithValencesDetail() {
+		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(404)
+			.withHeader("Content-Type", "application/json")
+			.withBody(valenceError(404, "Resource could not be found",
+					"Composed node '" + NODE + "' not found in database."))));
+
+		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.NodeNotFound.class)
+			.hasMessageContaining("Composed node '" + NODE + "' not found in database.");
+		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+	@Test
+	void badRequestIsRejectedWithValencesDetailAndNotRetried() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(400)
+			.withBody(valenceError(400, "Validation Error", "'GracefulRestart' is not one of ['On', 'ForceOff']"))));
+
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.GRACEFUL_RESTART))
+			.isInstanceOf(ValenceException.Rejected.class)
+			.hasMessageContaining("Validation Error: 'GracefulRestart' is not one of ['On', 'ForceOff']");
+		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
+	}
+
+	@Test
+	void serverErrorOfAReadIsRetriedThenReportedWithValencesDetail() {
+		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(500)
+			.withBody(valenceError(500, "ConnectionError", "Unable to reach the pod manager"))));
+
+		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.ServerError.class)
+			.hasMessageContaining("500")
+			.hasMessageContaining("Unable to reach the pod manager");
+		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+		assertThat(this.meters.counter("valence.upstream.retries", "operation", "get_node").count()).isEqualTo(2);
+	}
+
+	@Test
+	void serverErrorWithoutAnErrorObjectStillSaysWhatHappened() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
+
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON)).isInstanceOf(ValenceException.ServerError.class)
+			.hasMessageContaining("502")
+			.hasMessageContaining("not a Valence error object");
+	}
+
+	@Test
+	void readSucceedsWhenARetryDoes() {
+		valence.stubFor(get(NODE_PATH).inScenario("flaky")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503).withBody(valenceError(503, "Unavailable", "busy")))
+			.willSetStateTo("recovered"));
+		valence.stubFor(get(NODE_PATH).inScenario("flaky")
+			.whenScenarioStateIs("recovered")
+			.willReturn(okJson(read("valence/node-detail.json"))));
+
+		assertThat(client().getNode(NODE).uuid()).isEqualTo(NODE);
+		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+	@Test
+	void actionIsNeverRetried() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(503)));
+
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.FORCE_OFF))
+			.isInstanceOf(ValenceException.ServerError.class);
+		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
+	}
+
+	@Test
+	void actionWhoseConnectionIsResetIsNotResent() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON)).isInstanceOf(ValenceException.Unreachable.class);
+		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
+	}
+
+	@Test
+	void connectionResetIsUnreachable() {
+		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.Unreachable.class)
+			.hasMessageContaining("GET " + NODE_PATH);
+	}
+
+	@Test
+	void emptyReplyIsUnreachable() {
+		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+
+		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.Unreachable.class);
+	}
+
+	@Test
+	void refusedConnectionIsUnreachable() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		OkHttpValenceClient client = client(
+				properties("http://127.0.0.1:" + closedPort, null, null, Duration.ofSeconds(1)));
+
+		assertThatThrownBy(() -> client.getNode(NODE)).isInstanceOf(ValenceException.Unreachable.class)
+			.hasMessageContaining("ConnectException");
+	}
+
+	@Test
+	void malformedJsonIsABadResponseAndNotRetried() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson("{\"uuid\": \"" + NODE + "\", \"node_power_state\": ")));
+
+		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.BadResponse.class)
+			.hasMessageContaining("not the expected JSON");
+		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+	@Test
+	void nodeDetailWithoutUuidIsABadResponse() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson("{\"name\": \"x\"}")));
+
+		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.BadResponse.class)
+			.hasMessageContaining("no uuid");
+	}
+
+	@Test
+	void answerSlowerThanTheReadTimeoutIsATimeout() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
+		OkHttpValenceClient client = client(properties(valence.baseUrl(), null, null, Duration.ofMillis(300)));
+
+		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON)).isInstanceOf(ValenceException.Timeout.class);
+		assertThat(this.meters.timer("valence.upstream.requests", "operation", "reset", "outcome", "timeout").count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void resetSendsExactlyOneResetAction() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204)));
+		OkHttpValenceClient client = client();
+
+		client.reset(NODE, ResetType.ON);
+		client.reset(NODE, ResetType.FORCE_OFF);
+		client.reset(NODE, ResetType.GRACEFUL_RESTART);
+
+		for (String type : List.of("On", "ForceOff", "GracefulRestart")) {
+			valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH))
+				.withRequestBody(equalToJson("{\"Reset\": {\"Type\": \"" + type + "\"}}")));
+		}
+	}
+
+	@Test
+	void persistentPxeIsAContinuousPxeOverride() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204)));
+
+		client().setBootOverride(NODE, BootDevice.PXE, true);
+
+		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH))
+			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Continuous\", \"Target\": \"Pxe\"}}")));
+	}
+
+	@Test
+	void oneTimeDiskIsAOnceHddOverride() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204)));
+
+		client().setBootOverride(NODE, BootDevice.DISK, false);
+
+		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH))
+			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Once\", \"Target\": \"Hdd\"}}")));
+	}
+
+	@Test
+	void hostileNodeIdNeverReachesValence() {
+		assertThatThrownBy(() -> client().getNode("../pod_managers")).isInstanceOf(InvalidRequestException.class)
+			.hasMessageContaining(Protocol.NODE_ID_PATTERN);
+		assertThatThrownBy(() -> client().reset("..%2Fpod_managers", ResetType.ON))
+			.isInstanceOf(InvalidRequestException.class);
+		assertThat(valence.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void requestIdIsForwardedToValence() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
+		MDC.put(RequestIds.MDC_KEY, "req-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0");
+
+		client().getNode(NODE);
+
+		valence.verify(getRequestedFor(urlPathEqualTo(NODE_PATH)).withHeader(Protocol.REQUEST_ID_HEADER,
+				equalTo("req-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")));
+	}
+
+	@Test
+	void basicAuthIsSentWhenConfiguredAndThePasswordIsNeverLogged(CapturedOutput output) {
+		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(500).withBody("oops")));
+		ValenceProperties properties = properties(valence.baseUrl(), "valence-admin", PASSWORD, Duration.ofSeconds(1));
+
+		assertThatThrownBy(() -> client(properties).getNode(NODE)).isInstanceOf(ValenceException.ServerError.class)
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(PASSWORD));
+
+		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)).withBasicAuth(
+				new com.github.tomakehurst.wiremock.client.BasicCredentials("valence-admin", PASSWORD)));
+		assertThat(properties.toString()).doesNotContain(PASSWORD);
+		assertThat(output.getAll()).contains("retrying").doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void noAuthorizationHeaderWithoutCredentials() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
+
+		client().getNode(NODE);
+
+		valence.verify(getRequestedFor(urlPathEqualTo(NODE_PATH)).withoutHeader("Authorization"));
+	}
+
+	@Test
+	void everyCallIsTimedByOperationAndOutcome() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
+
+		client().getNode(NODE);
+
+		assertThat(this.meters.timer("valence.upstream.requests", "operation", "get_node", "outcome", "success")
+			.count()).isEqualTo(1);
+	}
+
+}
