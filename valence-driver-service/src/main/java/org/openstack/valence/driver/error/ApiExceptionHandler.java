@@ -10,12 +10,14 @@ import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
+import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -87,7 +89,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return invalid.getBindingResult()
 				.getFieldErrors()
 				.stream()
-				.map((error) -> jsonName(error.getField()) + " " + error.getDefaultMessage())
+				.map((error) -> describe(error, null))
 				.sorted()
 				.collect(Collectors.joining("; "));
 		}
@@ -96,8 +98,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				.stream()
 				.flatMap((result) -> result.getResolvableErrors()
 					.stream()
-					.map((error) -> result.getMethodParameter().getParameterName() + " "
-							+ error.getDefaultMessage()))
+					.map((error) -> describe(error, result.getMethodParameter().getParameterName())))
 				.sorted()
 				.collect(Collectors.joining("; "));
 		}
@@ -134,6 +135,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			.stream()
 			.map((ref) -> (ref.getPropertyName() != null) ? ref.getPropertyName() : String.valueOf(ref.getIndex()))
 			.collect(Collectors.joining("."));
+	}
+
+	/** Names the JSON field of a body's error, or the parameter of a path variable's. */
+	private static String describe(MessageSourceResolvable error, String parameter) {
+		String name = (error instanceof FieldError field) ? jsonName(field.getField()) : parameter;
+		return name + " " + error.getDefaultMessage();
 	}
 
 	/** Validation messages name record components; clients know the JSON names. */

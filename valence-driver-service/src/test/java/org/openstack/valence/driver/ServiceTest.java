@@ -1,0 +1,46 @@
+package org.openstack.valence.driver;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * The whole service in MockMvc, its Valence played by one WireMock server that
+ * all subclasses share, so that they share one application context too.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+public abstract class ServiceTest {
+
+	public static final String TOKEN = "test-token";
+
+	public static final String BEARER = "Bearer " + TOKEN;
+
+	protected static final WireMockServer valence = new WireMockServer(wireMockConfig().dynamicPort());
+
+	static {
+		valence.start();
+	}
+
+	@Autowired
+	protected MockMvc mvc;
+
+	@DynamicPropertySource
+	static void valenceUrl(DynamicPropertyRegistry registry) {
+		registry.add("valence.url", valence::baseUrl);
+	}
+
+	@BeforeEach
+	void resetValence() {
+		valence.resetAll();
+	}
+
+}
