@@ -53,7 +53,8 @@ def parse_driver_info(node):
         raise exception.MissingParameterValue(
             _('Node %s is missing driver_info valence_node_id, the id of '
               'its Valence composed node.') % node.uuid)
-    if not isinstance(node_id, str) or not _NODE_ID_RE.match(node_id):
+    # fullmatch: with match(), '$' would also accept a trailing newline.
+    if not isinstance(node_id, str) or not _NODE_ID_RE.fullmatch(node_id):
         raise exception.InvalidParameterValue(
             _('Node %(node)s has an invalid driver_info valence_node_id '
               '%(value)r: it must be 1 to 64 letters, digits, "-" or "_", '

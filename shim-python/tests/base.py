@@ -16,6 +16,7 @@ driver service faked at the requests layer."""
 
 from requests_mock.contrib import fixture as requests_mock_fixture
 
+from ironic.conductor import task_manager
 from ironic.tests.unit.db import base as db_base
 from ironic.tests.unit.objects import utils as obj_utils
 
@@ -74,6 +75,11 @@ class ValenceTestCase(db_base.DbTestCase):
             driver_info={'valence_node_id': NODE_ID})
         # No stub answers by default: an unexpected call fails the test.
         self.http = self.useFixture(requests_mock_fixture.Fixture())
+
+    def get_power_state(self):
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=True) as task:
+            return task.driver.power.get_power_state(task)
 
     def _clear_attrs(self):
         # Ironic's base deletes every public instance attribute after a

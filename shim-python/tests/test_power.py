@@ -44,27 +44,22 @@ class PowerStatesTestCase(base.ValenceTestCase):
 
 class GetPowerStateTestCase(base.ValenceTestCase):
 
-    def _get_power_state(self):
-        with task_manager.acquire(self.context, self.node.uuid,
-                                  shared=True) as task:
-            return task.driver.power.get_power_state(task)
-
     def test_power_on(self):
         self.http.get(POWER_URL, json={'power_state': 'power on'})
-        self.assertEqual(states.POWER_ON, self._get_power_state())
+        self.assertEqual(states.POWER_ON, self.get_power_state())
 
     def test_power_off(self):
         self.http.get(POWER_URL, json={'power_state': 'power off'})
-        self.assertEqual(states.POWER_OFF, self._get_power_state())
+        self.assertEqual(states.POWER_OFF, self.get_power_state())
 
     def test_unknown_valence_state_is_error(self):
         self.http.get(POWER_URL, json={'power_state': 'error'})
-        self.assertEqual(states.ERROR, self._get_power_state())
+        self.assertEqual(states.ERROR, self.get_power_state())
 
     def test_state_outside_contract_fails(self):
         self.http.get(POWER_URL, json={'power_state': 'PoweringOn'})
         error = self.assertRaises(exception.PowerStateFailure,
-                                  self._get_power_state)
+                                  self.get_power_state)
         self.assertIn("'PoweringOn'", str(error))
 
     def test_composed_node_not_found(self):
@@ -72,7 +67,7 @@ class GetPowerStateTestCase(base.ValenceTestCase):
             protocol.NODE_NOT_FOUND,
             "Composed node '%s' not found in database." % base.NODE_ID))
         error = self.assertRaises(exception.InvalidParameterValue,
-                                  self._get_power_state)
+                                  self.get_power_state)
         self.assertIn('composed node %s not found' % base.NODE_ID,
                       str(error))
         self.assertIn('not found in database', str(error))
@@ -85,7 +80,7 @@ class GetPowerStateTestCase(base.ValenceTestCase):
             with self.subTest(code=code):
                 self.http.get(POWER_URL, **base.problem(code, 'it broke'))
                 error = self.assertRaises(exception.PowerStateFailure,
-                                          self._get_power_state)
+                                          self.get_power_state)
                 self.assertIn('HTTP %d %s: it broke'
                               % (protocol.ERROR_STATUS[code], code),
                               str(error))
@@ -95,7 +90,7 @@ class GetPowerStateTestCase(base.ValenceTestCase):
         self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
             'Connection refused'))
         error = self.assertRaises(exception.PowerStateFailure,
-                                  self._get_power_state)
+                                  self.get_power_state)
         self.assertIn('Cannot reach the Valence driver service at %s'
                       % base.SERVICE_URL, str(error))
 

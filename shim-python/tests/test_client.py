@@ -1,0 +1,220 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""What every call to the driver service carries, and how failures read."""
+
+import logging
+
+import fixtures
+from requests import exceptions as requests_exceptions
+
+from ironic.common import exception
+
+from ironic_valence import client
+from ironic_valence import protocol
+from tests import base
+
+POWER_URL = base.NODE_URL + '/power'
+
+
+class ClientTestCase(base.ValenceTestCase):
+
+    def test_bearer_token_is_sent(self):
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertEqual('Bearer ' + base.TOKEN,
+                         get.last_request.headers['Authorization'])
+
+    def test_no_authorization_header_without_token(self):
+        self.config(auth_token=None, group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertNotIn('Authorization', get.last_request.headers)
+
+    def test_ironic_request_id_is_sent(self):
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertTrue(self.context.request_id.startswith('req-'))
+        self.assertEqual(self.context.request_id,
+                         get.last_request.headers[protocol.REQUEST_ID_HEADER])
+
+    def test_service_url_with_trailing_slash(self):
+        self.config(service_url=base.SERVICE_URL + '/', group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertTrue(get.called)
+
+    def test_timeouts(self):
+        self.config(timeout=17, connect_timeout=3, group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertEqual((3, 17), get.last_request.timeout)
+
+    def test_certificates_verified_by_default(self):
+        # requests would swap True for a bundle named in the environment.
+        self.useFixture(fixtures.EnvironmentVariable('REQUESTS_CA_BUNDLE'))
+        self.useFixture(fixtures.EnvironmentVariable('CURL_CA_BUNDLE'))
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertIs(True, get.last_request.verify)
+
+    def test_ca_file(self):
+        self.config(ca_file='/etc/ironic/valence-ca.pem', group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertEqual('/etc/ironic/valence-ca.pem',
+                         get.last_request.verify)
+
+    def test_insecure(self):
+        self.config(ca_file='/etc/ironic/valence-ca.pem', insecure=True,
+                    group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertIs(False, get.last_request.verify)
+
+    def test_one_session_serves_every_call(self):
+        self.http.get(POWER_URL, json={'power_state': 'power on'})
+        session = client._get_session()
+        self.get_power_state()
+        self.get_power_state()
+        self.assertIs(session, client._get_session())
+        self.assertEqual(2, self.http.call_count)
+
+    def test_unauthorized_carries_service_message(self):
+        self.http.get(POWER_URL, **base.problem(
+            protocol.UNAUTHORIZED, 'Missing or wrong bearer token'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('answered HTTP 401 UNAUTHORIZED: Missing or wrong '
+                      'bearer token (request id %s)'
+                      % base.SERVICE_REQUEST_ID, str(error))
+
+    def test_request_id_falls_back_to_the_one_sent(self):
+        self.http.get(POWER_URL, status_code=502, text='Bad Gateway',
+                      headers={'Content-Type': 'text/plain'})
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('answered HTTP 502: Bad Gateway (request id %s)'
+                      % self.context.request_id, str(error))
+
+    def test_long_error_page_is_cut(self):
+        self.http.get(POWER_URL, status_code=500,
+                      text='<html>' + 'x' * 5000 + '</html>')
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('answered HTTP 500: <html>xxx', str(error))
+        self.assertNotIn('</html>', str(error))
+
+    def test_unknown_problem_code_is_not_trusted(self):
+        self.http.get(POWER_URL, status_code=409,
+                      json={'code': 'SOMETHING_NEW', 'detail': 'busy'})
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('answered HTTP 409: busy', str(error))
+
+    def test_success_that_is_not_json(self):
+        self.http.get(POWER_URL, text='power on')
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('with a body that is not JSON', str(error))
+
+    def test_connection_refused_names_service_url(self):
+        self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
+            'Connection refused'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('Cannot reach the Valence driver service at %s '
+                      '(request id %s): Connection refused'
+                      % (base.SERVICE_URL, self.context.request_id),
+                      str(error))
+
+    def test_connect_timeout_names_service_url(self):
+        self.config(timeout=7, group='valence')
+        self.http.get(POWER_URL, exc=requests_exceptions.ConnectTimeout(
+            'timed out'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('Valence driver service at %s did not answer GET '
+                      '/v1/nodes/%s/power within 7 seconds'
+                      % (base.SERVICE_URL, base.NODE_ID), str(error))
+
+    def test_tls_failure_names_service_url(self):
+        self.config(service_url='https://valence-driver.test:8443',
+                    group='valence')
+        self.http.get('https://valence-driver.test:8443/v1/nodes/%s/power'
+                      % base.NODE_ID,
+                      exc=requests_exceptions.SSLError(
+                          'certificate verify failed'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('Cannot reach the Valence driver service at '
+                      'https://valence-driver.test:8443', str(error))
+        self.assertIn('certificate verify failed', str(error))
+
+    def test_credentials_in_service_url_stay_out_of_messages(self):
+        self.config(service_url='http://ironic:hunter2@valence-driver.test',
+                    group='valence')
+        self.http.get('http://ironic:hunter2@valence-driver.test/v1/nodes/'
+                      '%s/power' % base.NODE_ID,
+                      exc=requests_exceptions.ConnectionError(
+                          'Connection refused'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('at http://valence-driver.test ', str(error))
+        self.assertNotIn('hunter2', str(error))
+
+
+class TokenSecrecyTestCase(base.ValenceTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.log = self.useFixture(fixtures.FakeLogger(level=logging.DEBUG))
+        # Setting up the test database runs Alembic, whose logging.config
+        # call disables every logger that existed before, ours included.
+        for name, logger in logging.root.manager.loggerDict.items():
+            if name.startswith('ironic_valence'):
+                logger.disabled = False
+
+    def test_token_echoed_by_the_service_is_removed(self):
+        self.http.get(POWER_URL, **base.problem(
+            protocol.UNAUTHORIZED, 'Token %s is not valid' % base.TOKEN))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('Token *** is not valid', str(error))
+        self.assertNotIn(base.TOKEN, str(error))
+        self.assertNotIn(base.TOKEN, self.log.output)
+
+    def test_token_in_transport_error_is_removed(self):
+        self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
+            'proxy rejected Authorization: Bearer %s' % base.TOKEN))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertNotIn(base.TOKEN, str(error))
+
+    def test_token_not_logged_on_success(self):
+        self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertIn('GET /v1/nodes/%s/power' % base.NODE_ID,
+                      self.log.output)
+        self.assertNotIn(base.TOKEN, self.log.output)
+
+    def test_token_not_logged_on_failure(self):
+        self.http.get(POWER_URL, **base.problem(protocol.VALENCE_ERROR,
+                                                'PODM said no'))
+        self.assertRaises(exception.PowerStateFailure, self.get_power_state)
+        self.assertIn('PODM said no', self.log.output)
+        self.assertNotIn(base.TOKEN, self.log.output)
+
+    def test_token_is_a_secret_option(self):
+        self.assertTrue(client.CONF.valence._group._opts['auth_token'][
+            'opt'].secret)

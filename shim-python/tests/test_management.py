@@ -1,0 +1,167 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+from ironic.common import boot_devices
+from ironic.common import exception
+from ironic.common import health_states
+from ironic.conductor import task_manager
+
+from ironic_valence import protocol
+from tests import base
+
+BOOT_URL = base.NODE_URL + '/boot-device'
+
+
+class ManagementTestCase(base.ValenceTestCase):
+
+    def _call(self, method, *args, shared=True, **kwargs):
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=shared) as task:
+            return getattr(task.driver.management, method)(task, *args,
+                                                           **kwargs)
+
+    def test_protocol_boot_devices_are_ironic_boot_devices(self):
+        self.assertEqual((boot_devices.PXE, boot_devices.DISK),
+                         protocol.SUPPORTED_BOOT_DEVICES)
+
+    def test_supported_boot_devices(self):
+        self.assertEqual([boot_devices.PXE, boot_devices.DISK],
+                         self._call('get_supported_boot_devices'))
+        self.assertFalse(self.http.called)
+
+    def test_set_boot_device_once(self):
+        put = self.http.put(BOOT_URL, json={'boot_device': 'pxe',
+                                            'persistent': False})
+        self._call('set_boot_device', boot_devices.PXE, shared=False)
+        self.assertEqual({'boot_device': 'pxe', 'persistent': False},
+                         put.last_request.json())
+
+    def test_set_boot_device_persistent(self):
+        put = self.http.put(BOOT_URL, json={'boot_device': 'disk',
+                                            'persistent': True})
+        self._call('set_boot_device', boot_devices.DISK, persistent=True,
+                   shared=False)
+        self.assertEqual({'boot_device': 'disk', 'persistent': True},
+                         put.last_request.json())
+
+    def test_set_unsupported_boot_device_without_a_call(self):
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._call, 'set_boot_device',
+                                  boot_devices.CDROM, shared=False)
+        self.assertIn('Invalid boot device cdrom specified, supported are '
+                      'pxe, disk', str(error))
+        self.assertFalse(self.http.called)
+
+    def test_set_boot_device_needs_exclusive_lock(self):
+        self.assertRaises(exception.ExclusiveLockRequired, self._call,
+                          'set_boot_device', boot_devices.PXE)
+        self.assertFalse(self.http.called)
+
+    def test_set_boot_device_answered_with_another_device(self):
+        self.http.put(BOOT_URL, json={'boot_device': 'disk',
+                                      'persistent': False})
+        error = self.assertRaises(exception.DriverOperationError,
+                                  self._call, 'set_boot_device',
+                                  boot_devices.PXE, shared=False)
+        self.assertIn('outside its contract', str(error))
+
+    def test_set_boot_device_composed_node_not_found(self):
+        self.http.put(BOOT_URL, **base.problem(protocol.NODE_NOT_FOUND,
+                                               'gone'))
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._call, 'set_boot_device',
+                                  boot_devices.PXE, shared=False)
+        self.assertIn('composed node %s not found' % base.NODE_ID,
+                      str(error))
+
+    def test_set_boot_device_every_other_service_error(self):
+        for code in protocol.ERROR_CODES:
+            if code == protocol.NODE_NOT_FOUND:
+                continue
+            with self.subTest(code=code):
+                self.http.put(BOOT_URL, **base.problem(code, 'it broke'))
+                error = self.assertRaises(exception.DriverOperationError,
+                                          self._call, 'set_boot_device',
+                                          boot_devices.DISK, shared=False)
+                self.assertIn('Setting boot device disk of node %s failed'
+                              % self.node.uuid, str(error))
+                self.assertIn(code + ': it broke', str(error))
+
+    def test_get_boot_device(self):
+        for device in (boot_devices.PXE, boot_devices.DISK, None):
+            with self.subTest(device=device):
+                self.http.get(BOOT_URL, json={'boot_device': device,
+                                              'persistent': None})
+                self.assertEqual({'boot_device': device, 'persistent': None},
+                                 self._call('get_boot_device'))
+
+    def test_get_boot_device_outside_contract(self):
+        self.http.get(BOOT_URL, json={'boot_device': 'Hdd',
+                                      'persistent': None})
+        error = self.assertRaises(exception.DriverOperationError,
+                                  self._call, 'get_boot_device')
+        self.assertIn("'Hdd'", str(error))
+
+    def test_get_boot_device_every_service_error(self):
+        for code in protocol.ERROR_CODES:
+            expected = (exception.InvalidParameterValue
+                        if code == protocol.NODE_NOT_FOUND
+                        else exception.DriverOperationError)
+            with self.subTest(code=code):
+                self.http.get(BOOT_URL, **base.problem(code, 'it broke'))
+                self.assertRaises(expected, self._call, 'get_boot_device')
+
+    def test_no_sensors(self):
+        self.assertRaises(NotImplementedError, self._call,
+                          'get_sensors_data')
+        self.assertFalse(self.http.called)
+
+    def test_boot_mode_is_not_supported(self):
+        self.assertRaises(exception.UnsupportedDriverExtension, self._call,
+                          'get_boot_mode')
+
+    def test_node_health(self):
+        for health, expected in (('OK', health_states.HealthState.OK),
+                                 ('Warning',
+                                  health_states.HealthState.WARNING),
+                                 ('Critical',
+                                  health_states.HealthState.CRITICAL),
+                                 (None, None)):
+            with self.subTest(health=health):
+                node = base.composed_node()
+                node['health'] = health
+                self.http.get(base.NODE_URL, json=node)
+                self.assertEqual(expected, self._call('get_node_health'))
+
+    def test_node_health_outside_contract(self):
+        node = base.composed_node()
+        node['health'] = 'Degraded'
+        self.http.get(base.NODE_URL, json=node)
+        self.assertRaises(exception.DriverOperationError, self._call,
+                          'get_node_health')
+
+    def test_mac_addresses(self):
+        self.http.get(base.NODE_URL, json=base.composed_node())
+        self.assertEqual(['52:54:00:aa:bb:01', '52:54:00:aa:bb:02'],
+                         self._call('get_mac_addresses'))
+
+    def test_mac_addresses_outside_contract(self):
+        self.http.get(base.NODE_URL, json=base.composed_node(macs=None))
+        self.assertRaises(exception.DriverOperationError, self._call,
+                          'get_mac_addresses')
+
+    def test_mac_addresses_composed_node_not_found(self):
+        self.http.get(base.NODE_URL, **base.problem(protocol.NODE_NOT_FOUND,
+                                                    'gone'))
+        self.assertRaises(exception.InvalidParameterValue, self._call,
+                          'get_mac_addresses')
