@@ -1,0 +1,98 @@
+package org.openstack.valence.driver.node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.valence.ResetType;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceNode;
+import org.openstack.valence.driver.valence.ValenceNodeSummary;
+import org.openstack.valence.driver.valence.ValenceVersion;
+
+/**
+ * One composed node that moves through PoweringOn/PoweringOff the way a pod
+ * manager does: an accepted Reset takes {@code transitionReads} reads of the
+ * node to finish. Records each action with the power state it found.
+ */
+class FakeValence implements ValenceClient {
+
+	record Action(ResetType reset, String foundIn) {
+	}
+
+	private final int transitionReads;
+
+	private String powerState;
+
+	private String settlesInto;
+
+	private int readsLeft;
+
+	private int reads;
+
+	private final List<Action> actions = new ArrayList<>();
+
+	FakeValence(String powerState, int transitionReads) {
+		this.powerState = powerState;
+		this.transitionReads = transitionReads;
+	}
+
+	/** A node stuck in a transition that never ends. */
+	static FakeValence stuckIn(String powerState) {
+		return new FakeValence(powerState, Integer.MAX_VALUE);
+	}
+
+	List<Action> actions() {
+		return this.actions;
+	}
+
+	List<ResetType> resets() {
+		return this.actions.stream().map(Action::reset).toList();
+	}
+
+	int reads() {
+		return this.reads;
+	}
+
+	@Override
+	public synchronized ValenceNode getNode(String nodeId) {
+		this.reads++;
+		if (this.settlesInto != null && --this.readsLeft <= 0) {
+			this.powerState = this.settlesInto;
+			this.settlesInto = null;
+		}
+		return new ValenceNode(nodeId, "node", null, "1", this.powerState, "Assembled", "Hdd", "OK", null);
+	}
+
+	@Override
+	public synchronized void reset(String nodeId, ResetType type) {
+		this.actions.add(new Action(type, this.powerState));
+		switch (type) {
+			case ON -> transition("PoweringOn", "On");
+			case FORCE_OFF -> transition("PoweringOff", "Off");
+			case GRACEFUL_RESTART -> transition("PoweringOn", "On");
+		}
+	}
+
+	private void transition(String passingThrough, String into) {
+		this.powerState = passingThrough;
+		this.settlesInto = into;
+		this.readsLeft = this.transitionReads;
+	}
+
+	@Override
+	public List<ValenceNodeSummary> listNodes() {
+		throw new UnsupportedOperationException("not used by power changes");
+	}
+
+	@Override
+	public ValenceVersion probe() {
+		throw new UnsupportedOperationException("not used by power changes");
+	}
+
+	@Override
+	public void setBootOverride(String nodeId, BootDevice device, boolean persistent) {
+		throw new UnsupportedOperationException("not used by power changes");
+	}
+
+}

@@ -1,0 +1,118 @@
+package org.openstack.valence.driver.node;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.valence.OkHttpValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceHttp;
+import org.openstack.valence.driver.valence.ValenceNode;
+import org.openstack.valence.driver.valence.ValenceProperties;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.openstack.valence.driver.TestResources.read;
+
+class NodeReaderTest {
+
+	private static final String NODE = "4d8c3732-a248-40ed-bebc-539a6ffd25c0";
+
+	private static final String NODE_PATH = "/v1/nodes/" + NODE;
+
+	private static final int CALLERS = 8;
+
+	@RegisterExtension
+	static WireMockExtension valence = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+	private NodeReader reader() {
+		ValenceProperties properties = new ValenceProperties(URI.create(valence.baseUrl()), null, null, null,
+				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
+				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
+		return new NodeReader(
+				new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry()));
+	}
+
+	/**
+	 * Valence holds its answer until every caller has asked, so all of them are
+	 * certainly concurrent with the one call in flight.
+	 */
+	private List<Future<ValenceNode>> readConcurrently(NodeReader reader) throws Exception {
+		CountDownLatch allAsking = new CountDownLatch(CALLERS);
+		ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+		try {
+			List<Future<ValenceNode>> answers = new ArrayList<>();
+			for (int i = 0; i < CALLERS; i++) {
+				answers.add(pool.submit(() -> {
+					allAsking.countDown();
+					return reader.read(NODE);
+				}));
+			}
+			assertThat(allAsking.await(10, TimeUnit.SECONDS)).isTrue();
+			for (Future<ValenceNode> answer : answers) {
+				try {
+					answer.get(20, TimeUnit.SECONDS);
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					// inspected by the caller through the future
+				}
+			}
+			return answers;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void concurrentReadsOfOneNodeShareOneValenceCall() throws Exception {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json")).withFixedDelay(1500)));
+
+		List<Future<ValenceNode>> answers = readConcurrently(reader());
+
+		for (Future<ValenceNode> answer : answers) {
+			assertThat(answer.get().uuid()).isEqualTo(NODE);
+		}
+		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+	@Test
+	void everyCallerOfASharedReadGetsItsFailure() throws Exception {
+		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(404).withFixedDelay(1500)));
+
+		List<Future<ValenceNode>> answers = readConcurrently(reader());
+
+		for (Future<ValenceNode> answer : answers) {
+			assertThatThrownBy(answer::get).hasCauseInstanceOf(ValenceException.NodeNotFound.class);
+		}
+		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+	@Test
+	void readsThatFollowOneAnotherEachAskValence() {
+		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
+		NodeReader reader = reader();
+
+		reader.read(NODE);
+		reader.read(NODE);
+
+		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+}

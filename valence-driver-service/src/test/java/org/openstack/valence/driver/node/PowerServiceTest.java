@@ -1,0 +1,129 @@
+package org.openstack.valence.driver.node;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.error.InvalidRequestException;
+import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.valence.ResetType;
+import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PowerServiceTest {
+
+	private static final String NODE = "node-1";
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private static PowerService service(FakeValence valence) {
+		return new PowerService(valence, new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
+	}
+
+	@Test
+	void powerOnSendsOnAndWaitsUntilOn() {
+		FakeValence valence = new FakeValence("Off", 3);
+
+		PowerState reached = service(valence).set(NODE, PowerState.POWER_ON, TIMEOUT);
+
+		assertThat(reached).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.resets()).containsExactly(ResetType.ON);
+		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("On");
+	}
+
+	@Test
+	void powerOffSendsForceOff() {
+		FakeValence valence = new FakeValence("On", 2);
+
+		assertThat(service(valence).set(NODE, PowerState.POWER_OFF, TIMEOUT)).isEqualTo(PowerState.POWER_OFF);
+		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
+	}
+
+	@Test
+	void alreadyOnSendsNothing() {
+		FakeValence valence = new FakeValence("On", 2);
+
+		assertThat(service(valence).set(NODE, PowerState.POWER_ON, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.actions()).isEmpty();
+	}
+
+	@Test
+	void alreadyPoweringOffSendsNothingAndWaitsUntilOff() {
+		FakeValence valence = new FakeValence("On", 3);
+		valence.reset(NODE, ResetType.FORCE_OFF);
+		valence.actions().clear();
+
+		assertThat(service(valence).set(NODE, PowerState.POWER_OFF, TIMEOUT)).isEqualTo(PowerState.POWER_OFF);
+		assertThat(valence.actions()).isEmpty();
+		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("Off");
+	}
+
+	@Test
+	void rebootTurnsOffWaitsForOffThenTurnsOn() {
+		FakeValence valence = new FakeValence("On", 3);
+
+		assertThat(service(valence).set(NODE, PowerState.REBOOT, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.actions()).containsExactly(new FakeValence.Action(ResetType.FORCE_OFF, "On"),
+				new FakeValence.Action(ResetType.ON, "Off"));
+		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("On");
+	}
+
+	@Test
+	void rebootOfANodeThatIsOffOnlyPowersItOn() {
+		FakeValence valence = new FakeValence("Off", 2);
+
+		assertThat(service(valence).set(NODE, PowerState.REBOOT, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.resets()).containsExactly(ResetType.ON);
+	}
+
+	@Test
+	void softRebootIsAGracefulRestartAwaitedUntilOn() {
+		FakeValence valence = new FakeValence("On", 3);
+
+		assertThat(service(valence).set(NODE, PowerState.SOFT_REBOOT, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.resets()).containsExactly(ResetType.GRACEFUL_RESTART);
+		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("On");
+	}
+
+	@Test
+	void softPowerOffIsRefusedBeforeValenceIsAsked() {
+		FakeValence valence = new FakeValence("On", 1);
+
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.SOFT_POWER_OFF, TIMEOUT))
+			.isInstanceOf(UnsupportedPowerStateException.class)
+			.hasMessageContaining("no GracefulShutdown");
+		assertThat(valence.reads()).isZero();
+	}
+
+	@Test
+	void errorIsNoTarget() {
+		FakeValence valence = new FakeValence("On", 1);
+
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.ERROR, TIMEOUT))
+			.isInstanceOf(InvalidRequestException.class);
+		assertThat(valence.reads()).isZero();
+	}
+
+	@Test
+	void nodeThatNeverSettlesTimesOutNamingItsLastState() {
+		FakeValence valence = FakeValence.stuckIn("Off");
+
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.POWER_ON, Duration.ofMillis(100)))
+			.isInstanceOf(PowerStateTimeoutException.class)
+			.hasMessageContaining("did not reach 'power on'")
+			.hasMessageContaining("PoweringOn");
+		assertThat(valence.resets()).containsExactly(ResetType.ON);
+	}
+
+	@Test
+	void rebootThatNeverReachesOffNeverSendsOn() {
+		FakeValence valence = new FakeValence("On", Integer.MAX_VALUE);
+
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.REBOOT, Duration.ofMillis(100)))
+			.isInstanceOf(PowerStateTimeoutException.class)
+			.hasMessageContaining("did not reach 'power off'");
+		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
+	}
+
+}
