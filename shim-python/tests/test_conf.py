@@ -1,0 +1,57 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""The [valence] options as oslo-config-generator lists them."""
+
+import os
+
+import fixtures
+from oslo_config import cfg
+from oslo_config import generator
+import testtools
+
+from ironic_valence import conf
+
+
+class ConfTestCase(testtools.TestCase):
+
+    def test_list_opts(self):
+        (group, opts), = conf.list_opts()
+        self.assertEqual('valence', group)
+        self.assertEqual(['service_url', 'auth_token', 'timeout',
+                          'connect_timeout', 'ca_file', 'insecure'],
+                         [opt.name for opt in opts])
+
+    def test_generator_finds_the_entry_point(self):
+        output = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                              'valence.conf.sample')
+        generator_conf = cfg.ConfigOpts()
+        generator.register_cli_opts(generator_conf)
+        generator_conf(['--namespace', 'ironic_valence',
+                        '--output-file', output])
+        generator.generate(generator_conf)
+        with open(output) as sample:
+            text = sample.read()
+        self.assertIn('[valence]', text)
+        self.assertIn('#service_url = http://127.0.0.1:8080', text)
+        self.assertIn('#auth_token = <None>', text)
+        self.assertIn('#timeout = 30', text)
+        self.assertIn('#connect_timeout = 10', text)
+        self.assertIn('#ca_file = <None>', text)
+        self.assertIn('#insecure = false', text)
+
+    def test_service_url_must_be_http(self):
+        conf_obj = cfg.ConfigOpts()
+        conf_obj.register_opts(conf.opts, group='valence')
+        self.assertRaises(ValueError, conf_obj.set_override, 'service_url',
+                          'ftp://valence', 'valence')
