@@ -217,6 +217,7 @@ class Stack:
         self.processes = []
         self.emulator = None
         self.cli = None
+        self.ironic_url = None
 
     def start(self):
         for jar in (EMULATOR_JAR, SERVICE_JAR):
@@ -245,15 +246,23 @@ class Stack:
             stderr=subprocess.STDOUT)
         emulator.wait_ready(emulator_url + '/')
         service.wait_ready(service_url + '/actuator/health')
-        ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
+        self.ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
         ironic = self._spawn('ironic', [VENV_BIN / 'ironic', '--config-file',
                                         config])
-        ironic.wait_ready(ironic_url + '/v1')
+        ironic.wait_ready(self.ironic_url + '/v1')
         self.emulator = Emulator(emulator_url)
-        self.cli = Baremetal(ironic_url)
+        self.cli = Baremetal(self.ironic_url)
         # The conductor registers its drivers a moment after the API answers.
         wait_until('Ironic listing the valence driver', self._driver_listed,
                    START_TIMEOUT_S)
+
+    def ironic_api(self, method, path, body=None):
+        """Calls Ironic's REST API directly, at its latest version."""
+        response = requests.request(
+            method, self.ironic_url + path, json=body, timeout=CLI_TIMEOUT_S,
+            headers={'X-OpenStack-Ironic-API-Version': 'latest'})
+        response.raise_for_status()
+        return response.json()
 
     def _driver_listed(self):
         return any(d['name'] == 'valence'
