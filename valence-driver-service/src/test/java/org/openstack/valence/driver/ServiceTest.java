@@ -20,7 +20,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 @AutoConfigureMockMvc
 public abstract class ServiceTest {
 
-	public static final String TOKEN = "test-token";
+	public static final String TOKEN = "tkn-5b0c9f7e-test-only";
+
+	public static final String VALENCE_PASSWORD = "pw-7d1e-test-only";
 
 	public static final String BEARER = "Bearer " + TOKEN;
 

@@ -1,0 +1,80 @@
+package org.openstack.valence.driver.security;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** The default profile without VALENCE_DRIVER_TOKEN: a token is generated into a private file. */
+@SpringBootTest(properties = "driver.auth.token=")
+@AutoConfigureMockMvc
+@ExtendWith(OutputCaptureExtension.class)
+class GeneratedTokenTest {
+
+	private static final Path TOKEN_FILE = tokenFile();
+
+	@Autowired
+	private MockMvc mvc;
+
+	private static Path tokenFile() {
+		try {
+			return Files.createTempDirectory("valence-driver-test").resolve("private/token");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void tokenFile(DynamicPropertyRegistry registry) {
+		registry.add("driver.auth.token-file", TOKEN_FILE::toString);
+	}
+
+	@Test
+	void tokenIsWrittenToAFileOnlyItsOwnerCanRead() throws IOException {
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(TOKEN_FILE))).isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(TOKEN_FILE.getParent())))
+			.isEqualTo("rwx------");
+		assertThat(Files.readString(TOKEN_FILE).strip()).hasSizeGreaterThanOrEqualTo(43);
+	}
+
+	@Test
+	void generatedTokenOpensTheApi() throws Exception {
+		String token = Files.readString(TOKEN_FILE).strip();
+
+		this.mvc.perform(get("/v1/nodes/node-1/power/supported").header("Authorization", "Bearer " + token))
+			.andExpect(status().isOk());
+		this.mvc.perform(get("/v1/nodes/node-1/power/supported")).andExpect(status().isUnauthorized());
+	}
+
+	@Test
+	void tokenFileIsReportedWithoutItsContent(CapturedOutput output) throws IOException {
+		String token = Files.readString(TOKEN_FILE).strip();
+		// The start-up log went to the console before this test captured it, so
+		// resolve once more to see what start-up logs.
+		TokenProperties properties = new TokenProperties(null, true, TOKEN_FILE.resolveSibling("again"));
+
+		DriverToken.resolve(properties);
+
+		assertThat(output.getAll()).contains(TOKEN_FILE.resolveSibling("again").toString())
+			.doesNotContain(Files.readString(TOKEN_FILE.resolveSibling("again")).strip())
+			.doesNotContain(token);
+	}
+
+}

@@ -1,0 +1,84 @@
+package org.openstack.valence.driver.web;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.ServiceTest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.hamcrest.Matchers.containsString;
+import static org.openstack.valence.driver.TestResources.read;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+class ActuatorTest extends ServiceTest {
+
+	private void valenceUp() {
+		valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json"))));
+	}
+
+	private void valenceDown() {
+		valence.stubFor(WireMock.get("/").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+	}
+
+	@Test
+	void anonymousHealthShowsTheStatusOnly() throws Exception {
+		valenceUp();
+
+		this.mvc.perform(get("/actuator/health"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("UP"))
+			.andExpect(jsonPath("$.components").doesNotExist())
+			.andExpect(jsonPath("$.details").doesNotExist());
+	}
+
+	@Test
+	void tokenHolderSeesValencesHealthDetails() throws Exception {
+		valenceUp();
+
+		this.mvc.perform(get("/actuator/health").header("Authorization", BEARER))
+			.andExpect(jsonPath("$.components.valence.details.version").value("v1.0"));
+	}
+
+	@Test
+	void readinessIsDownWhileValenceIsUnreachable() throws Exception {
+		valenceDown();
+
+		this.mvc.perform(get("/actuator/health/readiness"))
+			.andExpect(status().isServiceUnavailable())
+			.andExpect(jsonPath("$.status").value("DOWN"));
+	}
+
+	@Test
+	void livenessStaysUpWhileValenceIsUnreachable() throws Exception {
+		valenceDown();
+
+		this.mvc.perform(get("/actuator/health/liveness"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("UP"));
+	}
+
+	@Test
+	void readinessIsUpWithValence() throws Exception {
+		valenceUp();
+
+		this.mvc.perform(get("/actuator/health/readiness")).andExpect(jsonPath("$.status").value("UP"));
+	}
+
+	@Test
+	void prometheusShowsRequestAndUpstreamMetrics() throws Exception {
+		valenceUp();
+		this.mvc.perform(get("/v1/connection").header("Authorization", BEARER)).andExpect(status().isOk());
+
+		this.mvc.perform(get("/actuator/prometheus").header("Authorization", BEARER))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("valence_upstream_requests_seconds_count{")))
+			.andExpect(content().string(containsString("operation=\"probe\"")))
+			.andExpect(content().string(containsString("outcome=\"success\"")))
+			.andExpect(content().string(containsString("http_server_requests_seconds_count{")));
+	}
+
+}
