@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.openstack.valence.emulator.web.RequestIds;
 import org.openstack.valence.emulator.web.ValenceError;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -39,13 +40,29 @@ public class FaultFilter extends OncePerRequestFilter {
 
 	private static final byte[] EMPTY_BODY_GARBAGE = "{\"request_id\": \"".getBytes(StandardCharsets.UTF_8);
 
+	/** How latency is served; tests pass one that records instead of waiting. */
+	@FunctionalInterface
+	interface Sleeper {
+
+		void sleep(int millis) throws InterruptedException;
+
+	}
+
 	private final FaultRegistry faults;
 
 	private final JsonMapper json;
 
+	private final Sleeper sleeper;
+
+	@Autowired
 	public FaultFilter(FaultRegistry faults, JsonMapper json) {
+		this(faults, json, Thread::sleep);
+	}
+
+	FaultFilter(FaultRegistry faults, JsonMapper json, Sleeper sleeper) {
 		this.faults = faults;
 		this.json = json;
+		this.sleeper = sleeper;
 	}
 
 	@Override
@@ -118,9 +135,9 @@ public class FaultFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private static void sleep(int millis) throws IOException {
+	private void sleep(int millis) throws IOException {
 		try {
-			Thread.sleep(millis);
+			this.sleeper.sleep(millis);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -39,7 +39,10 @@ public final class StrictJson {
 			return MAPPER.readTree(body);
 		}
 		catch (JacksonException ex) {
-			throw ValenceException.validation("Request body is not valid JSON: " + ex.getOriginalMessage());
+			String where = (ex.getLocation() != null)
+					? " (line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() + ")"
+					: "";
+			throw ValenceException.validation("Request body is not valid JSON" + where);
 		}
 	}
 
