@@ -136,10 +136,10 @@ def request(context, method, path, body=None, wait=0):
     :param wait: seconds the service may spend waiting before it answers
         (a power change); added to [valence]timeout so that the shim does
         not give up before the service does.
-    :returns: the decoded JSON body of a 2xx answer.
+    :returns: the decoded JSON object of a 2xx answer.
     :raises: ServiceError when the service cannot be reached, does not
         answer in time, answers with an error, or answers with something
-        that is not JSON.
+        that is not a JSON object.
     """
     request_id = _request_id(context)
     url = CONF.valence.service_url.rstrip('/') + path
@@ -171,10 +171,14 @@ def request(context, method, path, body=None, wait=0):
                   {'method': method, 'path': path, 'error': error})
         raise error
     try:
-        return response.json()
-    except ValueError as e:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    # Every answer of the contract is a JSON object.
+    if not isinstance(answer, dict):
         raise ServiceError(redact(
             'Valence driver service at %(url)s answered %(method)s %(path)s '
-            'with a body that is not JSON (request id %(rid)s)' %
+            'with a body that is not a JSON object (request id %(rid)s)' %
             {'url': _display_url(), 'method': method, 'path': path,
-             'rid': request_id}), status=response.status_code) from e
+             'rid': request_id}), status=response.status_code)
+    return answer

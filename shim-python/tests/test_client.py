@@ -126,7 +126,13 @@ class ClientTestCase(base.ValenceTestCase):
         self.http.get(POWER_URL, text='power on')
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
-        self.assertIn('with a body that is not JSON', str(error))
+        self.assertIn('with a body that is not a JSON object', str(error))
+
+    def test_success_that_is_not_an_object(self):
+        self.http.get(POWER_URL, json=['power on'])
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('with a body that is not a JSON object', str(error))
 
     def test_connection_refused_names_service_url(self):
         self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
