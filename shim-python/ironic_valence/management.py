@@ -13,10 +13,7 @@
 
 """Valence management interface: boot device, health and NIC addresses."""
 
-from oslo_log import log
-
 from ironic.common import exception
-from ironic.common import health_states
 from ironic.common.i18n import _
 from ironic.conductor import task_manager
 from ironic.drivers import base
@@ -24,10 +21,16 @@ from ironic.drivers import base
 from ironic_valence import protocol
 from ironic_valence import utils
 
-LOG = log.getLogger(__name__)
+try:
+    from ironic.common import health_states
+except ImportError:
+    # Ironic releases without health monitoring (2025.1 among them) have
+    # no health states and never ask a driver for them.
+    health_states = None
 
 # Valence reports the same three health words as Redfish.
-_HEALTH = {state.value: state for state in health_states.HealthState}
+_HEALTH = ({state.value: state for state in health_states.HealthState}
+           if health_states else {})
 
 
 def _failure(message):

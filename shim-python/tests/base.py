@@ -76,10 +76,15 @@ class ValenceTestCase(db_base.DbTestCase):
         # No stub answers by default: an unexpected call fails the test.
         self.http = self.useFixture(requests_mock_fixture.Fixture())
 
-    def get_power_state(self):
+    def call(self, interface, method, *args, shared=True, **kwargs):
+        """Call an interface method inside a task, as the conductor does."""
         with task_manager.acquire(self.context, self.node.uuid,
-                                  shared=True) as task:
-            return task.driver.power.get_power_state(task)
+                                  shared=shared) as task:
+            return getattr(getattr(task.driver, interface), method)(
+                task, *args, **kwargs)
+
+    def get_power_state(self):
+        return self.call('power', 'get_power_state')
 
     def _clear_attrs(self):
         # Ironic's base deletes every public instance attribute after a

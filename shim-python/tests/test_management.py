@@ -11,11 +11,12 @@
 # under the License.
 
 
+import testtools
+
 from ironic.common import boot_devices
 from ironic.common import exception
-from ironic.common import health_states
-from ironic.conductor import task_manager
 
+from ironic_valence import management
 from ironic_valence import protocol
 from tests import base
 
@@ -24,11 +25,8 @@ BOOT_URL = base.NODE_URL + '/boot-device'
 
 class ManagementTestCase(base.ValenceTestCase):
 
-    def _call(self, method, *args, shared=True, **kwargs):
-        with task_manager.acquire(self.context, self.node.uuid,
-                                  shared=shared) as task:
-            return getattr(task.driver.management, method)(task, *args,
-                                                           **kwargs)
+    def _call(self, method, *args, **kwargs):
+        return self.call('management', method, *args, **kwargs)
 
     def test_protocol_boot_devices_are_ironic_boot_devices(self):
         self.assertEqual((boot_devices.PXE, boot_devices.DISK),
@@ -130,26 +128,6 @@ class ManagementTestCase(base.ValenceTestCase):
         self.assertRaises(exception.UnsupportedDriverExtension, self._call,
                           'get_boot_mode')
 
-    def test_node_health(self):
-        for health, expected in (('OK', health_states.HealthState.OK),
-                                 ('Warning',
-                                  health_states.HealthState.WARNING),
-                                 ('Critical',
-                                  health_states.HealthState.CRITICAL),
-                                 (None, None)):
-            with self.subTest(health=health):
-                node = base.composed_node()
-                node['health'] = health
-                self.http.get(base.NODE_URL, json=node)
-                self.assertEqual(expected, self._call('get_node_health'))
-
-    def test_node_health_outside_contract(self):
-        node = base.composed_node()
-        node['health'] = 'Degraded'
-        self.http.get(base.NODE_URL, json=node)
-        self.assertRaises(exception.DriverOperationError, self._call,
-                          'get_node_health')
-
     def test_mac_addresses(self):
         self.http.get(base.NODE_URL, json=base.composed_node())
         self.assertEqual(['52:54:00:aa:bb:01', '52:54:00:aa:bb:02'],
@@ -165,3 +143,28 @@ class ManagementTestCase(base.ValenceTestCase):
                                                     'gone'))
         self.assertRaises(exception.InvalidParameterValue, self._call,
                           'get_mac_addresses')
+
+
+@testtools.skipIf(management.health_states is None,
+                  'this Ironic release has no health monitoring')
+class NodeHealthTestCase(base.ValenceTestCase):
+
+    def test_node_health(self):
+        states = management.health_states.HealthState
+        for health, expected in (('OK', states.OK),
+                                 ('Warning', states.WARNING),
+                                 ('Critical', states.CRITICAL),
+                                 (None, None)):
+            with self.subTest(health=health):
+                node = base.composed_node()
+                node['health'] = health
+                self.http.get(base.NODE_URL, json=node)
+                self.assertEqual(expected,
+                                 self.call('management', 'get_node_health'))
+
+    def test_node_health_outside_contract(self):
+        node = base.composed_node()
+        node['health'] = 'Degraded'
+        self.http.get(base.NODE_URL, json=node)
+        self.assertRaises(exception.DriverOperationError, self.call,
+                          'management', 'get_node_health')
