@@ -17,6 +17,7 @@ import org.openstack.valence.emulator.node.PowerState;
 import org.openstack.valence.emulator.node.ReceivedAction;
 import org.openstack.valence.emulator.web.StrictJson;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -63,7 +64,7 @@ public class ControlController {
 	 * Sets the node's power at once, without a transition, as if someone used the power button.
 	 * @throws org.openstack.valence.emulator.web.ValenceException 400 unless the body is exactly {"state": "On"|"Off"}
 	 */
-	@PostMapping("/emulator/nodes/{uuid}/power")
+	@PostMapping(path = "/emulator/nodes/{uuid}/power", consumes = MediaType.APPLICATION_JSON_VALUE)
 	NodeState power(@PathVariable String uuid, @RequestBody(required = false) String body) {
 		ComposedNode node = this.inventory.find(uuid);
 		JsonNode request = StrictJson.object(StrictJson.parse(body), "", Set.of("state"));

@@ -3,6 +3,7 @@ package org.openstack.valence.emulator.fault;
 import org.openstack.valence.emulator.node.NodeInventory;
 import org.openstack.valence.emulator.web.StrictJson;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +34,7 @@ public class FaultController {
 		return this.faults.global();
 	}
 
-	@PutMapping("/emulator/faults")
+	@PutMapping(path = "/emulator/faults", consumes = MediaType.APPLICATION_JSON_VALUE)
 	FaultSettings setGlobal(@RequestBody(required = false) String body) {
 		this.faults.setGlobal(FaultSettings.read(StrictJson.parse(body)));
 		return this.faults.global();
@@ -50,7 +51,7 @@ public class FaultController {
 		return this.faults.node(this.inventory.find(uuid).uuid());
 	}
 
-	@PutMapping("/emulator/nodes/{uuid}/faults")
+	@PutMapping(path = "/emulator/nodes/{uuid}/faults", consumes = MediaType.APPLICATION_JSON_VALUE)
 	FaultSettings setNode(@PathVariable String uuid, @RequestBody(required = false) String body) {
 		var node = this.inventory.find(uuid).uuid();
 		this.faults.setNode(node, FaultSettings.read(StrictJson.parse(body)));

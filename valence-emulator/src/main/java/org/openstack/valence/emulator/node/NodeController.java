@@ -15,6 +15,7 @@ import org.openstack.valence.emulator.web.RequestIds;
 import org.openstack.valence.emulator.web.StrictJson;
 import org.openstack.valence.emulator.web.ValenceException;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -65,7 +66,7 @@ public class NodeController {
 	 * inline properties (never both). The hardware the emulated PODM assembles is the seeded hardware
 	 * of the new index; the requested properties are validated but do not shape it.
 	 */
-	@PostMapping("/v1/nodes")
+	@PostMapping(path = "/v1/nodes", consumes = MediaType.APPLICATION_JSON_VALUE)
 	NodeViews.Brief compose(@RequestBody(required = false) String body) {
 		JsonNode request = StrictJson.object(StrictJson.parse(body), "", COMPOSE_KEYS);
 		String name = StrictJson.requiredString(request, "name", "");
@@ -90,7 +91,7 @@ public class NodeController {
 				"Node " + node.uuid() + " (PODM index " + node.index() + ") has been disassembled and deleted.");
 	}
 
-	@PostMapping("/v1/nodes/manage")
+	@PostMapping(path = "/v1/nodes/manage", consumes = MediaType.APPLICATION_JSON_VALUE)
 	NodeViews.Brief manage(@RequestBody(required = false) String body) {
 		JsonNode request = StrictJson.object(StrictJson.parse(body), "", Set.of("node_index", "podm_id"));
 		String index = StrictJson.requiredString(request, "node_index", "");
@@ -102,7 +103,7 @@ public class NodeController {
 	 * Accepts one Reset or Boot action and answers 204 with an empty body before the node has finished
 	 * moving, as Valence does; every attempt is kept in the node's action history with its status.
 	 */
-	@PostMapping("/v1/nodes/{uuid}/action")
+	@PostMapping(path = "/v1/nodes/{uuid}/action", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Void> action(@PathVariable String uuid, @RequestBody(required = false) String body) {
 		ComposedNode node = this.inventory.find(uuid);
 		try {

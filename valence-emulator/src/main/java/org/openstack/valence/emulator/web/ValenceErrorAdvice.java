@@ -37,8 +37,9 @@ public class ValenceErrorAdvice {
 
 	@ExceptionHandler
 	ResponseEntity<ValenceError> mediaType(HttpMediaTypeNotSupportedException ex, HttpServletRequest request) {
+		String sent = (ex.getContentType() != null) ? "Content-Type " + ex.getContentType() : "no Content-Type";
 		return respond(HttpStatus.BAD_REQUEST, ValenceError.VALIDATION_TITLE,
-				"Content-Type " + ex.getContentType() + " is not supported; send application/json", request);
+				"Request body must be JSON (Content-Type: application/json), got " + sent, request);
 	}
 
 	@ExceptionHandler

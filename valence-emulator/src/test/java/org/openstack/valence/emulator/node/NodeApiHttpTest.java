@@ -1,6 +1,7 @@
 package org.openstack.valence.emulator.node;
 
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +128,18 @@ class NodeApiHttpTest extends RunningEmulator {
 		assertThat(error.get("code").stringValue()).isEqualTo("Bad Request");
 		assertThat(error.get("title").stringValue()).isEqualTo("Validation Error");
 		assertThat(error.get("detail").stringValue()).contains("GracefulShutdown");
+		assertThat(powerState()).isEqualTo("Off");
+	}
+
+	@Test
+	void actionSentAsFormDataIs400NamingTheContentType() throws IOException {
+		HttpResponse<String> response = this.client.send(this.client.request(NODE + "/action")
+			.setHeader("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"Reset\": {\"Type\": \"On\"}}")));
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(json(response).get("detail").stringValue()).isEqualTo(
+				"Request body must be JSON (Content-Type: application/json), got Content-Type application/x-www-form-urlencoded");
 		assertThat(powerState()).isEqualTo("Off");
 	}
 
