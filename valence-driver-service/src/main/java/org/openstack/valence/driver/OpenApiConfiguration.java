@@ -1,12 +1,25 @@
 package org.openstack.valence.driver;
 
+import java.util.Map;
+
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import org.openstack.valence.driver.error.ErrorCode;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +32,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
+	private static final String PROBLEM = "Problem";
+
 	@Bean
 	OpenAPI driverOpenApi(BuildProperties build) {
 		return new OpenAPI()
@@ -28,9 +43,58 @@ class OpenApiConfiguration {
 						+ "problem documents with a stable `code` and the `request_id`.")
 				.license(new License().name("Apache-2.0")))
 			.addServersItem(new Server().url("http://127.0.0.1:8080").description("default local address"))
-			.components(new Components().addSecuritySchemes("bearer",
-					new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
+			.components(new Components()
+				.addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer"))
+				.addSchemas(PROBLEM, problemSchema()))
 			.addSecurityItem(new SecurityRequirement().addList("bearer"));
+	}
+
+	/**
+	 * Every /v1 operation can answer INVALID_REQUEST and UNAUTHORIZED; the node
+	 * operations that ask Valence also its failures (the connection check reports
+	 * them in its 200 answer instead); a power change also UNSUPPORTED and
+	 * POWER_STATE_TIMEOUT.
+	 */
+	@Bean
+	OpenApiCustomizer problemResponses() {
+		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
+			boolean asksValence = path.startsWith("/v1/nodes/") && !path.endsWith("/power/supported");
+			item.readOperationsMap().forEach((method, operation) -> {
+				problem(operation, "400", "INVALID_REQUEST: malformed id, body, field or route");
+				problem(operation, "401", "UNAUTHORIZED: missing or wrong bearer token");
+				if (asksValence) {
+					problem(operation, "404", "NODE_NOT_FOUND: Valence has no such node");
+					problem(operation, "502", "VALENCE_UNREACHABLE or VALENCE_ERROR, with Valence's detail");
+				}
+				boolean powerChange = method == PathItem.HttpMethod.PUT && path.endsWith("/power");
+				if (powerChange) {
+					problem(operation, "422", "UNSUPPORTED: soft power off (Valence has no GracefulShutdown)");
+				}
+				if (asksValence) {
+					problem(operation, "504",
+							powerChange ? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle"
+									: "VALENCE_TIMEOUT: Valence did not answer in time");
+				}
+			});
+		});
+	}
+
+	private static void problem(Operation operation, String status, String description) {
+		operation.getResponses()
+			.addApiResponse(status, new ApiResponse().description(description)
+				.content(new Content().addMediaType("application/problem+json",
+						new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+	}
+
+	private static Schema<?> problemSchema() {
+		StringSchema code = new StringSchema();
+		for (ErrorCode value : ErrorCode.values()) {
+			code.addEnumItem(value.name());
+		}
+		return new ObjectSchema().description("RFC 9457 problem document")
+			.properties(Map.of("type", new StringSchema(), "title", new StringSchema(), "status", new IntegerSchema(),
+					"detail", new StringSchema(), "instance", new StringSchema(), "code", code, "request_id",
+					new StringSchema()));
 	}
 
 }

@@ -1,6 +1,7 @@
 package org.openstack.valence.driver.connection;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
@@ -8,6 +9,7 @@ import org.openstack.valence.driver.valence.ValenceProperties;
 import org.openstack.valence.driver.valence.ValenceVersion;
 
 import org.springframework.boot.info.BuildProperties;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * the reason in {@code valence.error}.
  */
 @RestController
+@Tag(name = "connection")
 class ConnectionController {
 
 	static final String SERVICE_NAME = "valence-driver-service";
@@ -42,7 +45,7 @@ class ConnectionController {
 	record ConnectionView(ServiceView service, ValenceView valence) {
 	}
 
-	@GetMapping(Protocol.API_VERSION_PREFIX + "/connection")
+	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/connection", produces = MediaType.APPLICATION_JSON_VALUE)
 	ConnectionView connection() {
 		ServiceView service = new ServiceView(SERVICE_NAME, this.build.getVersion());
 		String url = this.properties.url().toString();

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.openstack.valence.driver.node.NodeApi.BootDeviceRequest;
 import org.openstack.valence.driver.node.NodeApi.BootDeviceView;
 import org.openstack.valence.driver.node.NodeApi.NodeView;
@@ -14,6 +15,7 @@ import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.PowerPlan;
 import org.openstack.valence.driver.valence.ValenceClient;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -23,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Power, boot device and detail of one Valence composed node. */
 @RestController
-@RequestMapping(Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}")
+@Tag(name = "nodes")
+@RequestMapping(path = Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}", produces = MediaType.APPLICATION_JSON_VALUE)
 class NodeController {
 
 	private final NodeReader reader;

@@ -1,0 +1,42 @@
+package org.openstack.valence.driver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * docs/openapi.yaml is the document the service generates, kept in sync by this
+ * test. After a deliberate API change, rewrite it with
+ * {@code mvn -pl valence-driver-service test -Dtest=OpenApiDocumentTest -Dopenapi.write=true}
+ * and commit the result.
+ */
+class OpenApiDocumentTest extends ServiceTest {
+
+	private static final Path COMMITTED = Path.of(System.getProperty("openapi.committed", "../docs/openapi.yaml"));
+
+	@Test
+	void committedDocumentIsTheGeneratedOne() throws Exception {
+		String generated = this.mvc.perform(get("/v3/api-docs.yaml"))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
+		if (Boolean.getBoolean("openapi.write")) {
+			Files.writeString(COMMITTED, generated, StandardCharsets.UTF_8);
+		}
+		assertThat(committed()).as("docs/openapi.yaml is out of date; regenerate it with -Dopenapi.write=true")
+			.isEqualTo(generated);
+	}
+
+	private static String committed() throws IOException {
+		return Files.exists(COMMITTED) ? Files.readString(COMMITTED, StandardCharsets.UTF_8) : "";
+	}
+
+}

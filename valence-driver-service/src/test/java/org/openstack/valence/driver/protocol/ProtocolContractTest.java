@@ -1,0 +1,126 @@
+package org.openstack.valence.driver.protocol;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.valence.PowerPlan;
+import org.python.core.PyObject;
+import org.python.core.PySystemState;
+import org.python.util.PythonInterpreter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shim's protocol module, run by Jython, against the service's enums and
+ * constants: either side changing alone fails here.
+ */
+class ProtocolContractTest {
+
+	private static PythonInterpreter python;
+
+	@BeforeAll
+	static void loadProtocolModule() {
+		Path module = Path.of(System.getProperty("protocol.module",
+				"../shim-python/ironic_valence/protocol.py"));
+		assertThat(module).as("the shim's protocol module").exists();
+		Properties options = new Properties();
+		options.setProperty("python.import.site", "false");
+		options.setProperty("python.cachedir.skip", "true");
+		options.setProperty("python.console.encoding", "UTF-8");
+		PythonInterpreter.initialize(System.getProperties(), options, new String[0]);
+		python = new PythonInterpreter(null, new PySystemState());
+		python.execfile(module.toAbsolutePath().toString());
+	}
+
+	private static String string(String name) {
+		return python.get(name).asString();
+	}
+
+	private static List<String> strings(String name) {
+		List<String> values = new ArrayList<>();
+		for (PyObject item : python.eval("list(" + name + ")").asIterable()) {
+			values.add(item.asString());
+		}
+		return values;
+	}
+
+	private static List<String> wire(Enum<?>[] values) {
+		return Arrays.stream(values).map(Object::toString).toList();
+	}
+
+	@Test
+	void errorCodesAndTheirStatusesAgree() {
+		Map<String, Integer> python = new LinkedHashMap<>();
+		for (PyObject pair : ProtocolContractTest.python.eval("sorted(ERROR_STATUS.items())").asIterable()) {
+			python.put(pair.__getitem__(0).asString(), pair.__getitem__(1).asInt());
+		}
+		Map<String, Integer> java = Arrays.stream(ErrorCode.values())
+			.sorted((a, b) -> a.name().compareTo(b.name()))
+			.collect(Collectors.toMap(ErrorCode::name, (code) -> code.status().value(), (a, b) -> a,
+					LinkedHashMap::new));
+
+		assertThat(java).containsExactlyEntriesOf(python);
+		assertThat(strings("ERROR_CODES")).containsExactlyElementsOf(java.keySet());
+	}
+
+	@Test
+	void eachErrorCodeConstantNamesItself() {
+		for (ErrorCode code : ErrorCode.values()) {
+			assertThat(string(code.name())).isEqualTo(code.name());
+		}
+	}
+
+	@Test
+	void supportedPowerStatesAgreeInOrder() {
+		assertThat(wire(PowerPlan.SUPPORTED.toArray(new PowerState[0])))
+			.containsExactlyElementsOf(strings("SUPPORTED_POWER_STATES"));
+	}
+
+	@Test
+	void readablePowerStatesAgreeInOrder() {
+		assertThat(wire(PowerState.readable().toArray(new PowerState[0])))
+			.containsExactlyElementsOf(strings("POWER_STATES_READ"));
+	}
+
+	@Test
+	void everyPowerStateStringAgrees() {
+		assertThat(PowerState.POWER_ON.wire()).isEqualTo(string("POWER_ON"));
+		assertThat(PowerState.POWER_OFF.wire()).isEqualTo(string("POWER_OFF"));
+		assertThat(PowerState.REBOOT.wire()).isEqualTo(string("REBOOT"));
+		assertThat(PowerState.SOFT_REBOOT.wire()).isEqualTo(string("SOFT_REBOOT"));
+		assertThat(PowerState.SOFT_POWER_OFF.wire()).isEqualTo(string("SOFT_POWER_OFF"));
+		assertThat(PowerState.ERROR.wire()).isEqualTo(string("POWER_ERROR"));
+	}
+
+	@Test
+	void bootDevicesAgreeInOrder() {
+		assertThat(wire(BootDevice.values())).containsExactlyElementsOf(strings("SUPPORTED_BOOT_DEVICES"));
+		assertThat(BootDevice.PXE.wire()).isEqualTo(string("BOOT_DEVICE_PXE"));
+		assertThat(BootDevice.DISK.wire()).isEqualTo(string("BOOT_DEVICE_DISK"));
+	}
+
+	@Test
+	void nodeIdPatternAgrees() {
+		assertThat(Protocol.NODE_ID_PATTERN).isEqualTo(string("NODE_ID_PATTERN"));
+	}
+
+	@Test
+	void requestIdHeaderAgrees() {
+		assertThat(Protocol.REQUEST_ID_HEADER).isEqualTo(string("REQUEST_ID_HEADER"));
+	}
+
+	@Test
+	void apiPrefixAgrees() {
+		assertThat(Protocol.API_VERSION_PREFIX).isEqualTo(string("API_VERSION_PREFIX"));
+	}
+
+}
