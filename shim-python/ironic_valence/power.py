@@ -37,10 +37,6 @@ _TARGET_STATE = {
     protocol.SOFT_REBOOT: protocol.POWER_ON,
 }
 
-# A hard reboot waits twice on the service side (until off, then until on),
-# so the shim's read timeout has to cover both waits.
-_WAITS = {protocol.REBOOT: 2}
-
 
 def _power_timeout(timeout):
     """The timeout to hand to the service.
@@ -106,7 +102,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         answer = utils.call_service(
             task, 'PUT', '/power', exception.PowerStateFailure, action,
             body={'target': power_state, 'timeout': timeout},
-            wait=timeout * _WAITS.get(power_state, 1))
+            wait=timeout)
         expected = _TARGET_STATE.get(power_state, power_state)
         if answer.get('power_state') != expected:
             raise utils.malformed_answer(exception.PowerStateFailure,
