@@ -5,7 +5,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.openstack.valence.emulator.fault.FaultRegistry;
 import org.openstack.valence.emulator.node.BootTarget;
@@ -15,6 +18,7 @@ import org.openstack.valence.emulator.node.NodeInventory;
 import org.openstack.valence.emulator.node.NodeStatus;
 import org.openstack.valence.emulator.node.PowerState;
 import org.openstack.valence.emulator.node.ReceivedAction;
+import org.openstack.valence.emulator.web.Links;
 import org.openstack.valence.emulator.web.StrictJson;
 
 import org.springframework.http.MediaType;
@@ -33,10 +37,34 @@ import org.springframework.web.bind.annotation.RestController;
 public class ControlController {
 
 	/** A node as the emulator holds it, including what Valence's own detail does not show. */
-	@JsonPropertyOrder({ "uuid", "index", "power_state", "node_state", "boot_source", "boot_enabled", "actions" })
+	@JsonPropertyOrder({ "uuid", "index", "power_state", "node_state", "boot_source", "boot_enabled",
+			"actions_received", "actions" })
 	record NodeState(String uuid, int index, @JsonProperty("power_state") PowerState powerState,
 			@JsonProperty("node_state") CompositionState nodeState, @JsonProperty("boot_source") BootTarget bootSource,
-			@JsonProperty("boot_enabled") String bootEnabled, List<ReceivedAction> actions) {
+			@JsonProperty("boot_enabled") String bootEnabled, @JsonProperty("actions_received") int actionsReceived,
+			List<ActionView> actions) {
+	}
+
+	/** A received action; its body as JSON when it was JSON, else as the text sent. */
+	@JsonPropertyOrder({ "received_at", "body", "status" })
+	record ActionView(@JsonProperty("received_at") String receivedAt, JsonNode body, int status) {
+
+		static ActionView of(ReceivedAction action) {
+			return new ActionView(Links.timestamp(action.receivedAt()), parsed(action.body()), action.status());
+		}
+
+		private static JsonNode parsed(String body) {
+			if (body.isBlank()) {
+				return JsonNodeFactory.instance.stringNode(body);
+			}
+			try {
+				return JsonMapper.shared().readTree(body);
+			}
+			catch (JacksonException ex) {
+				return JsonNodeFactory.instance.stringNode(body);
+			}
+		}
+
 	}
 
 	/** The two states a person at the rack can leave a node in. */
@@ -84,7 +112,8 @@ public class ControlController {
 	private static NodeState stateOf(ComposedNode node) {
 		NodeStatus status = node.status();
 		return new NodeState(node.uuid().toString(), node.index(), status.power(), status.composition(),
-				status.bootSource(), status.bootEnabled(), node.actions());
+				status.bootSource(), status.bootEnabled(), node.actionsReceived(),
+				node.actions().stream().map(ActionView::of).toList());
 	}
 
 }

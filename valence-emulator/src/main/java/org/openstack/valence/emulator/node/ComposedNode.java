@@ -15,7 +15,10 @@ import org.openstack.valence.emulator.web.ValenceException;
 public final class ComposedNode {
 
 	/** Enough history to see what a driver just did without growing with traffic. */
-	static final int KEPT_ACTIONS = 20;
+	static final int KEPT_ACTIONS = 50;
+
+	/** Bodies kept in the history are cut here so a hostile client cannot grow the heap. */
+	static final int KEPT_BODY_CHARS = 1024;
 
 	/** Sentinel compose start for nodes that exist already assembled. */
 	private static final long ASSEMBLED = Long.MIN_VALUE;
@@ -54,6 +57,8 @@ public final class ComposedNode {
 	private BootTarget onceBoot;
 
 	private ArrayDeque<ReceivedAction> actions;
+
+	private int actionsReceived;
 
 	private ComposedNode(int index, UUID uuid, String name, String description, long composeStart,
 			Timeline timeline) {
@@ -140,18 +145,26 @@ public final class ComposedNode {
 		this.updatedAt = now;
 	}
 
-	public synchronized void record(ReceivedAction action) {
+	/** Keeps an action request in the node's history; only the latest {@value #KEPT_ACTIONS} stay. */
+	public synchronized void record(String body, int status) {
 		if (this.actions == null) {
 			this.actions = new ArrayDeque<>(4);
 		}
 		if (this.actions.size() == KEPT_ACTIONS) {
 			this.actions.removeFirst();
 		}
-		this.actions.addLast(action);
+		String kept = (body == null) ? "" : body.substring(0, Math.min(body.length(), KEPT_BODY_CHARS));
+		this.actions.addLast(new ReceivedAction(this.timeline.now(), kept, status));
+		this.actionsReceived++;
 	}
 
 	public synchronized List<ReceivedAction> actions() {
 		return (this.actions == null) ? List.of() : List.copyOf(this.actions);
+	}
+
+	/** Every action request received since the node was seeded, including those no longer kept. */
+	public synchronized int actionsReceived() {
+		return this.actionsReceived;
 	}
 
 	private void reset(ResetType type, long now) {

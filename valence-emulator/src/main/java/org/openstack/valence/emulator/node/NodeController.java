@@ -1,21 +1,18 @@
 package org.openstack.valence.emulator.node;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.openstack.valence.emulator.catalog.Catalog;
-import org.openstack.valence.emulator.web.Links;
 import org.openstack.valence.emulator.web.RequestIds;
 import org.openstack.valence.emulator.web.StrictJson;
 import org.openstack.valence.emulator.web.ValenceException;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,9 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class NodeController {
 
-	/** Bodies kept in the action history are cut here so a hostile client cannot grow the heap. */
-	private static final int KEPT_BODY_CHARS = 1024;
-
 	private static final Set<String> COMPOSE_KEYS = Set.of("name", "description", "flavor_id", "podm_id",
 			"properties");
 
@@ -42,12 +36,9 @@ public class NodeController {
 
 	private final Catalog catalog;
 
-	private final Clock clock;
-
-	public NodeController(NodeInventory inventory, Catalog catalog, Clock clock) {
+	public NodeController(NodeInventory inventory, Catalog catalog) {
 		this.inventory = inventory;
 		this.catalog = catalog;
-		this.clock = clock;
 	}
 
 	@GetMapping("/v1/nodes")
@@ -110,10 +101,10 @@ public class NodeController {
 			node.apply(NodeAction.read(StrictJson.parse(body)));
 		}
 		catch (ValenceException ex) {
-			node.record(received(body, ex.status().value()));
+			node.record(body, ex.status().value());
 			throw ex;
 		}
-		node.record(received(body, 204));
+		node.record(body, HttpStatus.NO_CONTENT.value());
 		return ResponseEntity.noContent().build();
 	}
 
@@ -138,19 +129,6 @@ public class NodeController {
 					.validation(pci.get("type") + " is not of type 'array' (at properties.pci_device.type)");
 			}
 		}
-	}
-
-	private ReceivedAction received(String body, int status) {
-		String kept = (body == null) ? "" : body.substring(0, Math.min(body.length(), KEPT_BODY_CHARS));
-		JsonNode parsed;
-		try {
-			parsed = JsonMapper.shared().readTree(kept);
-		}
-		catch (RuntimeException ex) {
-			// Not JSON (or cut short): keep what was sent as text so the history still shows it.
-			parsed = JsonNodeFactory.instance.stringNode(kept);
-		}
-		return new ReceivedAction(Links.timestamp(this.clock.millis()), parsed, status);
 	}
 
 }

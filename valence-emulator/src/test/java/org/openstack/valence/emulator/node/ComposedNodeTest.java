@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.JsonNodeFactory;
 import org.openstack.valence.emulator.MutableClock;
 import org.openstack.valence.emulator.web.ValenceException;
 
@@ -235,11 +234,19 @@ class ComposedNodeTest {
 	@Test
 	void actionHistoryKeepsOnlyTheLatest() {
 		for (int i = 0; i < ComposedNode.KEPT_ACTIONS + 5; i++) {
-			this.node.record(new ReceivedAction("t", JsonNodeFactory.instance.numberNode(i), 204));
+			this.node.record(Integer.toString(i), 204);
 		}
 
 		assertThat(this.node.actions()).hasSize(ComposedNode.KEPT_ACTIONS);
-		assertThat(this.node.actions().get(0).body().intValue()).isEqualTo(5);
+		assertThat(this.node.actions().get(0).body()).isEqualTo("5");
+		assertThat(this.node.actionsReceived()).isEqualTo(ComposedNode.KEPT_ACTIONS + 5);
+	}
+
+	@Test
+	void actionHistoryCutsLongBodies() {
+		this.node.record("x".repeat(ComposedNode.KEPT_BODY_CHARS * 3), 400);
+
+		assertThat(this.node.actions().get(0).body()).hasSize(ComposedNode.KEPT_BODY_CHARS);
 	}
 
 }

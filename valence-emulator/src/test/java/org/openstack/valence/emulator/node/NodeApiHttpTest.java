@@ -350,6 +350,17 @@ class NodeApiHttpTest extends RunningEmulator {
 		assertThat(actions.get(0).get("body").get("Boot").get("Target").stringValue()).isEqualTo("Pxe");
 		assertThat(actions.get(0).get("status").intValue()).isEqualTo(204);
 		assertThat(actions.get(1).get("status").intValue()).isEqualTo(400);
+		assertThat(state.get("actions_received").intValue()).isEqualTo(2);
+	}
+
+	@Test
+	void actionBodyThatIsNotJsonIsKeptAsText() throws IOException {
+		this.client.post(NODE + "/action", "{\"Reset\": ");
+
+		JsonNode action = json(this.client.get("/emulator/nodes/" + NodeInventory.uuidOf(5, 1))).get("actions").get(0);
+
+		assertThat(action.get("body").stringValue()).isEqualTo("{\"Reset\": ");
+		assertThat(action.get("status").intValue()).isEqualTo(400);
 	}
 
 	@Test
