@@ -1,0 +1,33 @@
+package org.openstack.valence.emulator.web;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Answers the servlet container's error dispatches (a failure outside any controller, e.g. in a
+ * filter) with Valence's error object instead of Spring Boot's default error document, so a client
+ * never sees a second error format.
+ */
+@RestController
+public class ValenceErrorController implements ErrorController {
+
+	@RequestMapping("/error")
+	ResponseEntity<ValenceError> error(HttpServletRequest request) {
+		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+		HttpStatus status = (code instanceof Integer value && HttpStatus.resolve(value) != null)
+				? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+		if (status.is2xxSuccessful()) {
+			status = HttpStatus.INTERNAL_SERVER_ERROR;
+		}
+		String title = (status == HttpStatus.NOT_FOUND) ? ValenceError.NOT_FOUND_TITLE : status.getReasonPhrase();
+		return ValenceErrorAdvice.respond(status, title, "The emulator could not handle the request (" + status.value()
+				+ " " + status.getReasonPhrase() + ")", request);
+	}
+
+}

@@ -1,0 +1,51 @@
+package org.openstack.valence.emulator.web;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+
+import jakarta.servlet.Filter;
+import org.junit.jupiter.api.Test;
+import org.openstack.valence.emulator.RunningEmulator;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openstack.valence.emulator.EmulatorClient.json;
+
+/** A failure outside the controllers still reaches the client in Valence's error shape. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@Import(ErrorDispatchHttpTest.FailingFilter.class)
+class ErrorDispatchHttpTest extends RunningEmulator {
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class FailingFilter {
+
+		@Bean
+		FilterRegistrationBean<Filter> failingFilter() {
+			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+				throw new IllegalStateException("broken on purpose");
+			});
+			registration.addUrlPatterns("/v1/broken");
+			return registration;
+		}
+
+	}
+
+	@Test
+	void filterFailureIsA500InValencesShape() throws IOException {
+		HttpResponse<String> response = this.client.get("/v1/broken");
+
+		assertThat(response.statusCode()).isEqualTo(500);
+		JsonNode error = json(response);
+		assertThat(error.propertyNames()).containsExactly("request_id", "code", "status", "title", "detail");
+		assertThat(error.get("code").stringValue()).isEqualTo("Internal Server Error");
+		assertThat(error.get("detail").stringValue()).doesNotContain("broken on purpose");
+	}
+
+}
