@@ -11,8 +11,8 @@ import org.openstack.valence.emulator.web.RequestIds;
 import org.openstack.valence.emulator.web.StrictJson;
 import org.openstack.valence.emulator.web.ValenceException;
 
-import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -67,8 +67,7 @@ public class NodeController {
 		}
 		StrictJson.optionalString(request, "flavor_id", "").ifPresent((flavor) -> this.catalog.flavor(flavor)
 			.orElseThrow(() -> ValenceException.notFound("Flavor '" + flavor + "' not found in database.")));
-		StrictJson.optionalString(request, "podm_id", "").ifPresent((podm) -> this.catalog.podManager(podm)
-			.orElseThrow(() -> ValenceException.notFound("Pod manager '" + podm + "' not found in database.")));
+		checkPodManager(request);
 		if (request.has("properties")) {
 			checkProperties(request.get("properties"));
 		}
@@ -86,7 +85,7 @@ public class NodeController {
 	NodeViews.Brief manage(@RequestBody(required = false) String body) {
 		JsonNode request = StrictJson.object(StrictJson.parse(body), "", Set.of("node_index", "podm_id"));
 		String index = StrictJson.requiredString(request, "node_index", "");
-		StrictJson.optionalString(request, "podm_id", "");
+		checkPodManager(request);
 		return NodeViews.brief(this.inventory.manage(index));
 	}
 
@@ -106,6 +105,12 @@ public class NodeController {
 		}
 		node.record(body, HttpStatus.NO_CONTENT.value());
 		return ResponseEntity.noContent().build();
+	}
+
+	/** An optional podm_id must name the emulated PODM. */
+	private void checkPodManager(JsonNode request) {
+		StrictJson.optionalString(request, "podm_id", "").ifPresent((podm) -> this.catalog.podManager(podm)
+			.orElseThrow(() -> ValenceException.notFound("Pod manager '" + podm + "' not found in database.")));
 	}
 
 	private static void checkProperties(JsonNode properties) {

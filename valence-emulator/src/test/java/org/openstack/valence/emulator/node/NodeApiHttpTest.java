@@ -273,6 +273,26 @@ class NodeApiHttpTest extends RunningEmulator {
 	}
 
 	@Test
+	void manageNamingAnUnknownPodManagerIs404() throws IOException {
+		HttpResponse<String> response = this.client.post("/v1/nodes/manage",
+				"{\"node_index\": \"4\", \"podm_id\": \"no-such-podm\"}");
+
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(json(response).get("detail").stringValue())
+			.isEqualTo("Pod manager 'no-such-podm' not found in database.");
+	}
+
+	@Test
+	void composeOnTheListedPodManagerIsAccepted() throws IOException {
+		String podm = json(this.client.get("/v1/pod_managers")).get(0).get("uuid").stringValue();
+
+		HttpResponse<String> created = this.client.post("/v1/nodes",
+				"{\"name\": \"on-podm\", \"podm_id\": \"" + podm + "\"}");
+
+		assertThat(created.statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void manageNeedsAStringIndex() throws IOException {
 		HttpResponse<String> response = this.client.post("/v1/nodes/manage", "{\"node_index\": 4}");
 
