@@ -208,8 +208,8 @@ public class OkHttpValenceClient implements ValenceClient {
 			return reader.read(body);
 		}
 		catch (JacksonException ex) {
-			throw new ValenceException.BadResponse(describe(request) + " answered with a body that is not the "
-					+ "expected JSON: " + ex.getOriginalMessage(), ex);
+			throw new ValenceException.BadResponse("Valence answered " + describe(request)
+					+ " with a body that is not the expected JSON: " + ex.getOriginalMessage(), ex);
 		}
 	}
 

@@ -15,4 +15,9 @@ public enum ResetType {
 		return this.wire;
 	}
 
+	@Override
+	public String toString() {
+		return this.wire;
+	}
+
 }
