@@ -2,9 +2,10 @@ package org.openstack.valence.emulator.catalog;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import org.springframework.stereotype.Component;
 
@@ -19,7 +20,16 @@ public class Catalog {
 	 * A Valence flavor: a named composition request.
 	 * @param properties the composition properties, in Valence's compose-with-properties shape
 	 */
-	public record Flavor(String uuid, String name, String description, Map<String, Object> properties) {
+	public record Flavor(String uuid, String name, String description, FlavorProperties properties) {
+	}
+
+	public record FlavorProperties(Processor processor, Memory memory) {
+	}
+
+	public record Processor(@JsonProperty("total_cores") String totalCores) {
+	}
+
+	public record Memory(@JsonProperty("capacity_mib") String capacityMib) {
 	}
 
 	public record PodManager(String uuid, String name, String url, String driver, String status) {
@@ -52,7 +62,7 @@ public class Catalog {
 
 	private static Flavor flavor(String name, String description, String cores, String memoryMib) {
 		return new Flavor(stableUuid("flavor:" + name), name, description,
-				Map.of("processor", Map.of("total_cores", cores), "memory", Map.of("capacity_mib", memoryMib)));
+				new FlavorProperties(new Processor(cores), new Memory(memoryMib)));
 	}
 
 	private static String stableUuid(String name) {

@@ -16,6 +16,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class CatalogController {
 
+	record MediaType(String base, String type) {
+	}
+
+	/** A full RSD rack of 1U sleds, to give systems a plausible location. */
+	private static final int NODES_PER_RACK = 40;
+
 	private final Catalog catalog;
 
 	private final NodeInventory inventory;
@@ -45,8 +51,7 @@ public class CatalogController {
 	Map<String, Object> v1() {
 		Map<String, Object> v1 = new LinkedHashMap<>();
 		v1.put("id", "v1");
-		v1.put("media_types",
-				List.of(Map.of("base", "application/json", "type", "application/vnd.openstack.valence.v1+json")));
+		v1.put("media_types", List.of(new MediaType("application/json", "application/vnd.openstack.valence.v1+json")));
 		v1.put("links", List.of(new Links.Link("self", Links.base() + "/v1/")));
 		for (String collection : List.of("nodes", "flavors", "systems", "pod_managers")) {
 			v1.put(collection, List.of(new Links.Link("self", Links.base() + "/v1/" + collection),
@@ -81,7 +86,10 @@ public class CatalogController {
 			Map<String, Object> view = new LinkedHashMap<>();
 			view.put("id", index.toString());
 			view.put("name", "System " + index);
-			view.put("system_location", Map.of("Pod", "pod-1", "Rack", "rack-" + (1 + (index - 1) / 40)));
+			Map<String, String> location = new LinkedHashMap<>();
+			location.put("Pod", "pod-1");
+			location.put("Rack", "rack-" + (1 + (index - 1) / NODES_PER_RACK));
+			view.put("system_location", location);
 			view.put("links", Links.selfAndBookmark("systems", index.toString()));
 			return view;
 		}).toList();
