@@ -13,6 +13,7 @@
 
 from ironic.common import exception
 from ironic.common import states
+from ironic.conductor import inspection
 from ironic.conductor import task_manager
 from ironic import objects
 from ironic.tests.unit.objects import utils as obj_utils
@@ -146,3 +147,32 @@ class InspectTestCase(base.ValenceTestCase):
                 self.assertIn('Reading the composed node of node %s failed'
                               % self.node.uuid, str(error))
                 self.assertIn(code + ': it broke', str(error))
+
+
+class ConductorInspectionTestCase(base.ValenceTestCase):
+    """`baremetal node inspect` as Ironic's conductor runs it."""
+
+    def setUp(self):
+        super().setUp()
+        self.node.provision_state = states.INSPECTING
+        self.node.target_provision_state = states.MANAGEABLE
+        self.node.save()
+
+    def _inspect(self):
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            inspection.inspect_hardware(task)
+
+    def test_node_becomes_manageable(self):
+        self.http.get(base.NODE_URL, json=base.composed_node())
+        self._inspect()
+        self.node.refresh()
+        self.assertEqual(states.MANAGEABLE, self.node.provision_state)
+        self.assertIsNone(self.node.last_error)
+
+    def test_failure_lands_in_inspect_failed_with_the_reason(self):
+        self.http.get(base.NODE_URL, **base.problem(
+            protocol.VALENCE_UNREACHABLE, 'PODM at 10.0.0.5 refused'))
+        self.assertRaises(exception.HardwareInspectionFailure, self._inspect)
+        self.node.refresh()
+        self.assertEqual(states.INSPECTFAIL, self.node.provision_state)
+        self.assertIn('PODM at 10.0.0.5 refused', self.node.last_error)
