@@ -48,9 +48,12 @@ def set_power(cli, node, *action):
     return shown['power_state']
 
 
-def reset_types(actions):
-    return [a['body']['Reset']['Type'] for a in actions
-            if 'Reset' in a['body']]
+def reset_types_since(internal, received_before):
+    """The Reset types of the actions a node received after a count."""
+    actions = internal['actions']
+    new = actions[len(actions) - (internal['actions_received']
+                                  - received_before):]
+    return [a['body']['Reset']['Type'] for a in new if 'Reset' in a['body']]
 
 
 @pytest.fixture(scope='module')
@@ -130,14 +133,13 @@ def test_power_off_turns_the_valence_node_off(cli, emulator, node_a):
 def test_reboot_forces_off_then_on(cli, emulator, node_a):
     node, valence_id = node_a
     set_power(cli, node, 'power', 'on')
-    seen_before = len(emulator.internal(valence_id)['actions'])
+    received_before = emulator.internal(valence_id)['actions_received']
 
     assert set_power(cli, node, 'reboot') == 'power on'
 
     internal = emulator.internal(valence_id)
     assert internal['power_state'] == 'On'
-    assert reset_types(internal['actions'][seen_before:]) == [
-        'ForceOff', 'On']
+    assert reset_types_since(internal, received_before) == ['ForceOff', 'On']
 
 
 def test_boot_device_set_pxe_is_read_back(cli, emulator, node_a):
