@@ -1,5 +1,8 @@
 package org.openstack.valence.driver.error;
 
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -55,7 +58,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The service failed unexpectedly; its log has the details under this request_id.");
-		problem.setType(java.net.URI.create(ProblemDocuments.TYPE_PREFIX + "internal-error"));
+		problem.setType(URI.create(ProblemDocuments.TYPE_PREFIX + "internal-error"));
 		problem.setTitle("Internal error");
 		return ResponseEntity.internalServerError()
 			.body(ProblemDocuments.decorate(problem, request.getRequestURI()));
@@ -122,7 +125,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		if (cause instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
 			return "field '" + path(invalid) + "' must be one of "
-					+ java.util.Arrays.toString(invalid.getTargetType().getEnumConstants());
+					+ Arrays.toString(invalid.getTargetType().getEnumConstants());
 		}
 		if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
 			return "field '" + path(databind) + "' has a value of the wrong type";
@@ -145,7 +148,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	/** Validation messages name record components; clients know the JSON names. */
 	private static String jsonName(String field) {
-		return field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+		return field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.openstack.valence.driver.web.RequestIds;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -54,7 +53,7 @@ public class ProblemDocuments {
 	public void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String kind,
 			String title, String detail) throws IOException {
 		ProblemDetail problem = of(code, kind, title, detail, request.getRequestURI());
-		response.setStatus(HttpStatusCode.valueOf(problem.getStatus()).value());
+		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		this.json.writeValue(response.getOutputStream(), problem);
 	}

@@ -2,12 +2,15 @@ package org.openstack.valence.driver.node;
 
 import java.net.URI;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.ServiceTest;
 import org.openstack.valence.driver.protocol.Protocol;
 
 import org.springframework.http.MediaType;
+import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -44,7 +47,7 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	private void valenceHasNode(String powerState) {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.willReturn(okJson(read("valence/node-detail.json").replace("\"node_power_state\": \"On\"",
 					"\"node_power_state\": \"" + powerState + "\""))));
 	}
@@ -61,7 +64,7 @@ class NodeControllerTest extends ServiceTest {
 					 "boot_persistent": null, "health": "OK", "composition_state": "Assembled",
 					 "inventory": {"cpus": 16, "memory_mb": 32768, "cpu_arch": "x86_64", "local_gb": null,
 					               "macs": ["aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:02"]}}
-					""", org.springframework.test.json.JsonCompareMode.STRICT));
+					""", JsonCompareMode.STRICT));
 	}
 
 	@Test
@@ -86,20 +89,20 @@ class NodeControllerTest extends ServiceTest {
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)))
 			.andExpect(status().isOk())
 			.andExpect(content().json("{\"power_states\": [\"power on\", \"power off\", \"rebooting\", "
-					+ "\"soft rebooting\"]}", org.springframework.test.json.JsonCompareMode.STRICT));
+					+ "\"soft rebooting\"]}", JsonCompareMode.STRICT));
 	}
 
 	@Test
 	void powerOffWaitsUntilValenceReportsOff() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.inScenario("power")
-			.whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+			.whenScenarioStateIs(Scenario.STARTED)
 			.willReturn(okJson(read("valence/node-detail.json"))));
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(VALENCE_ACTION)
+		valence.stubFor(WireMock.post(VALENCE_ACTION)
 			.inScenario("power")
 			.willReturn(aResponse().withStatus(204))
 			.willSetStateTo("off"));
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.inScenario("power")
 			.whenScenarioStateIs("off")
 			.willReturn(okJson(read("valence/node-detail.json").replace("\"On\"", "\"Off\""))));
@@ -137,26 +140,26 @@ class NodeControllerTest extends ServiceTest {
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/boot-device", NODE)))
 			.andExpect(status().isOk())
 			.andExpect(content().json("{\"boot_device\": \"pxe\", \"persistent\": null}",
-					org.springframework.test.json.JsonCompareMode.STRICT));
+					JsonCompareMode.STRICT));
 	}
 
 	@Test
 	void bootDeviceIsSetPersistently() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(VALENCE_ACTION)
+		valence.stubFor(WireMock.post(VALENCE_ACTION)
 			.willReturn(aResponse().withStatus(204)));
 
 		this.mvc
 			.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"disk\", \"persistent\": true}"))
 			.andExpect(status().isOk())
 			.andExpect(content().json("{\"boot_device\": \"disk\", \"persistent\": true}",
-					org.springframework.test.json.JsonCompareMode.STRICT));
+					JsonCompareMode.STRICT));
 		valence.verify(1, postRequestedFor(urlPathEqualTo(VALENCE_ACTION))
 			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Continuous\", \"Target\": \"Hdd\"}}")));
 	}
 
 	@Test
 	void bootDeviceIsOneTimeByDefault() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(VALENCE_ACTION)
+		valence.stubFor(WireMock.post(VALENCE_ACTION)
 			.willReturn(aResponse().withStatus(204)));
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"pxe\"}"))
@@ -168,7 +171,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void unknownNodeIsNodeNotFoundWithValencesDetail() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.willReturn(aResponse().withStatus(404)
 				.withBody(valenceError(404, "Resource could not be found", "Composed node not found in database."))));
 
@@ -185,7 +188,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void valenceRejectingAnActionIsValenceErrorWithItsDetail() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(VALENCE_ACTION)
+		valence.stubFor(WireMock.post(VALENCE_ACTION)
 			.willReturn(aResponse().withStatus(400)
 				.withBody(valenceError(400, "Validation Error", "'Pxe' is not one of ['Hdd']"))));
 
@@ -198,7 +201,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void valenceServerErrorIsValenceErrorWithItsDetail() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.willReturn(aResponse().withStatus(500)
 				.withBody(valenceError(500, "Internal Server Error", "PODM unreachable"))));
 
@@ -211,7 +214,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void garbageFromValenceIsValenceError() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.willReturn(okJson("<html>proxy login</html>")));
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}", NODE)))
@@ -222,7 +225,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void valenceDroppingTheConnectionIsValenceUnreachable() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(VALENCE_NODE)
+		valence.stubFor(WireMock.get(VALENCE_NODE)
 			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/boot-device", NODE)))
@@ -232,7 +235,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void slowValenceIsValenceTimeout() throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(VALENCE_ACTION)
+		valence.stubFor(WireMock.post(VALENCE_ACTION)
 			.willReturn(aResponse().withStatus(204).withFixedDelay(2500)));
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"pxe\"}"))
@@ -331,9 +334,9 @@ class NodeControllerTest extends ServiceTest {
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)).header(Protocol.REQUEST_ID_HEADER, requestId))
 			.andExpect(header().string(Protocol.REQUEST_ID_HEADER, requestId));
-		valence.verify(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(VALENCE_NODE))
+		valence.verify(WireMock.getRequestedFor(urlPathEqualTo(VALENCE_NODE))
 			.withHeader(Protocol.REQUEST_ID_HEADER,
-					com.github.tomakehurst.wiremock.client.WireMock.equalTo(requestId)));
+					WireMock.equalTo(requestId)));
 	}
 
 	@Test

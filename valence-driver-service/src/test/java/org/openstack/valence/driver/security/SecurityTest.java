@@ -1,5 +1,7 @@
 package org.openstack.valence.driver.security;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+import okhttp3.Credentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openstack.valence.driver.ServiceTest;
@@ -80,7 +82,7 @@ class SecurityTest extends ServiceTest {
 
 	@Test
 	void secretsAppearInNoLogAndNoAnswer(CapturedOutput output) throws Exception {
-		valence.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/nodes/node-1")
+		valence.stubFor(WireMock.get("/v1/nodes/node-1")
 			.willReturn(aResponse().withStatus(500).withBody(valenceError(500, "Internal", "boom"))));
 
 		MvcResult failed = this.mvc.perform(get(POWER).header("Authorization", BEARER))
@@ -94,7 +96,7 @@ class SecurityTest extends ServiceTest {
 			.andReturn();
 
 		valence.verify(getRequestedFor(urlPathEqualTo("/v1/nodes/node-1")).withHeader("Authorization",
-				equalTo(okhttp3.Credentials.basic("ironic", VALENCE_PASSWORD))));
+				equalTo(Credentials.basic("ironic", VALENCE_PASSWORD))));
 		for (MvcResult result : new MvcResult[] { failed, refused, connection }) {
 			assertThat(result.getResponse().getContentAsString()).doesNotContain(TOKEN)
 				.doesNotContain(VALENCE_PASSWORD);

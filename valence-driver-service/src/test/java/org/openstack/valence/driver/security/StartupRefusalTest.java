@@ -5,6 +5,7 @@ import org.openstack.valence.driver.ValenceDriverApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Settings that must stop the service at start-up, with a message that says why. */
@@ -25,14 +26,14 @@ class StartupRefusalTest {
 	@Test
 	void prodProfileRefusesToStartWithoutToken() {
 		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--driver.auth.token=", "--server.port=0"))
-			.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(rootCause(ex))
+			.satisfies((ex) -> assertThat(rootCause(ex))
 				.hasMessageContaining("VALENCE_DRIVER_TOKEN is not set"));
 	}
 
 	@Test
 	void valenceUrlWithCredentialsIsRefused() {
 		assertThatThrownBy(() -> start("--valence.url=http://admin:hunter2@127.0.0.1:8181", "--server.port=0"))
-			.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(rootCause(ex).getMessage())
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage())
 				.contains("without user info")
 				.doesNotContain("hunter2"));
 	}
@@ -40,14 +41,14 @@ class StartupRefusalTest {
 	@Test
 	void usernameWithoutPasswordIsRefused() {
 		assertThatThrownBy(() -> start("--valence.password=", "--server.port=0"))
-			.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(rootCause(ex).getMessage())
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage())
 				.contains("VALENCE_USERNAME and VALENCE_PASSWORD must be set together"));
 	}
 
 	@Test
 	void unreadableCaFileIsRefused() {
 		assertThatThrownBy(() -> start("--valence.ca-file=/nonexistent/ca.pem", "--server.port=0"))
-			.satisfies((ex) -> org.assertj.core.api.Assertions.assertThat(rootCause(ex).getMessage())
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage())
 				.contains("/nonexistent/ca.pem"));
 	}
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import com.github.tomakehurst.wiremock.client.BasicCredentials;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -328,7 +329,7 @@ class OkHttpValenceClientTest {
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(PASSWORD));
 
 		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)).withBasicAuth(
-				new com.github.tomakehurst.wiremock.client.BasicCredentials("valence-admin", PASSWORD)));
+				new BasicCredentials("valence-admin", PASSWORD)));
 		assertThat(properties.toString()).doesNotContain(PASSWORD);
 		assertThat(output.getAll()).contains("retrying").doesNotContain(PASSWORD);
 	}

@@ -2,8 +2,10 @@ package org.openstack.valence.driver.valence;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,7 +58,7 @@ class ValenceTlsTest {
 
 	private static void keytool(String... arguments) throws IOException, InterruptedException {
 		Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-		List<String> command = new java.util.ArrayList<>(List.of(keytool.toString()));
+		List<String> command = new ArrayList<>(List.of(keytool.toString()));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -83,7 +85,7 @@ class ValenceTlsTest {
 
 	@Test
 	void caFileWithoutCertificateStopsTheClientBeingBuilt() throws IOException {
-		Path empty = java.nio.file.Files.writeString(dir.resolve("empty.pem"), "");
+		Path empty = Files.writeString(dir.resolve("empty.pem"), "");
 
 		assertThatThrownBy(() -> client(empty)).isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining(empty.toString());
