@@ -1,11 +1,14 @@
 package org.openstack.valence.driver.security;
 
+import java.nio.file.Path;
+
 import com.github.tomakehurst.wiremock.client.WireMock;
 import okhttp3.Credentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openstack.valence.driver.ServiceTest;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
@@ -78,6 +81,12 @@ class SecurityTest extends ServiceTest {
 	@Test
 	void openApiDocumentIsPublic() throws Exception {
 		this.mvc.perform(get("/v3/api-docs")).andExpect(status().isOk());
+	}
+
+	@Test
+	void generatedTokenWouldGoUnderTheUsersHome(@Autowired TokenProperties properties) {
+		assertThat(properties.tokenFile())
+			.isEqualTo(Path.of(System.getProperty("user.home"), ".valence-driver", "token"));
 	}
 
 	@Test
