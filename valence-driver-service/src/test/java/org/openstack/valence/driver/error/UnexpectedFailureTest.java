@@ -1,0 +1,45 @@
+package org.openstack.valence.driver.error;
+
+import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.ServiceTest;
+import org.openstack.valence.driver.valence.ValenceClient;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.mockito.BDDMockito.given;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** A bug in the service itself: a 500 problem document that tells nothing of the internals. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class UnexpectedFailureTest {
+
+	@Autowired
+	private MockMvc mvc;
+
+	@MockitoBean
+	private ValenceClient valence;
+
+	@Test
+	void unexpectedFailureIsAnOpaqueProblemDocument() throws Exception {
+		given(this.valence.getNode("node-1")).willThrow(new IllegalStateException("internal state at 0x1f"));
+
+		this.mvc.perform(get("/v1/nodes/node-1/power").header("Authorization", ServiceTest.BEARER))
+			.andExpect(status().isInternalServerError())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.type").value("urn:valence-driver:problem:internal-error"))
+			.andExpect(jsonPath("$.detail").value("The service failed unexpectedly; its log has the details "
+					+ "under this request_id."))
+			.andExpect(jsonPath("$.request_id").isNotEmpty())
+			.andExpect(jsonPath("$.code").doesNotExist());
+	}
+
+}
