@@ -10,6 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import signal
+
 import pytest
 
 import stack as e2e_stack
@@ -18,6 +20,10 @@ import stack as e2e_stack
 @pytest.fixture(scope='session')
 def stack():
     """The emulator, the service and Ironic, up for the whole run."""
+    # The children run in sessions of their own, out of reach of a signal
+    # sent to ours: on SIGTERM pytest must unwind as on Ctrl-C, so that the
+    # finally below stops them.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     e2e_stack.reset_work_dir()
     running = e2e_stack.Stack()
     try:

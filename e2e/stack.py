@@ -239,11 +239,11 @@ class Stack:
         })
         # Both JVMs start side by side; Ironic's schema is made meanwhile.
         config = self._write_ironic_conf(service_url)
-        subprocess.run(
-            [str(VENV_BIN / 'ironic-dbsync'), '--config-file', config,
-             'create_schema'], check=True, timeout=CLI_TIMEOUT_S,
-            stdout=open(LOG_DIR / 'ironic-dbsync.log', 'wb'),
-            stderr=subprocess.STDOUT)
+        with open(LOG_DIR / 'ironic-dbsync.log', 'wb') as log:
+            subprocess.run(
+                [str(VENV_BIN / 'ironic-dbsync'), '--config-file', config,
+                 'create_schema'], check=True, timeout=CLI_TIMEOUT_S,
+                stdout=log, stderr=subprocess.STDOUT)
         emulator.wait_ready(emulator_url + '/')
         service.wait_ready(service_url + '/actuator/health')
         self.ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
