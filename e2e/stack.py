@@ -161,6 +161,13 @@ class Emulator:
         """The emulator's own view, with the actions it received."""
         return self._get('/emulator/nodes/%s' % uuid)
 
+    def set_faults(self, **faults):
+        """Injects faults into every Valence path (none: clears them)."""
+        url = self.url + '/emulator/faults'
+        response = (requests.put(url, json=faults, timeout=10) if faults
+                    else requests.delete(url, timeout=10))
+        response.raise_for_status()
+
     def set_power(self, uuid, state):
         """Changes a node's power at once, as if someone pressed a button."""
         requests.post(self.url + '/emulator/nodes/%s/power' % uuid,

@@ -18,6 +18,7 @@ checks the outcome where the operator would see it: in Ironic's answers and
 in the state of the (emulated) Valence node.
 """
 
+import ast
 import uuid
 
 import pytest
@@ -77,6 +78,19 @@ def test_test_connection_reports_valence_reachable(stack):
     assert answer['valence']['reachable'] is True
     assert answer['valence']['url'] == stack.emulator.url
     assert answer['service']['name'] == 'valence-driver-service'
+
+
+def test_test_connection_reports_why_valence_is_unreachable(stack):
+    # Kept to one call: Ironic's power sync meets the same outage meanwhile.
+    stack.emulator.set_faults(down=True)
+    try:
+        answer = stack.ironic_api(
+            'POST', '/v1/drivers/valence/vendor_passthru/test_connection', {})
+    finally:
+        stack.emulator.set_faults()
+
+    assert answer['valence']['reachable'] is False
+    assert '503' in answer['valence']['error']
 
 
 def test_validate_passes_power_and_management(cli, enroll, valence_ids):
@@ -150,6 +164,63 @@ def test_boot_device_set_pxe_is_read_back(cli, emulator, node_a):
     shown = cli.json('node', 'boot', 'device', 'show', node)
     assert shown['boot_device'] == 'pxe'
     assert emulator.node(valence_id)['boot_source'] == 'Pxe'
+
+
+def test_soft_reboot_sends_graceful_restart(cli, emulator, node_a):
+    node, valence_id = node_a
+    set_power(cli, node, 'power', 'on')
+    received_before = emulator.internal(valence_id)['actions_received']
+
+    assert set_power(cli, node, 'reboot', '--soft') == 'power on'
+
+    internal = emulator.internal(valence_id)
+    assert internal['power_state'] == 'On'
+    assert reset_types_since(internal, received_before) == ['GracefulRestart']
+
+
+def test_soft_power_off_is_refused_and_node_stays_on(cli, emulator, node_a):
+    node, valence_id = node_a
+    set_power(cli, node, 'power', 'on')
+
+    with pytest.raises(CommandFailed) as failed:
+        cli.run('node', 'power', 'off', '--soft', node)
+
+    assert 'soft power off' in failed.value.result.stderr
+    assert emulator.node(valence_id)['node_power_state'] == 'On'
+
+
+def test_persistent_disk_boot_device_is_continuous(cli, emulator, node_a):
+    node, valence_id = node_a
+
+    cli.run('node', 'boot', 'device', 'set', node, 'disk', '--persistent')
+
+    assert cli.json('node', 'boot', 'device', 'show', node)[
+        'boot_device'] == 'disk'
+    internal = emulator.internal(valence_id)
+    assert (internal['boot_source'], internal['boot_enabled']) == (
+        'Hdd', 'Continuous')
+
+
+def test_supported_boot_devices_are_pxe_and_disk(cli, node_a):
+    node, _ = node_a
+
+    shown = cli.json('node', 'boot', 'device', 'show', node, '--supported')
+
+    # The CLI joins the list into one string.
+    assert sorted(shown['supported_boot_devices'].split(', ')) == [
+        'disk', 'pxe']
+
+
+def test_node_passthru_shows_the_composed_node(cli, emulator, node_a):
+    node, valence_id = node_a
+
+    # The CLI prints a node passthru answer as a Python dict, not JSON.
+    printed = cli.run('node', 'passthru', 'call', '--http-method', 'GET',
+                      node, 'get_composed_node').stdout
+    composed = ast.literal_eval(printed.strip())
+
+    assert composed['node_id'] == valence_id
+    assert composed['name'] == emulator.node(valence_id)['name']
 
 
 def test_out_of_band_power_change_is_picked_up_by_sync(cli, emulator,
