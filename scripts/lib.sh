@@ -1,4 +1,5 @@
-# Shell helpers shared by scripts/run, scripts/test and the e2e run.
+# shellcheck shell=bash
+# Shell helpers shared by scripts/run and scripts/test.
 # Sourced, never executed: it sets no shell options of its own so that each
 # caller keeps control of `set -e` and its traps.
 
