@@ -90,6 +90,15 @@ def wait_until(what, probe, timeout, interval=0.5):
     raise AssertionError('%s: not within %ss' % (what, timeout))
 
 
+def clean_environ(*prefixes):
+    """This process's environment without the variables named by prefixes.
+
+    A developer's own VALENCE_*, EMULATOR_*, SPRING_* or OS_* settings must
+    not leak into the run and make it test something else.
+    """
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+
+
 def answers(url):
     try:
         return requests.get(url, timeout=2).ok
@@ -109,7 +118,9 @@ class Process:
         # A session of its own so that stop() reaches the workers Ironic's
         # launcher forks, not only the process started here.
         self.popen = subprocess.Popen(
-            [str(a) for a in argv], env={**os.environ, **(env or {})},
+            [str(a) for a in argv],
+            env={**clean_environ('VALENCE_', 'EMULATOR_', 'SPRING_'),
+                 **(env or {})},
             stdin=subprocess.DEVNULL, stdout=self._log,
             stderr=subprocess.STDOUT, start_new_session=True, cwd=WORK_DIR)
 
@@ -186,7 +197,7 @@ class Baremetal:
     """The `baremetal` CLI (python-ironicclient), run as an operator would."""
 
     def __init__(self, endpoint):
-        self.env = {**os.environ, 'OS_ENDPOINT': endpoint,
+        self.env = {**clean_environ('OS_'), 'OS_ENDPOINT': endpoint,
                     'OS_AUTH_TYPE': 'none'}
         self.log_path = LOG_DIR / 'baremetal.log'
 
@@ -224,6 +235,7 @@ class Stack:
         self.processes = []
         self.emulator = None
         self.cli = None
+        self.ironic_port = None
         self.ironic_url = None
 
     def start(self):
