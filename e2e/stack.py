@@ -276,12 +276,15 @@ class Stack:
                    START_TIMEOUT_S)
 
     def ironic_api(self, method, path, body=None):
-        """Calls Ironic's REST API directly, at its latest version."""
+        """Calls Ironic's REST API directly, at its latest version.
+
+        :returns: the requests.Response, once known to be a success.
+        """
         response = requests.request(
             method, self.ironic_url + path, json=body, timeout=CLI_TIMEOUT_S,
             headers={'X-OpenStack-Ironic-API-Version': 'latest'})
         response.raise_for_status()
-        return response.json()
+        return response
 
     def _driver_listed(self):
         return any(d['name'] == 'valence'

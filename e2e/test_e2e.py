@@ -23,7 +23,7 @@ import uuid
 
 import pytest
 
-from stack import CommandFailed, POWER_SYNC_INTERVAL_S, wait_until
+from stack import CommandFailed, LOG_DIR, POWER_SYNC_INTERVAL_S, wait_until
 
 # Ironic's power actions are asynchronous: the CLI returns at once.
 POWER_TIMEOUT_S = 60
@@ -73,7 +73,8 @@ def test_test_connection_reports_valence_reachable(stack):
     # (6.3.0 and earlier) fails to print any JSON object a driver-level
     # passthru returns ("AttributeError: id" in dict2columns).
     answer = stack.ironic_api(
-        'POST', '/v1/drivers/valence/vendor_passthru/test_connection', {})
+        'POST', '/v1/drivers/valence/vendor_passthru/test_connection',
+        {}).json()
 
     assert answer['valence']['reachable'] is True
     assert answer['valence']['url'] == stack.emulator.url
@@ -85,7 +86,8 @@ def test_test_connection_reports_why_valence_is_unreachable(stack):
     stack.emulator.set_faults(down=True)
     try:
         answer = stack.ironic_api(
-            'POST', '/v1/drivers/valence/vendor_passthru/test_connection', {})
+            'POST', '/v1/drivers/valence/vendor_passthru/test_connection',
+        {}).json()
     finally:
         stack.emulator.set_faults()
 
@@ -221,6 +223,21 @@ def test_node_passthru_shows_the_composed_node(cli, emulator, node_a):
 
     assert composed['node_id'] == valence_id
     assert composed['name'] == emulator.node(valence_id)['name']
+
+
+def test_ironic_request_id_reaches_the_service_log(stack, cli, node_a):
+    node, _ = node_a
+    set_power(cli, node, 'power', 'off')
+
+    response = stack.ironic_api('PUT', '/v1/nodes/%s/states/power' % node,
+                                {'target': 'power on'})
+    request_id = response.headers['X-OpenStack-Request-Id']
+    wait_until('%s powered on' % node,
+               lambda: cli.value(node, 'power_state') == 'power on',
+               POWER_TIMEOUT_S, interval=1)
+
+    service_log = (LOG_DIR / 'service.log').read_text(errors='replace')
+    assert 'request_id=%s' % request_id in service_log
 
 
 def test_out_of_band_power_change_is_picked_up_by_sync(cli, emulator,
