@@ -185,6 +185,10 @@ class Emulator:
                       json={'state': state}, timeout=10).raise_for_status()
 
 
+# How keystoneauth's debug log introduces a response body.
+_RESP_BODY = 'RESP BODY: '
+
+
 class CommandFailed(AssertionError):
     def __init__(self, argv, result):
         self.result = result
@@ -201,11 +205,7 @@ class Baremetal:
                     'OS_AUTH_TYPE': 'none'}
         self.log_path = LOG_DIR / 'baremetal.log'
 
-    def run(self, *args):
-        """Runs one command and returns its completed process.
-
-        :raises CommandFailed: when it exits non-zero.
-        """
+    def _invoke(self, *args):
         argv = [str(VENV_BIN / 'baremetal'), '--os-baremetal-api-version',
                 'latest', *map(str, args)]
         result = subprocess.run(argv, env=self.env, capture_output=True,
@@ -215,9 +215,40 @@ class Baremetal:
             log.write('$ baremetal %s\n-> %s\n%s%s\n' % (
                 shlex.join(argv[3:]), result.returncode, result.stdout,
                 result.stderr))
+        return argv, result
+
+    def run(self, *args):
+        """Runs one command and returns its completed process.
+
+        :raises CommandFailed: when it exits non-zero.
+        """
+        argv, result = self._invoke(*args)
         if result.returncode != 0:
             raise CommandFailed(argv, result)
         return result
+
+    def driver_passthru(self, driver, method):
+        """Runs `driver passthru call` and returns the answer Ironic sent.
+
+        python-ironicclient (6.3.0 and earlier) receives the answer but then
+        fails to print it: ShowOne.dict2columns asks the returned Resource
+        for keys(), which sends it lazy-loading by an `id` it does not have
+        ("AttributeError: id"). So the answer is read where an operator can
+        read it too: the response body that `--debug` logs, the last one
+        being the passthru call's.
+
+        :raises CommandFailed: when the command fails in any other way, or
+            logs no response body.
+        """
+        argv, result = self._invoke('--debug', 'driver', 'passthru', 'call',
+                                    driver, method)
+        known_display_bug = 'AttributeError: id' in result.stderr
+        bodies = [line.split(_RESP_BODY, 1)[1]
+                  for line in result.stderr.splitlines()
+                  if _RESP_BODY in line]
+        if (result.returncode != 0 and not known_display_bug) or not bodies:
+            raise CommandFailed(argv, result)
+        return json.loads(bodies[-1])
 
     def json(self, *args):
         return json.loads(self.run(*args, '-f', 'json').stdout)

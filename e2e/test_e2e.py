@@ -68,26 +68,19 @@ def test_driver_list_shows_valence(cli):
     assert 'valence' in [d['name'] for d in drivers]
 
 
-def test_test_connection_reports_valence_reachable(stack):
-    # Ironic's API, not `baremetal driver passthru call`: python-ironicclient
-    # (6.3.0 and earlier) fails to print any JSON object a driver-level
-    # passthru returns ("AttributeError: id" in dict2columns).
-    answer = stack.ironic_api(
-        'POST', '/v1/drivers/valence/vendor_passthru/test_connection',
-        {}).json()
+def test_test_connection_reports_valence_reachable(stack, cli):
+    answer = cli.driver_passthru('valence', 'test_connection')
 
     assert answer['valence']['reachable'] is True
     assert answer['valence']['url'] == stack.emulator.url
     assert answer['service']['name'] == 'valence-driver-service'
 
 
-def test_test_connection_reports_why_valence_is_unreachable(stack):
+def test_test_connection_reports_why_valence_is_unreachable(stack, cli):
     # Kept to one call: Ironic's power sync meets the same outage meanwhile.
     stack.emulator.set_faults(down=True)
     try:
-        answer = stack.ironic_api(
-            'POST', '/v1/drivers/valence/vendor_passthru/test_connection',
-        {}).json()
+        answer = cli.driver_passthru('valence', 'test_connection')
     finally:
         stack.emulator.set_faults()
 
