@@ -24,7 +24,6 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -51,26 +50,16 @@ START_TIMEOUT_S = 120
 CLI_TIMEOUT_S = 120
 
 
-def _load_ironic_conf_writer():
-    path = ROOT / 'scripts' / 'ironic_conf.py'
-    spec = importlib.util.spec_from_file_location('ironic_conf', path)
+def _load_script(name):
+    """Loads scripts/<name>.py, a module shared with the shell scripts."""
+    path = ROOT / 'scripts' / ('%s.py' % name)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def free_ports(count):
-    """Returns count distinct loopback ports that were free a moment ago."""
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-               for _ in range(count)]
-    try:
-        # Bound together so that the kernel cannot hand out one port twice.
-        for s in sockets:
-            s.bind(('127.0.0.1', 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+free_ports = _load_script('ports').free_ports
 
 
 def wait_until(what, probe, timeout, interval=0.5):
@@ -327,7 +316,7 @@ class Stack:
         return process
 
     def _write_ironic_conf(self, service_url):
-        writer = _load_ironic_conf_writer()
+        writer = _load_script('ironic_conf')
         writer.prepare_state_dir(str(STATE_DIR))
         path = STATE_DIR / 'ironic.conf'
         writer.write(path, writer.render(

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shell helpers shared by scripts/run and scripts/test.
+# Shell helpers shared by scripts/run, scripts/test and scripts/bench.
 # Sourced, never executed: it sets no shell options of its own so that each
 # caller keeps control of `set -e` and its traps.
 
@@ -34,6 +34,11 @@ ensure_jars() {
 # A throwaway bearer token for development runs; never used by the prod profile.
 generate_token() {
     python3 -c 'import secrets; print("dev-" + secrets.token_urlsafe(32))'
+}
+
+# free_ports N: prints N distinct loopback ports that were free a moment ago.
+free_ports() {
+    python3 "$ROOT/scripts/ports.py" "$1"
 }
 
 # wait_http URL SECONDS [PID]: polls URL until it answers 2xx, at most SECONDS
