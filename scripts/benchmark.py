@@ -34,7 +34,7 @@ CLK_TCK = os.sysconf('SC_CLK_TCK')
 
 # short: the default, well under three minutes with start-up; long: --long.
 PROFILES = {
-    'short': {'warmup_s': 15, 'rounds': 5, 'cell_s': 4,
+    'short': {'warmup_s': 30, 'rounds': 5, 'cell_s': 4,
               'cell_requests': 20000, 'bursts': 5, 'cycles': 10},
     'long': {'warmup_s': 40, 'rounds': 10, 'cell_s': 10,
              'cell_requests': 100000, 'bursts': 20, 'cycles': 30},
