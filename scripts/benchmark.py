@@ -166,7 +166,8 @@ def load(target, nodes, concurrency, max_requests, max_seconds, cpu_pids):
         try:
             start.wait()
             deadline = time.monotonic() + max_seconds
-            # Thread i reads nodes i, i + concurrency, ...: all distinct.
+            # Thread i reads nodes i, i + concurrency, ...: no two callers
+            # read one node at once, which single flight would merge.
             for n in range(quota):
                 if time.monotonic() >= deadline:
                     break
