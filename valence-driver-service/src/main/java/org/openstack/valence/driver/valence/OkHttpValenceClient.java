@@ -133,9 +133,8 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	@Override
 	public void setBootOverride(String nodeId, BootDevice device, boolean persistent) {
-		String target = (device == BootDevice.PXE) ? "Pxe" : "Hdd";
 		String enabled = persistent ? "Continuous" : "Once";
-		action("boot", nodeId, Map.of("Boot", Map.of("Enabled", enabled, "Target", target)));
+		action("boot", nodeId, Map.of("Boot", Map.of("Enabled", enabled, "Target", BootTarget.of(device).wire())));
 	}
 
 	private void action(String operation, String nodeId, Map<String, Object> action) {

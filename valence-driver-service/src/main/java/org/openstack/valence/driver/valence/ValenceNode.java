@@ -58,13 +58,7 @@ public record ValenceNode(String uuid, String name, String description, String i
 
 	/** Pxe is pxe, Hdd is disk, anything else is unknown (null). */
 	public BootDevice bootDevice() {
-		if ("Pxe".equals(this.bootSource)) {
-			return BootDevice.PXE;
-		}
-		if ("Hdd".equals(this.bootSource)) {
-			return BootDevice.DISK;
-		}
-		return null;
+		return BootTarget.deviceOf(this.bootSource);
 	}
 
 	/** Redfish health in its canonical spelling; Valence's samples write "ok". */
