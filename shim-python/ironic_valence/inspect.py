@@ -43,18 +43,14 @@ def _read_inventory(task, answer):
 
     :raises: HardwareInspectionFailure if it breaks the contract.
     """
-    inventory = answer.get('inventory')
-    if not isinstance(inventory, dict):
-        raise utils.malformed_answer(_failure, utils.READ_NODE, task, answer)
+    utils.macs_of(task, answer, _failure)
+    inventory = answer['inventory']
     cpus = inventory.get('cpus')
     memory_mb = inventory.get('memory_mb')
     cpu_arch = inventory.get('cpu_arch')
-    macs = inventory.get('macs')
     if ((cpus is not None and not _positive_int(cpus))
             or (memory_mb is not None and not _positive_int(memory_mb))
-            or (cpu_arch is not None and not isinstance(cpu_arch, str))
-            or not isinstance(macs, list)
-            or not all(isinstance(mac, str) for mac in macs)):
+            or (cpu_arch is not None and not isinstance(cpu_arch, str))):
         raise utils.malformed_answer(_failure, utils.READ_NODE, task, answer)
     return inventory
 

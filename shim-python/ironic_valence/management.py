@@ -137,9 +137,5 @@ class ValenceManagement(utils.DriverInfoMixin,
         :raises: DriverOperationError if the service cannot be reached,
             fails, or answers outside its contract.
         """
-        answer = utils.get_composed_node(task, _failure)
-        macs = (answer.get('inventory') or {}).get('macs')
-        if not isinstance(macs, list):
-            raise utils.malformed_answer(_failure, utils.READ_NODE, task,
-                                         answer)
-        return macs
+        return utils.macs_of(task, utils.get_composed_node(task, _failure),
+                             _failure)

@@ -141,3 +141,21 @@ def malformed_answer(failure, action, task, answer):
           'gave an answer outside its contract: %(answer)s') %
         {'action': action, 'node': task.node.uuid,
          'answer': client.redact(repr(answer))})
+
+
+def macs_of(task, answer, failure):
+    """The NIC MACs in the service's node document.
+
+    :param task: a TaskManager instance containing the node to act on.
+    :param answer: the service's GET /v1/nodes/{id} document.
+    :param failure: the Ironic exception class for a broken answer.
+    :returns: the list of MAC address strings, in Valence's order.
+    :raises: ``failure`` if the inventory or its MAC list is missing or
+        holds anything but strings.
+    """
+    inventory = answer.get('inventory')
+    macs = inventory.get('macs') if isinstance(inventory, dict) else None
+    if (not isinstance(macs, list)
+            or not all(isinstance(mac, str) for mac in macs)):
+        raise malformed_answer(failure, READ_NODE, task, answer)
+    return macs

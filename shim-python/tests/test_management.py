@@ -138,6 +138,11 @@ class ManagementTestCase(base.ValenceTestCase):
         self.assertRaises(exception.DriverOperationError, self._call,
                           'get_mac_addresses')
 
+    def test_mac_addresses_that_are_not_strings_are_outside_contract(self):
+        self.http.get(base.NODE_URL, json=base.composed_node(macs=[1]))
+        self.assertRaises(exception.DriverOperationError, self._call,
+                          'get_mac_addresses')
+
     def test_mac_addresses_composed_node_not_found(self):
         self.http.get(base.NODE_URL, **base.problem(protocol.NODE_NOT_FOUND,
                                                     'gone'))
