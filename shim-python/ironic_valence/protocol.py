@@ -32,6 +32,20 @@ REQUEST_ID_HEADER = 'X-Openstack-Request-Id'
 # java.util.regex.
 NODE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'
 
+# The time budget, in seconds, that the service keeps and the shim relies
+# on. The service answers a request that is not a power change within
+# READ_BUDGET_SECONDS, and a power change within the "timeout" its body
+# names (POWER_TIMEOUT_MIN_SECONDS to POWER_TIMEOUT_MAX_SECONDS): every
+# Valence call, retry and wait made for the request fits in that budget,
+# and no action is sent once it is spent. The answer may come up to
+# ANSWER_OVERSHOOT_SECONDS late (the Valence call in flight is cut off).
+# The shim waits budget + ANSWER_OVERSHOOT_SECONDS + its own margin, so the
+# service always answers before the shim gives up.
+READ_BUDGET_SECONDS = 10
+POWER_TIMEOUT_MIN_SECONDS = 1
+POWER_TIMEOUT_MAX_SECONDS = 3600
+ANSWER_OVERSHOOT_SECONDS = 1
+
 # Ironic's own power state strings (ironic.common.states).
 POWER_ON = 'power on'
 POWER_OFF = 'power off'
