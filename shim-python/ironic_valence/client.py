@@ -16,13 +16,22 @@
 A single ``requests.Session`` is shared by every interface so that calls
 reuse kept-alive connections. Configuration (URL, token, TLS) is read on
 every call, so a changed ironic.conf needs no new session.
+
+How long a call may take follows from the protocol's time budget: the
+service answers within the budget of the call (protocol.READ_BUDGET_SECONDS
+for a read, the power timeout for a power change) plus
+protocol.ANSWER_OVERSHOOT_SECONDS, and the shim waits [valence]answer_margin
+seconds more, so that the service's answer, which says what went wrong,
+always comes before the shim gives up.
 """
 
 import threading
+import time
 from urllib import parse as urlparse
 
 from oslo_log import log
 import requests
+import tenacity
 
 from ironic_valence import conf as valence_conf
 from ironic_valence import protocol
@@ -34,6 +43,10 @@ LOG = log.getLogger(__name__)
 # last_error without flooding it with an HTML page.
 _MAX_BODY_IN_MESSAGE = 200
 
+# Answers that say the service, or a proxy in front of it, could not serve
+# the request this time; a read is worth trying again.
+_RETRYABLE_STATUSES = frozenset([502, 503])
+
 _session = None
 _session_lock = threading.Lock()
 
@@ -44,13 +57,16 @@ class ServiceError(Exception):
     The interfaces turn it into the Ironic exception their callers expect;
     it never leaves this package. ``code`` is a protocol error code, or
     None when the service could not be reached or gave no usable answer.
+    ``retryable`` says that the request did not get through this time (no
+    connection, or HTTP 502/503) and a read may be tried again.
     The message never contains the bearer token.
     """
 
-    def __init__(self, message, code=None, status=None):
+    def __init__(self, message, code=None, status=None, retryable=False):
         super().__init__(message)
         self.code = code
         self.status = status
+        self.retryable = retryable
 
 
 def _get_session():
@@ -121,11 +137,29 @@ def _problem(response, sent_request_id):
                 'code': ' ' + code if code else '', 'detail': detail,
                 'rid': request_id})
     return ServiceError(redact(message), code=code,
-                        status=response.status_code)
+                        status=response.status_code,
+                        retryable=response.status_code in _RETRYABLE_STATUSES)
 
 
-def request(context, method, path, body=None, wait=0):
+def wait_for(budget):
+    """Seconds the shim waits for the answer to a call.
+
+    :param budget: seconds the service may spend on the call.
+    """
+    return (budget + protocol.ANSWER_OVERSHOOT_SECONDS
+            + CONF.valence.answer_margin)
+
+
+def request(context, method, path, body=None,
+            budget=protocol.READ_BUDGET_SECONDS):
     """Call the driver service and return its JSON answer.
+
+    A GET is tried up to [valence]read_attempts times when the service
+    cannot be reached or answers HTTP 502/503, but only while the service's
+    whole answer still fits in the time the call is given: the call, its
+    retries included, ends within wait_for(budget) seconds. Any other
+    method changes the node and is sent once: whether a failed change
+    reached Valence is not known, so repeating it is the caller's decision.
 
     :param context: the Ironic request context; its request_id is sent as
         X-Openstack-Request-Id so the service's and Valence's logs can be
@@ -133,17 +167,58 @@ def request(context, method, path, body=None, wait=0):
     :param method: HTTP method.
     :param path: path below the service URL, starting with /v1.
     :param body: JSON-serialisable request body, or None.
-    :param wait: seconds the service may spend waiting before it answers
-        (a power change); added to [valence]timeout so that the shim does
-        not give up before the service does.
+    :param budget: seconds the service may spend on the call: the read
+        budget, or the power timeout of a power change.
     :returns: the decoded JSON object of a 2xx answer.
     :raises: ServiceError when the service cannot be reached, does not
         answer in time, answers with an error, or answers with something
         that is not a JSON object.
     """
     request_id = _request_id(context)
+    deadline = time.monotonic() + wait_for(budget)
+
+    def attempt():
+        return _send(method, path, body, request_id,
+                     deadline - time.monotonic())
+
+    if method != 'GET':
+        return attempt()
+
+    interval = CONF.valence.read_retry_interval
+    # What the service may need to answer in full; a retry that cannot get
+    # it would be cut off before the service says what went wrong.
+    needed = budget + protocol.ANSWER_OVERSHOOT_SECONDS
+
+    def no_room_left(retry_state):
+        return deadline - time.monotonic() - interval < needed
+
+    def log_retry(retry_state):
+        LOG.warning('Valence driver service call %(method)s %(path)s '
+                    '(request id %(rid)s) failed on attempt %(attempt)d of '
+                    '%(attempts)d, trying again in %(interval)s s: '
+                    '%(error)s',
+                    {'method': method, 'path': path, 'rid': request_id,
+                     'attempt': retry_state.attempt_number,
+                     'attempts': CONF.valence.read_attempts,
+                     'interval': interval,
+                     'error': retry_state.outcome.exception()})
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(
+            lambda e: isinstance(e, ServiceError) and e.retryable),
+        stop=(tenacity.stop_after_attempt(CONF.valence.read_attempts)
+              | no_room_left),
+        wait=tenacity.wait_fixed(interval),
+        sleep=time.sleep,
+        before_sleep=log_retry,
+        reraise=True)
+    return retrying(attempt)
+
+
+def _send(method, path, body, request_id, seconds_left):
+    """One HTTP exchange with the service, given seconds_left to answer."""
     url = CONF.valence.service_url.rstrip('/') + path
-    timeout = (CONF.valence.connect_timeout, CONF.valence.timeout + wait)
+    timeout = (min(CONF.valence.connect_timeout, seconds_left), seconds_left)
     LOG.debug('Valence driver service call %(method)s %(path)s '
               '(request id %(rid)s)',
               {'method': method, 'path': path, 'rid': request_id})
@@ -152,17 +227,23 @@ def request(context, method, path, body=None, wait=0):
             method, url, json=body, headers=_headers(request_id),
             timeout=timeout, verify=_verify())
     except requests.Timeout as e:
+        # A connection that was never made carried no request.
         raise ServiceError(redact(
             'Valence driver service at %(url)s did not answer %(method)s '
-            '%(path)s within %(timeout)s seconds (request id %(rid)s): '
+            '%(path)s within %(timeout).0f seconds (request id %(rid)s): '
             '%(error)s' % {'url': _display_url(), 'method': method,
                            'path': path, 'timeout': timeout[1],
-                           'rid': request_id, 'error': e})) from e
+                           'rid': request_id, 'error': e}),
+            retryable=isinstance(e, requests.ConnectTimeout)) from e
     except requests.RequestException as e:
+        # A TLS failure will fail the same way again.
         raise ServiceError(redact(
             'Cannot reach the Valence driver service at %(url)s '
             '(request id %(rid)s): %(error)s' %
-            {'url': _display_url(), 'rid': request_id, 'error': e})) from e
+            {'url': _display_url(), 'rid': request_id, 'error': e}),
+            retryable=(isinstance(e, requests.ConnectionError)
+                       and not isinstance(e, requests.exceptions.SSLError))
+        ) from e
 
     if not response.ok:
         error = _problem(response, request_id)

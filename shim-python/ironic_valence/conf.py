@@ -18,7 +18,12 @@ from oslo_config import cfg
 from ironic.common.i18n import _
 from ironic.conf import CONF
 
+from ironic_valence import protocol
+
 GROUP = 'valence'
+
+_BUDGET = {'budget': protocol.READ_BUDGET_SECONDS,
+           'overshoot': protocol.ANSWER_OVERSHOOT_SECONDS}
 
 opts = [
     cfg.URIOpt('service_url',
@@ -34,15 +39,50 @@ opts = [
     cfg.IntOpt('timeout',
                default=30,
                min=1,
+               deprecated_for_removal=True,
+               deprecated_reason=_('It has no effect any more. The driver '
+                                   'service now answers within a time '
+                                   'budget of the protocol (%(budget)s '
+                                   'seconds for a read, the power timeout '
+                                   'for a power change, each plus at most '
+                                   '%(overshoot)s second), and the shim '
+                                   'waits that long plus '
+                                   '[valence]answer_margin. Set '
+                                   'answer_margin instead.') % _BUDGET,
                help=_('Seconds to wait for an answer from the driver '
-                      'service. Power changes wait for the power timeout '
-                      'on top of this, because the service only answers '
-                      'once the node has reached the requested state.')),
+                      'service.')),
+    cfg.IntOpt('answer_margin',
+               default=5,
+               min=1,
+               help=_('Seconds the shim waits for an answer of the driver '
+                      'service beyond the time the service promises to '
+                      'answer in: its read budget (%(budget)s seconds) or '
+                      'the power timeout of a power change, plus its '
+                      '%(overshoot)s second of overshoot. The margin '
+                      'covers the network and a busy conductor, so that '
+                      'the service, which knows what went wrong, always '
+                      'answers before the shim gives up. A read that fails '
+                      'on a connection error or an HTTP 502/503 is tried '
+                      'again only while a whole answer still fits in '
+                      'that time, so the margin is also the window for '
+                      'such retries.') % _BUDGET),
     cfg.IntOpt('connect_timeout',
                default=10,
                min=1,
                help=_('Seconds to wait for a TCP (and TLS) connection to '
                       'the driver service.')),
+    cfg.IntOpt('read_attempts',
+               default=3,
+               min=1,
+               help=_('How many times a read (power state, boot device, '
+                      'composed node, connection check) is tried when the '
+                      'driver service cannot be reached or answers HTTP '
+                      '502 or 503. Power changes and boot device changes '
+                      'are never repeated by the shim.')),
+    cfg.IntOpt('read_retry_interval',
+               default=1,
+               min=0,
+               help=_('Seconds to wait before a read is tried again.')),
     cfg.StrOpt('ca_file',
                help=_('PEM file with the CA certificate(s) that signed the '
                       'driver service\'s certificate, for an https '

@@ -27,10 +27,6 @@ from ironic_valence import utils
 
 LOG = log.getLogger(__name__)
 
-# The service accepts a power timeout of 1 to 3600 seconds
-# (PUT /v1/nodes/{id}/power).
-_MAX_POWER_TIMEOUT = 3600
-
 # The state the service answers with once a change is complete.
 _TARGET_STATE = {
     protocol.REBOOT: protocol.POWER_ON,
@@ -45,11 +41,14 @@ def _power_timeout(timeout):
     """
     if timeout is None:
         timeout = CONF.conductor.power_state_change_timeout
-    if not 1 <= timeout <= _MAX_POWER_TIMEOUT:
+    if not (protocol.POWER_TIMEOUT_MIN_SECONDS <= timeout
+            <= protocol.POWER_TIMEOUT_MAX_SECONDS):
         raise exception.InvalidParameterValue(
-            _('The Valence driver service waits between 1 and %(max)s '
+            _('The Valence driver service waits between %(min)s and %(max)s '
               'seconds for a power state change; %(timeout)s was asked '
-              'for.') % {'max': _MAX_POWER_TIMEOUT, 'timeout': timeout})
+              'for.') % {'min': protocol.POWER_TIMEOUT_MIN_SECONDS,
+                         'max': protocol.POWER_TIMEOUT_MAX_SECONDS,
+                         'timeout': timeout})
     return timeout
 
 
@@ -87,7 +86,8 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         :raises: MissingParameterValue or InvalidParameterValue on bad
             driver_info, InvalidParameterValue if Valence does not know the
             composed node, if the state is not supported or the timeout is
-            outside 1..3600.
+            outside protocol.POWER_TIMEOUT_MIN_SECONDS to
+            POWER_TIMEOUT_MAX_SECONDS.
         :raises: PowerStateFailure if the service cannot be reached, fails,
             times out waiting, or answers with another state.
         """
@@ -102,7 +102,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         answer = utils.call_service(
             task, 'PUT', '/power', exception.PowerStateFailure, action,
             body={'target': power_state, 'timeout': timeout},
-            wait=timeout)
+            budget=timeout)
         expected = _TARGET_STATE.get(power_state, power_state)
         if answer.get('power_state') != expected:
             raise utils.malformed_answer(exception.PowerStateFailure,

@@ -87,7 +87,8 @@ class DriverInfoMixin(object):
         parse_driver_info(task.node)
 
 
-def call_service(task, method, suffix, failure, action, body=None, wait=0):
+def call_service(task, method, suffix, failure, action, body=None,
+                 budget=protocol.READ_BUDGET_SECONDS):
     """Call the driver service about the task's composed node.
 
     :param task: a TaskManager instance containing the node to act on.
@@ -99,7 +100,8 @@ def call_service(task, method, suffix, failure, action, body=None, wait=0):
     :param action: what was being done, for the message ("Reading the power
         state").
     :param body: JSON request body, or None.
-    :param wait: seconds the service may wait before it answers.
+    :param budget: seconds the service may spend on the call: the read
+        budget, or the power timeout of a power change.
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
@@ -110,7 +112,7 @@ def call_service(task, method, suffix, failure, action, body=None, wait=0):
     path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
     try:
         return client.request(task.context, method, path, body=body,
-                              wait=wait)
+                              budget=budget)
     except client.ServiceError as e:
         if e.code == protocol.NODE_NOT_FOUND:
             raise exception.InvalidParameterValue(

@@ -14,12 +14,16 @@
 """Ironic's own DB test base with the valence driver enabled and the
 driver service faked at the requests layer."""
 
+import logging
+
+import fixtures
 from requests_mock.contrib import fixture as requests_mock_fixture
 
 from ironic.conductor import task_manager
 from ironic.tests.unit.db import base as db_base
 from ironic.tests.unit.objects import utils as obj_utils
 
+from ironic_valence import client
 # Registers the [valence] options, as loading the driver does in Ironic.
 from ironic_valence import conf  # noqa: F401
 from ironic_valence import protocol
@@ -59,6 +63,26 @@ def composed_node(**inventory):
     return node
 
 
+class FakeClock(object):
+    """The time module as the client sees it in tests.
+
+    Time stands still unless a test (or a fake answer) advances it, and
+    sleeping only advances it, so deadlines can be checked exactly and
+    retries cost no real time.
+    """
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 class ValenceTestCase(db_base.DbTestCase):
 
     def setUp(self):
@@ -75,6 +99,18 @@ class ValenceTestCase(db_base.DbTestCase):
             driver_info={'valence_node_id': NODE_ID})
         # No stub answers by default: an unexpected call fails the test.
         self.http = self.useFixture(requests_mock_fixture.Fixture())
+        self.clock = FakeClock()
+        self.useFixture(fixtures.MockPatchObject(client, 'time', self.clock))
+
+    def capture_log(self, level):
+        """Captures what the shim logs at level and above."""
+        log = self.useFixture(fixtures.FakeLogger(level=level))
+        # Setting up the test database runs Alembic, whose logging.config
+        # call disables every logger that existed before, ours included.
+        for name, logger in logging.root.manager.loggerDict.items():
+            if name.startswith('ironic_valence'):
+                logger.disabled = False
+        return log
 
     def call(self, interface, method, *args, shared=True, **kwargs):
         """Call an interface method inside a task, as the conductor does."""

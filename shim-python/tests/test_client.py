@@ -19,6 +19,7 @@ import fixtures
 from requests import exceptions as requests_exceptions
 
 from ironic.common import exception
+from ironic.conductor import task_manager
 
 from ironic_valence import client
 from ironic_valence import protocol
@@ -54,11 +55,25 @@ class ClientTestCase(base.ValenceTestCase):
         self.get_power_state()
         self.assertTrue(get.called)
 
-    def test_timeouts(self):
-        self.config(timeout=17, connect_timeout=3, group='valence')
+    def test_read_waits_for_the_budget_overshoot_and_margin(self):
+        self.config(connect_timeout=3, group='valence')
         get = self.http.get(POWER_URL, json={'power_state': 'power on'})
         self.get_power_state()
-        self.assertEqual((3, 17), get.last_request.timeout)
+        self.assertEqual((3, protocol.READ_BUDGET_SECONDS
+                          + protocol.ANSWER_OVERSHOOT_SECONDS + 5),
+                         get.last_request.timeout)
+
+    def test_answer_margin(self):
+        self.config(answer_margin=1, group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertEqual(12, get.last_request.timeout[1])
+
+    def test_connect_timeout_never_exceeds_the_time_left(self):
+        self.config(connect_timeout=60, group='valence')
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertEqual((16, 16), get.last_request.timeout)
 
     def test_certificates_verified_by_default(self):
         # requests would swap True for a bundle named in the environment.
@@ -144,15 +159,16 @@ class ClientTestCase(base.ValenceTestCase):
                       % (base.SERVICE_URL, self.context.request_id),
                       str(error))
 
-    def test_connect_timeout_names_service_url(self):
-        self.config(timeout=7, group='valence')
-        self.http.get(POWER_URL, exc=requests_exceptions.ConnectTimeout(
+    def test_read_timeout_names_service_url(self):
+        self.http.get(POWER_URL, exc=requests_exceptions.ReadTimeout(
             'timed out'))
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
         self.assertIn('Valence driver service at %s did not answer GET '
-                      '/v1/nodes/%s/power within 7 seconds'
+                      '/v1/nodes/%s/power within 16 seconds'
                       % (base.SERVICE_URL, base.NODE_ID), str(error))
+        # The service had its whole time: asking again cannot help.
+        self.assertEqual(1, self.http.call_count)
 
     def test_tls_failure_names_service_url(self):
         self.config(service_url='https://valence-driver.test:8443',
@@ -180,16 +196,136 @@ class ClientTestCase(base.ValenceTestCase):
         self.assertNotIn('hunter2', str(error))
 
 
+class RetryTestCase(base.ValenceTestCase):
+    """Reads are tried again on a transport hiccup, within the budget."""
+
+    def setUp(self):
+        super().setUp()
+        self.log = self.capture_log(logging.WARNING)
+
+    def _refused(self):
+        return {'exc': requests_exceptions.ConnectionError(
+            'Connection reset by peer')}
+
+    def test_read_retried_after_a_reset_connection(self):
+        get = self.http.get(POWER_URL, [self._refused(),
+                                        {'json': {'power_state': 'power on'}}])
+        self.assertEqual('power on', self.get_power_state())
+        self.assertEqual(2, get.call_count)
+        self.assertEqual([1], self.clock.slept)
+        self.assertIn('failed on attempt 1 of 3, trying again in 1 s: '
+                      'Cannot reach the Valence driver service',
+                      self.log.output)
+
+    def test_read_retried_on_502_and_503(self):
+        for status in (502, 503):
+            with self.subTest(status=status):
+                get = self.http.get(POWER_URL, [
+                    {'status_code': status, 'text': 'try later'},
+                    {'json': {'power_state': 'power off'}}])
+                self.assertEqual('power off', self.get_power_state())
+                self.assertEqual(2, get.call_count)
+
+    def test_read_gives_up_after_read_attempts(self):
+        self.config(read_attempts=4, read_retry_interval=2, answer_margin=10,
+                    group='valence')
+        get = self.http.get(POWER_URL, **base.problem(
+            protocol.VALENCE_UNREACHABLE, 'PODM refused'))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('VALENCE_UNREACHABLE: PODM refused', str(error))
+        self.assertEqual(4, get.call_count)
+        self.assertEqual([2, 2, 2], self.clock.slept)
+
+    def test_one_attempt_means_no_retry(self):
+        self.config(read_attempts=1, group='valence')
+        get = self.http.get(POWER_URL, **self._refused())
+        self.assertRaises(exception.PowerStateFailure, self.get_power_state)
+        self.assertEqual(1, get.call_count)
+
+    def test_lasting_answers_are_not_retried(self):
+        for status in (400, 401, 404, 422, 500, 504):
+            with self.subTest(status=status):
+                get = self.http.get(POWER_URL, status_code=status,
+                                    text='no')
+                self.assertRaises((exception.PowerStateFailure,
+                                   exception.InvalidParameterValue),
+                                  self.get_power_state)
+                self.assertEqual(1, get.call_count)
+
+    def test_tls_failure_is_not_retried(self):
+        get = self.http.get(POWER_URL, exc=requests_exceptions.SSLError(
+            'certificate verify failed'))
+        self.assertRaises(exception.PowerStateFailure, self.get_power_state)
+        self.assertEqual(1, get.call_count)
+
+    def test_connect_timeout_is_retried(self):
+        get = self.http.get(POWER_URL, [
+            {'exc': requests_exceptions.ConnectTimeout('timed out')},
+            {'json': {'power_state': 'power on'}}])
+        self.assertEqual('power on', self.get_power_state())
+        self.assertEqual(2, get.call_count)
+
+    def _slow_503(self, request, context):
+        # The service spent 4 s before it gave up on Valence.
+        self.clock.now += 4
+        context.status_code = 503
+        return 'unavailable'
+
+    def test_retries_stay_within_the_time_the_read_is_given(self):
+        start = self.clock.now
+        get = self.http.get(POWER_URL, text=self._slow_503)
+        self.assertRaises(exception.PowerStateFailure, self.get_power_state)
+        # After 4 s + 1 s of sleep, 11 s are left: just enough for the
+        # service's whole answer (10 s budget + 1 s overshoot), so one more
+        # try, given exactly the time left. After 9 s, no room: stop.
+        self.assertEqual(2, get.call_count)
+        self.assertEqual([(10, 16), (10, 11)],
+                         [r.timeout for r in get.request_history])
+        self.assertLessEqual(self.clock.now - start, 16)
+
+    def test_larger_margin_leaves_room_for_retries(self):
+        self.config(answer_margin=30, read_attempts=3, group='valence')
+        get = self.http.get(POWER_URL, text=self._slow_503)
+        self.assertRaises(exception.PowerStateFailure, self.get_power_state)
+        self.assertEqual(3, get.call_count)
+
+    def test_power_change_is_never_repeated(self):
+        for answer in (self._refused(), {'status_code': 503, 'text': 'x'},
+                       {'exc': requests_exceptions.ConnectTimeout('t/o')}):
+            with self.subTest(answer=answer):
+                put = self.http.put(POWER_URL, **answer)
+                with task_manager.acquire(self.context,
+                                          self.node.uuid) as task:
+                    self.assertRaises(exception.PowerStateFailure,
+                                      task.driver.power.set_power_state,
+                                      task, 'power on')
+                self.assertEqual(1, put.call_count)
+
+    def test_boot_device_change_is_never_repeated(self):
+        put = self.http.put(base.NODE_URL + '/boot-device',
+                            **self._refused())
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            self.assertRaises(exception.DriverOperationError,
+                              task.driver.management.set_boot_device,
+                              task, 'pxe')
+        self.assertEqual(1, put.call_count)
+
+    def test_retry_log_has_no_token(self):
+        self.http.get(POWER_URL, [
+            {'exc': requests_exceptions.ConnectionError(
+                'proxy said Bearer %s' % base.TOKEN)},
+            {'json': {'power_state': 'power on'}}])
+        self.get_power_state()
+        self.assertIn('trying again', self.log.output)
+        self.assertNotIn(base.TOKEN, self.log.output)
+
+
 class TokenSecrecyTestCase(base.ValenceTestCase):
 
     def setUp(self):
         super().setUp()
-        self.log = self.useFixture(fixtures.FakeLogger(level=logging.DEBUG))
-        # Setting up the test database runs Alembic, whose logging.config
-        # call disables every logger that existed before, ours included.
-        for name, logger in logging.root.manager.loggerDict.items():
-            if name.startswith('ironic_valence'):
-                logger.disabled = False
+        self.log = self.capture_log(logging.DEBUG)
 
     def test_token_echoed_by_the_service_is_removed(self):
         self.http.get(POWER_URL, **base.problem(

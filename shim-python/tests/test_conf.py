@@ -29,8 +29,24 @@ class ConfTestCase(testtools.TestCase):
         (group, opts), = conf.list_opts()
         self.assertEqual('valence', group)
         self.assertEqual(['service_url', 'auth_token', 'timeout',
-                          'connect_timeout', 'ca_file', 'insecure'],
+                          'answer_margin', 'connect_timeout',
+                          'read_attempts', 'read_retry_interval',
+                          'ca_file', 'insecure'],
                          [opt.name for opt in opts])
+
+    def test_timeout_is_deprecated_for_removal_with_a_reason(self):
+        timeout, = [opt for opt in conf.opts if opt.name == 'timeout']
+        self.assertTrue(timeout.deprecated_for_removal)
+        self.assertIn('no effect', timeout.deprecated_reason)
+        self.assertIn('answer_margin', timeout.deprecated_reason)
+
+    def test_answer_margin_is_at_least_one_second(self):
+        conf_obj = cfg.ConfigOpts()
+        conf_obj.register_opts(conf.opts, group='valence')
+        self.assertRaises(ValueError, conf_obj.set_override, 'answer_margin',
+                          0, 'valence')
+        self.assertRaises(ValueError, conf_obj.set_override, 'read_attempts',
+                          0, 'valence')
 
     def test_generator_finds_the_entry_point(self):
         output = os.path.join(self.useFixture(fixtures.TempDir()).path,
@@ -45,7 +61,11 @@ class ConfTestCase(testtools.TestCase):
         self.assertIn('[valence]', text)
         self.assertIn('#service_url = http://127.0.0.1:8080', text)
         self.assertIn('#auth_token = <None>', text)
+        self.assertIn('# This option is deprecated for removal.', text)
         self.assertIn('#timeout = 30', text)
+        self.assertIn('#answer_margin = 5', text)
+        self.assertIn('#read_attempts = 3', text)
+        self.assertIn('#read_retry_interval = 1', text)
         self.assertIn('#connect_timeout = 10', text)
         self.assertIn('#ca_file = <None>', text)
         self.assertIn('#insecure = false', text)

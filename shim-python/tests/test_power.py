@@ -115,18 +115,26 @@ class SetPowerStateTestCase(base.ValenceTestCase):
         self.assertEqual({'target': 'power off', 'timeout': 120},
                          put.last_request.json())
 
-    def test_read_timeout_outlasts_the_service_wait(self):
-        self.config(timeout=30, connect_timeout=5, group='valence')
+    def test_read_timeout_outlasts_the_service_answer(self):
+        # The service answers within the power timeout + 1 s; the shim
+        # waits [valence]answer_margin more.
+        self.config(answer_margin=7, connect_timeout=5, group='valence')
         put = self.http.put(POWER_URL, json={'power_state': 'power off'})
         self._set_power_state(states.POWER_OFF, timeout=120)
-        self.assertEqual((5, 150), put.last_request.timeout)
+        self.assertEqual((5, 128), put.last_request.timeout)
 
-    def test_reboot_read_timeout_outlasts_the_service_wait(self):
+    def test_reboot_read_timeout_outlasts_the_service_answer(self):
         # The service's timeout covers the whole reboot (off, then on).
-        self.config(timeout=30, connect_timeout=5, group='valence')
+        self.config(connect_timeout=5, group='valence')
         put = self.http.put(POWER_URL, json={'power_state': 'power on'})
         self._set_power_state(states.REBOOT, timeout=100)
-        self.assertEqual((5, 130), put.last_request.timeout)
+        self.assertEqual((5, 106), put.last_request.timeout)
+
+    def test_deprecated_timeout_option_has_no_effect(self):
+        self.config(timeout=300, group='valence')
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        self._set_power_state(states.POWER_ON, timeout=60)
+        self.assertEqual((10, 66), put.last_request.timeout)
 
     def test_soft_reboot_is_answered_with_power_on(self):
         put = self.http.put(POWER_URL, json={'power_state': 'power on'})
@@ -142,11 +150,20 @@ class SetPowerStateTestCase(base.ValenceTestCase):
         self.assertFalse(self.http.called)
 
     def test_timeout_above_service_maximum_is_refused(self):
-        error = self.assertRaises(exception.InvalidParameterValue,
-                                  self._set_power_state, states.POWER_ON,
-                                  timeout=3601)
-        self.assertIn('between 1 and 3600 seconds', str(error))
+        error = self.assertRaises(
+            exception.InvalidParameterValue, self._set_power_state,
+            states.POWER_ON, timeout=protocol.POWER_TIMEOUT_MAX_SECONDS + 1)
+        self.assertIn('between %d and %d seconds'
+                      % (protocol.POWER_TIMEOUT_MIN_SECONDS,
+                         protocol.POWER_TIMEOUT_MAX_SECONDS), str(error))
         self.assertFalse(self.http.called)
+
+    def test_timeout_limits_are_accepted(self):
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        for timeout in (protocol.POWER_TIMEOUT_MIN_SECONDS,
+                        protocol.POWER_TIMEOUT_MAX_SECONDS):
+            self._set_power_state(states.POWER_ON, timeout=timeout)
+            self.assertEqual(timeout, put.last_request.json()['timeout'])
 
     def test_zero_timeout_is_refused(self):
         self.assertRaises(exception.InvalidParameterValue,
@@ -195,7 +212,7 @@ class SetPowerStateTestCase(base.ValenceTestCase):
         error = self.assertRaises(exception.PowerStateFailure,
                                   self._set_power_state, states.POWER_ON,
                                   timeout=10)
-        self.assertIn('did not answer PUT /v1/nodes/%s/power within 40 '
+        self.assertIn('did not answer PUT /v1/nodes/%s/power within 16 '
                       'seconds' % base.NODE_ID, str(error))
 
     def test_needs_exclusive_lock(self):
