@@ -57,6 +57,7 @@ def _read_inventory(task, answer):
 
 class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
 
+    @utils.METRICS.timer('ValenceInspect.inspect_hardware')
     def inspect_hardware(self, task):
         """Inspect the composed node through Valence's metadata.
 

@@ -40,6 +40,7 @@ def _failure(message):
 class ValenceManagement(utils.DriverInfoMixin,
                         base.ManagementInterface):
 
+    @utils.METRICS.timer('ValenceManagement.get_supported_boot_devices')
     def get_supported_boot_devices(self, task):
         """Get a list of the supported boot devices.
 
@@ -49,6 +50,7 @@ class ValenceManagement(utils.DriverInfoMixin,
         """
         return list(protocol.SUPPORTED_BOOT_DEVICES)
 
+    @utils.METRICS.timer('ValenceManagement.set_boot_device')
     @task_manager.require_exclusive_lock
     def set_boot_device(self, task, device, persistent=False):
         """Set the boot device for the task's node.
@@ -76,6 +78,7 @@ class ValenceManagement(utils.DriverInfoMixin,
         if answer.get('boot_device') != device:
             raise utils.malformed_answer(_failure, action, task, answer)
 
+    @utils.METRICS.timer('ValenceManagement.get_boot_device')
     def get_boot_device(self, task):
         """Get the current boot device for the task's node.
 
@@ -98,6 +101,7 @@ class ValenceManagement(utils.DriverInfoMixin,
             raise utils.malformed_answer(_failure, action, task, answer)
         return {'boot_device': device, 'persistent': None}
 
+    @utils.METRICS.timer('ValenceManagement.get_sensors_data')
     def get_sensors_data(self, task):
         """Valence exposes no sensors.
 
@@ -106,6 +110,7 @@ class ValenceManagement(utils.DriverInfoMixin,
         """
         raise NotImplementedError()
 
+    @utils.METRICS.timer('ValenceManagement.get_node_health')
     def get_node_health(self, task):
         """Get the health Valence reports for the composed node.
 
@@ -126,6 +131,7 @@ class ValenceManagement(utils.DriverInfoMixin,
                                          answer)
         return _HEALTH[health]
 
+    @utils.METRICS.timer('ValenceManagement.get_mac_addresses')
     def get_mac_addresses(self, task):
         """Get the MAC addresses of the composed node's NICs.
 

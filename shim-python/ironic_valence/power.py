@@ -54,6 +54,7 @@ def _power_timeout(timeout):
 
 class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
 
+    @utils.METRICS.timer('ValencePower.get_power_state')
     def get_power_state(self, task):
         """Get the current power state of the task's node.
 
@@ -75,6 +76,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
                                          action, task, answer)
         return power_state
 
+    @utils.METRICS.timer('ValencePower.set_power_state')
     @task_manager.require_exclusive_lock
     def set_power_state(self, task, power_state, timeout=None):
         """Set the power state of the task's node and wait until reached.
@@ -110,6 +112,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         LOG.info('Node %(node)s reached %(state)s through Valence',
                  {'node': task.node.uuid, 'state': expected})
 
+    @utils.METRICS.timer('ValencePower.reboot')
     @task_manager.require_exclusive_lock
     def reboot(self, task, timeout=None):
         """Perform a hard reboot of the task's node.
@@ -131,6 +134,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             target = states.REBOOT
         self.set_power_state(task, target, timeout=timeout)
 
+    @utils.METRICS.timer('ValencePower.get_supported_power_states')
     def get_supported_power_states(self, task):
         """Get a list of the supported power states.
 

@@ -18,6 +18,7 @@ import re
 
 from ironic.common import exception
 from ironic.common.i18n import _
+from ironic.common import metrics_utils
 
 from ironic_valence import client
 from ironic_valence import protocol
@@ -34,6 +35,11 @@ COMMON_PROPERTIES = REQUIRED_PROPERTIES.copy()
 _NODE_ID_RE = re.compile(protocol.NODE_ID_PATTERN)
 
 READ_NODE = _('Reading the composed node')
+
+# One metrics logger for the package, so that every interface method's
+# timer is ironic_valence.<interface class>.<method>, the names redfish's
+# timers have below their module.
+METRICS = metrics_utils.get_metrics_logger('ironic_valence')
 
 
 def parse_driver_info(node):
@@ -70,12 +76,17 @@ class DriverInfoMixin(object):
     never calls the service because Ironic runs it inside API requests.
     """
 
+    def _timer(self, method):
+        # The methods are shared; the timer is named after the interface.
+        return METRICS.timer('%s.%s' % (type(self).__name__, method))
+
     def get_properties(self):
         """Return the properties of the interface.
 
         :returns: dictionary of <property name>:<property description> entries.
         """
-        return COMMON_PROPERTIES.copy()
+        with self._timer('get_properties'):
+            return COMMON_PROPERTIES.copy()
 
     def validate(self, task):
         """Check the driver_info the interface needs, without network calls.
@@ -84,7 +95,8 @@ class DriverInfoMixin(object):
         :raises: InvalidParameterValue on malformed parameter(s)
         :raises: MissingParameterValue on missing parameter(s)
         """
-        parse_driver_info(task.node)
+        with self._timer('validate'):
+            parse_driver_info(task.node)
 
 
 def call_service(task, method, suffix, failure, action, body=None,

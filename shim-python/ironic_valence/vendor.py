@@ -40,6 +40,7 @@ def _check_no_arguments(method, kwargs):
 class ValenceVendorPassthru(utils.DriverInfoMixin,
                             base.VendorInterface):
 
+    @utils.METRICS.timer('ValenceVendorPassthru.validate')
     def validate(self, task, method=None, **kwargs):
         """Check a node vendor passthru call, without network calls.
 
@@ -61,6 +62,7 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         utils.parse_driver_info(task.node)
         _check_no_arguments(method, kwargs)
 
+    @utils.METRICS.timer('ValenceVendorPassthru.driver_validate')
     def driver_validate(self, method, **kwargs):
         """Check a driver vendor passthru call.
 
@@ -70,6 +72,7 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         """
         _check_no_arguments(method, kwargs)
 
+    @utils.METRICS.timer('ValenceVendorPassthru.get_composed_node')
     @base.passthru(['GET'], async_call=False, require_exclusive_lock=False,
                    description=_('Returns the Valence composed node behind '
                                  'this node as the Valence driver service '
@@ -87,6 +90,7 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         """
         return utils.get_composed_node(task, exception.VendorPassthruException)
 
+    @utils.METRICS.timer('ValenceVendorPassthru.test_connection')
     @base.driver_passthru(['GET', 'POST'], async_call=False,
                           description=_('Checks that the Valence driver '
                                         'service answers, and whether it '
