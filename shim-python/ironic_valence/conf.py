@@ -83,6 +83,18 @@ opts = [
                default=1,
                min=0,
                help=_('Seconds to wait before a read is tried again.')),
+    cfg.StrOpt('inspection_hooks',
+               default='validate-interfaces,ports,architecture',
+               help=_('Comma-separated list of the inspection hooks run on '
+                      'the inventory that valence inspection builds, as '
+                      '[redfish]inspection_hooks does for redfish (and with '
+                      'its default): validate-interfaces checks the NICs, '
+                      'ports creates a port per NIC, architecture sets '
+                      'cpu_arch. Any hook of the ironic.inspection.hooks '
+                      'entry point may be named; a hook missing or '
+                      'listed before a hook it depends on stops the '
+                      'conductor from loading the valence inspect '
+                      'interface.')),
     cfg.StrOpt('ca_file',
                help=_('PEM file with the CA certificate(s) that signed the '
                       'driver service\'s certificate, for an https '

@@ -11,7 +11,13 @@
 # under the License.
 
 
-"""Valence out-of-band inspection, from the composed node's metadata."""
+"""Valence out-of-band inspection, from the composed node's metadata.
+
+As Ironic's redfish inspection does, it builds an inventory in Ironic's
+format (the one ironic-python-agent sends), runs the configured inspection
+hooks on it, stores it with the hooks' plugin data, and applies the
+operator's inspection rules.
+"""
 
 from oslo_log import log
 
@@ -21,13 +27,26 @@ from ironic.common import states
 from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
 
+from ironic_valence import conf as valence_conf
 from ironic_valence import utils
 
+try:
+    from ironic.common.inspection_rules import engine as rules_engine
+except ImportError:
+    # Inspection rules came with Ironic 2025.1 (29.0); older releases have
+    # nothing to apply.
+    rules_engine = None
+
+CONF = valence_conf.CONF
 LOG = log.getLogger(__name__)
 
-# What Valence's metadata can tell; it has no disks, so local_gb is never
-# set by inspection and stays whatever the operator gave.
+# What Valence must report; it has no disks, so local_gb is never set by
+# inspection and stays whatever the operator gave.
 _REQUIRED = ('memory_mb', 'cpu_arch')
+
+# The node properties inspection must leave set (by the shim, a hook or a
+# rule): Ironic's essential properties but local_gb.
+_ESSENTIAL = ('memory_mb', 'cpu_arch')
 
 
 def _failure(message):
@@ -41,7 +60,8 @@ def _positive_int(value):
 def _read_inventory(task, answer):
     """Check the service's inventory and return it.
 
-    :raises: HardwareInspectionFailure if it breaks the contract.
+    :raises: HardwareInspectionFailure if it breaks the contract, or if
+        Valence reports no memory size or CPU architecture.
     """
     utils.macs_of(task, answer, _failure)
     inventory = answer['inventory']
@@ -52,18 +72,67 @@ def _read_inventory(task, answer):
             or (memory_mb is not None and not _positive_int(memory_mb))
             or (cpu_arch is not None and not isinstance(cpu_arch, str))):
         raise utils.malformed_answer(_failure, utils.READ_NODE, task, answer)
+    missing = [name for name in _REQUIRED if inventory.get(name) is None]
+    if missing:
+        raise _failure(
+            _('Valence reports no %(missing)s for node %(node)s') %
+            {'missing': ', '.join(missing), 'node': task.node.uuid})
     return inventory
 
 
+def _ironic_inventory(inventory):
+    """The service's inventory in Ironic's inventory format.
+
+    Valence gives no boot mode, PXE NIC, disks or system vendor, so those
+    keys are absent rather than guessed; the CPU count defaults to 0 as in
+    redfish inspection, so that hooks and rules find the key.
+    """
+    return {
+        'cpu': {'count': inventory.get('cpus') or 0,
+                'architecture': inventory['cpu_arch']},
+        'memory': {'physical_mb': inventory['memory_mb']},
+        # Valence names no NICs, and hooks skip an interface without a
+        # name: they are numbered in Valence's order.
+        'interfaces': [{'name': 'nic%d' % index, 'mac_address': mac}
+                       for index, mac in enumerate(inventory['macs'])],
+    }
+
+
+def _apply_rules(task, inventory, plugin_data):
+    if rules_engine is None:
+        LOG.info('Inspection rules not applied to node %s: this Ironic '
+                 'release has no inspection rules engine (it came with '
+                 '2025.1)', task.node.uuid)
+        return
+    rules_engine.apply_rules(task, inventory, plugin_data, 'main')
+
+
 class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
+
+    def __init__(self):
+        """Load the hooks of [valence]inspection_hooks.
+
+        :raises: RuntimeError if a hook is missing or fails to load, and
+            HardwareInspectionFailure if a hook comes before one it depends
+            on; either keeps the conductor from loading the interface.
+        """
+        super().__init__()
+        enabled_hooks = [hook.strip()
+                         for hook in CONF.valence.inspection_hooks.split(',')
+                         if hook.strip()]
+        self.hooks = inspect_utils.validate_inspection_hooks('valence',
+                                                             enabled_hooks)
 
     @utils.METRICS.timer('ValenceInspect.inspect_hardware')
     def inspect_hardware(self, task):
         """Inspect the composed node through Valence's metadata.
 
-        Sets the node's properties cpus, memory_mb and cpu_arch, creates a
-        port for every NIC MAC that has none yet, and stores the inventory.
-        Valence reports no disks, so local_gb is left as it is.
+        Sets the node's properties memory_mb and cpus, builds an inventory
+        in Ironic's format (CPU, memory, NICs), runs the inspection hooks
+        of [valence]inspection_hooks on it (by default they check the NICs,
+        create a port per NIC and set cpu_arch), stores the inventory and
+        the hooks' plugin data, and applies the inspection rules of the
+        main phase. Valence reports no disks, so local_gb is left as it is.
 
         :param task: a TaskManager instance.
         :returns: states.MANAGEABLE
@@ -71,41 +140,42 @@ class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
             does not know the composed node.
         :raises: MissingParameterValue on missing driver_info.
         :raises: HardwareInspectionFailure if the service cannot be reached,
-            fails, answers outside its contract, or Valence reports no
-            memory size or CPU architecture.
+            fails, answers outside its contract, Valence reports no memory
+            size or CPU architecture, a hook or rule fails, or memory_mb
+            or cpu_arch is still unset afterwards.
         """
         answer = utils.get_composed_node(task, _failure)
-        inventory = _read_inventory(task, answer)
-
-        missing = [name for name in _REQUIRED if inventory.get(name) is None]
-        if missing:
-            raise _failure(
-                _('Valence reports no %(missing)s for node %(node)s') %
-                {'missing': ', '.join(missing), 'node': task.node.uuid})
+        valence_inventory = _read_inventory(task, answer)
 
         properties = task.node.properties
-        properties['memory_mb'] = inventory['memory_mb']
-        properties['cpu_arch'] = inventory['cpu_arch']
-        if inventory.get('cpus') is not None:
-            properties['cpus'] = inventory['cpus']
-        if 'local_gb' not in properties:
-            LOG.warning('Valence reports no disks: set properties/local_gb '
-                        'of node %s yourself if it is to be deployed',
-                        task.node.uuid)
+        properties['memory_mb'] = valence_inventory['memory_mb']
+        if valence_inventory.get('cpus') is not None:
+            properties['cpus'] = valence_inventory['cpus']
         task.node.properties = properties
         task.node.save()
 
-        inspect_utils.create_ports_if_not_exist(task, inventory['macs'])
-        inspect_utils.store_inspection_data(
-            task.node,
-            {'cpu': {'count': inventory.get('cpus') or 0,
-                     'architecture': inventory['cpu_arch']},
-             'memory': {'physical_mb': inventory['memory_mb']},
-             'interfaces': [{'mac_address': mac}
-                            for mac in inventory['macs']]},
-            {}, task.context)
+        inventory = _ironic_inventory(valence_inventory)
+        plugin_data = {}
+        inspect_utils.run_inspection_hooks(task, inventory, plugin_data,
+                                           self.hooks, None)
+        inspect_utils.store_inspection_data(task.node, inventory,
+                                            plugin_data, task.context)
+        _apply_rules(task, inventory, plugin_data)
+
+        missing = [name for name in _ESSENTIAL
+                   if task.node.properties.get(name) is None]
+        if missing:
+            raise _failure(
+                _('Inspection of node %(node)s left %(missing)s unset; the '
+                  'architecture hook sets cpu_arch from the inventory') %
+                {'node': task.node.uuid, 'missing': ', '.join(missing)})
+        if 'local_gb' not in task.node.properties:
+            LOG.warning('Valence reports no disks: set properties/local_gb '
+                        'of node %s yourself if it is to be deployed',
+                        task.node.uuid)
+        task.node.save()
         LOG.info('Node %(node)s inspected through Valence: %(props)s, '
                  '%(count)d NIC(s)',
-                 {'node': task.node.uuid, 'props': properties,
-                  'count': len(inventory['macs'])})
+                 {'node': task.node.uuid, 'props': task.node.properties,
+                  'count': len(inventory['interfaces'])})
         return states.MANAGEABLE

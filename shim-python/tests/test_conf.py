@@ -31,7 +31,7 @@ class ConfTestCase(testtools.TestCase):
         self.assertEqual(['service_url', 'auth_token', 'timeout',
                           'answer_margin', 'connect_timeout',
                           'read_attempts', 'read_retry_interval',
-                          'ca_file', 'insecure'],
+                          'inspection_hooks', 'ca_file', 'insecure'],
                          [opt.name for opt in opts])
 
     def test_timeout_is_deprecated_for_removal_with_a_reason(self):
@@ -66,6 +66,8 @@ class ConfTestCase(testtools.TestCase):
         self.assertIn('#answer_margin = 5', text)
         self.assertIn('#read_attempts = 3', text)
         self.assertIn('#read_retry_interval = 1', text)
+        self.assertIn('#inspection_hooks = validate-interfaces,ports,'
+                      'architecture', text)
         self.assertIn('#connect_timeout = 10', text)
         self.assertIn('#ca_file = <None>', text)
         self.assertIn('#insecure = false', text)

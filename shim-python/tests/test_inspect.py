@@ -11,14 +11,21 @@
 # under the License.
 
 
+import logging
+
+import fixtures
+
 from ironic.common import exception
 from ironic.common import states
 from ironic.conductor import inspection
 from ironic.conductor import task_manager
+from ironic.drivers.modules import inspect_utils
 from ironic import objects
 from ironic.tests.unit.objects import utils as obj_utils
 
+from ironic_valence import inspect
 from ironic_valence import protocol
+from ironic_valence import utils
 from tests import base
 
 MACS = ['52:54:00:aa:bb:01', '52:54:00:aa:bb:02']
@@ -69,12 +76,22 @@ class InspectTestCase(base.ValenceTestCase):
         self._inspect()
         self.assertEqual(MACS, self._ports())
 
-    def test_no_nics(self):
-        self.http.get(base.NODE_URL, json=base.composed_node(macs=[]))
-        self.assertEqual(states.MANAGEABLE, self._inspect())
-        self.assertEqual([], self._ports())
+    def test_ports_hook_creates_them_without_pxe(self):
+        # Valence does not say which NIC boots, so Ironic's ports hook
+        # enables PXE on none of them, as for redfish inspection.
+        self.http.get(base.NODE_URL, json=base.composed_node())
+        self._inspect()
+        self.assertEqual([False, False], [
+            port.pxe_enabled for port in
+            objects.Port.list_by_node_id(self.context, self.node.id)])
 
-    def test_stores_inventory(self):
+    def test_no_nics_fails_the_validate_interfaces_hook(self):
+        self.http.get(base.NODE_URL, json=base.composed_node(macs=[]))
+        error = self.assertRaises(exception.HardwareInspectionFailure,
+                                  self._inspect)
+        self.assertIn('no valid network interfaces', str(error))
+
+    def test_stores_inventory_and_plugin_data(self):
         self.http.get(base.NODE_URL, json=base.composed_node())
         self._inspect()
         stored = objects.NodeInventory.get_by_node_id(self.context,
@@ -82,9 +99,28 @@ class InspectTestCase(base.ValenceTestCase):
         self.assertEqual(
             {'cpu': {'count': 16, 'architecture': 'x86_64'},
              'memory': {'physical_mb': 32768},
-             'interfaces': [{'mac_address': MACS[0]},
-                            {'mac_address': MACS[1]}]},
+             'interfaces': [{'name': 'nic0', 'mac_address': MACS[0]},
+                            {'name': 'nic1', 'mac_address': MACS[1]}]},
             stored.inventory_data)
+        # What the validate-interfaces hook found.
+        self.assertEqual(MACS, stored.plugin_data['macs'])
+        self.assertEqual(['nic0', 'nic1'],
+                         sorted(stored.plugin_data['valid_interfaces']))
+
+    def test_unknown_cpu_count_is_zero_in_the_inventory(self):
+        self.http.get(base.NODE_URL, json=base.composed_node(cpus=None))
+        self._inspect()
+        stored = objects.NodeInventory.get_by_node_id(self.context,
+                                                      self.node.id)
+        self.assertEqual(0, stored.inventory_data['cpu']['count'])
+
+    def test_timed(self):
+        send_timer = self.useFixture(fixtures.MockPatchObject(
+            utils.METRICS, 'send_timer')).mock
+        self.http.get(base.NODE_URL, json=base.composed_node())
+        self._inspect()
+        self.assertEqual('ironic_valence.ValenceInspect.inspect_hardware',
+                         send_timer.call_args.args[0])
 
     def test_cpu_count_unknown(self):
         self.http.get(base.NODE_URL, json=base.composed_node(cpus=None))
@@ -147,6 +183,140 @@ class InspectTestCase(base.ValenceTestCase):
                 self.assertIn('Reading the composed node of node %s failed'
                               % self.node.uuid, str(error))
                 self.assertIn(code + ': it broke', str(error))
+
+
+class HooksTestCase(base.ValenceTestCase):
+    """[valence]inspection_hooks, loaded when the interface is."""
+
+    def setUp(self):
+        super().setUp()
+        self.node.properties = {}
+        self.node.save()
+        # Ironic loads the hooks of an interface once per process.
+        self.useFixture(fixtures.MockPatchObject(inspect_utils, '_HOOKS_MGR',
+                                                 {}))
+        self.http.get(base.NODE_URL, json=base.composed_node())
+
+    def _inspect_with(self, hooks):
+        self.config(inspection_hooks=hooks, group='valence')
+        interface = inspect.ValenceInspect()
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            return interface.inspect_hardware(task)
+
+    def _ports(self):
+        return objects.Port.list_by_node_id(self.context, self.node.id)
+
+    def test_without_the_ports_hook_no_port_is_created(self):
+        self.assertEqual(states.MANAGEABLE,
+                         self._inspect_with('validate-interfaces,'
+                                            'architecture'))
+        self.assertEqual([], self._ports())
+        self.node.refresh()
+        self.assertEqual('x86_64', self.node.properties['cpu_arch'])
+
+    def test_without_validate_interfaces_a_node_without_nics_passes(self):
+        self.http.get(base.NODE_URL, json=base.composed_node(macs=[]))
+        self.assertEqual(states.MANAGEABLE,
+                         self._inspect_with('architecture'))
+
+    def test_further_hooks_see_the_inventory(self):
+        # Ironic's memory hook sets memory_mb from the inventory too.
+        self.node.properties = {'memory_mb': 1}
+        self.node.save()
+        self._inspect_with('validate-interfaces,ports,architecture,memory')
+        self.node.refresh()
+        self.assertEqual(32768, self.node.properties['memory_mb'])
+
+    def test_without_the_architecture_hook_cpu_arch_must_be_known(self):
+        error = self.assertRaises(exception.HardwareInspectionFailure,
+                                  self._inspect_with, 'validate-interfaces')
+        self.assertIn('left cpu_arch unset', str(error))
+
+    def test_without_the_architecture_hook_cpu_arch_given_is_kept(self):
+        self.node.properties = {'cpu_arch': 'aarch64'}
+        self.node.save()
+        self._inspect_with('')
+        self.node.refresh()
+        self.assertEqual('aarch64', self.node.properties['cpu_arch'])
+
+    def test_unknown_hook_stops_the_interface_loading(self):
+        self.config(inspection_hooks='architecture,no-such-hook',
+                    group='valence')
+        error = self.assertRaises(RuntimeError, inspect.ValenceInspect)
+        self.assertIn('no-such-hook', str(error))
+
+    def test_hook_before_its_dependency_stops_the_interface_loading(self):
+        self.config(inspection_hooks='ports,validate-interfaces',
+                    group='valence')
+        error = self.assertRaises(exception.HardwareInspectionFailure,
+                                  inspect.ValenceInspect)
+        self.assertIn('requires these missing hooks to be enabled before '
+                      'it: validate-interfaces', str(error))
+
+
+class RulesTestCase(base.ValenceTestCase):
+    """The operator's inspection rules run on the valence inventory."""
+
+    def setUp(self):
+        super().setUp()
+        self.http.get(base.NODE_URL, json=base.composed_node())
+
+    def _rule(self, **kwargs):
+        obj_utils.create_test_inspection_rule(
+            self.context,
+            conditions=[{'op': 'matches', 'args': [
+                '{inventory[cpu][architecture]}', '^x86_64$']}],
+            actions=[{'op': 'add-trait', 'args': ['CUSTOM_VALENCE']}],
+            **kwargs)
+
+    def _inspect(self):
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            return task.driver.inspect.inspect_hardware(task)
+
+    def _traits(self):
+        return objects.TraitList.get_trait_names(
+            objects.TraitList.get_by_node_id(self.context, self.node.id))
+
+    def test_matching_rule_sets_a_trait(self):
+        self._rule()
+        self._inspect()
+        self.assertEqual(['CUSTOM_VALENCE'], self._traits())
+
+    def test_rule_that_does_not_match_does_nothing(self):
+        obj_utils.create_test_inspection_rule(
+            self.context,
+            conditions=[{'op': 'matches', 'args': [
+                '{inventory[cpu][architecture]}', '^aarch64$']}],
+            actions=[{'op': 'add-trait', 'args': ['CUSTOM_ARM']}])
+        self._inspect()
+        self.assertEqual([], self._traits())
+
+    def test_rule_sees_the_plugin_data_of_the_hooks(self):
+        obj_utils.create_test_inspection_rule(
+            self.context,
+            conditions=[{'op': 'contains', 'args': [
+                '{plugin_data[macs]}', MACS[1]]}],
+            actions=[{'op': 'set-attribute',
+                      'args': ['/extra/second_nic', MACS[1]]}])
+        self._inspect()
+        self.node.refresh()
+        self.assertEqual({'second_nic': MACS[1]}, self.node.extra)
+
+    def test_rules_of_other_phases_are_not_applied(self):
+        self._rule(phase='other')
+        self._inspect()
+        self.assertEqual([], self._traits())
+
+    def test_without_a_rules_engine_rules_are_skipped_with_a_log_line(self):
+        log = self.capture_log(logging.INFO)
+        self._rule()
+        self.useFixture(fixtures.MonkeyPatch(
+            'ironic_valence.inspect.rules_engine', None))
+        self.assertEqual(states.MANAGEABLE, self._inspect())
+        self.assertEqual([], self._traits())
+        self.assertIn('Inspection rules not applied to node %s: this Ironic '
+                      'release has no inspection rules engine'
+                      % self.node.uuid, log.output)
 
 
 class ConductorInspectionTestCase(base.ValenceTestCase):
