@@ -227,23 +227,24 @@ def _send(method, path, body, request_id, seconds_left):
             method, url, json=body, headers=_headers(request_id),
             timeout=timeout, verify=_verify())
     except requests.Timeout as e:
-        # A connection that was never made carried no request.
-        raise ServiceError(redact(
+        message = redact(
             'Valence driver service at %(url)s did not answer %(method)s '
             '%(path)s within %(timeout).0f seconds (request id %(rid)s): '
             '%(error)s' % {'url': _display_url(), 'method': method,
                            'path': path, 'timeout': timeout[1],
-                           'rid': request_id, 'error': e}),
-            retryable=isinstance(e, requests.ConnectTimeout)) from e
+                           'rid': request_id, 'error': e})
+        # A connection that was never made carried no request.
+        raise ServiceError(message, retryable=isinstance(
+            e, requests.ConnectTimeout)) from e
     except requests.RequestException as e:
-        # A TLS failure will fail the same way again.
-        raise ServiceError(redact(
+        message = redact(
             'Cannot reach the Valence driver service at %(url)s '
             '(request id %(rid)s): %(error)s' %
-            {'url': _display_url(), 'rid': request_id, 'error': e}),
-            retryable=(isinstance(e, requests.ConnectionError)
-                       and not isinstance(e, requests.exceptions.SSLError))
-        ) from e
+            {'url': _display_url(), 'rid': request_id, 'error': e})
+        # A TLS failure will fail the same way again.
+        raise ServiceError(message, retryable=(
+            isinstance(e, requests.ConnectionError)
+            and not isinstance(e, requests.exceptions.SSLError))) from e
 
     if not response.ok:
         error = _problem(response, request_id)
