@@ -19,7 +19,14 @@ import stack as e2e_stack
 
 @pytest.fixture(scope='session')
 def stack():
-    """The emulator, the service and Ironic, up for the whole run."""
+    """The emulator, the service and Ironic, up for the whole run.
+
+    Once every test has run and every process has stopped, no log may hold
+    the bearer token: checked here rather than in a test, so that it sees
+    the logs of the whole run (shutdown included) whatever the order or the
+    selection of the tests. A token found fails the run as an error in the
+    teardown of the last test.
+    """
     # The children run in sessions of their own, out of reach of a signal
     # sent to ours: on SIGTERM pytest must unwind as on Ctrl-C, so that the
     # finally below stops them.
@@ -31,6 +38,9 @@ def stack():
         yield running
     finally:
         running.stop()
+    leaked = [str(log) for log in running.log_files()
+              if running.token in log.read_text(errors='replace')]
+    assert not leaked, 'the bearer token is in %s' % ', '.join(leaked)
 
 
 @pytest.fixture(scope='session')
