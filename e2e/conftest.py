@@ -49,6 +49,11 @@ def cli(stack):
 
 
 @pytest.fixture(scope='session')
+def legacy_cli(stack):
+    return stack.legacy_cli
+
+
+@pytest.fixture(scope='session')
 def emulator(stack):
     return stack.emulator
 
@@ -83,5 +88,5 @@ def manageable(cli, enroll):
 
 def pytest_terminal_summary(terminalreporter, exitstatus):
     terminalreporter.write_line(
-        'e2e logs (emulator, service, ironic, baremetal): %s'
+        'e2e logs (emulator, service, ironic, baremetal, ironic-cli): %s'
         % e2e_stack.LOG_DIR)

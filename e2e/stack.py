@@ -37,6 +37,10 @@ LOG_DIR = WORK_DIR / 'logs'
 STATE_DIR = WORK_DIR / 'state'
 # The ironic and baremetal console scripts live beside this interpreter.
 VENV_BIN = Path(sys.executable).parent
+# The legacy `ironic` CLI (python-ironicclient 2.8.0) has a venv of its own,
+# made by scripts/lib.sh's ensure_legacy_cli: today's client has no such
+# command, and the old one must not downgrade the client of the main venv.
+LEGACY_IRONIC = ROOT / '.venv-legacy-cli' / 'bin' / 'ironic'
 EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator-0.1.0.jar'
 SERVICE_JAR = ROOT / ('valence-driver-service/target/'
                       'valence-driver-service-0.1.0.jar')
@@ -186,23 +190,22 @@ class CommandFailed(AssertionError):
             result.stderr.strip()))
 
 
-class Baremetal:
-    """The `baremetal` CLI (python-ironicclient), run as an operator would."""
+class Cli:
+    """A command line client run as an operator would, logged to a file."""
 
-    def __init__(self, endpoint):
-        self.env = {**clean_environ('OS_'), 'OS_ENDPOINT': endpoint,
-                    'OS_AUTH_TYPE': 'none'}
-        self.log_path = LOG_DIR / 'baremetal.log'
+    def __init__(self, name, argv, env):
+        self.argv = [str(a) for a in argv]
+        self.env = env
+        self.log_path = LOG_DIR / ('%s.log' % name)
 
     def _invoke(self, *args):
-        argv = [str(VENV_BIN / 'baremetal'), '--os-baremetal-api-version',
-                'latest', *map(str, args)]
+        argv = [*self.argv, *map(str, args)]
         result = subprocess.run(argv, env=self.env, capture_output=True,
                                 text=True, timeout=CLI_TIMEOUT_S,
                                 stdin=subprocess.DEVNULL)
         with open(self.log_path, 'a') as log:
-            log.write('$ baremetal %s\n-> %s\n%s%s\n' % (
-                shlex.join(argv[3:]), result.returncode, result.stdout,
+            log.write('$ %s\n-> %s\n%s%s\n' % (
+                shlex.join(argv), result.returncode, result.stdout,
                 result.stderr))
         return argv, result
 
@@ -215,6 +218,17 @@ class Baremetal:
         if result.returncode != 0:
             raise CommandFailed(argv, result)
         return result
+
+
+class Baremetal(Cli):
+    """The `baremetal` CLI (python-ironicclient)."""
+
+    def __init__(self, endpoint):
+        super().__init__(
+            'baremetal',
+            [VENV_BIN / 'baremetal', '--os-baremetal-api-version', 'latest'],
+            {**clean_environ('OS_'), 'OS_ENDPOINT': endpoint,
+             'OS_AUTH_TYPE': 'none'})
 
     def driver_passthru(self, driver, method):
         """Runs `driver passthru call` and returns the answer Ironic sent.
@@ -247,6 +261,28 @@ class Baremetal:
                         '-c', field).stdout.strip()
 
 
+class LegacyIronic(Cli):
+    """The legacy `ironic` CLI of python-ironicclient 2.8.0.
+
+    Without Keystone it takes Ironic's URL and any token (noauth ignores
+    it); `latest` negotiates the newest API version both sides know.
+    """
+
+    def __init__(self, endpoint):
+        if not LEGACY_IRONIC.is_file():
+            raise AssertionError(
+                '%s is missing: create it with `source scripts/lib.sh; '
+                'ensure_legacy_cli`' % LEGACY_IRONIC)
+        super().__init__(
+            'ironic-cli',
+            [LEGACY_IRONIC, '--ironic-api-version', 'latest'],
+            {**clean_environ('OS_', 'IRONIC_'), 'IRONIC_URL': endpoint,
+             'OS_AUTH_TOKEN': 'noauth'})
+
+    def json(self, *args):
+        return json.loads(self.run('--json', *args).stdout)
+
+
 class Stack:
     """Starts the emulator, the service and Ironic; stop() ends them all."""
 
@@ -255,6 +291,7 @@ class Stack:
         self.processes = []
         self.emulator = None
         self.cli = None
+        self.legacy_cli = None
         self.ironic_port = None
         self.ironic_url = None
 
@@ -291,6 +328,7 @@ class Stack:
         ironic.wait_ready(self.ironic_url + '/v1')
         self.emulator = Emulator(emulator_url)
         self.cli = Baremetal(self.ironic_url)
+        self.legacy_cli = LegacyIronic(self.ironic_url)
         # The conductor registers its drivers a moment after the API answers.
         wait_until('Ironic listing the valence driver', self._driver_listed,
                    START_TIMEOUT_S)

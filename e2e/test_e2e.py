@@ -10,13 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""End to end: the `baremetal` CLI -> a real Ironic with the valence
-hardware type -> the driver service -> the Valence emulator.
+"""End to end: the `baremetal` CLI (and the legacy `ironic` CLI) -> a real
+Ironic with the valence hardware type -> the driver service -> the Valence
+emulator.
 
-Each test drives Ironic only through the CLI, as an operator would, and
+Each test drives Ironic only through a CLI, as an operator would, and
 checks the outcome where the operator would see it: in Ironic's answers and
-in the state of the (emulated) Valence node. That no log holds the bearer
-token is checked after the whole run, in the `stack` fixture.
+in the state of the (emulated) Valence node.
+That no log holds the bearer token is checked after the whole run, in the
+`stack` fixture.
 """
 
 import ast
@@ -272,3 +274,96 @@ def test_unknown_valence_node_fails_manage(cli, enroll):
     assert shown['provision_state'] == 'enroll'
     assert 'not found' in shown['last_error'].lower()
     assert missing in shown['last_error']
+
+
+# The legacy `ironic` CLI (python-ironicclient 2.8.0), the commands the
+# driver was first documented with. `--json` makes it print JSON; the
+# passthru commands print the answer as a Python dict.
+
+@pytest.fixture(scope='module')
+def legacy_node(legacy_cli, valence_ids):
+    valence_id = valence_ids[3]
+    node = legacy_cli.json('node-create', '-d', 'valence', '-n',
+                           'e2e-legacy', '-i',
+                           'valence_node_id=%s' % valence_id)['uuid']
+    legacy_cli.run('node-set-provision-state', node, 'manage')
+    wait_until('%s manageable' % node,
+               lambda: legacy_cli.json('node-show', node, '--fields',
+                                       'provision_state')[
+                                           'provision_state'] == 'manageable',
+               POWER_TIMEOUT_S, interval=1)
+    return node, valence_id
+
+
+def legacy_set_power(legacy_cli, node, state):
+    legacy_cli.run('node-set-power-state', node, state)
+
+    def settled():
+        shown = legacy_cli.json('node-show', node, '--fields', 'power_state',
+                                'target_power_state', 'last_error')
+        return shown if shown['target_power_state'] is None else None
+    shown = wait_until('%s settling after power %s' % (node, state),
+                       settled, POWER_TIMEOUT_S)
+    assert shown['last_error'] is None, shown['last_error']
+    return shown['power_state']
+
+
+def test_legacy_driver_list(legacy_cli):
+    drivers = legacy_cli.json('driver-list')
+
+    assert 'valence' in [d['name'] for d in drivers]
+
+
+def test_legacy_test_connection_prints_the_answer(stack, legacy_cli):
+    printed = legacy_cli.run('driver-vendor-passthru', 'valence',
+                             'test_connection').stdout
+    answer = ast.literal_eval(printed.strip())
+
+    assert answer['valence']['reachable'] is True
+    assert answer['valence']['url'] == stack.emulator.url
+
+
+def test_legacy_node_create_and_validate(legacy_cli, legacy_node):
+    node, valence_id = legacy_node
+
+    shown = legacy_cli.json('node-show', node, '--fields', 'driver',
+                            'driver_info')
+    result = {row['interface']: row['result']
+              for row in legacy_cli.json('node-validate', node)}
+
+    assert shown == {'driver': 'valence',
+                     'driver_info': {'valence_node_id': valence_id}}
+    assert result['power'] is True
+    assert result['management'] is True
+
+
+def test_legacy_power_on_and_off(legacy_cli, emulator, legacy_node):
+    node, valence_id = legacy_node
+
+    assert legacy_set_power(legacy_cli, node, 'on') == 'power on'
+    assert emulator.node(valence_id)['node_power_state'] == 'On'
+    assert legacy_set_power(legacy_cli, node, 'off') == 'power off'
+    assert emulator.node(valence_id)['node_power_state'] == 'Off'
+
+
+def test_legacy_boot_device_set_and_get(legacy_cli, emulator, legacy_node):
+    node, valence_id = legacy_node
+
+    legacy_cli.run('node-set-boot-device', node, 'pxe')
+
+    assert legacy_cli.json('node-get-boot-device', node) == {
+        'boot_device': 'pxe', 'persistent': None}
+    assert emulator.node(valence_id)['boot_source'] == 'Pxe'
+
+
+def test_legacy_node_vendor_passthru_prints_the_composed_node(
+        legacy_cli, emulator, legacy_node):
+    node, valence_id = legacy_node
+
+    # The legacy CLI sends POST unless told otherwise; the method is GET.
+    printed = legacy_cli.run('node-vendor-passthru', '--http-method', 'GET',
+                             node, 'get_composed_node').stdout
+    composed = ast.literal_eval(printed.strip())
+
+    assert composed['node_id'] == valence_id
+    assert composed['name'] == emulator.node(valence_id)['name']

@@ -9,6 +9,10 @@ SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service-0.1.0.ja
 VENV="$ROOT/.venv"
 # Ironic 39.0.0 is the release the shim is tested against; it needs Python >= 3.11.
 IRONIC_REQUIREMENT="ironic==39.0.0"
+# The legacy `ironic` CLI for the end-to-end run: the last client release
+# with it, and oslo.config, which it imports without declaring it.
+LEGACY_CLI_VENV="$ROOT/.venv-legacy-cli"
+LEGACY_CLI_REQUIREMENTS=("python-ironicclient==2.8.0" "oslo.config")
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf '!!! %s\n' "$*" >&2; }
@@ -105,4 +109,24 @@ ensure_venv() {
     "$VENV/bin/python" -m pip install -q "$IRONIC_REQUIREMENT" python-ironicclient \
         -e "$ROOT/shim-python[test]" || die "pip could not install into $VENV"
     echo "$want" >"$stamp"
+}
+
+# ensure_side_venv DIR REQUIREMENT...: a venv with exactly these
+# requirements, installed again only when they (or the shim's pyproject.toml,
+# for an editable shim) change.
+ensure_side_venv() {
+    local dir=$1 stamp="$1/.installed" want
+    shift
+    want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "$@") | sha256sum | cut -d' ' -f1)
+    if [[ -x "$dir/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        say "the venv at $dir is up to date"
+        return 0
+    fi
+    [[ -x "$dir/bin/python" ]] || python3 -m venv "$dir" || die "could not create $dir"
+    "$dir/bin/python" -m pip install -q "$@" || die "pip could not install into $dir"
+    echo "$want" >"$stamp"
+}
+
+ensure_legacy_cli() {
+    ensure_side_venv "$LEGACY_CLI_VENV" "${LEGACY_CLI_REQUIREMENTS[@]}"
 }
