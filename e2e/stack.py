@@ -14,9 +14,11 @@
 
 The emulator, the driver service and a single-process Ironic each run as a
 process of their own, on free loopback ports, with their output in
-`.e2e/logs/`. Every wait here is bounded in time and in attempts.
+`.e2e/logs/`. Ironic sends its metrics to a statsd socket of this process.
+Every wait here is bounded in time and in attempts.
 """
 
+import collections
 import importlib.util
 import json
 import os
@@ -24,8 +26,10 @@ import secrets
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -283,6 +287,53 @@ class LegacyIronic(Cli):
         return json.loads(self.run('--json', *args).stdout)
 
 
+class StatsdSink:
+    """A statsd server on loopback UDP that keeps what Ironic sends it."""
+
+    # Far more than a run sends; a runaway sender cannot exhaust memory.
+    MAX_METRICS = 100000
+
+    def __init__(self):
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.bind(('127.0.0.1', 0))
+        # recv wakes up this often to see whether stop() was called.
+        self._socket.settimeout(0.5)
+        self.port = self._socket.getsockname()[1]
+        self._metrics = []
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._receive, daemon=True,
+                                        name='statsd-sink')
+        self._thread.start()
+
+    def _receive(self):
+        while not self._stopped.is_set():
+            try:
+                packet = self._socket.recv(65535)
+            except socket.timeout:
+                continue
+            with self._lock:
+                room = self.MAX_METRICS - len(self._metrics)
+                self._metrics.extend(
+                    packet.decode(errors='replace').splitlines()[:room])
+
+    def timers(self):
+        """{metric name: how many times it was sent} of the timers so far.
+
+        A statsd timer arrives as `name:milliseconds|ms`.
+        """
+        with self._lock:
+            metrics = list(self._metrics)
+        return collections.Counter(
+            metric.rsplit(':', 1)[0] for metric in metrics
+            if metric.endswith('|ms'))
+
+    def stop(self):
+        self._stopped.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+
 class Stack:
     """Starts the emulator, the service and Ironic; stop() ends them all."""
 
@@ -292,6 +343,7 @@ class Stack:
         self.emulator = None
         self.cli = None
         self.legacy_cli = None
+        self.statsd = None
         self.ironic_port = None
         self.ironic_url = None
 
@@ -313,6 +365,7 @@ class Stack:
             'VALENCE_URL': emulator_url,
             'VALENCE_DRIVER_TOKEN': self.token,
         })
+        self.statsd = StatsdSink()
         # Both JVMs start side by side; Ironic's schema is made meanwhile.
         config = self._write_ironic_conf(service_url)
         with open(LOG_DIR / 'ironic-dbsync.log', 'wb') as log:
@@ -359,12 +412,18 @@ class Stack:
         path = STATE_DIR / 'ironic.conf'
         writer.write(path, writer.render(
             str(STATE_DIR), '127.0.0.1', self.ironic_port, service_url,
-            self.token, POWER_SYNC_INTERVAL_S))
+            self.token, POWER_SYNC_INTERVAL_S, extra={
+                'metrics': {'backend': 'statsd'},
+                'metrics_statsd': {'statsd_host': '127.0.0.1',
+                                   'statsd_port': str(self.statsd.port)},
+            }))
         return path
 
     def stop(self):
         for process in reversed(self.processes):
             process.stop()
+        if self.statsd:
+            self.statsd.stop()
 
     def log_files(self):
         return sorted(LOG_DIR.glob('*.log'))

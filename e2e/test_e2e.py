@@ -15,13 +15,14 @@ Ironic with the valence hardware type -> the driver service -> the Valence
 emulator.
 
 Each test drives Ironic only through a CLI, as an operator would, and
-checks the outcome where the operator would see it: in Ironic's answers and
-in the state of the (emulated) Valence node.
+checks the outcome where the operator would see it: in Ironic's answers, in
+the metrics Ironic sends, and in the state of the (emulated) Valence node.
 That no log holds the bearer token is checked after the whole run, in the
 `stack` fixture.
 """
 
 import ast
+import json
 import uuid
 
 import pytest
@@ -124,6 +125,63 @@ def test_inspect_fills_properties_and_ports(cli, emulator, node_a):
     ports = cli.json('port', 'list', '--node', node, '-c', 'Address')
     assert sorted(p['address'] for p in ports) == sorted(
         n['mac'].lower() for n in metadata['network'])
+
+
+def test_inventory_save_returns_the_stored_inventory(cli, emulator, node_a):
+    node, valence_id = node_a
+    metadata = emulator.node(valence_id)['metadata']
+    cli.run('node', 'inspect', node, '--wait', '60')
+
+    # Without --file the CLI prints the stored data as JSON.
+    saved = json.loads(cli.run('node', 'inventory', 'save', node).stdout)
+
+    inventory = saved['inventory']
+    assert inventory['cpu'] == {
+        'count': sum(p['total_core'] for p in metadata['processor']),
+        'architecture': 'x86_64'}
+    assert inventory['memory'] == {'physical_mb': sum(
+        m['total_memory_mb'] for m in metadata['memory'])}
+    macs = [n['mac'].lower() for n in metadata['network']]
+    assert [i['mac_address'] for i in inventory['interfaces']] == macs
+    # The plugin data of Ironic's validate-interfaces hook.
+    assert saved['plugin_data']['macs'] == macs
+
+
+def test_inspection_rule_adds_a_trait(cli, node_a):
+    node, _ = node_a
+    trait = 'CUSTOM_VALENCE_%s' % uuid.uuid4().hex[:8].upper()
+    rule = cli.json(
+        'inspection', 'rule', 'create', '--description', 'e2e valence',
+        '--conditions', json.dumps([{
+            'op': 'matches',
+            'args': ['{inventory[cpu][architecture]}', '^x86_64$']}]),
+        '--actions', json.dumps([{'op': 'add-trait', 'args': [trait]}]))
+    try:
+        cli.run('node', 'inspect', node, '--wait', '60')
+    finally:
+        cli.run('inspection', 'rule', 'delete', rule['uuid'])
+
+    traits = cli.json('node', 'trait', 'list', node)
+    assert trait in [t['traits'] for t in traits]
+
+
+def test_interface_methods_send_metrics_timers(stack, cli, node_a):
+    node, _ = node_a
+    set_power(cli, node, 'power', 'on')
+    cli.json('node', 'boot', 'device', 'show', node)
+    cli.run('node', 'inspect', node, '--wait', '60')
+    expected = {'ironic_valence.ValencePower.validate',
+                'ironic_valence.ValencePower.get_power_state',
+                'ironic_valence.ValencePower.set_power_state',
+                'ironic_valence.ValenceManagement.get_boot_device',
+                'ironic_valence.ValenceInspect.inspect_hardware'}
+
+    # UDP: the last datagrams may still be on their way.
+    received = wait_until('statsd timers %s' % sorted(expected),
+                          lambda: expected <= set(stack.statsd.timers()),
+                          timeout=10)
+
+    assert received
 
 
 def test_power_on_turns_the_valence_node_on(cli, emulator, node_a):

@@ -27,12 +27,14 @@ import sys
 
 
 def render(state_dir, api_host, api_port, service_url, token,
-           sync_interval):
+           sync_interval, extra=None):
     """Returns the text of ironic.conf.
 
     :param state_dir: directory for the SQLite database, locks and the
         PXE/HTTP roots Ironic's PXE boot interface writes at start-up.
     :param sync_interval: seconds between Ironic's power state syncs.
+    :param extra: further sections, {section: {option: value}}, for what
+        only one caller needs (the end-to-end run's statsd sink).
     """
     conf = {}
     conf['DEFAULT'] = {
@@ -73,6 +75,8 @@ def render(state_dir, api_host, api_port, service_url, token,
         'lock_path': os.path.join(state_dir, 'locks'),
     }
     conf['valence'] = {'service_url': service_url, 'auth_token': token}
+    for section, options in (extra or {}).items():
+        conf.setdefault(section, {}).update(options)
     lines = []
     for section, options in conf.items():
         lines.append('[%s]' % section)
