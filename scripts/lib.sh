@@ -9,6 +9,10 @@ SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service-0.1.0.ja
 VENV="$ROOT/.venv"
 # Ironic 39.0.0 is the release the shim is tested against; it needs Python >= 3.11.
 IRONIC_REQUIREMENT="ironic==39.0.0"
+# The shim's suite runs on 2025.1 (Ironic 29) as well, for the paths an older
+# Ironic takes (no health states); a venv of its own keeps the two apart.
+IRONIC_2025_1_VENV="$ROOT/.venv-2025.1"
+IRONIC_2025_1_REQUIREMENT="ironic==29.0.6"
 # The legacy `ironic` CLI for the end-to-end run: the last client release
 # with it, and oslo.config, which it imports without declaring it.
 LEGACY_CLI_VENV="$ROOT/.venv-legacy-cli"
@@ -125,6 +129,20 @@ ensure_side_venv() {
     [[ -x "$dir/bin/python" ]] || python3 -m venv "$dir" || die "could not create $dir"
     "$dir/bin/python" -m pip install -q "$@" || die "pip could not install into $dir"
     echo "$want" >"$stamp"
+}
+
+# The shim and its test extra on Ironic 2025.1: every requirement of the
+# extra but its Ironic, read from pyproject.toml, the one list of them.
+ensure_ironic_2025_1_venv() {
+    local test_requirements
+    mapfile -t test_requirements < <(python3 -c '
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    extra = tomllib.load(f)["project"]["optional-dependencies"]["test"]
+print("\n".join(r for r in extra if not r.startswith("ironic")))
+' "$ROOT/shim-python/pyproject.toml") || die "could not read the test extra"
+    ensure_side_venv "$IRONIC_2025_1_VENV" "$IRONIC_2025_1_REQUIREMENT" \
+        "${test_requirements[@]}" -e "$ROOT/shim-python"
 }
 
 ensure_legacy_cli() {
