@@ -89,7 +89,10 @@ class InspectTestCase(base.ValenceTestCase):
         self.http.get(base.NODE_URL, json=base.composed_node(macs=[]))
         error = self.assertRaises(exception.HardwareInspectionFailure,
                                   self._inspect)
-        self.assertIn('no valid network interfaces', str(error))
+        self.assertIn('Unexpected exception InvalidNodeInventory during '
+                      'preprocess hook validate-interfaces: Inventory for '
+                      'node %s is invalid: no valid network interfaces'
+                      % self.node.uuid, str(error))
 
     def test_stores_inventory_and_plugin_data(self):
         self.http.get(base.NODE_URL, json=base.composed_node())
