@@ -23,19 +23,13 @@ from oslo_log import log
 
 from ironic.common import exception
 from ironic.common.i18n import _
+from ironic.common.inspection_rules import engine
 from ironic.common import states
 from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
 
 from ironic_valence import conf as valence_conf
 from ironic_valence import utils
-
-try:
-    from ironic.common.inspection_rules import engine as rules_engine
-except ImportError:
-    # Inspection rules came with Ironic 2025.1 (29.0); older releases have
-    # nothing to apply.
-    rules_engine = None
 
 CONF = valence_conf.CONF
 LOG = log.getLogger(__name__)
@@ -98,15 +92,6 @@ def _ironic_inventory(inventory):
     }
 
 
-def _apply_rules(task, inventory, plugin_data):
-    if rules_engine is None:
-        LOG.info('Inspection rules not applied to node %s: this Ironic '
-                 'release has no inspection rules engine (it came with '
-                 '2025.1)', task.node.uuid)
-        return
-    rules_engine.apply_rules(task, inventory, plugin_data, 'main')
-
-
 class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
 
     def __init__(self):
@@ -160,7 +145,7 @@ class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
                                            self.hooks, None)
         inspect_utils.store_inspection_data(task.node, inventory,
                                             plugin_data, task.context)
-        _apply_rules(task, inventory, plugin_data)
+        engine.apply_rules(task, inventory, plugin_data, 'main')
 
         missing = [name for name in _ESSENTIAL
                    if task.node.properties.get(name) is None]

@@ -11,8 +11,6 @@
 # under the License.
 
 
-import logging
-
 import fixtures
 
 from ironic.common import exception
@@ -309,17 +307,6 @@ class RulesTestCase(base.ValenceTestCase):
         self._rule(phase='other')
         self._inspect()
         self.assertEqual([], self._traits())
-
-    def test_without_a_rules_engine_rules_are_skipped_with_a_log_line(self):
-        log = self.capture_log(logging.INFO)
-        self._rule()
-        self.useFixture(fixtures.MonkeyPatch(
-            'ironic_valence.inspect.rules_engine', None))
-        self.assertEqual(states.MANAGEABLE, self._inspect())
-        self.assertEqual([], self._traits())
-        self.assertIn('Inspection rules not applied to node %s: this Ironic '
-                      'release has no inspection rules engine'
-                      % self.node.uuid, log.output)
 
 
 class ConductorInspectionTestCase(base.ValenceTestCase):
