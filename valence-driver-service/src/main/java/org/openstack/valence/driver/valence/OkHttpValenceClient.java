@@ -24,7 +24,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import org.openstack.valence.driver.error.InvalidRequestException;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.slf4j.Logger;
@@ -146,7 +145,7 @@ public class OkHttpValenceClient implements ValenceClient {
 	/** Refuses a hostile id before it can become part of a URL. */
 	private HttpUrl.Builder nodeUrl(String nodeId) {
 		if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
-			throw new InvalidRequestException("node id must match " + Protocol.NODE_ID_PATTERN);
+			throw new ValenceArgumentException("node id must match " + Protocol.NODE_ID_PATTERN);
 		}
 		return this.base.newBuilder().addPathSegments("v1/nodes").addPathSegment(nodeId);
 	}
@@ -194,7 +193,7 @@ public class OkHttpValenceClient implements ValenceClient {
 					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""), ex);
 		}
 		catch (ValenceException ex) {
-			outcome = ex.outcome();
+			outcome = ex.failure().outcome();
 			throw ex;
 		}
 		finally {

@@ -7,9 +7,8 @@ import org.openstack.valence.driver.protocol.BootDevice;
 /**
  * Valence's v1 API as the driver needs it. Every method throws a
  * {@link ValenceException} subclass that names the failure mode, and
- * {@link org.openstack.valence.driver.error.InvalidRequestException} for a node
- * id that does not match the protocol's pattern (checked before any URL is
- * built).
+ * {@link ValenceArgumentException} for a node id that does not match the
+ * protocol's pattern (checked before any URL is built).
  */
 public interface ValenceClient {
 

@@ -24,7 +24,7 @@ class ValenceHealthIndicator implements HealthIndicator {
 			return Health.up().withDetail("version", String.valueOf(version.id())).build();
 		}
 		catch (ValenceException ex) {
-			return Health.down().withDetail("code", ex.code().name()).withDetail("error", ex.getMessage()).build();
+			return Health.down().withDetail("failure", ex.failure().outcome()).withDetail("error", ex.getMessage()).build();
 		}
 	}
 

@@ -19,10 +19,17 @@ import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.web.RequestIds;
+import org.slf4j.MDC;
 
 /** Builds the one OkHttpClient (and so the one connection pool) used for Valence. */
 public final class ValenceHttp {
+
+	/**
+	 * Where the service's request-id filter keeps the id of the request a thread
+	 * serves (the log pattern prints the same key). Read from SLF4J's MDC so that
+	 * the Valence client needs nothing of the web layer.
+	 */
+	static final String REQUEST_ID_MDC_KEY = "request_id";
 
 	private ValenceHttp() {
 	}
@@ -44,7 +51,7 @@ public final class ValenceHttp {
 				? Credentials.basic(properties.username(), properties.password()) : null;
 		builder.addInterceptor((chain) -> {
 			Request.Builder request = chain.request().newBuilder().header("Accept", "application/json");
-			String requestId = RequestIds.current();
+			String requestId = MDC.get(REQUEST_ID_MDC_KEY);
 			if (requestId != null) {
 				request.header(Protocol.REQUEST_ID_HEADER, requestId);
 			}

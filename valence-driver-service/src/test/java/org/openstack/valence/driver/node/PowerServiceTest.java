@@ -3,10 +3,10 @@ package org.openstack.valence.driver.node;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.openstack.valence.driver.error.InvalidRequestException;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.valence.ValenceArgumentException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,7 +101,7 @@ class PowerServiceTest {
 		FakeValence valence = new FakeValence("On", 1);
 
 		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.ERROR, TIMEOUT))
-			.isInstanceOf(InvalidRequestException.class);
+			.isInstanceOf(ValenceArgumentException.class);
 		assertThat(valence.reads()).isZero();
 	}
 
