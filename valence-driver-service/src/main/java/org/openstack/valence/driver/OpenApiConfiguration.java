@@ -71,9 +71,10 @@ class OpenApiConfiguration {
 					problem(operation, "422", "UNSUPPORTED: soft power off (Valence has no GracefulShutdown)");
 				}
 				if (asksValence) {
-					problem(operation, "504",
-							powerChange ? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle"
-									: "VALENCE_TIMEOUT: Valence did not answer in time");
+					problem(operation, "504", powerChange
+							? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle, by the request's "
+									+ "timeout; actions_sent says which Reset actions were sent"
+							: "VALENCE_TIMEOUT: no answer from Valence within the read budget");
 				}
 			});
 		});

@@ -52,6 +52,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return answer(problemOf(ex, request.getRequestURI()), ex, request);
 	}
 
+	@ExceptionHandler(ExtendedProblemException.class)
+	ResponseEntity<ProblemDetail> handleExtended(ExtendedProblemException ex, HttpServletRequest request) {
+		ProblemDetail problem = problemOf(ex.failure(), request.getRequestURI());
+		ex.members().forEach(problem::setProperty);
+		return answer(problem, ex.failure(), request);
+	}
+
 	private static ProblemDetail problemOf(RuntimeException ex, String instance) {
 		return (ex instanceof ApiException api) ? ProblemDocuments.of(api, instance) : ValenceProblems.of(ex, instance);
 	}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
@@ -55,7 +56,7 @@ class FakeValence implements ValenceClient {
 	}
 
 	@Override
-	public synchronized ValenceNode getNode(String nodeId) {
+	public synchronized ValenceNode getNode(String nodeId, Deadline deadline) {
 		this.reads++;
 		if (this.settlesInto != null && --this.readsLeft <= 0) {
 			this.powerState = this.settlesInto;
@@ -65,7 +66,7 @@ class FakeValence implements ValenceClient {
 	}
 
 	@Override
-	public synchronized void reset(String nodeId, ResetType type) {
+	public synchronized void reset(String nodeId, ResetType type, Deadline deadline) {
 		this.actions.add(new Action(type, this.powerState));
 		switch (type) {
 			case ON -> transition("PoweringOn", "On");
@@ -81,17 +82,17 @@ class FakeValence implements ValenceClient {
 	}
 
 	@Override
-	public List<ValenceNodeSummary> listNodes() {
+	public List<ValenceNodeSummary> listNodes(Deadline deadline) {
 		throw new UnsupportedOperationException("not used by power changes");
 	}
 
 	@Override
-	public ValenceVersion probe() {
+	public ValenceVersion probe(Deadline deadline) {
 		throw new UnsupportedOperationException("not used by power changes");
 	}
 
 	@Override
-	public void setBootOverride(String nodeId, BootDevice device, boolean persistent) {
+	public void setBootOverride(String nodeId, BootDevice device, boolean persistent, Deadline deadline) {
 		throw new UnsupportedOperationException("not used by power changes");
 	}
 

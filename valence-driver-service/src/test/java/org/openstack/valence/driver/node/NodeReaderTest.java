@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.OkHttpValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceHttp;
@@ -60,7 +61,7 @@ class NodeReaderTest {
 		for (int i = 0; i < CALLERS; i++) {
 			answers.add(pool.submit(() -> {
 				allAsking.countDown();
-				return reader.read(NODE);
+				return reader.read(NODE, Deadline.after(Duration.ofSeconds(10)));
 			}));
 		}
 		assertThat(allAsking.await(10, TimeUnit.SECONDS)).isTrue();
@@ -98,8 +99,8 @@ class NodeReaderTest {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
 		NodeReader reader = reader();
 
-		reader.read(NODE);
-		reader.read(NODE);
+		reader.read(NODE, Deadline.after(Duration.ofSeconds(10)));
+		reader.read(NODE, Deadline.after(Duration.ofSeconds(10)));
 
 		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}

@@ -58,4 +58,10 @@ class StartupRefusalTest {
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("driver.power.default-timeout"));
 	}
 
+	@Test
+	void readBudgetAboveTheProtocolsIsRefused() {
+		assertThatThrownBy(() -> start("--driver.read-budget=11s", "--server.port=0"))
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("driver.read-budget"));
+	}
+
 }

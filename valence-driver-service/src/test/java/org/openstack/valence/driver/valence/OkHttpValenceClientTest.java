@@ -50,6 +50,9 @@ class OkHttpValenceClientTest {
 
 	private static final String PASSWORD = "s3cret-Valence-pw";
 
+	/** Far enough that no test here meets it, unless it says so. */
+	private static final Deadline SOON = Deadline.after(Duration.ofMinutes(10));
+
 	@RegisterExtension
 	static WireMockExtension valence = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
@@ -77,7 +80,7 @@ class OkHttpValenceClientTest {
 	void nodeDetailIsTranslatedIntoTheProtocolsWords() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
 
-		ValenceNode node = client().getNode(NODE);
+		ValenceNode node = client().getNode(NODE, SOON);
 
 		assertThat(node.uuid()).isEqualTo(NODE);
 		assertThat(node.powerState()).isEqualTo(PowerState.POWER_ON);
@@ -94,7 +97,7 @@ class OkHttpValenceClientTest {
 	void nodeWithoutMetadataHasAnEmptyInventory() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson("{\"uuid\": \"" + NODE + "\", \"node_power_state\": null}")));
 
-		ValenceNode node = client().getNode(NODE);
+		ValenceNode node = client().getNode(NODE, SOON);
 
 		assertThat(node.powerState()).isEqualTo(PowerState.ERROR);
 		assertThat(node.cpus()).isNull();
@@ -108,7 +111,7 @@ class OkHttpValenceClientTest {
 		valence.stubFor(get("/v1/nodes").willReturn(okJson(
 				"[{\"uuid\": \"a1\", \"name\": \"n1\", \"index\": \"1\", \"links\": []}, {\"uuid\": \"a2\", \"name\": \"n2\", \"index\": \"2\"}]")));
 
-		assertThat(client().listNodes()).containsExactly(new ValenceNodeSummary("a1", "n1", "1"),
+		assertThat(client().listNodes(SOON)).containsExactly(new ValenceNodeSummary("a1", "n1", "1"),
 				new ValenceNodeSummary("a2", "n2", "2"));
 	}
 
@@ -116,14 +119,14 @@ class OkHttpValenceClientTest {
 	void nodeListIsReadFromANodesWrapper() {
 		valence.stubFor(get("/v1/nodes").willReturn(okJson("{\"nodes\": [{\"uuid\": \"a1\", \"name\": \"n1\"}]}")));
 
-		assertThat(client().listNodes()).containsExactly(new ValenceNodeSummary("a1", "n1", null));
+		assertThat(client().listNodes(SOON)).containsExactly(new ValenceNodeSummary("a1", "n1", null));
 	}
 
 	@Test
 	void nodeListOfAnotherShapeIsABadResponse() {
 		valence.stubFor(get("/v1/nodes").willReturn(okJson("{\"items\": []}")));
 
-		assertThatThrownBy(() -> client().listNodes()).isInstanceOf(ValenceException.BadResponse.class)
+		assertThatThrownBy(() -> client().listNodes(SOON)).isInstanceOf(ValenceException.BadResponse.class)
 			.hasMessageContaining("neither an array");
 	}
 
@@ -131,7 +134,7 @@ class OkHttpValenceClientTest {
 	void probeNamesTheCurrentVersion() {
 		valence.stubFor(get("/").willReturn(okJson(read("valence/root.json"))));
 
-		assertThat(client().probe().id()).isEqualTo("v1.0");
+		assertThat(client().probe(SOON).id()).isEqualTo("v1.0");
 	}
 
 	@Test
@@ -141,7 +144,7 @@ class OkHttpValenceClientTest {
 			.withBody(valenceError(404, "Resource could not be found",
 					"Composed node '" + NODE + "' not found in database."))));
 
-		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.NodeNotFound.class)
+		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.NodeNotFound.class)
 			.hasMessageContaining("Composed node '" + NODE + "' not found in database.");
 		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}
@@ -151,7 +154,7 @@ class OkHttpValenceClientTest {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(400)
 			.withBody(valenceError(400, "Validation Error", "'GracefulRestart' is not one of ['On', 'ForceOff']"))));
 
-		assertThatThrownBy(() -> client().reset(NODE, ResetType.GRACEFUL_RESTART))
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.GRACEFUL_RESTART, SOON))
 			.isInstanceOf(ValenceException.Rejected.class)
 			.hasMessageContaining("Validation Error: 'GracefulRestart' is not one of ['On', 'ForceOff']");
 		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
@@ -162,7 +165,7 @@ class OkHttpValenceClientTest {
 		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(500)
 			.withBody(valenceError(500, "ConnectionError", "Unable to reach the pod manager"))));
 
-		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.ServerError.class)
+		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.ServerError.class)
 			.hasMessageContaining("500")
 			.hasMessageContaining("Unable to reach the pod manager");
 		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)));
@@ -173,7 +176,7 @@ class OkHttpValenceClientTest {
 	void serverErrorWithoutAnErrorObjectStillSaysWhatHappened() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
 
-		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON)).isInstanceOf(ValenceException.ServerError.class)
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.ServerError.class)
 			.hasMessageContaining("502")
 			.hasMessageContaining("not a Valence error object");
 	}
@@ -188,7 +191,7 @@ class OkHttpValenceClientTest {
 			.whenScenarioStateIs("recovered")
 			.willReturn(okJson(read("valence/node-detail.json"))));
 
-		assertThat(client().getNode(NODE).uuid()).isEqualTo(NODE);
+		assertThat(client().getNode(NODE, SOON).uuid()).isEqualTo(NODE);
 		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}
 
@@ -196,7 +199,7 @@ class OkHttpValenceClientTest {
 	void actionIsNeverRetried() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(503)));
 
-		assertThatThrownBy(() -> client().reset(NODE, ResetType.FORCE_OFF))
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.FORCE_OFF, SOON))
 			.isInstanceOf(ValenceException.ServerError.class);
 		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
 	}
@@ -205,7 +208,7 @@ class OkHttpValenceClientTest {
 	void actionWhoseConnectionIsResetIsNotResent() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON)).isInstanceOf(ValenceException.Unreachable.class);
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.Unreachable.class);
 		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
 	}
 
@@ -213,7 +216,7 @@ class OkHttpValenceClientTest {
 	void connectionResetIsUnreachable() {
 		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.Unreachable.class)
+		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.Unreachable.class)
 			.hasMessageContaining("GET " + NODE_PATH);
 	}
 
@@ -221,7 +224,7 @@ class OkHttpValenceClientTest {
 	void emptyReplyIsUnreachable() {
 		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
 
-		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.Unreachable.class);
+		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.Unreachable.class);
 	}
 
 	@Test
@@ -233,7 +236,7 @@ class OkHttpValenceClientTest {
 		OkHttpValenceClient client = client(
 				properties("http://127.0.0.1:" + closedPort, null, null, Duration.ofSeconds(1)));
 
-		assertThatThrownBy(() -> client.getNode(NODE)).isInstanceOf(ValenceException.Unreachable.class)
+		assertThatThrownBy(() -> client.getNode(NODE, SOON)).isInstanceOf(ValenceException.Unreachable.class)
 			.hasMessageContaining("ConnectException");
 	}
 
@@ -241,7 +244,7 @@ class OkHttpValenceClientTest {
 	void malformedJsonIsABadResponseAndNotRetried() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson("{\"uuid\": \"" + NODE + "\", \"node_power_state\": ")));
 
-		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.BadResponse.class)
+		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.BadResponse.class)
 			.hasMessageContaining("not the expected JSON");
 		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}
@@ -250,7 +253,7 @@ class OkHttpValenceClientTest {
 	void nodeDetailWithoutUuidIsABadResponse() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson("{\"name\": \"x\"}")));
 
-		assertThatThrownBy(() -> client().getNode(NODE)).isInstanceOf(ValenceException.BadResponse.class)
+		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.BadResponse.class)
 			.hasMessageContaining("no uuid");
 	}
 
@@ -259,7 +262,7 @@ class OkHttpValenceClientTest {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
 		OkHttpValenceClient client = client(properties(valence.baseUrl(), null, null, Duration.ofMillis(300)));
 
-		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON)).isInstanceOf(ValenceException.Timeout.class);
+		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.Timeout.class);
 		assertThat(this.meters.timer("valence.upstream.requests", "operation", "reset", "outcome", "timeout").count())
 			.isEqualTo(1);
 	}
@@ -269,9 +272,9 @@ class OkHttpValenceClientTest {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204)));
 		OkHttpValenceClient client = client();
 
-		client.reset(NODE, ResetType.ON);
-		client.reset(NODE, ResetType.FORCE_OFF);
-		client.reset(NODE, ResetType.GRACEFUL_RESTART);
+		client.reset(NODE, ResetType.ON, SOON);
+		client.reset(NODE, ResetType.FORCE_OFF, SOON);
+		client.reset(NODE, ResetType.GRACEFUL_RESTART, SOON);
 
 		for (String type : List.of("On", "ForceOff", "GracefulRestart")) {
 			valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH))
@@ -283,7 +286,7 @@ class OkHttpValenceClientTest {
 	void persistentPxeIsAContinuousPxeOverride() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204)));
 
-		client().setBootOverride(NODE, BootDevice.PXE, true);
+		client().setBootOverride(NODE, BootDevice.PXE, true, SOON);
 
 		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH))
 			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Continuous\", \"Target\": \"Pxe\"}}")));
@@ -293,7 +296,7 @@ class OkHttpValenceClientTest {
 	void oneTimeDiskIsAOnceHddOverride() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204)));
 
-		client().setBootOverride(NODE, BootDevice.DISK, false);
+		client().setBootOverride(NODE, BootDevice.DISK, false, SOON);
 
 		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH))
 			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Once\", \"Target\": \"Hdd\"}}")));
@@ -301,9 +304,9 @@ class OkHttpValenceClientTest {
 
 	@Test
 	void hostileNodeIdNeverReachesValence() {
-		assertThatThrownBy(() -> client().getNode("../pod_managers")).isInstanceOf(ValenceArgumentException.class)
+		assertThatThrownBy(() -> client().getNode("../pod_managers", SOON)).isInstanceOf(ValenceArgumentException.class)
 			.hasMessageContaining(Protocol.NODE_ID_PATTERN);
-		assertThatThrownBy(() -> client().reset("..%2Fpod_managers", ResetType.ON))
+		assertThatThrownBy(() -> client().reset("..%2Fpod_managers", ResetType.ON, SOON))
 			.isInstanceOf(ValenceArgumentException.class);
 		assertThat(valence.getAllServeEvents()).isEmpty();
 	}
@@ -314,7 +317,7 @@ class OkHttpValenceClientTest {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
 		MDC.put(RequestIds.MDC_KEY, "req-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0");
 
-		client().getNode(NODE);
+		client().getNode(NODE, SOON);
 
 		valence.verify(getRequestedFor(urlPathEqualTo(NODE_PATH)).withHeader(Protocol.REQUEST_ID_HEADER,
 				equalTo("req-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")));
@@ -325,7 +328,7 @@ class OkHttpValenceClientTest {
 		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(500).withBody("oops")));
 		ValenceProperties properties = properties(valence.baseUrl(), "valence-admin", PASSWORD, Duration.ofSeconds(1));
 
-		assertThatThrownBy(() -> client(properties).getNode(NODE)).isInstanceOf(ValenceException.ServerError.class)
+		assertThatThrownBy(() -> client(properties).getNode(NODE, SOON)).isInstanceOf(ValenceException.ServerError.class)
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(PASSWORD));
 
 		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)).withBasicAuth(
@@ -338,7 +341,7 @@ class OkHttpValenceClientTest {
 	void noAuthorizationHeaderWithoutCredentials() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
 
-		client().getNode(NODE);
+		client().getNode(NODE, SOON);
 
 		valence.verify(getRequestedFor(urlPathEqualTo(NODE_PATH)).withoutHeader("Authorization"));
 	}
@@ -347,7 +350,7 @@ class OkHttpValenceClientTest {
 	void everyCallIsTimedByOperationAndOutcome() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
 
-		client().getNode(NODE);
+		client().getNode(NODE, SOON);
 
 		assertThat(this.meters.timer("valence.upstream.requests", "operation", "get_node", "outcome", "success")
 			.count()).isEqualTo(1);

@@ -74,12 +74,12 @@ class ValenceTlsTest {
 
 	@Test
 	void certificateSignedByTheConfiguredCaIsTrusted() {
-		assertThat(client(dir.resolve("ca.pem")).probe().id()).isEqualTo("v1.0");
+		assertThat(client(dir.resolve("ca.pem")).probe(Deadline.after(Duration.ofSeconds(5))).id()).isEqualTo("v1.0");
 	}
 
 	@Test
 	void certificateFromAnUnknownCaIsRefused() {
-		assertThatThrownBy(() -> client(null).probe()).isInstanceOf(ValenceException.Unreachable.class)
+		assertThatThrownBy(() -> client(null).probe(Deadline.after(Duration.ofSeconds(5)))).isInstanceOf(ValenceException.Unreachable.class)
 			.hasMessageContaining("SSLHandshakeException");
 	}
 
