@@ -83,8 +83,13 @@ class NodeController {
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {
-		this.valence.setBootOverride(nodeId, request.bootDevice(), request.isPersistent(),
-				this.budget.readDeadline());
+		try {
+			this.valence.setBootOverride(nodeId, request.bootDevice(), request.isPersistent(),
+					this.budget.readDeadline());
+		}
+		finally {
+			this.reader.changed(nodeId);
+		}
 		return new BootDeviceView(request.bootDevice(), request.isPersistent());
 	}
 

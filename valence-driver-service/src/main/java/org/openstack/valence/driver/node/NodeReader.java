@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Reads a node for the API's read endpoints. Concurrent reads of one node share
  * a single Valence call (single flight), so a burst of Ironic status polls costs
  * Valence one request. Power changes poll Valence directly instead, since a
- * read that started before their action would be stale.
+ * read that started before their action would be stale; and once a change has
+ * ended, the read in flight (begun before it) is no longer offered for joining.
  */
 @Component
 public class NodeReader {
@@ -65,6 +66,17 @@ public class NodeReader {
 		finally {
 			this.inFlight.remove(nodeId, mine);
 		}
+	}
+
+	/**
+	 * Called when a change of the node (power, boot device) has ended, before its
+	 * caller is answered: a read begun after that answer then never joins a Valence
+	 * read begun before the change, and so never reports a state older than it.
+	 * Callers already waiting on that read keep it: they asked before the change
+	 * ended.
+	 */
+	public void changed(String nodeId) {
+		this.inFlight.remove(nodeId);
 	}
 
 	private static ValenceNode join(Flight running) {

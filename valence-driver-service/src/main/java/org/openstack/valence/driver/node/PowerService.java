@@ -37,10 +37,13 @@ public class PowerService {
 
 	private final ValenceClient valence;
 
+	private final NodeReader reader;
+
 	private final PowerProperties properties;
 
-	public PowerService(ValenceClient valence, PowerProperties properties) {
+	public PowerService(ValenceClient valence, NodeReader reader, PowerProperties properties) {
 		this.valence = valence;
+		this.reader = reader;
 		this.properties = properties;
 	}
 
@@ -82,6 +85,10 @@ public class PowerService {
 		}
 		catch (ValenceException | PowerStateTimeoutException ex) {
 			throw new ExtendedProblemException(ex, Map.of(ACTIONS_SENT, sent));
+		}
+		finally {
+			// A failed change may have acted too.
+			this.reader.changed(nodeId);
 		}
 	}
 

@@ -26,7 +26,7 @@ class PowerServiceTest {
 	}
 
 	private static PowerService service(FakeValence valence) {
-		return new PowerService(valence, new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
+		return new PowerService(valence, new NodeReader(valence), new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
 	}
 
 	@Test
