@@ -206,7 +206,7 @@ public class OkHttpValenceClient implements ValenceClient {
 		Duration timeout = deadline.cap(this.callTimeout);
 		Timer.Sample sample = Timer.start(this.meters);
 		String outcome = "success";
-		try (Response response = execute(request, timeout)) {
+		try (Response response = execute(operation, request, deadline, timeout)) {
 			String body = readBody(response.body());
 			if (!response.isSuccessful()) {
 				throw failure(request, response.code(), body, nodeScoped);
@@ -235,11 +235,37 @@ public class OkHttpValenceClient implements ValenceClient {
 		}
 	}
 
-	private Response execute(Request request, Duration timeout) throws IOException {
+	/**
+	 * Sends the request; when it fails on a pooled connection before any answer
+	 * came back (the server had closed the idle connection), sends it once more,
+	 * at once, on a new connection, if the deadline has not passed. That holds for
+	 * actions too: such a request never reached Valence. The pool's other idle
+	 * connections are closed first: they have idled as long, so the server has
+	 * likely closed them too, and the new attempt must not pick one of them.
+	 */
+	private Response execute(String operation, Request request, Deadline deadline, Duration timeout)
+			throws IOException {
+		ConnectionUse use = new ConnectionUse();
+		try {
+			return call(use.tag(request), timeout).execute();
+		}
+		catch (IOException ex) {
+			if (ex instanceof InterruptedIOException || !use.failedOnStaleConnection() || deadline.hasPassed()) {
+				throw ex;
+			}
+			log.info("{} failed on a pooled connection before any answer ({}); sending it again on a new connection",
+					describe(request), ex.toString());
+			this.meters.counter("valence.upstream.stale_connections", "operation", operation).increment();
+			this.http.connectionPool().evictAll();
+			return call(request, deadline.cap(this.callTimeout)).execute();
+		}
+	}
+
+	private Call call(Request request, Duration timeout) {
 		Call call = this.http.newCall(request);
 		// Okio reads a zero timeout as none at all.
 		call.timeout().timeout(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
-		return call.execute();
+		return call;
 	}
 
 	private static String seconds(Duration duration) {

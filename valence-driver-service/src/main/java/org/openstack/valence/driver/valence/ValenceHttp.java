@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -31,6 +32,9 @@ public final class ValenceHttp {
 	 */
 	static final String REQUEST_ID_MDC_KEY = "request_id";
 
+	/** OkHttp's own default. */
+	private static final int MAX_IDLE_CONNECTIONS = 5;
+
 	private ValenceHttp() {
 	}
 
@@ -38,7 +42,10 @@ public final class ValenceHttp {
 	 * @throws IllegalStateException when the CA file cannot be read as PEM certificates
 	 */
 	public static OkHttpClient build(ValenceProperties properties) {
-		OkHttpClient.Builder builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool())
+		OkHttpClient.Builder builder = new OkHttpClient.Builder()
+			.connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, properties.keepAlive().toNanos(),
+					TimeUnit.NANOSECONDS))
+			.eventListener(ConnectionUse.LISTENER)
 			.connectTimeout(properties.connectTimeout())
 			.readTimeout(properties.readTimeout())
 			.writeTimeout(properties.readTimeout())

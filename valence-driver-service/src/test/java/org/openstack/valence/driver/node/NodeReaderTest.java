@@ -49,7 +49,7 @@ class NodeReaderTest {
 
 	private NodeReader reader() {
 		ValenceProperties properties = new ValenceProperties(URI.create(valence.baseUrl()), null, null, null,
-				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
+				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(4),
 				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
 		return new NodeReader(
 				new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry()));

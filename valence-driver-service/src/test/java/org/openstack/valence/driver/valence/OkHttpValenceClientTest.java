@@ -72,8 +72,13 @@ class OkHttpValenceClientTest {
 	}
 
 	static ValenceProperties properties(String url, String username, String password, Duration readTimeout) {
+		return properties(url, username, password, readTimeout, Duration.ofSeconds(4));
+	}
+
+	static ValenceProperties properties(String url, String username, String password, Duration readTimeout,
+			Duration keepAlive) {
 		return new ValenceProperties(URI.create(url), username, password, null, Duration.ofSeconds(1), readTimeout,
-				readTimeout.plusSeconds(1), new ValenceProperties.Retry(3, Duration.ofMillis(5), 2.0));
+				readTimeout.plusSeconds(1), keepAlive, new ValenceProperties.Retry(3, Duration.ofMillis(5), 2.0));
 	}
 
 	@Test

@@ -68,7 +68,7 @@ class ValenceTlsTest {
 	private static OkHttpValenceClient client(Path caFile) {
 		ValenceProperties properties = new ValenceProperties(URI.create("https://127.0.0.1:" + valence.httpsPort()),
 				null, null, caFile, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
+				Duration.ofSeconds(4), new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
 		return new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry());
 	}
 
