@@ -184,6 +184,7 @@ class DeadlineTest extends ServiceTest {
 					.content("{\"boot_device\": \"pxe\"}"))
 			.andExpect(status().isGatewayTimeout())
 			.andExpect(jsonPath("$.code").value("VALENCE_TIMEOUT"));
+		valence.verify(1, postRequestedFor(urlPathEqualTo(VALENCE_ACTION)));
 	}
 
 	@Test
@@ -194,6 +195,7 @@ class DeadlineTest extends ServiceTest {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.valence.reachable").value(false))
 			.andExpect(jsonPath("$.valence.error").value(containsString("time budget")));
+		valence.verify(1, getRequestedFor(urlPathEqualTo("/")));
 	}
 
 }
