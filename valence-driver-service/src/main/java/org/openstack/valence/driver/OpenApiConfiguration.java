@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -92,10 +93,13 @@ class OpenApiConfiguration {
 		for (ErrorCode value : ErrorCode.values()) {
 			code.addEnumItem(value.name());
 		}
+		Schema<?> actionsSent = new ArraySchema().items(new StringSchema())
+			.description("Only when a power change failed after asking Valence: the Reset types sent, in order; one "
+					+ "whose answer did not come back is listed, since Valence may have acted on it");
 		return new ObjectSchema().description("RFC 9457 problem document")
 			.properties(Map.of("type", new StringSchema(), "title", new StringSchema(), "status", new IntegerSchema(),
 					"detail", new StringSchema(), "instance", new StringSchema(), "code", code, "request_id",
-					new StringSchema()));
+					new StringSchema(), "actions_sent", actionsSent));
 	}
 
 }
