@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -71,9 +72,10 @@ class OpenApiConfiguration {
 					problem(operation, "422", "UNSUPPORTED: soft power off (Valence has no GracefulShutdown)");
 				}
 				if (asksValence) {
-					problem(operation, "504",
-							powerChange ? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle"
-									: "VALENCE_TIMEOUT: Valence did not answer in time");
+					problem(operation, "504", powerChange
+							? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle, by the request's "
+									+ "timeout; actions_sent says which Reset actions were sent"
+							: "VALENCE_TIMEOUT: no answer from Valence within the read budget");
 				}
 			});
 		});
@@ -91,10 +93,13 @@ class OpenApiConfiguration {
 		for (ErrorCode value : ErrorCode.values()) {
 			code.addEnumItem(value.name());
 		}
+		Schema<?> actionsSent = new ArraySchema().items(new StringSchema())
+			.description("Only when a power change failed after asking Valence: the Reset types sent, in order; one "
+					+ "whose answer did not come back is listed, since Valence may have acted on it");
 		return new ObjectSchema().description("RFC 9457 problem document")
 			.properties(Map.of("type", new StringSchema(), "title", new StringSchema(), "status", new IntegerSchema(),
 					"detail", new StringSchema(), "instance", new StringSchema(), "code", code, "request_id",
-					new StringSchema()));
+					new StringSchema(), "actions_sent", actionsSent));
 	}
 
 }

@@ -3,6 +3,8 @@ package org.openstack.valence.driver.connection;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.valence.BudgetProperties;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceProperties;
@@ -29,10 +31,14 @@ class ConnectionController {
 
 	private final BuildProperties build;
 
-	ConnectionController(ValenceClient valence, ValenceProperties properties, BuildProperties build) {
+	private final BudgetProperties budget;
+
+	ConnectionController(ValenceClient valence, ValenceProperties properties, BuildProperties build,
+			BudgetProperties budget) {
 		this.valence = valence;
 		this.properties = properties;
 		this.build = build;
+		this.budget = budget;
 	}
 
 	record ServiceView(String name, String version) {
@@ -49,9 +55,10 @@ class ConnectionController {
 	ConnectionView connection() {
 		ServiceView service = new ServiceView(SERVICE_NAME, this.build.getVersion());
 		String url = this.properties.url().toString();
+		Deadline deadline = this.budget.readDeadline();
 		long start = System.nanoTime();
 		try {
-			ValenceVersion version = this.valence.probe();
+			ValenceVersion version = this.valence.probe(deadline);
 			double latencyMs = Math.round((System.nanoTime() - start) / 100_000.0) / 10.0;
 			return new ConnectionView(service, new ValenceView(url, true, version.id(), latencyMs, null));
 		}

@@ -6,6 +6,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.valence.ValenceArgumentException;
+import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.web.BodyTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +46,31 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-	@ExceptionHandler(ApiException.class)
-	ResponseEntity<ProblemDetail> handleApiException(ApiException ex, HttpServletRequest request) {
-		if (ex.code().status().is5xxServerError()) {
-			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(), ex.code(),
-					ex.getMessage());
+	@ExceptionHandler({ ApiException.class, ValenceException.class, UnsupportedPowerStateException.class,
+			ValenceArgumentException.class })
+	ResponseEntity<ProblemDetail> handleKnownFailure(RuntimeException ex, HttpServletRequest request) {
+		return answer(problemOf(ex, request.getRequestURI()), ex, request);
+	}
+
+	@ExceptionHandler(ExtendedProblemException.class)
+	ResponseEntity<ProblemDetail> handleExtended(ExtendedProblemException ex, HttpServletRequest request) {
+		ProblemDetail problem = problemOf(ex.failure(), request.getRequestURI());
+		ex.members().forEach(problem::setProperty);
+		return answer(problem, ex.failure(), request);
+	}
+
+	private static ProblemDetail problemOf(RuntimeException ex, String instance) {
+		return (ex instanceof ApiException api) ? ProblemDocuments.of(api, instance) : ValenceProblems.of(ex, instance);
+	}
+
+	/** Logs the reason of a 5xx: the service could not do its job; a client's mistake is not logged. */
+	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Exception ex,
+			HttpServletRequest request) {
+		if (HttpStatus.valueOf(problem.getStatus()).is5xxServerError()) {
+			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(),
+					problem.getProperties().get("code"), ex.getMessage());
 		}
-		ProblemDetail problem = ProblemDocuments.of(ex, request.getRequestURI());
-		return ResponseEntity.status(ex.code().status()).body(problem);
+		return ResponseEntity.status(problem.getStatus()).body(problem);
 	}
 
 	@ExceptionHandler(Exception.class)

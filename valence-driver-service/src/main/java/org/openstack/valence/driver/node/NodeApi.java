@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.ValenceNode;
 
 /** The JSON shapes of the node endpoints, as the shim-to-service contract fixes them. */
@@ -20,7 +21,8 @@ final class NodeApi {
 	}
 
 	/** @param timeout seconds to wait for the state; the service default when absent */
-	record PowerRequest(@NotNull PowerState target, @Min(1) @Max(3600) Integer timeout) {
+	record PowerRequest(@NotNull PowerState target,
+			@Min(Protocol.POWER_TIMEOUT_MIN_SECONDS) @Max(Protocol.POWER_TIMEOUT_MAX_SECONDS) Integer timeout) {
 	}
 
 	record SupportedPowerStates(@JsonProperty("power_states") List<PowerState> powerStates) {

@@ -12,6 +12,8 @@ import org.openstack.valence.driver.node.NodeApi.PowerRequest;
 import org.openstack.valence.driver.node.NodeApi.PowerStateView;
 import org.openstack.valence.driver.node.NodeApi.SupportedPowerStates;
 import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.valence.BudgetProperties;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.PowerPlan;
 import org.openstack.valence.driver.valence.ValenceClient;
 
@@ -37,29 +39,34 @@ class NodeController {
 
 	private final PowerProperties powerProperties;
 
-	NodeController(NodeReader reader, PowerService power, ValenceClient valence, PowerProperties powerProperties) {
+	private final BudgetProperties budget;
+
+	NodeController(NodeReader reader, PowerService power, ValenceClient valence, PowerProperties powerProperties,
+			BudgetProperties budget) {
 		this.reader = reader;
 		this.power = power;
 		this.valence = valence;
 		this.powerProperties = powerProperties;
+		this.budget = budget;
 	}
 
 	@GetMapping
 	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		return NodeView.of(this.reader.read(nodeId));
+		return NodeView.of(this.reader.read(nodeId, this.budget.readDeadline()));
 	}
 
 	@GetMapping("/power")
 	PowerStateView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		return new PowerStateView(this.reader.read(nodeId).powerState());
+		return new PowerStateView(this.reader.read(nodeId, this.budget.readDeadline()).powerState());
 	}
 
+	/** The request's timeout is its deadline, counted from here: the shim's wait is sized on it. */
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
 		Duration timeout = (request.timeout() != null) ? Duration.ofSeconds(request.timeout())
 				: this.powerProperties.defaultTimeout();
-		return new PowerStateView(this.power.set(nodeId, request.target(), timeout));
+		return new PowerStateView(this.power.set(nodeId, request.target(), Deadline.after(timeout)));
 	}
 
 	@GetMapping("/power/supported")
@@ -70,13 +77,19 @@ class NodeController {
 
 	@GetMapping("/boot-device")
 	BootDeviceView bootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		return new BootDeviceView(this.reader.read(nodeId).bootDevice(), null);
+		return new BootDeviceView(this.reader.read(nodeId, this.budget.readDeadline()).bootDevice(), null);
 	}
 
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {
-		this.valence.setBootOverride(nodeId, request.bootDevice(), request.isPersistent());
+		try {
+			this.valence.setBootOverride(nodeId, request.bootDevice(), request.isPersistent(),
+					this.budget.readDeadline());
+		}
+		finally {
+			this.reader.changed(nodeId);
+		}
 		return new BootDeviceView(request.bootDevice(), request.isPersistent());
 	}
 

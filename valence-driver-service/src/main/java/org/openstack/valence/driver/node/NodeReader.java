@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Reads a node for the API's read endpoints. Concurrent reads of one node share
  * a single Valence call (single flight), so a burst of Ironic status polls costs
  * Valence one request. Power changes poll Valence directly instead, since a
- * read that started before their action would be stale.
+ * read that started before their action would be stale; and once a change has
+ * ended, the read in flight (begun before it) is no longer offered for joining.
  */
 @Component
 public class NodeReader {
@@ -25,26 +27,40 @@ public class NodeReader {
 
 	private final ValenceClient valence;
 
-	private final ConcurrentMap<String, CompletableFuture<ValenceNode>> inFlight = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
 
 	public NodeReader(ValenceClient valence) {
 		this.valence = valence;
 	}
 
-	public ValenceNode read(String nodeId) {
-		CompletableFuture<ValenceNode> mine = new CompletableFuture<>();
-		CompletableFuture<ValenceNode> running = this.inFlight.putIfAbsent(nodeId, mine);
+	/** A Valence read of one node, bounded by the deadline of the request that began it. */
+	private record Flight(Deadline deadline, CompletableFuture<ValenceNode> answer) {
+	}
+
+	/**
+	 * Joins the read of the node in flight when that read's deadline comes no later
+	 * than this one's (so the wait keeps this request's deadline too), else asks
+	 * Valence.
+	 * @throws org.openstack.valence.driver.valence.ValenceException as
+	 * {@link ValenceClient#getNode} does
+	 */
+	public ValenceNode read(String nodeId, Deadline deadline) {
+		Flight mine = new Flight(deadline, new CompletableFuture<>());
+		Flight running = this.inFlight.putIfAbsent(nodeId, mine);
 		if (running != null) {
-			log.debug("joining the read of node {} already in flight", nodeId);
-			return join(running);
+			if (running.deadline().endsBy(deadline)) {
+				log.debug("joining the read of node {} already in flight", nodeId);
+				return join(running);
+			}
+			return this.valence.getNode(nodeId, deadline);
 		}
 		try {
-			ValenceNode node = this.valence.getNode(nodeId);
-			mine.complete(node);
+			ValenceNode node = this.valence.getNode(nodeId, deadline);
+			mine.answer().complete(node);
 			return node;
 		}
 		catch (RuntimeException | Error ex) {
-			mine.completeExceptionally(ex);
+			mine.answer().completeExceptionally(ex);
 			throw ex;
 		}
 		finally {
@@ -52,9 +68,20 @@ public class NodeReader {
 		}
 	}
 
-	private static ValenceNode join(CompletableFuture<ValenceNode> running) {
+	/**
+	 * Called when a change of the node (power, boot device) has ended, before its
+	 * caller is answered: a read begun after that answer then never joins a Valence
+	 * read begun before the change, and so never reports a state older than it.
+	 * Callers already waiting on that read keep it: they asked before the change
+	 * ended.
+	 */
+	public void changed(String nodeId) {
+		this.inFlight.remove(nodeId);
+	}
+
+	private static ValenceNode join(Flight running) {
 		try {
-			return running.join();
+			return running.answer().join();
 		}
 		catch (CompletionException ex) {
 			if (ex.getCause() instanceof RuntimeException cause) {

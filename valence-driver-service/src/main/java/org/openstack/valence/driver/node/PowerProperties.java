@@ -3,17 +3,24 @@ package org.openstack.valence.driver.node;
 import java.time.Duration;
 
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.openstack.valence.driver.protocol.Protocol;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param defaultTimeout how long a power change waits when the request names no timeout
+ * @param defaultTimeout how long a power change waits when the request names no
+ * timeout; within the limits a request may name, since the shim's wait is sized on
+ * them
  * @param pollInterval how often the node is read while waiting for a power state
  */
 @Validated
 @ConfigurationProperties("driver.power")
-public record PowerProperties(@NotNull @DefaultValue("60s") Duration defaultTimeout,
-		@NotNull @DefaultValue("1s") Duration pollInterval) {
+public record PowerProperties(
+		@NotNull @DurationMin(seconds = Protocol.POWER_TIMEOUT_MIN_SECONDS) @DurationMax(
+				seconds = Protocol.POWER_TIMEOUT_MAX_SECONDS) @DefaultValue("60s") Duration defaultTimeout,
+		@NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration pollInterval) {
 }

@@ -1,11 +1,17 @@
 package org.openstack.valence.driver.node;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.PowerPlan;
+import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,70 +20,103 @@ import org.springframework.stereotype.Service;
 
 /**
  * Drives a node to a power state and waits until Valence reports it settled
- * there: Valence accepts an action before it is carried out.
+ * there: Valence accepts an action before it is carried out. The request's
+ * deadline bounds every read, action and wait, and no action is sent once it has
+ * passed.
  */
 @Service
 public class PowerService {
+
+	/**
+	 * The problem document member that lists the Reset types sent before a power
+	 * change failed, so that the caller knows whether Valence may have acted.
+	 */
+	static final String ACTIONS_SENT = "actions_sent";
 
 	private static final Logger log = LoggerFactory.getLogger(PowerService.class);
 
 	private final ValenceClient valence;
 
-	private final Duration pollInterval;
+	private final NodeReader reader;
 
-	public PowerService(ValenceClient valence, PowerProperties properties) {
+	private final PowerProperties properties;
+
+	public PowerService(ValenceClient valence, NodeReader reader, PowerProperties properties) {
 		this.valence = valence;
-		this.pollInterval = properties.pollInterval();
+		this.reader = reader;
+		this.properties = properties;
 	}
 
 	/**
 	 * @return the state reached: power off for a power off, else power on
 	 * @throws org.openstack.valence.driver.valence.UnsupportedPowerStateException
 	 * for soft power off, before anything is sent
-	 * @throws PowerStateTimeoutException when the node has not settled in time
-	 * @throws org.openstack.valence.driver.valence.ValenceException when a call to
-	 * Valence fails
+	 * @throws org.openstack.valence.driver.valence.ValenceArgumentException for a
+	 * state that can only be read, before anything is sent
+	 * @throws ExtendedProblemException once Valence was asked: a
+	 * {@link PowerStateTimeoutException} when the node has not settled by the
+	 * deadline, or a {@link ValenceException} when a call to Valence failed (a
+	 * {@link ValenceException.Timeout} when the deadline cut it short), with the
+	 * {@value #ACTIONS_SENT} member
 	 */
-	public PowerState set(String nodeId, PowerState target, Duration timeout) {
+	public PowerState set(String nodeId, PowerState target, Deadline deadline) {
 		PowerState reached = PowerPlan.reached(target);
-		long deadline = System.nanoTime() + timeout.toNanos();
-		ValenceNode node = this.valence.getNode(nodeId);
-		List<PowerPlan.Step> steps = PowerPlan.steps(target, node.powerState());
-		if (steps.isEmpty()) {
-			log.info("node {} is already {}: no action sent", nodeId, node.powerState());
+		List<String> sent = new ArrayList<>();
+		try {
+			ValenceNode node = this.valence.getNode(nodeId, deadline);
+			List<PowerPlan.Step> steps = PowerPlan.steps(target, node.powerState());
+			if (steps.isEmpty()) {
+				log.info("node {} is already {}: no action sent", nodeId, node.powerState());
+			}
+			for (PowerPlan.Step step : steps) {
+				if (deadline.hasPassed()) {
+					throw new PowerStateTimeoutException("the timeout of " + seconds(deadline) + " passed before Reset "
+							+ step.reset() + " could be sent to node " + nodeId
+							+ "; Valence last reported node_power_state " + node.nodePowerState());
+				}
+				log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target,
+						step.awaited());
+				sent.add(step.reset().toString());
+				this.valence.reset(nodeId, step.reset(), deadline);
+				node = awaitSettled(nodeId, this.valence.getNode(nodeId, deadline), step.awaited(), deadline);
+			}
+			awaitSettled(nodeId, node, reached, deadline);
+			return reached;
 		}
-		for (PowerPlan.Step step : steps) {
-			log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target, step.awaited());
-			this.valence.reset(nodeId, step.reset());
-			node = awaitSettled(nodeId, this.valence.getNode(nodeId), step.awaited(), deadline, timeout);
+		catch (ValenceException | PowerStateTimeoutException ex) {
+			throw new ExtendedProblemException(ex, Map.of(ACTIONS_SENT, sent));
 		}
-		awaitSettled(nodeId, node, reached, deadline, timeout);
-		return reached;
+		finally {
+			// A failed change may have acted too.
+			this.reader.changed(nodeId);
+		}
 	}
 
-	private ValenceNode awaitSettled(String nodeId, ValenceNode first, PowerState awaited, long deadline,
-			Duration timeout) {
+	/**
+	 * Polls until the node is settled in {@code awaited}. A poll is only begun when
+	 * its answer can come before the deadline (judged by the last poll's time), so
+	 * that a node still on its way is reported as such rather than as a Valence
+	 * read cut short.
+	 */
+	private ValenceNode awaitSettled(String nodeId, ValenceNode first, PowerState awaited, Deadline deadline) {
 		ValenceNode node = first;
+		Duration lastRead = Duration.ZERO;
 		while (!node.settledIn(awaited)) {
-			if (System.nanoTime() + this.pollInterval.toNanos() > deadline) {
-				throw new PowerStateTimeoutException("node " + nodeId + " did not reach '" + awaited + "' within "
-						+ (timeout.toMillis() / 1000.0) + " s; Valence last reported node_power_state "
-						+ node.nodePowerState());
+			if (!deadline.affords(this.properties.pollInterval().plus(lastRead))) {
+				throw new PowerStateTimeoutException("node " + nodeId + " did not reach '" + awaited
+						+ "' within the timeout of " + seconds(deadline) + " (no time left for another read); "
+						+ "Valence last reported node_power_state " + node.nodePowerState());
 			}
-			sleep();
-			node = this.valence.getNode(nodeId);
+			deadline.sleep(this.properties.pollInterval());
+			long start = System.nanoTime();
+			node = this.valence.getNode(nodeId, deadline);
+			lastRead = Duration.ofNanos(System.nanoTime() - start);
 		}
 		return node;
 	}
 
-	private void sleep() {
-		try {
-			Thread.sleep(this.pollInterval.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while waiting for a power state", ex);
-		}
+	private static String seconds(Deadline deadline) {
+		return (deadline.budget().toMillis() / 1000.0) + " s";
 	}
 
 }

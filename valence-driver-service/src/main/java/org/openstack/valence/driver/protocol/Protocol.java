@@ -14,6 +14,25 @@ public final class Protocol {
 	/** A node id goes into Valence URL paths: never '.', '/' or '%'. */
 	public static final String NODE_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$";
 
+	/**
+	 * The time budget of a request that is not a power change: every Valence call,
+	 * retry and wait made for it fits in this many seconds (at most; the service
+	 * may be configured shorter).
+	 */
+	public static final int READ_BUDGET_SECONDS = 10;
+
+	/** The least "timeout" a power change may name, in seconds. */
+	public static final int POWER_TIMEOUT_MIN_SECONDS = 1;
+
+	/** The most "timeout" a power change may name, in seconds. */
+	public static final int POWER_TIMEOUT_MAX_SECONDS = 3600;
+
+	/**
+	 * How late, in seconds, an answer may come after its budget is spent (the
+	 * Valence call in flight is cut off); the shim waits this on top of the budget.
+	 */
+	public static final int ANSWER_OVERSHOOT_SECONDS = 1;
+
 	private Protocol() {
 	}
 

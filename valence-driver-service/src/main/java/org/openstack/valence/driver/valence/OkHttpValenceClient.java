@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -17,6 +19,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -24,7 +27,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import org.openstack.valence.driver.error.InvalidRequestException;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.slf4j.Logger;
@@ -36,8 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Valence client on OkHttp. Reads are retried with exponential backoff on
- * transient failures; actions are sent once (OkHttp's own silent retry is off
- * in {@link ValenceHttp}).
+ * transient failures while the request's deadline can pay for the wait and
+ * another attempt; actions are sent once (OkHttp's own silent retry is off in
+ * {@link ValenceHttp}). Each call's timeout is the configured call timeout or the
+ * time the deadline leaves, whichever is shorter.
  */
 public class OkHttpValenceClient implements ValenceClient {
 
@@ -61,29 +65,28 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	private final HttpUrl base;
 
-	private final RetryConfig retryConfig;
+	private final Duration callTimeout;
 
-	private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+	private final int maxAttempts;
+
+	private final IntervalFunction backoff;
 
 	private final MeterRegistry meters;
 
 	public OkHttpValenceClient(OkHttpClient http, ValenceProperties properties, MeterRegistry meters) {
 		this.http = http;
 		this.base = HttpUrl.get(properties.url().toString());
+		this.callTimeout = properties.callTimeout();
 		this.meters = meters;
 		ValenceProperties.Retry retry = properties.retry();
-		this.retryConfig = RetryConfig.custom()
-			.maxAttempts(retry.maxAttempts())
-			.intervalFunction(
-					IntervalFunction.ofExponentialBackoff(retry.initialBackoff().toMillis(), retry.multiplier()))
-			.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
-			.build();
+		this.maxAttempts = retry.maxAttempts();
+		this.backoff = IntervalFunction.ofExponentialBackoff(retry.initialBackoff().toMillis(), retry.multiplier());
 	}
 
 	@Override
-	public ValenceNode getNode(String nodeId) {
+	public ValenceNode getNode(String nodeId, Deadline deadline) {
 		Request request = get(nodeUrl(nodeId).build());
-		return retried("get_node", () -> exchange("get_node", request, true, (body) -> {
+		return retried("get_node", deadline, () -> exchange("get_node", request, deadline, true, (body) -> {
 			ValenceNode node = WIRE.readValue(body, ValenceNode.class);
 			if (node == null || node.uuid() == null) {
 				throw new ValenceException.BadResponse("Valence's node detail has no uuid", null);
@@ -93,9 +96,9 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	@Override
-	public List<ValenceNodeSummary> listNodes() {
+	public List<ValenceNodeSummary> listNodes(Deadline deadline) {
 		Request request = get(this.base.newBuilder().addPathSegments("v1/nodes").build());
-		return retried("list_nodes", () -> exchange("list_nodes", request, false, (body) -> {
+		return retried("list_nodes", deadline, () -> exchange("list_nodes", request, deadline, false, (body) -> {
 			JsonNode root = WIRE.readTree(body);
 			JsonNode nodes = root.isObject() ? root.path("nodes") : root;
 			if (!nodes.isArray()) {
@@ -111,8 +114,8 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	@Override
-	public ValenceVersion probe() {
-		return exchange("probe", get(this.base), false, (body) -> {
+	public ValenceVersion probe(Deadline deadline) {
+		return exchange("probe", get(this.base), deadline, false, (body) -> {
 			JsonNode root = WIRE.readTree(body);
 			if (!root.isObject() || !root.path("versions").isArray()) {
 				throw new ValenceException.BadResponse("Valence's root document lists no versions", null);
@@ -127,26 +130,27 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	@Override
-	public void reset(String nodeId, ResetType type) {
-		action("reset", nodeId, Map.of("Reset", Map.of("Type", type.wire())));
+	public void reset(String nodeId, ResetType type, Deadline deadline) {
+		action("reset", nodeId, Map.of("Reset", Map.of("Type", type.wire())), deadline);
 	}
 
 	@Override
-	public void setBootOverride(String nodeId, BootDevice device, boolean persistent) {
+	public void setBootOverride(String nodeId, BootDevice device, boolean persistent, Deadline deadline) {
 		String enabled = persistent ? "Continuous" : "Once";
-		action("boot", nodeId, Map.of("Boot", Map.of("Enabled", enabled, "Target", BootTarget.of(device).wire())));
+		action("boot", nodeId, Map.of("Boot", Map.of("Enabled", enabled, "Target", BootTarget.of(device).wire())),
+				deadline);
 	}
 
-	private void action(String operation, String nodeId, Map<String, Object> action) {
+	private void action(String operation, String nodeId, Map<String, Object> action, Deadline deadline) {
 		HttpUrl url = nodeUrl(nodeId).addPathSegment("action").build();
 		RequestBody body = RequestBody.create(WIRE.writeValueAsBytes(action), JSON);
-		exchange(operation, new Request.Builder().url(url).post(body).build(), true, (answer) -> null);
+		exchange(operation, new Request.Builder().url(url).post(body).build(), deadline, true, (answer) -> null);
 	}
 
 	/** Refuses a hostile id before it can become part of a URL. */
 	private HttpUrl.Builder nodeUrl(String nodeId) {
 		if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
-			throw new InvalidRequestException("node id must match " + Protocol.NODE_ID_PATTERN);
+			throw new ValenceArgumentException("node id must match " + Protocol.NODE_ID_PATTERN);
 		}
 		return this.base.newBuilder().addPathSegments("v1/nodes").addPathSegment(nodeId);
 	}
@@ -155,28 +159,54 @@ public class OkHttpValenceClient implements ValenceClient {
 		return new Request.Builder().url(url).get().build();
 	}
 
-	private <T> T retried(String operation, Supplier<T> read) {
-		Retry retry = this.retries.computeIfAbsent(operation, (name) -> {
-			Retry created = Retry.of("valence-" + name, this.retryConfig);
-			created.getEventPublisher().onRetry((event) -> {
-				log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", name,
-						event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(),
-						this.retryConfig.getMaxAttempts(), event.getWaitInterval());
-				this.meters.counter("valence.upstream.retries", "operation", name).increment();
-			});
-			return created;
+	/**
+	 * Runs {@code read} with Resilience4j's retry, made for this one request: the
+	 * wait before each retry must end early enough to leave the deadline as much
+	 * time as the failed attempt took, else the last failure is the answer.
+	 */
+	private <T> T retried(String operation, Deadline deadline, Supplier<T> read) {
+		AtomicReference<Duration> lastAttempt = new AtomicReference<>(Duration.ZERO);
+		Retry retry = Retry.of("valence-" + operation, RetryConfig.<T>custom()
+			.maxAttempts(this.maxAttempts)
+			.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
+			// Resilience4j ends the retries when the interval is negative.
+			.intervalBiFunction((attempt, outcome) -> {
+				long wait = this.backoff.apply(attempt);
+				return deadline.affords(Duration.ofMillis(wait).plus(lastAttempt.get())) ? wait : -1;
+			})
+			.build());
+		retry.getEventPublisher().onRetry((event) -> {
+			log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", operation,
+					event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(), this.maxAttempts,
+					event.getWaitInterval());
+			this.meters.counter("valence.upstream.retries", "operation", operation).increment();
 		});
-		return Retry.decorateSupplier(retry, read).get();
+		return Retry.decorateSupplier(retry, () -> {
+			long start = System.nanoTime();
+			try {
+				return read.get();
+			}
+			finally {
+				lastAttempt.set(Duration.ofNanos(System.nanoTime() - start));
+			}
+		}).get();
 	}
 
 	/**
-	 * One HTTP exchange, timed by operation and outcome.
+	 * One HTTP exchange, timed by operation and outcome, and never begun once the
+	 * deadline has passed.
 	 * @param nodeScoped whether a 404 means the node is unknown
 	 */
-	private <T> T exchange(String operation, Request request, boolean nodeScoped, BodyReader<T> reader) {
+	private <T> T exchange(String operation, Request request, Deadline deadline, boolean nodeScoped,
+			BodyReader<T> reader) {
+		if (deadline.hasPassed()) {
+			throw new ValenceException.Timeout(describe(request) + " was not sent: the request's time budget of "
+					+ seconds(deadline.budget()) + " is spent", null);
+		}
+		Duration timeout = deadline.cap(this.callTimeout);
 		Timer.Sample sample = Timer.start(this.meters);
 		String outcome = "success";
-		try (Response response = this.http.newCall(request).execute()) {
+		try (Response response = execute(operation, request, deadline, timeout)) {
 			String body = readBody(response.body());
 			if (!response.isSuccessful()) {
 				throw failure(request, response.code(), body, nodeScoped);
@@ -185,8 +215,11 @@ public class OkHttpValenceClient implements ValenceClient {
 		}
 		catch (InterruptedIOException ex) {
 			outcome = "timeout";
-			throw new ValenceException.Timeout(describe(request) + " got no complete answer in time ("
-					+ ex.getMessage() + ")", ex);
+			String within = (timeout.compareTo(this.callTimeout) < 0)
+					? "within what was left of the request's time budget of " + seconds(deadline.budget())
+					: "within the call timeout of " + seconds(this.callTimeout);
+			throw new ValenceException.Timeout(
+					describe(request) + " got no complete answer " + within + " (" + ex.getMessage() + ")", ex);
 		}
 		catch (IOException ex) {
 			outcome = "unreachable";
@@ -194,12 +227,49 @@ public class OkHttpValenceClient implements ValenceClient {
 					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""), ex);
 		}
 		catch (ValenceException ex) {
-			outcome = ex.outcome();
+			outcome = ex.failure().outcome();
 			throw ex;
 		}
 		finally {
 			sample.stop(this.meters.timer("valence.upstream.requests", "operation", operation, "outcome", outcome));
 		}
+	}
+
+	/**
+	 * Sends the request; when it fails on a pooled connection before any answer
+	 * came back (the server had closed the idle connection), sends it once more,
+	 * at once, on a new connection, if the deadline has not passed. That holds for
+	 * actions too: such a request never reached Valence. The pool's other idle
+	 * connections are closed first: they have idled as long, so the server has
+	 * likely closed them too, and the new attempt must not pick one of them.
+	 */
+	private Response execute(String operation, Request request, Deadline deadline, Duration timeout)
+			throws IOException {
+		ConnectionUse use = new ConnectionUse();
+		try {
+			return call(use.tag(request), timeout).execute();
+		}
+		catch (IOException ex) {
+			if (ex instanceof InterruptedIOException || !use.failedOnStaleConnection() || deadline.hasPassed()) {
+				throw ex;
+			}
+			log.info("{} failed on a pooled connection before any answer ({}); sending it again on a new connection",
+					describe(request), ex.toString());
+			this.meters.counter("valence.upstream.stale_connections", "operation", operation).increment();
+			this.http.connectionPool().evictAll();
+			return call(request, deadline.cap(this.callTimeout)).execute();
+		}
+	}
+
+	private Call call(Request request, Duration timeout) {
+		Call call = this.http.newCall(request);
+		// Okio reads a zero timeout as none at all.
+		call.timeout().timeout(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+		return call;
+	}
+
+	private static String seconds(Duration duration) {
+		return (duration.toMillis() / 1000.0) + " s";
 	}
 
 	private static <T> T readAnswer(Request request, String body, BodyReader<T> reader) {

@@ -2,7 +2,6 @@ package org.openstack.valence.driver.valence;
 
 import java.util.List;
 
-import org.openstack.valence.driver.error.InvalidRequestException;
 import org.openstack.valence.driver.protocol.PowerState;
 
 /**
@@ -25,7 +24,7 @@ public final class PowerPlan {
 	/**
 	 * Refuses a target before anything is sent to Valence.
 	 * @throws UnsupportedPowerStateException for soft power off
-	 * @throws InvalidRequestException for a state one can read but not set
+	 * @throws ValenceArgumentException for a state one can read but not set
 	 */
 	public static void requireSupported(PowerState target) {
 		if (target == PowerState.SOFT_POWER_OFF) {
@@ -33,7 +32,7 @@ public final class PowerPlan {
 					+ "ForceOff and GracefulRestart), so a soft power off cannot be asked of it; use 'power off'");
 		}
 		if (!SUPPORTED.contains(target)) {
-			throw new InvalidRequestException("'" + target + "' cannot be set; targets are " + SUPPORTED);
+			throw new ValenceArgumentException("'" + target + "' cannot be set; targets are " + SUPPORTED);
 		}
 	}
 

@@ -1,13 +1,10 @@
 package org.openstack.valence.driver.valence;
 
-import org.openstack.valence.driver.error.ApiException;
-import org.openstack.valence.driver.error.ErrorCode;
-
-/** A power state Valence offers no way to reach. */
-public class UnsupportedPowerStateException extends ApiException {
+/** A power state Valence offers no way to reach; refused before anything is sent. */
+public class UnsupportedPowerStateException extends RuntimeException {
 
 	UnsupportedPowerStateException(String detail) {
-		super(ErrorCode.UNSUPPORTED, "unsupported-power-state", "Power state not supported by Valence", detail, null);
+		super(detail);
 	}
 
 }

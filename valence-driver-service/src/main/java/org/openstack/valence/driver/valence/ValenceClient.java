@@ -5,27 +5,30 @@ import java.util.List;
 import org.openstack.valence.driver.protocol.BootDevice;
 
 /**
- * Valence's v1 API as the driver needs it. Every method throws a
- * {@link ValenceException} subclass that names the failure mode, and
- * {@link org.openstack.valence.driver.error.InvalidRequestException} for a node
- * id that does not match the protocol's pattern (checked before any URL is
- * built).
+ * Valence's v1 API as the driver needs it. Every call is bounded by the
+ * {@link Deadline} of the request it is made for: its timeout is cut to the time
+ * left, retries stop when the time left cannot pay for them, and nothing is sent
+ * once the deadline has passed. Every method throws a {@link ValenceException}
+ * subclass that names the failure mode ({@link ValenceException.Timeout} when the
+ * deadline cut the call short or had passed), and
+ * {@link ValenceArgumentException} for a node id that does not match the
+ * protocol's pattern (checked before any URL is built).
  */
 public interface ValenceClient {
 
 	/** GET /v1/nodes/{uuid}; retried on transient failures. */
-	ValenceNode getNode(String nodeId);
+	ValenceNode getNode(String nodeId, Deadline deadline);
 
 	/** GET /v1/nodes, a bare array or a {"nodes": [...]} wrapper; retried. */
-	List<ValenceNodeSummary> listNodes();
+	List<ValenceNodeSummary> listNodes(Deadline deadline);
 
 	/** GET / once, without retry: a probe that measures one attempt. */
-	ValenceVersion probe();
+	ValenceVersion probe(Deadline deadline);
 
 	/** POST a Reset action; never retried, since a repeat may act twice. */
-	void reset(String nodeId, ResetType type);
+	void reset(String nodeId, ResetType type, Deadline deadline);
 
 	/** POST a Boot action: Pxe or Hdd, Continuous when persistent else Once. */
-	void setBootOverride(String nodeId, BootDevice device, boolean persistent);
+	void setBootOverride(String nodeId, BootDevice device, boolean persistent, Deadline deadline);
 
 }

@@ -6,25 +6,32 @@ import org.springframework.stereotype.Component;
 
 /**
  * Readiness follows Valence: the service is of no use while Valence cannot be
- * reached, but it is alive, so liveness does not include this.
+ * reached, but it is alive, so liveness does not include this. The probe keeps
+ * the read budget, as the service's own reads do.
  */
 @Component
 class ValenceHealthIndicator implements HealthIndicator {
 
 	private final ValenceClient valence;
 
-	ValenceHealthIndicator(ValenceClient valence) {
+	private final BudgetProperties budget;
+
+	ValenceHealthIndicator(ValenceClient valence, BudgetProperties budget) {
 		this.valence = valence;
+		this.budget = budget;
 	}
 
 	@Override
 	public Health health() {
 		try {
-			ValenceVersion version = this.valence.probe();
+			ValenceVersion version = this.valence.probe(this.budget.readDeadline());
 			return Health.up().withDetail("version", String.valueOf(version.id())).build();
 		}
 		catch (ValenceException ex) {
-			return Health.down().withDetail("code", ex.code().name()).withDetail("error", ex.getMessage()).build();
+			return Health.down()
+				.withDetail("failure", ex.failure().outcome())
+				.withDetail("error", ex.getMessage())
+				.build();
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -19,10 +20,20 @@ import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.web.RequestIds;
+import org.slf4j.MDC;
 
 /** Builds the one OkHttpClient (and so the one connection pool) used for Valence. */
 public final class ValenceHttp {
+
+	/**
+	 * Where the service's request-id filter keeps the id of the request a thread
+	 * serves (the log pattern prints the same key). Read from SLF4J's MDC so that
+	 * the Valence client needs nothing of the web layer.
+	 */
+	static final String REQUEST_ID_MDC_KEY = "request_id";
+
+	/** OkHttp's own default. */
+	private static final int MAX_IDLE_CONNECTIONS = 5;
 
 	private ValenceHttp() {
 	}
@@ -31,7 +42,10 @@ public final class ValenceHttp {
 	 * @throws IllegalStateException when the CA file cannot be read as PEM certificates
 	 */
 	public static OkHttpClient build(ValenceProperties properties) {
-		OkHttpClient.Builder builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool())
+		OkHttpClient.Builder builder = new OkHttpClient.Builder()
+			.connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, properties.keepAlive().toNanos(),
+					TimeUnit.NANOSECONDS))
+			.eventListener(ConnectionUse.LISTENER)
 			.connectTimeout(properties.connectTimeout())
 			.readTimeout(properties.readTimeout())
 			.writeTimeout(properties.readTimeout())
@@ -44,7 +58,7 @@ public final class ValenceHttp {
 				? Credentials.basic(properties.username(), properties.password()) : null;
 		builder.addInterceptor((chain) -> {
 			Request.Builder request = chain.request().newBuilder().header("Accept", "application/json");
-			String requestId = RequestIds.current();
+			String requestId = MDC.get(REQUEST_ID_MDC_KEY);
 			if (requestId != null) {
 				request.header(Protocol.REQUEST_ID_HEADER, requestId);
 			}

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout TCP connect timeout
  * @param readTimeout longest silence while reading an answer
  * @param callTimeout whole-call limit, connect to last byte
+ * @param keepAlive how long an idle connection stays in the pool; below the
+ * shortest keep-alive timeout of the servers that may stand in front of Valence,
+ * so that the pool retires a connection before the server closes it
  * @param retry how idempotent reads are retried
  */
 @Validated
@@ -33,6 +37,7 @@ import org.springframework.validation.annotation.Validated;
 public record ValenceProperties(@NotNull @DefaultValue("http://127.0.0.1:8181") URI url, String username,
 		String password, Path caFile, @NotNull @DefaultValue("2s") Duration connectTimeout,
 		@NotNull @DefaultValue("10s") Duration readTimeout, @NotNull @DefaultValue("15s") Duration callTimeout,
+		@NotNull @DurationMin(millis = 1) @DefaultValue("4s") Duration keepAlive,
 		@Valid @NotNull @DefaultValue Retry retry) {
 
 	/**
@@ -72,7 +77,7 @@ public record ValenceProperties(@NotNull @DefaultValue("http://127.0.0.1:8181") 
 		return "ValenceProperties[url=" + this.url + ", username=" + this.username + ", password="
 				+ (hasText(this.password) ? "******" : "<none>") + ", caFile=" + this.caFile + ", connectTimeout="
 				+ this.connectTimeout + ", readTimeout=" + this.readTimeout + ", callTimeout=" + this.callTimeout
-				+ ", retry=" + this.retry + "]";
+				+ ", keepAlive=" + this.keepAlive + ", retry=" + this.retry + "]";
 	}
 
 }

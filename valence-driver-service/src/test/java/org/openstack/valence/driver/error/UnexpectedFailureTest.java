@@ -11,6 +11,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -30,7 +32,7 @@ class UnexpectedFailureTest {
 
 	@Test
 	void unexpectedFailureIsAnOpaqueProblemDocument() throws Exception {
-		given(this.valence.getNode("node-1")).willThrow(new IllegalStateException("internal state at 0x1f"));
+		given(this.valence.getNode(eq("node-1"), any())).willThrow(new IllegalStateException("internal state at 0x1f"));
 
 		this.mvc.perform(get("/v1/nodes/node-1/power").header("Authorization", ServiceTest.BEARER))
 			.andExpect(status().isInternalServerError())

@@ -2,8 +2,11 @@ package org.openstack.valence.driver.node;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
@@ -13,7 +16,8 @@ import org.openstack.valence.driver.valence.ValenceVersion;
 /**
  * One composed node that moves through PoweringOn/PoweringOff the way a pod
  * manager does: an accepted Reset takes {@code transitionReads} reads of the
- * node to finish. Records each action with the power state it found.
+ * node to finish. Records each action with the power state it found; a Boot
+ * override changes the boot source at once.
  */
 class FakeValence implements ValenceClient {
 
@@ -31,6 +35,10 @@ class FakeValence implements ValenceClient {
 	private int reads;
 
 	private final List<Action> actions = new ArrayList<>();
+
+	private HeldRead held;
+
+	private String bootSource = "Hdd";
 
 	FakeValence(String powerState, int transitionReads) {
 		this.powerState = powerState;
@@ -50,22 +58,53 @@ class FakeValence implements ValenceClient {
 		return this.actions.stream().map(Action::reset).toList();
 	}
 
-	int reads() {
+	synchronized int reads() {
 		return this.reads;
 	}
 
-	@Override
-	public synchronized ValenceNode getNode(String nodeId) {
-		this.reads++;
-		if (this.settlesInto != null && --this.readsLeft <= 0) {
-			this.powerState = this.settlesInto;
-			this.settlesInto = null;
-		}
-		return new ValenceNode(nodeId, "node", null, "1", this.powerState, "Assembled", "Hdd", "OK", null);
+	/**
+	 * A read that has taken the node's state but not yet answered, as a Valence
+	 * read in flight has: {@code started} is counted down when it begins, and it
+	 * answers once {@code release} is.
+	 */
+	record HeldRead(CountDownLatch started, CountDownLatch release) {
+	}
+
+	/** Holds the next read until the returned {@link HeldRead} is released. */
+	synchronized HeldRead holdNextRead() {
+		this.held = new HeldRead(new CountDownLatch(1), new CountDownLatch(1));
+		return this.held;
 	}
 
 	@Override
-	public synchronized void reset(String nodeId, ResetType type) {
+	public ValenceNode getNode(String nodeId, Deadline deadline) {
+		ValenceNode node;
+		HeldRead hold;
+		synchronized (this) {
+			this.reads++;
+			if (this.settlesInto != null && --this.readsLeft <= 0) {
+				this.powerState = this.settlesInto;
+				this.settlesInto = null;
+			}
+			node = new ValenceNode(nodeId, "node", null, "1", this.powerState, "Assembled", this.bootSource, "OK",
+					null);
+			hold = this.held;
+			this.held = null;
+		}
+		if (hold != null) {
+			hold.started().countDown();
+			try {
+				hold.release().await(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		return node;
+	}
+
+	@Override
+	public synchronized void reset(String nodeId, ResetType type, Deadline deadline) {
 		this.actions.add(new Action(type, this.powerState));
 		switch (type) {
 			case ON -> transition("PoweringOn", "On");
@@ -81,18 +120,19 @@ class FakeValence implements ValenceClient {
 	}
 
 	@Override
-	public List<ValenceNodeSummary> listNodes() {
+	public List<ValenceNodeSummary> listNodes(Deadline deadline) {
 		throw new UnsupportedOperationException("not used by power changes");
 	}
 
 	@Override
-	public ValenceVersion probe() {
+	public ValenceVersion probe(Deadline deadline) {
 		throw new UnsupportedOperationException("not used by power changes");
 	}
 
 	@Override
-	public void setBootOverride(String nodeId, BootDevice device, boolean persistent) {
-		throw new UnsupportedOperationException("not used by power changes");
+	public synchronized void setBootOverride(String nodeId, BootDevice device, boolean persistent,
+			Deadline deadline) {
+		this.bootSource = (device == BootDevice.PXE) ? "Pxe" : "Hdd";
 	}
 
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.ServiceTest;
 import org.openstack.valence.driver.protocol.Protocol;
@@ -21,8 +20,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
-import static org.openstack.valence.driver.TestResources.read;
 import static org.openstack.valence.driver.TestResources.valenceError;
+import static org.openstack.valence.driver.node.ValenceStubs.NODE;
+import static org.openstack.valence.driver.node.ValenceStubs.VALENCE_ACTION;
+import static org.openstack.valence.driver.node.ValenceStubs.VALENCE_NODE;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -31,12 +32,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 class NodeControllerTest extends ServiceTest {
-
-	private static final String NODE = "4d8c3732-a248-40ed-bebc-539a6ffd25c0";
-
-	private static final String VALENCE_NODE = "/v1/nodes/" + NODE;
-
-	private static final String VALENCE_ACTION = VALENCE_NODE + "/action";
 
 	private static MockHttpServletRequestBuilder authorized(MockHttpServletRequestBuilder request) {
 		return request.header("Authorization", BEARER);
@@ -48,8 +43,7 @@ class NodeControllerTest extends ServiceTest {
 
 	private void valenceHasNode(String powerState) {
 		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(okJson(read("valence/node-detail.json").replace("\"node_power_state\": \"On\"",
-					"\"node_power_state\": \"" + powerState + "\""))));
+			.willReturn(okJson(ValenceStubs.node(powerState))));
 	}
 
 	@Test
@@ -94,18 +88,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void powerOffWaitsUntilValenceReportsOff() throws Exception {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.inScenario("power")
-			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(okJson(read("valence/node-detail.json"))));
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.inScenario("power")
-			.willReturn(aResponse().withStatus(204))
-			.willSetStateTo("off"));
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.inScenario("power")
-			.whenScenarioStateIs("off")
-			.willReturn(okJson(read("valence/node-detail.json").replace("\"On\"", "\"Off\""))));
+		ValenceStubs.actionChanges(valence, "On", "Off", 0);
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/power", "{\"target\": \"power off\", \"timeout\": 5}"))
 			.andExpect(status().isOk())

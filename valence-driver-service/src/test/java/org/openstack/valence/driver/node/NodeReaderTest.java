@@ -9,11 +9,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.valence.BudgetProperties;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.OkHttpValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceHttp;
@@ -43,7 +49,7 @@ class NodeReaderTest {
 
 	private NodeReader reader() {
 		ValenceProperties properties = new ValenceProperties(URI.create(valence.baseUrl()), null, null, null,
-				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10),
+				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(4),
 				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
 		return new NodeReader(
 				new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry()));
@@ -60,7 +66,7 @@ class NodeReaderTest {
 		for (int i = 0; i < CALLERS; i++) {
 			answers.add(pool.submit(() -> {
 				allAsking.countDown();
-				return reader.read(NODE);
+				return reader.read(NODE, soon());
 			}));
 		}
 		assertThat(allAsking.await(10, TimeUnit.SECONDS)).isTrue();
@@ -93,13 +99,84 @@ class NodeReaderTest {
 		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}
 
+	/**
+	 * A read that begins after a power change returned must see its result, even
+	 * while a read that began before the change is still waiting for Valence.
+	 */
+	@Test
+	void readBegunAfterAPowerChangeNeverJoinsAReadBegunBeforeIt() throws Exception {
+		FakeValence valence = new FakeValence("Off", 1);
+		NodeReader reader = new NodeReader(valence);
+		PowerService power = new PowerService(valence, reader,
+				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)));
+
+		assertReadsAroundAChange(valence, reader,
+				() -> assertThat(power.set(NODE, PowerState.POWER_ON, soon())).isEqualTo(PowerState.POWER_ON),
+				ValenceNode::powerState, PowerState.POWER_OFF, PowerState.POWER_ON);
+	}
+
+	@Test
+	void readBegunAfterABootDeviceChangeNeverJoinsAReadBegunBeforeIt() throws Exception {
+		FakeValence valence = new FakeValence("On", 1);
+		NodeReader reader = new NodeReader(valence);
+		BudgetProperties budget = new BudgetProperties(Duration.ofSeconds(10));
+		NodeController controller = new NodeController(reader,
+				new PowerService(valence, reader, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1))),
+				valence, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)), budget);
+
+		assertReadsAroundAChange(valence, reader,
+				() -> controller.setBootDevice(NODE, new NodeApi.BootDeviceRequest(BootDevice.PXE, false)),
+				ValenceNode::bootDevice, BootDevice.DISK, BootDevice.PXE);
+	}
+
+	/**
+	 * Holds a read begun before {@code change}, makes the change, begins another
+	 * read, then lets Valence answer the first: the second must see the change.
+	 */
+	private static <T> void assertReadsAroundAChange(FakeValence valence, NodeReader reader, Runnable change,
+			Function<ValenceNode, T> property, T before, T after) throws Exception {
+		FakeValence.HeldRead beforeTheChange = valence.holdNextRead();
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			Future<ValenceNode> early = pool.submit(() -> reader.read(NODE, soon()));
+			assertThat(beforeTheChange.started().await(5, TimeUnit.SECONDS)).isTrue();
+
+			change.run();
+			Future<ValenceNode> late = pool.submit(() -> reader.read(NODE, soon()));
+			// A read of its own answers at once; one that joined the held read waits for it.
+			awaitAtMost(late, Duration.ofSeconds(1));
+			beforeTheChange.release().countDown();
+
+			assertThat(property.apply(late.get(5, TimeUnit.SECONDS))).as("read begun after the change")
+				.isEqualTo(after);
+			assertThat(property.apply(early.get(5, TimeUnit.SECONDS))).as("read begun before the change")
+				.isEqualTo(before);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private static Deadline soon() {
+		return Deadline.after(Duration.ofSeconds(10));
+	}
+
+	private static void awaitAtMost(Future<?> answer, Duration time) throws Exception {
+		try {
+			answer.get(time.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			// still waiting: the assertions that follow say why
+		}
+	}
+
 	@Test
 	void readsThatFollowOneAnotherEachAskValence() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
 		NodeReader reader = reader();
 
-		reader.read(NODE);
-		reader.read(NODE);
+		reader.read(NODE, soon());
+		reader.read(NODE, soon());
 
 		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}

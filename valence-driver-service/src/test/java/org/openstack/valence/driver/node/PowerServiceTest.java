@@ -1,12 +1,16 @@
 package org.openstack.valence.driver.node;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.openstack.valence.driver.error.InvalidRequestException;
+import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.valence.ValenceArgumentException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,26 +21,30 @@ class PowerServiceTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+	private static Deadline deadline() {
+		return Deadline.after(TIMEOUT);
+	}
+
 	private static PowerService service(FakeValence valence) {
-		return new PowerService(valence, new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
+		return new PowerService(valence, new NodeReader(valence), new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
 	}
 
 	@Test
 	void powerOnSendsOnAndWaitsUntilOn() {
 		FakeValence valence = new FakeValence("Off", 3);
 
-		PowerState reached = service(valence).set(NODE, PowerState.POWER_ON, TIMEOUT);
+		PowerState reached = service(valence).set(NODE, PowerState.POWER_ON, deadline());
 
 		assertThat(reached).isEqualTo(PowerState.POWER_ON);
 		assertThat(valence.resets()).containsExactly(ResetType.ON);
-		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("On");
+		assertThat(valence.getNode(NODE, deadline()).nodePowerState()).isEqualTo("On");
 	}
 
 	@Test
 	void powerOffSendsForceOff() {
 		FakeValence valence = new FakeValence("On", 2);
 
-		assertThat(service(valence).set(NODE, PowerState.POWER_OFF, TIMEOUT)).isEqualTo(PowerState.POWER_OFF);
+		assertThat(service(valence).set(NODE, PowerState.POWER_OFF, deadline())).isEqualTo(PowerState.POWER_OFF);
 		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
 	}
 
@@ -44,36 +52,36 @@ class PowerServiceTest {
 	void alreadyOnSendsNothing() {
 		FakeValence valence = new FakeValence("On", 2);
 
-		assertThat(service(valence).set(NODE, PowerState.POWER_ON, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(service(valence).set(NODE, PowerState.POWER_ON, deadline())).isEqualTo(PowerState.POWER_ON);
 		assertThat(valence.actions()).isEmpty();
 	}
 
 	@Test
 	void alreadyPoweringOffSendsNothingAndWaitsUntilOff() {
 		FakeValence valence = new FakeValence("On", 3);
-		valence.reset(NODE, ResetType.FORCE_OFF);
+		valence.reset(NODE, ResetType.FORCE_OFF, deadline());
 		valence.actions().clear();
 
-		assertThat(service(valence).set(NODE, PowerState.POWER_OFF, TIMEOUT)).isEqualTo(PowerState.POWER_OFF);
+		assertThat(service(valence).set(NODE, PowerState.POWER_OFF, deadline())).isEqualTo(PowerState.POWER_OFF);
 		assertThat(valence.actions()).isEmpty();
-		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("Off");
+		assertThat(valence.getNode(NODE, deadline()).nodePowerState()).isEqualTo("Off");
 	}
 
 	@Test
 	void rebootTurnsOffWaitsForOffThenTurnsOn() {
 		FakeValence valence = new FakeValence("On", 3);
 
-		assertThat(service(valence).set(NODE, PowerState.REBOOT, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(service(valence).set(NODE, PowerState.REBOOT, deadline())).isEqualTo(PowerState.POWER_ON);
 		assertThat(valence.actions()).containsExactly(new FakeValence.Action(ResetType.FORCE_OFF, "On"),
 				new FakeValence.Action(ResetType.ON, "Off"));
-		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("On");
+		assertThat(valence.getNode(NODE, deadline()).nodePowerState()).isEqualTo("On");
 	}
 
 	@Test
 	void rebootOfANodeThatIsOffOnlyPowersItOn() {
 		FakeValence valence = new FakeValence("Off", 2);
 
-		assertThat(service(valence).set(NODE, PowerState.REBOOT, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(service(valence).set(NODE, PowerState.REBOOT, deadline())).isEqualTo(PowerState.POWER_ON);
 		assertThat(valence.resets()).containsExactly(ResetType.ON);
 	}
 
@@ -81,16 +89,16 @@ class PowerServiceTest {
 	void softRebootIsAGracefulRestartAwaitedUntilOn() {
 		FakeValence valence = new FakeValence("On", 3);
 
-		assertThat(service(valence).set(NODE, PowerState.SOFT_REBOOT, TIMEOUT)).isEqualTo(PowerState.POWER_ON);
+		assertThat(service(valence).set(NODE, PowerState.SOFT_REBOOT, deadline())).isEqualTo(PowerState.POWER_ON);
 		assertThat(valence.resets()).containsExactly(ResetType.GRACEFUL_RESTART);
-		assertThat(valence.getNode(NODE).nodePowerState()).isEqualTo("On");
+		assertThat(valence.getNode(NODE, deadline()).nodePowerState()).isEqualTo("On");
 	}
 
 	@Test
 	void softPowerOffIsRefusedBeforeValenceIsAsked() {
 		FakeValence valence = new FakeValence("On", 1);
 
-		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.SOFT_POWER_OFF, TIMEOUT))
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.SOFT_POWER_OFF, deadline()))
 			.isInstanceOf(UnsupportedPowerStateException.class)
 			.hasMessageContaining("no GracefulShutdown");
 		assertThat(valence.reads()).isZero();
@@ -100,8 +108,8 @@ class PowerServiceTest {
 	void errorIsNoTarget() {
 		FakeValence valence = new FakeValence("On", 1);
 
-		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.ERROR, TIMEOUT))
-			.isInstanceOf(InvalidRequestException.class);
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.ERROR, deadline()))
+			.isInstanceOf(ValenceArgumentException.class);
 		assertThat(valence.reads()).isZero();
 	}
 
@@ -109,10 +117,13 @@ class PowerServiceTest {
 	void nodeThatNeverSettlesTimesOutNamingItsLastState() {
 		FakeValence valence = FakeValence.stuckIn("Off");
 
-		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.POWER_ON, Duration.ofMillis(100)))
-			.isInstanceOf(PowerStateTimeoutException.class)
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.POWER_ON, Deadline.after(Duration.ofMillis(100))))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(PowerStateTimeoutException.class)
 			.hasMessageContaining("did not reach 'power on'")
-			.hasMessageContaining("PoweringOn");
+			.hasMessageContaining("PoweringOn")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of("On")));
 		assertThat(valence.resets()).containsExactly(ResetType.ON);
 	}
 
@@ -120,9 +131,12 @@ class PowerServiceTest {
 	void rebootThatNeverReachesOffNeverSendsOn() {
 		FakeValence valence = new FakeValence("On", Integer.MAX_VALUE);
 
-		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.REBOOT, Duration.ofMillis(100)))
-			.isInstanceOf(PowerStateTimeoutException.class)
-			.hasMessageContaining("did not reach 'power off'");
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.REBOOT, Deadline.after(Duration.ofMillis(100))))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(PowerStateTimeoutException.class)
+			.hasMessageContaining("did not reach 'power off'")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
 		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
 	}
 

@@ -45,6 +45,10 @@ class ProtocolContractTest {
 		return python.get(name).asString();
 	}
 
+	private static int integer(String name) {
+		return python.get(name).asInt();
+	}
+
 	private static List<String> strings(String name) {
 		List<String> values = new ArrayList<>();
 		for (PyObject item : python.eval("list(" + name + ")").asIterable()) {
@@ -116,6 +120,14 @@ class ProtocolContractTest {
 	@Test
 	void requestIdHeaderAgrees() {
 		assertThat(Protocol.REQUEST_ID_HEADER).isEqualTo(string("REQUEST_ID_HEADER"));
+	}
+
+	@Test
+	void timeBudgetAgrees() {
+		assertThat(Protocol.READ_BUDGET_SECONDS).isEqualTo(integer("READ_BUDGET_SECONDS"));
+		assertThat(Protocol.POWER_TIMEOUT_MIN_SECONDS).isEqualTo(integer("POWER_TIMEOUT_MIN_SECONDS"));
+		assertThat(Protocol.POWER_TIMEOUT_MAX_SECONDS).isEqualTo(integer("POWER_TIMEOUT_MAX_SECONDS"));
+		assertThat(Protocol.ANSWER_OVERSHOOT_SECONDS).isEqualTo(integer("ANSWER_OVERSHOOT_SECONDS"));
 	}
 
 	@Test

@@ -52,4 +52,16 @@ class StartupRefusalTest {
 				.contains("/nonexistent/ca.pem"));
 	}
 
+	@Test
+	void defaultPowerTimeoutOutsideTheProtocolsLimitsIsRefused() {
+		assertThatThrownBy(() -> start("--driver.power.default-timeout=2h", "--server.port=0"))
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("driver.power.default-timeout"));
+	}
+
+	@Test
+	void readBudgetAboveTheProtocolsIsRefused() {
+		assertThatThrownBy(() -> start("--driver.read-budget=11s", "--server.port=0"))
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("driver.read-budget"));
+	}
+
 }

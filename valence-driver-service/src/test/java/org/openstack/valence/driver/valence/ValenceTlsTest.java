@@ -68,18 +68,18 @@ class ValenceTlsTest {
 	private static OkHttpValenceClient client(Path caFile) {
 		ValenceProperties properties = new ValenceProperties(URI.create("https://127.0.0.1:" + valence.httpsPort()),
 				null, null, caFile, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
+				Duration.ofSeconds(4), new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
 		return new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry());
 	}
 
 	@Test
 	void certificateSignedByTheConfiguredCaIsTrusted() {
-		assertThat(client(dir.resolve("ca.pem")).probe().id()).isEqualTo("v1.0");
+		assertThat(client(dir.resolve("ca.pem")).probe(Deadline.after(Duration.ofSeconds(5))).id()).isEqualTo("v1.0");
 	}
 
 	@Test
 	void certificateFromAnUnknownCaIsRefused() {
-		assertThatThrownBy(() -> client(null).probe()).isInstanceOf(ValenceException.Unreachable.class)
+		assertThatThrownBy(() -> client(null).probe(Deadline.after(Duration.ofSeconds(5)))).isInstanceOf(ValenceException.Unreachable.class)
 			.hasMessageContaining("SSLHandshakeException");
 	}
 

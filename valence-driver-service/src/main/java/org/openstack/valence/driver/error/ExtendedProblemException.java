@@ -1,0 +1,34 @@
+package org.openstack.valence.driver.error;
+
+import java.util.Map;
+
+/**
+ * A failure whose problem document carries extension members (RFC 9457, section
+ * 3.2) besides those of the failure itself: what the client needs to know about
+ * the work done before it failed, e.g. the actions a power change had sent.
+ */
+public class ExtendedProblemException extends RuntimeException {
+
+	private final RuntimeException failure;
+
+	private final Map<String, Object> members;
+
+	/**
+	 * @param failure an {@link ApiException} or a failure of the Valence client
+	 * @param members the extension members, by name
+	 */
+	public ExtendedProblemException(RuntimeException failure, Map<String, Object> members) {
+		super(failure.getMessage(), failure);
+		this.failure = failure;
+		this.members = Map.copyOf(members);
+	}
+
+	public RuntimeException failure() {
+		return this.failure;
+	}
+
+	public Map<String, Object> members() {
+		return this.members;
+	}
+
+}

@@ -1,0 +1,57 @@
+package org.openstack.valence.driver.error;
+
+import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.valence.ValenceArgumentException;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceException.Failure;
+
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The API's problem document for each failure the Valence client reports: the
+ * client names what went wrong with Valence, and only here does that become one
+ * of the protocol's codes and an HTTP status.
+ */
+final class ValenceProblems {
+
+	private ValenceProblems() {
+	}
+
+	/**
+	 * @throws IllegalArgumentException for an exception the Valence client does not
+	 * raise
+	 */
+	static ProblemDetail of(RuntimeException ex, String instance) {
+		String detail = ex.getMessage();
+		if (ex instanceof ValenceException valence) {
+			return of(valence.failure(), detail, instance);
+		}
+		if (ex instanceof UnsupportedPowerStateException) {
+			return ProblemDocuments.of(ErrorCode.UNSUPPORTED, "unsupported-power-state",
+					"Power state not supported by Valence", detail, instance);
+		}
+		if (ex instanceof ValenceArgumentException) {
+			return ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail,
+					instance);
+		}
+		throw new IllegalArgumentException("not a failure of the Valence client", ex);
+	}
+
+	private static ProblemDetail of(Failure failure, String detail, String instance) {
+		return switch (failure) {
+			case UNREACHABLE -> ProblemDocuments.of(ErrorCode.VALENCE_UNREACHABLE, "valence-unreachable",
+					"Valence cannot be reached", detail, instance);
+			case TIMEOUT -> ProblemDocuments.of(ErrorCode.VALENCE_TIMEOUT, "valence-timeout",
+					"Valence did not answer in time", detail, instance);
+			case NODE_NOT_FOUND -> ProblemDocuments.of(ErrorCode.NODE_NOT_FOUND, "node-not-found",
+					"Node not found in Valence", detail, instance);
+			case REJECTED -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-rejected",
+					"Valence rejected the request", detail, instance);
+			case SERVER_ERROR -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-server-error",
+					"Valence or its pod manager failed", detail, instance);
+			case BAD_RESPONSE -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-bad-response",
+					"Valence sent an unreadable answer", detail, instance);
+		};
+	}
+
+}

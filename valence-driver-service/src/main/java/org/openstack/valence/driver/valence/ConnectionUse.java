@@ -1,0 +1,64 @@
+package org.openstack.valence.driver.valence;
+
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.util.function.Consumer;
+
+import okhttp3.Call;
+import okhttp3.Connection;
+import okhttp3.EventListener;
+import okhttp3.Request;
+
+/**
+ * What one call to Valence did with its connection, recorded from OkHttp's
+ * events: whether it took a pooled connection without connecting, and whether
+ * the answer's headers came back. A call that failed on a reused connection
+ * before any answer came back met a connection the server had closed while it
+ * sat idle in the pool; the request never reached Valence.
+ */
+final class ConnectionUse {
+
+	/** Records the events of every call whose request carries a {@link ConnectionUse} tag. */
+	static final EventListener LISTENER = new EventListener() {
+
+		@Override
+		public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+			record(call, (use) -> use.connected = true);
+		}
+
+		@Override
+		public void connectionAcquired(Call call, Connection connection) {
+			record(call, (use) -> use.acquired = true);
+		}
+
+		@Override
+		public void responseHeadersStart(Call call) {
+			record(call, (use) -> use.answered = true);
+		}
+
+	};
+
+	private volatile boolean connected;
+
+	private volatile boolean acquired;
+
+	private volatile boolean answered;
+
+	private static void record(Call call, Consumer<ConnectionUse> event) {
+		ConnectionUse use = call.request().tag(ConnectionUse.class);
+		if (use != null) {
+			event.accept(use);
+		}
+	}
+
+	/** {@code request}, tagged so that its call's events are recorded here. */
+	Request tag(Request request) {
+		return request.newBuilder().tag(ConnectionUse.class, this).build();
+	}
+
+	/** True when the call failed on a pooled connection before any answer came back. */
+	boolean failedOnStaleConnection() {
+		return this.acquired && !this.connected && !this.answered;
+	}
+
+}
