@@ -9,8 +9,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.openstack.valence.driver.web.BodyTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.context.MessageSourceResolvable;
@@ -111,7 +112,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ex.getMessage();
 	}
 
-	/** Says which field was wrong, never echoing a large or hostile body back. */
+	/**
+	 * Says which field was wrong and what it must be. Jackson's own message is
+	 * passed on only for a body it could not parse (no echo of the body: Jackson
+	 * shows no source and cuts tokens short).
+	 */
 	private static String unreadableDetail(HttpMessageNotReadableException ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (t instanceof BodyTooLargeException tooLarge) {
@@ -123,17 +128,38 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return "unknown field '" + unknown.getPropertyName() + "'; known fields: "
 					+ unknown.getKnownPropertyIds();
 		}
-		if (cause instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
-			return "field '" + path(invalid) + "' must be one of "
-					+ Arrays.toString(invalid.getTargetType().getEnumConstants());
+		if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
 		}
-		if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-			return "field '" + path(databind) + "' has a value of the wrong type";
+		if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+			return "field '" + path(jackson) + "': " + jackson.getOriginalMessage();
+		}
+		if (cause instanceof StreamReadException unparsable) {
+			return "the request body is not acceptable JSON: " + unparsable.getOriginalMessage();
 		}
 		return "the request body is missing or is not a JSON object of the expected shape";
 	}
 
-	private static String path(DatabindException ex) {
+	private static String expected(Class<?> type) {
+		if (type == null) {
+			return "of another JSON type";
+		}
+		if (type.isEnum()) {
+			return "one of " + Arrays.toString(type.getEnumConstants());
+		}
+		if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+			return "a JSON integer";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		if (type == String.class) {
+			return "a JSON string";
+		}
+		return "of another JSON type";
+	}
+
+	private static String path(JacksonException ex) {
 		return ex.getPath()
 			.stream()
 			.map((ref) -> (ref.getPropertyName() != null) ? ref.getPropertyName() : String.valueOf(ref.getIndex()))

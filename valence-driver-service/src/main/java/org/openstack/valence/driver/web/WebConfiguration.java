@@ -1,14 +1,19 @@
 package org.openstack.valence.driver.web;
 
 import org.openstack.valence.driver.error.ProblemDocuments;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.EnumFeature;
 
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Servlet-level plumbing that must run before Spring Security and MVC. */
+/** Servlet-level plumbing that must run before Spring Security and MVC, and how bodies are read. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
@@ -36,6 +41,22 @@ class WebConfiguration {
 	@Bean
 	TomcatConnectorCustomizer encodedSlashReachesTheFirewall() {
 		return (connector) -> connector.setEncodedSolidusHandling("passthrough");
+	}
+
+	/**
+	 * Request bodies switch servers on and off, so a body is read as written or
+	 * refused, never converted on a guess: no number for an enum (Jackson would take
+	 * it as the constant's index), no string, float or boolean for an integer, no
+	 * number or string for a boolean, no key given twice (Jackson would keep the
+	 * last), no unknown key, nothing after the document.
+	 */
+	@Bean
+	JsonMapperBuilderCustomizer strictRequestBodies() {
+		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 }
