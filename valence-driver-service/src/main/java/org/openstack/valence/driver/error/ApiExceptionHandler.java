@@ -1,12 +1,11 @@
 package org.openstack.valence.driver.error;
 
-import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.openstack.valence.driver.web.BodyTooLargeException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -16,7 +15,6 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -45,44 +43,44 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
 	@ExceptionHandler(ApiException.class)
-	ResponseEntity<ProblemDetail> handleApiException(ApiException ex, HttpServletRequest request) {
+	ResponseEntity<ProblemDetail> handleApiException(ApiException ex, HttpServletRequest request,
+			HttpServletResponse response) {
 		if (ex.code().status().is5xxServerError()) {
 			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(), ex.code(),
 					ex.getMessage());
 		}
-		ProblemDetail problem = ProblemDocuments.of(ex, request.getRequestURI());
+		ProblemDetail problem = ProblemDocuments.decorate(ProblemDocuments.of(ex), request, response);
 		return ResponseEntity.status(ex.code().status()).body(problem);
 	}
 
 	@ExceptionHandler(Exception.class)
-	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request) {
-		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"The service failed unexpectedly; its log has the details under this request_id.");
-		problem.setType(URI.create(ProblemDocuments.TYPE_PREFIX + "internal-error"));
-		problem.setTitle("Internal error");
-		return ResponseEntity.internalServerError()
-			.body(ProblemDocuments.decorate(problem, request.getRequestURI()));
+	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		return ResponseEntity.internalServerError().body(internalError(ex, request, response));
 	}
 
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		String instance = ((ServletWebRequest) request).getRequest().getRequestURI();
-		if (statusCode.is4xxClientError()) {
-			ProblemDetail problem = ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request",
-					"Invalid request", clientErrorDetail(ex, body), instance);
-			HttpHeaders kept = new HttpHeaders();
-			if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
-				kept.setAllow(headers.getAllow());
-			}
-			return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
+		HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
+		HttpServletResponse servletResponse = ((ServletWebRequest) request).getResponse();
+		if (!statusCode.is4xxClientError()) {
+			return ResponseEntity.internalServerError().body(internalError(ex, servletRequest, servletResponse));
 		}
-		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
-		if (response != null && response.getBody() instanceof ProblemDetail problem) {
-			ProblemDocuments.decorate(problem, instance);
+		ProblemDetail problem = ProblemDocuments.decorate(ProblemDocuments.invalidRequest(clientErrorDetail(ex, body)),
+				servletRequest, servletResponse);
+		HttpHeaders kept = new HttpHeaders();
+		if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
+			kept.setAllow(headers.getAllow());
 		}
-		return response;
+		return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
+	}
+
+	/** Tells the client nothing of the internals; the log has them under the same request id. */
+	private static ProblemDetail internalError(Exception ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
+		return ProblemDocuments.decorate(ProblemDocuments.internalError(), request, response);
 	}
 
 	private static String clientErrorDetail(Exception ex, Object body) {

@@ -1,5 +1,8 @@
 package org.openstack.valence.driver.web;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.openstack.valence.driver.error.ProblemDocuments;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -7,7 +10,9 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.EnumFeature;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,6 +46,30 @@ class WebConfiguration {
 	@Bean
 	TomcatConnectorCustomizer encodedSlashReachesTheFirewall() {
 		return (connector) -> connector.setEncodedSolidusHandling("passthrough");
+	}
+
+	/**
+	 * Tomcat answers what it refuses before any filter runs with its own HTML page.
+	 * Its host gets {@link ProblemReportValve} instead of Spring Boot's
+	 * {@link ErrorReportValve}, so this customizer has no order and runs after Spring
+	 * Boot's (order 0), which adds that valve.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatRefusalsAsProblems(
+			ProblemDocuments problems) {
+		return (factory) -> {
+			factory.addContextCustomizers((context) -> {
+				StandardHost host = (StandardHost) context.getParent();
+				for (Valve valve : host.getPipeline().getValves()) {
+					if (valve instanceof ErrorReportValve) {
+						host.getPipeline().removeValve(valve);
+					}
+				}
+				// Tomcat adds a valve of this class at start when the host has none.
+				host.setErrorReportValveClass(ProblemReportValve.class.getName());
+				host.getPipeline().addValve(new ProblemReportValve(problems));
+			});
+		};
 	}
 
 	/**
