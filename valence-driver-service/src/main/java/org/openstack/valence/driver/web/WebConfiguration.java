@@ -22,6 +22,8 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
+	private static final String USER_DATA_LOGGING = "org.apache.juli.logging.UserDataHelper.CONFIG";
+
 	@Bean
 	FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
 		FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
@@ -49,15 +51,22 @@ class WebConfiguration {
 	}
 
 	/**
-	 * Tomcat answers what it refuses before any filter runs with its own HTML page.
-	 * Its host gets {@link ProblemReportValve} instead of Spring Boot's
+	 * Tomcat answers what it refuses before any filter runs with its own HTML page,
+	 * and logs the first such request of each connection processor at INFO, the
+	 * offending header line included, which may be {@code Authorization: Bearer
+	 * <token>}. Its host gets {@link ProblemReportValve} instead of Spring Boot's
 	 * {@link ErrorReportValve}, so this customizer has no order and runs after Spring
-	 * Boot's (order 0), which adds that valve.
+	 * Boot's (order 0), which adds that valve. Tomcat's documented switch for logging
+	 * "invalid user data" is turned off unless the JVM was started with it set; it
+	 * must be set before the connector makes its processors, which read it once.
 	 */
 	@Bean
 	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatRefusalsAsProblems(
 			ProblemDocuments problems) {
 		return (factory) -> {
+			if (System.getProperty(USER_DATA_LOGGING) == null) {
+				System.setProperty(USER_DATA_LOGGING, "NONE");
+			}
 			factory.addContextCustomizers((context) -> {
 				StandardHost host = (StandardHost) context.getParent();
 				for (Valve valve : host.getPipeline().getValves()) {
