@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProblemDocuments {
 
-	static final String TYPE_PREFIX = "urn:valence-driver:problem:";
+	private static final String TYPE_PREFIX = "urn:valence-driver:problem:";
 
 	private final JsonMapper json;
 
