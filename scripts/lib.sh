@@ -7,6 +7,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EMULATOR_JAR="$ROOT/valence-emulator/target/valence-emulator-0.1.0.jar"
 SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service-0.1.0.jar"
 VENV="$ROOT/.venv"
+# The service's JVM options (heap, metaspace, code cache, stacks, GC) that
+# bound its memory, as a java @argfile, which the container image
+# (docker/java.Dockerfile) reads too. See docs/performance.md.
+SERVICE_JVM_OPTIONS="@$ROOT/valence-driver-service/jvm.options"
 # Ironic 39.0.0 is the release the shim is tested against; it needs Python >= 3.11.
 IRONIC_REQUIREMENT="ironic==39.0.0"
 # The shim's suite runs on 2025.1 (Ironic 29) as well, for the paths an older

@@ -51,7 +51,7 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * Every /v1 operation can answer INVALID_REQUEST and UNAUTHORIZED; the node
+	 * Every /v1 operation can answer INVALID_REQUEST, UNAUTHORIZED and INTERNAL_ERROR; the node
 	 * operations that ask Valence also its failures (the connection check reports
 	 * them in its 200 answer instead); a power change also UNSUPPORTED and
 	 * POWER_STATE_TIMEOUT.
@@ -71,6 +71,7 @@ class OpenApiConfiguration {
 				if (powerChange) {
 					problem(operation, "422", "UNSUPPORTED: soft power off (Valence has no GracefulShutdown)");
 				}
+				problem(operation, "500", "INTERNAL_ERROR: a fault of the service itself, logged under the request_id");
 				if (asksValence) {
 					problem(operation, "504", powerChange
 							? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle, by the request's "

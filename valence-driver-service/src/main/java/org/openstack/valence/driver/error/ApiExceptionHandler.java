@@ -1,19 +1,19 @@
 package org.openstack.valence.driver.error;
 
-import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 import org.openstack.valence.driver.valence.ValenceException;
-import org.openstack.valence.driver.web.BodyTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.context.MessageSourceResolvable;
@@ -48,60 +48,61 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler({ ApiException.class, ValenceException.class, UnsupportedPowerStateException.class,
 			ValenceArgumentException.class })
-	ResponseEntity<ProblemDetail> handleKnownFailure(RuntimeException ex, HttpServletRequest request) {
-		return answer(problemOf(ex, request.getRequestURI()), ex, request);
+	ResponseEntity<ProblemDetail> handleKnownFailure(RuntimeException ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		return answer(problemOf(ex), ex, request, response);
 	}
 
 	@ExceptionHandler(ExtendedProblemException.class)
-	ResponseEntity<ProblemDetail> handleExtended(ExtendedProblemException ex, HttpServletRequest request) {
-		ProblemDetail problem = problemOf(ex.failure(), request.getRequestURI());
+	ResponseEntity<ProblemDetail> handleExtended(ExtendedProblemException ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		ProblemDetail problem = problemOf(ex.failure());
 		ex.members().forEach(problem::setProperty);
-		return answer(problem, ex.failure(), request);
+		return answer(problem, ex.failure(), request, response);
 	}
 
-	private static ProblemDetail problemOf(RuntimeException ex, String instance) {
-		return (ex instanceof ApiException api) ? ProblemDocuments.of(api, instance) : ValenceProblems.of(ex, instance);
+	private static ProblemDetail problemOf(RuntimeException ex) {
+		return (ex instanceof ApiException api) ? ProblemDocuments.of(api) : ValenceProblems.of(ex);
 	}
 
 	/** Logs the reason of a 5xx: the service could not do its job; a client's mistake is not logged. */
 	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Exception ex,
-			HttpServletRequest request) {
+			HttpServletRequest request, HttpServletResponse response) {
 		if (HttpStatus.valueOf(problem.getStatus()).is5xxServerError()) {
 			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(),
 					problem.getProperties().get("code"), ex.getMessage());
 		}
-		return ResponseEntity.status(problem.getStatus()).body(problem);
+		return ResponseEntity.status(problem.getStatus()).body(ProblemDocuments.decorate(problem, request, response));
 	}
 
 	@ExceptionHandler(Exception.class)
-	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request) {
-		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"The service failed unexpectedly; its log has the details under this request_id.");
-		problem.setType(URI.create(ProblemDocuments.TYPE_PREFIX + "internal-error"));
-		problem.setTitle("Internal error");
-		return ResponseEntity.internalServerError()
-			.body(ProblemDocuments.decorate(problem, request.getRequestURI()));
+	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		return ResponseEntity.internalServerError().body(internalError(ex, request, response));
 	}
 
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		String instance = ((ServletWebRequest) request).getRequest().getRequestURI();
-		if (statusCode.is4xxClientError()) {
-			ProblemDetail problem = ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request",
-					"Invalid request", clientErrorDetail(ex, body), instance);
-			HttpHeaders kept = new HttpHeaders();
-			if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
-				kept.setAllow(headers.getAllow());
-			}
-			return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
+		HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
+		HttpServletResponse servletResponse = ((ServletWebRequest) request).getResponse();
+		if (!statusCode.is4xxClientError()) {
+			return ResponseEntity.internalServerError().body(internalError(ex, servletRequest, servletResponse));
 		}
-		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
-		if (response != null && response.getBody() instanceof ProblemDetail problem) {
-			ProblemDocuments.decorate(problem, instance);
+		ProblemDetail problem = ProblemDocuments.decorate(ProblemDocuments.invalidRequest(clientErrorDetail(ex, body)),
+				servletRequest, servletResponse);
+		HttpHeaders kept = new HttpHeaders();
+		if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {
+			kept.setAllow(headers.getAllow());
 		}
-		return response;
+		return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
+	}
+
+	/** Tells the client nothing of the internals; the log has them under the same request id. */
+	private static ProblemDetail internalError(Exception ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
+		return ProblemDocuments.decorate(ProblemDocuments.internalError(), request, response);
 	}
 
 	private static String clientErrorDetail(Exception ex, Object body) {
@@ -131,7 +132,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ex.getMessage();
 	}
 
-	/** Says which field was wrong, never echoing a large or hostile body back. */
+	/**
+	 * Says which field was wrong and what it must be. Jackson's own message is
+	 * passed on only for a body it could not parse (no echo of the body: Jackson
+	 * shows no source and cuts tokens short).
+	 */
 	private static String unreadableDetail(HttpMessageNotReadableException ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (t instanceof BodyTooLargeException tooLarge) {
@@ -143,17 +148,38 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return "unknown field '" + unknown.getPropertyName() + "'; known fields: "
 					+ unknown.getKnownPropertyIds();
 		}
-		if (cause instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
-			return "field '" + path(invalid) + "' must be one of "
-					+ Arrays.toString(invalid.getTargetType().getEnumConstants());
+		if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
 		}
-		if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-			return "field '" + path(databind) + "' has a value of the wrong type";
+		if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+			return "field '" + path(jackson) + "': " + jackson.getOriginalMessage();
+		}
+		if (cause instanceof StreamReadException unparsable) {
+			return "the request body is not acceptable JSON: " + unparsable.getOriginalMessage();
 		}
 		return "the request body is missing or is not a JSON object of the expected shape";
 	}
 
-	private static String path(DatabindException ex) {
+	private static String expected(Class<?> type) {
+		if (type == null) {
+			return "of another JSON type";
+		}
+		if (type.isEnum()) {
+			return "one of " + Arrays.toString(type.getEnumConstants());
+		}
+		if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+			return "a JSON integer";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		if (type == String.class) {
+			return "a JSON string";
+		}
+		return "of another JSON type";
+	}
+
+	private static String path(JacksonException ex) {
 		return ex.getPath()
 			.stream()
 			.map((ref) -> (ref.getPropertyName() != null) ? ref.getPropertyName() : String.valueOf(ref.getIndex()))

@@ -2,10 +2,12 @@ package org.openstack.valence.driver.error;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.openstack.valence.driver.web.RequestIds;
+import org.openstack.valence.driver.protocol.Protocol;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
@@ -14,13 +16,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Builds the RFC 9457 documents every error answers with, so that the MVC
- * advice and the servlet filters (security, firewall, body limit) that run
- * before MVC speak the same shape.
+ * advice, the servlet error page, the servlet filters (security, firewall, body
+ * limit) and Tomcat's error report valve speak the same shape.
  */
 @Component
 public class ProblemDocuments {
 
-	static final String TYPE_PREFIX = "urn:valence-driver:problem:";
+	private static final String TYPE_PREFIX = "urn:valence-driver:problem:";
 
 	private final JsonMapper json;
 
@@ -28,31 +30,59 @@ public class ProblemDocuments {
 		this.json = json;
 	}
 
-	public static ProblemDetail of(ApiException ex, String instance) {
-		return of(ex.code(), ex.kind(), ex.title(), ex.getMessage(), instance);
+	public static ProblemDetail of(ApiException ex) {
+		return of(ex.code(), ex.kind(), ex.title(), ex.getMessage());
 	}
 
-	public static ProblemDetail of(ErrorCode code, String kind, String title, String detail, String instance) {
+	public static ProblemDetail of(ErrorCode code, String kind, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
 		problem.setType(URI.create(TYPE_PREFIX + kind));
 		problem.setTitle(title);
 		problem.setProperty("code", code.name());
-		return decorate(problem, instance);
-	}
-
-	/** Adds what every document carries: the path it answers and the request id. */
-	public static ProblemDetail decorate(ProblemDetail problem, String instance) {
-		if (instance != null) {
-			problem.setInstance(URI.create(instance));
-		}
-		problem.setProperty("request_id", RequestIds.current());
 		return problem;
 	}
 
-	/** Writes a document outside Spring MVC, from a servlet filter. */
-	public void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String kind,
-			String title, String detail) throws IOException {
-		ProblemDetail problem = of(code, kind, title, detail, request.getRequestURI());
+	/** The client's mistake, whichever layer found it; the detail says what to change. */
+	public static ProblemDetail invalidRequest(String detail) {
+		return of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail);
+	}
+
+	/** A fault of the service itself: nothing of the internals, the log has them under the request id. */
+	public static ProblemDetail internalError() {
+		return of(ErrorCode.INTERNAL_ERROR, "internal-error", "Internal error",
+				"The service failed unexpectedly; its log has the details under this request_id.");
+	}
+
+	/**
+	 * Adds what every document carries: the path it answers, when that is a URI
+	 * at all (Tomcat refuses some requests for their path), and the request id
+	 * the response echoes in its header, so that the two never differ.
+	 */
+	public static ProblemDetail decorate(ProblemDetail problem, HttpServletRequest request,
+			HttpServletResponse response) {
+		String path = path(request);
+		if (path != null) {
+			try {
+				problem.setInstance(new URI(path));
+			}
+			catch (URISyntaxException ex) {
+				// Left out: the path is what was wrong.
+			}
+		}
+		problem.setProperty("request_id", response.getHeader(Protocol.REQUEST_ID_HEADER));
+		return problem;
+	}
+
+	/** The path the client asked for, also when the error page answers it. */
+	static String path(HttpServletRequest request) {
+		return (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String original) ? original
+				: request.getRequestURI();
+	}
+
+	/** Writes a document outside Spring MVC: from a servlet filter or Tomcat. */
+	public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+			throws IOException {
+		decorate(problem, request, response);
 		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		this.json.writeValue(response.getOutputStream(), problem);

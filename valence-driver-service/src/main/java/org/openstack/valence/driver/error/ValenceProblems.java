@@ -21,36 +21,35 @@ final class ValenceProblems {
 	 * @throws IllegalArgumentException for an exception the Valence client does not
 	 * raise
 	 */
-	static ProblemDetail of(RuntimeException ex, String instance) {
+	static ProblemDetail of(RuntimeException ex) {
 		String detail = ex.getMessage();
 		if (ex instanceof ValenceException valence) {
-			return of(valence.failure(), detail, instance);
+			return of(valence.failure(), detail);
 		}
 		if (ex instanceof UnsupportedPowerStateException) {
 			return ProblemDocuments.of(ErrorCode.UNSUPPORTED, "unsupported-power-state",
-					"Power state not supported by Valence", detail, instance);
+					"Power state not supported by Valence", detail);
 		}
 		if (ex instanceof ValenceArgumentException) {
-			return ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail,
-					instance);
+			return ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail);
 		}
 		throw new IllegalArgumentException("not a failure of the Valence client", ex);
 	}
 
-	private static ProblemDetail of(Failure failure, String detail, String instance) {
+	private static ProblemDetail of(Failure failure, String detail) {
 		return switch (failure) {
 			case UNREACHABLE -> ProblemDocuments.of(ErrorCode.VALENCE_UNREACHABLE, "valence-unreachable",
-					"Valence cannot be reached", detail, instance);
+					"Valence cannot be reached", detail);
 			case TIMEOUT -> ProblemDocuments.of(ErrorCode.VALENCE_TIMEOUT, "valence-timeout",
-					"Valence did not answer in time", detail, instance);
+					"Valence did not answer in time", detail);
 			case NODE_NOT_FOUND -> ProblemDocuments.of(ErrorCode.NODE_NOT_FOUND, "node-not-found",
-					"Node not found in Valence", detail, instance);
+					"Node not found in Valence", detail);
 			case REJECTED -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-rejected",
-					"Valence rejected the request", detail, instance);
+					"Valence rejected the request", detail);
 			case SERVER_ERROR -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-server-error",
-					"Valence or its pod manager failed", detail, instance);
+					"Valence or its pod manager failed", detail);
 			case BAD_RESPONSE -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-bad-response",
-					"Valence sent an unreadable answer", detail, instance);
+					"Valence sent an unreadable answer", detail);
 		};
 	}
 

@@ -54,20 +54,22 @@ class SecurityConfiguration {
 			String detail = (request.getHeader(HttpHeaders.AUTHORIZATION) == null)
 					? "send the driver's token as 'Authorization: Bearer <token>'"
 					: "the Authorization header does not carry the driver's bearer token";
-			problems.write(request, response, ErrorCode.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+			problems.write(request, response,
+					ProblemDocuments.of(ErrorCode.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
 		};
 	}
 
 	/**
 	 * The firewall rejects encoded slashes, dots and the like in paths (a hostile
-	 * node id such as {@code ..%2Fpod_managers}) before any controller sees them.
+	 * node id such as {@code ..%2Fpod_managers}), and control characters in header
+	 * values, before any controller sees them. Its message quotes the header value,
+	 * which may be the token: the detail is fixed and nothing is logged.
 	 */
 	@Bean
 	RequestRejectedHandler requestRejectedHandler(ProblemDocuments problems) {
-		return (request, response, ex) -> problems.write(request, response, ErrorCode.INVALID_REQUEST,
-				"invalid-request", "Invalid request",
-				"the request path holds an encoded or unsafe sequence (such as %2F or ..); a node id must match "
-						+ Protocol.NODE_ID_PATTERN);
+		return (request, response, ex) -> problems.write(request, response, ProblemDocuments.invalidRequest(
+				"the request path or a header holds an encoded or unsafe sequence (such as %2F, .. or a control "
+						+ "character); a node id must match " + Protocol.NODE_ID_PATTERN));
 	}
 
 }

@@ -9,7 +9,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.BodyTooLargeException;
 import org.openstack.valence.driver.error.ProblemDocuments;
 
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -33,8 +33,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.limit) {
-			this.problems.write(request, response, ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request",
-					new BodyTooLargeException(this.limit).getMessage());
+			this.problems.write(request, response,
+					ProblemDocuments.invalidRequest(new BodyTooLargeException(this.limit).getMessage()));
 			return;
 		}
 		chain.doFilter(new BoundedRequest(request, this.limit), response);

@@ -1,16 +1,28 @@
 package org.openstack.valence.driver.web;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.openstack.valence.driver.error.ProblemDocuments;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.EnumFeature;
 
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Servlet-level plumbing that must run before Spring Security and MVC. */
+/** Servlet-level plumbing that must run before Spring Security and MVC, and how bodies are read. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+	private static final String USER_DATA_LOGGING = "org.apache.juli.logging.UserDataHelper.CONFIG";
 
 	@Bean
 	FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
@@ -36,6 +48,53 @@ class WebConfiguration {
 	@Bean
 	TomcatConnectorCustomizer encodedSlashReachesTheFirewall() {
 		return (connector) -> connector.setEncodedSolidusHandling("passthrough");
+	}
+
+	/**
+	 * Tomcat answers what it refuses before any filter runs with its own HTML page,
+	 * and logs the first such request of each connection processor at INFO, the
+	 * offending header line included, which may be {@code Authorization: Bearer
+	 * <token>}. Its host gets {@link ProblemReportValve} instead of Spring Boot's
+	 * {@link ErrorReportValve}, so this customizer has no order and runs after Spring
+	 * Boot's (order 0), which adds that valve. Tomcat's documented switch for logging
+	 * "invalid user data" is turned off unless the JVM was started with it set; it
+	 * must be set before the connector makes its processors, which read it once.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatRefusalsAsProblems(
+			ProblemDocuments problems) {
+		return (factory) -> {
+			if (System.getProperty(USER_DATA_LOGGING) == null) {
+				System.setProperty(USER_DATA_LOGGING, "NONE");
+			}
+			factory.addContextCustomizers((context) -> {
+				StandardHost host = (StandardHost) context.getParent();
+				for (Valve valve : host.getPipeline().getValves()) {
+					if (valve instanceof ErrorReportValve) {
+						host.getPipeline().removeValve(valve);
+					}
+				}
+				// Tomcat adds a valve of this class at start when the host has none.
+				host.setErrorReportValveClass(ProblemReportValve.class.getName());
+				host.getPipeline().addValve(new ProblemReportValve(problems));
+			});
+		};
+	}
+
+	/**
+	 * Request bodies switch servers on and off, so a body is read as written or
+	 * refused, never converted on a guess: no number for an enum (Jackson would take
+	 * it as the constant's index), no string, float or boolean for an integer, no
+	 * number or string for a boolean, no key given twice (Jackson would keep the
+	 * last), no unknown key, nothing after the document.
+	 */
+	@Bean
+	JsonMapperBuilderCustomizer strictRequestBodies() {
+		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 }

@@ -19,7 +19,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** A bug in the service itself: a 500 problem document that tells nothing of the internals. */
+/** A bug in the service itself: a 500 INTERNAL_ERROR problem document that tells nothing of the internals. */
 @SpringBootTest
 @AutoConfigureMockMvc
 class UnexpectedFailureTest {
@@ -41,7 +41,7 @@ class UnexpectedFailureTest {
 			.andExpect(jsonPath("$.detail").value("The service failed unexpectedly; its log has the details "
 					+ "under this request_id."))
 			.andExpect(jsonPath("$.request_id").isNotEmpty())
-			.andExpect(jsonPath("$.code").doesNotExist());
+			.andExpect(jsonPath("$.code").value("INTERNAL_ERROR"));
 	}
 
 }

@@ -1,0 +1,123 @@
+package org.openstack.valence.driver.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openstack.valence.driver.ServiceTest;
+import org.openstack.valence.driver.protocol.Protocol;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
+
+/**
+ * Hostile requests sent over a real Tomcat connector, byte for byte as written.
+ * Whichever layer refuses them (Tomcat's parser, its URI checks, Spring
+ * Security's firewall, Spring MVC), the client gets a problem document with a
+ * code and a request id, never Tomcat's HTML page or Spring Boot's default JSON.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class HostileRequestOverHttpTest {
+
+	private static final String AUTHORIZATION = "Authorization: " + ServiceTest.BEARER;
+
+	@LocalServerPort
+	private int port;
+
+	static Stream<Arguments> hostileRequests() {
+		return Stream.of(
+				argumentSet("NUL in the node id",
+						RawHttp.request("GET /v1/nodes/node\0one/power HTTP/1.1".getBytes(StandardCharsets.ISO_8859_1),
+								AUTHORIZATION)),
+				argumentSet("encoded NUL in the node id",
+						RawHttp.request("GET /v1/nodes/node%00one/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("encoded backslash in the node id",
+						RawHttp.request("GET /v1/nodes/..%5Cpod_managers/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("encoded slash in the node id",
+						RawHttp.request("GET /v1/nodes/..%2Fpod_managers/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("encoded dots as the node id",
+						RawHttp.request("GET /v1/nodes/%2e%2e/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("plain dot in the node id", RawHttp.request("GET /v1/nodes/node.1/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("raw UTF-8 in the path", RawHttp.request("GET /v1/nodes/nœud/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("space in the path", RawHttp.request("GET /v1/nodes/node one/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("absolute-form target naming another host than Host",
+						RawHttp.request("GET http://admin:hunter2@valence.example/v1/connection HTTP/1.1",
+								AUTHORIZATION)),
+				argumentSet("absolute-form target with an encoded slash",
+						RawHttp.request("GET http://127.0.0.1/v1/nodes/..%2Fpod_managers/power HTTP/1.1",
+								AUTHORIZATION)),
+				argumentSet("64 KiB header",
+						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION, "X-Padding: " + "a".repeat(65536))),
+				argumentSet("request id with a bare CR",
+						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1", AUTHORIZATION,
+								Protocol.REQUEST_ID_HEADER + ": req-1\rINFO forged")),
+				argumentSet("8 KiB request id",
+						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1", AUTHORIZATION,
+								Protocol.REQUEST_ID_HEADER + ": req-" + "7".repeat(8192))),
+				argumentSet("control character in the Authorization header",
+						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1",
+								"Authorization: Bearer " + ServiceTest.TOKEN + "\u0001")),
+				argumentSet("C1 control byte in the Authorization header",
+						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1",
+								"Authorization: Bearer " + ServiceTest.TOKEN + "\u0085")),
+				argumentSet("header line without a colon",
+						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION, "Bearer " + ServiceTest.TOKEN)),
+				argumentSet("TRACE", RawHttp.request("TRACE /v1/connection HTTP/1.1", AUTHORIZATION)),
+				argumentSet("CONNECT", RawHttp.request("CONNECT 127.0.0.1:22 HTTP/1.1", AUTHORIZATION)),
+				argumentSet("unknown HTTP version", RawHttp.request("GET /v1/connection HTTP/1.7", AUTHORIZATION)),
+				argumentSet("unsupported transfer coding",
+						RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION,
+								"Content-Type: application/json", "Transfer-Encoding: gzip")),
+				argumentSet("Content-Length that is not a number",
+						RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION,
+								"Content-Type: application/json", "Content-Length: twelve")),
+				argumentSet("unknown path", RawHttp.request("GET /v1/firmware HTTP/1.1", AUTHORIZATION)),
+				argumentSet("method the route does not have",
+						RawHttp.request("DELETE /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("unacceptable Accept",
+						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1", AUTHORIZATION,
+								"Accept: application/xml")),
+				argumentSet("body of another media type",
+						RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION,
+								"Content-Type: application/xml", "Content-Length: 0")));
+	}
+
+	@ParameterizedTest
+	@MethodSource("hostileRequests")
+	void answerIsAProblemDocumentWithACode(byte[] request) throws IOException {
+		RawHttp.Answer answer = RawHttp.exchange(this.port, request);
+
+		assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+		assertThat(answer.head()).containsIgnoringCase("Content-Type: application/problem+json")
+			.containsPattern("(?i)" + Protocol.REQUEST_ID_HEADER + ": req-[0-9a-f-]{36}");
+		assertThat(answer.code()).isEqualTo("INVALID_REQUEST");
+		assertThat(answer.text()).contains("\"request_id\":\"req-").doesNotContain("<html");
+	}
+
+	@Test
+	void wellFormedRequestIdIsKeptForARefusedRequest() throws IOException {
+		RawHttp.Answer answer = RawHttp.exchange(this.port,
+				RawHttp.request("GET /v1/nodes/..%5Cpod_managers/power HTTP/1.1", AUTHORIZATION,
+						Protocol.REQUEST_ID_HEADER + ": req-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"));
+
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.text()).contains("\"request_id\":\"req-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0\"");
+	}
+
+	@Test
+	void traceKeepsTheAllowHeaderWithoutTrace() throws IOException {
+		RawHttp.Answer answer = RawHttp.exchange(this.port,
+				RawHttp.request("TRACE /v1/connection HTTP/1.1", AUTHORIZATION));
+
+		assertThat(answer.head()).containsIgnoringCase("Allow: ").doesNotContain("TRACE");
+		assertThat(answer.text()).contains("the server refused TRACE /v1/connection");
+	}
+
+}
