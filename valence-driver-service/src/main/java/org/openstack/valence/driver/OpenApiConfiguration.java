@@ -27,8 +27,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The document's fixed parts. The server is the documented default rather than
- * the address of whoever asked, so docs/openapi.yaml is the same on every build.
+ * The document's fixed parts. The server is the documented default rather than the
+ * address of whoever asked, so docs/openapi.yaml is the same on every build.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -51,9 +51,9 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * Every /v1 operation can answer INVALID_REQUEST, UNAUTHORIZED and INTERNAL_ERROR; the node
-	 * operations that ask Valence also its failures (the connection check reports
-	 * them in its 200 answer instead); a power change also UNSUPPORTED and
+	 * Every /v1 operation can answer INVALID_REQUEST, UNAUTHORIZED and INTERNAL_ERROR;
+	 * the node operations that ask Valence also its failures (the connection check
+	 * reports them in its 200 answer instead); a power change also UNSUPPORTED and
 	 * POWER_STATE_TIMEOUT.
 	 */
 	@Bean
@@ -84,9 +84,10 @@ class OpenApiConfiguration {
 
 	private static void problem(Operation operation, String status, String description) {
 		operation.getResponses()
-			.addApiResponse(status, new ApiResponse().description(description)
-				.content(new Content().addMediaType("application/problem+json",
-						new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+			.addApiResponse(status,
+					new ApiResponse().description(description)
+						.content(new Content().addMediaType("application/problem+json",
+								new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
 	}
 
 	private static Schema<?> problemSchema() {

@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Ironic's test_connection passthru: answers 200 even when Valence is down, with
- * the reason in {@code valence.error}.
+ * Ironic's test_connection passthru: answers 200 even when Valence is down, with the
+ * reason in {@code valence.error}.
  */
 @RestController
 @Tag(name = "connection")

@@ -60,7 +60,10 @@ class NodeController {
 		return new PowerStateView(this.reader.read(nodeId, this.budget.readDeadline()).powerState());
 	}
 
-	/** The request's timeout is its deadline, counted from here: the shim's wait is sized on it. */
+	/**
+	 * The request's timeout is its deadline, counted from here: the shim's wait is sized
+	 * on it.
+	 */
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -70,8 +73,7 @@ class NodeController {
 	}
 
 	@GetMapping("/power/supported")
-	SupportedPowerStates supportedPowerStates(
-			@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+	SupportedPowerStates supportedPowerStates(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return new SupportedPowerStates(PowerPlan.SUPPORTED);
 	}
 

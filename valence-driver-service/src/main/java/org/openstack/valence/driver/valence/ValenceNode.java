@@ -11,8 +11,8 @@ import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 
 /**
- * Valence's node detail, and its translation into the protocol's words. Fields
- * the driver does not use are ignored, as Valence's documentation asks.
+ * Valence's node detail, and its translation into the protocol's words. Fields the driver
+ * does not use are ignored, as Valence's documentation asks.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ValenceNode(String uuid, String name, String description, String index,
@@ -76,7 +76,9 @@ public record ValenceNode(String uuid, String name, String description, String i
 		return sum(metadata().memory(), Memory::totalMemoryMb);
 	}
 
-	/** Ironic's x86_64 for Valence's x86-64; any other instruction set is not guessed at. */
+	/**
+	 * Ironic's x86_64 for Valence's x86-64; any other instruction set is not guessed at.
+	 */
 	public String cpuArch() {
 		List<Processor> processors = nonNull(metadata().processor());
 		boolean x86 = !processors.isEmpty()

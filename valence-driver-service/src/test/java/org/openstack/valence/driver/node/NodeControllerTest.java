@@ -42,8 +42,7 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	private void valenceHasNode(String powerState) {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(okJson(ValenceStubs.node(powerState))));
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(okJson(ValenceStubs.node(powerState))));
 	}
 
 	@Test
@@ -82,8 +81,9 @@ class NodeControllerTest extends ServiceTest {
 	void supportedPowerStatesLeaveOutSoftPowerOff() throws Exception {
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)))
 			.andExpect(status().isOk())
-			.andExpect(content().json("{\"power_states\": [\"power on\", \"power off\", \"rebooting\", "
-					+ "\"soft rebooting\"]}", JsonCompareMode.STRICT));
+			.andExpect(content().json(
+					"{\"power_states\": [\"power on\", \"power off\", \"rebooting\", " + "\"soft rebooting\"]}",
+					JsonCompareMode.STRICT));
 	}
 
 	@Test
@@ -122,28 +122,24 @@ class NodeControllerTest extends ServiceTest {
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/boot-device", NODE)))
 			.andExpect(status().isOk())
-			.andExpect(content().json("{\"boot_device\": \"pxe\", \"persistent\": null}",
-					JsonCompareMode.STRICT));
+			.andExpect(content().json("{\"boot_device\": \"pxe\", \"persistent\": null}", JsonCompareMode.STRICT));
 	}
 
 	@Test
 	void bootDeviceIsSetPersistently() throws Exception {
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.willReturn(aResponse().withStatus(204)));
+		valence.stubFor(WireMock.post(VALENCE_ACTION).willReturn(aResponse().withStatus(204)));
 
 		this.mvc
 			.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"disk\", \"persistent\": true}"))
 			.andExpect(status().isOk())
-			.andExpect(content().json("{\"boot_device\": \"disk\", \"persistent\": true}",
-					JsonCompareMode.STRICT));
+			.andExpect(content().json("{\"boot_device\": \"disk\", \"persistent\": true}", JsonCompareMode.STRICT));
 		valence.verify(1, postRequestedFor(urlPathEqualTo(VALENCE_ACTION))
 			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Continuous\", \"Target\": \"Hdd\"}}")));
 	}
 
 	@Test
 	void bootDeviceIsOneTimeByDefault() throws Exception {
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.willReturn(aResponse().withStatus(204)));
+		valence.stubFor(WireMock.post(VALENCE_ACTION).willReturn(aResponse().withStatus(204)));
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"pxe\"}"))
 			.andExpect(status().isOk())
@@ -197,8 +193,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void garbageFromValenceIsValenceError() throws Exception {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(okJson("<html>proxy login</html>")));
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(okJson("<html>proxy login</html>")));
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}", NODE)))
 			.andExpect(status().isBadGateway())
@@ -208,8 +203,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void valenceDroppingTheConnectionIsValenceUnreachable() throws Exception {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/boot-device", NODE)))
 			.andExpect(status().isBadGateway())
@@ -218,8 +212,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void slowValenceIsValenceTimeout() throws Exception {
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.willReturn(aResponse().withStatus(204).withFixedDelay(2500)));
+		valence.stubFor(WireMock.post(VALENCE_ACTION).willReturn(aResponse().withStatus(204).withFixedDelay(2500)));
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"pxe\"}"))
 			.andExpect(status().isGatewayTimeout())
@@ -318,8 +311,7 @@ class NodeControllerTest extends ServiceTest {
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)).header(Protocol.REQUEST_ID_HEADER, requestId))
 			.andExpect(header().string(Protocol.REQUEST_ID_HEADER, requestId));
 		valence.verify(WireMock.getRequestedFor(urlPathEqualTo(VALENCE_NODE))
-			.withHeader(Protocol.REQUEST_ID_HEADER,
-					WireMock.equalTo(requestId)));
+			.withHeader(Protocol.REQUEST_ID_HEADER, WireMock.equalTo(requestId)));
 	}
 
 	@Test

@@ -20,8 +20,8 @@ import org.python.util.PythonInterpreter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shim's protocol module, run by Jython, against the service's enums and
- * constants: either side changing alone fails here.
+ * The shim's protocol module, run by Jython, against the service's enums and constants:
+ * either side changing alone fails here.
  */
 class ProtocolContractTest {
 
@@ -29,8 +29,7 @@ class ProtocolContractTest {
 
 	@BeforeAll
 	static void loadProtocolModule() {
-		Path module = Path.of(System.getProperty("protocol.module",
-				"../shim-python/ironic_valence/protocol.py"));
+		Path module = Path.of(System.getProperty("protocol.module", "../shim-python/ironic_valence/protocol.py"));
 		assertThat(module).as("the shim's protocol module").exists();
 		Properties options = new Properties();
 		options.setProperty("python.import.site", "false");

@@ -21,7 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The default profile without VALENCE_DRIVER_TOKEN: a token is generated into a private file. */
+/**
+ * The default profile without VALENCE_DRIVER_TOKEN: a token is generated into a private
+ * file.
+ */
 @SpringBootTest(properties = "driver.auth.token=")
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
