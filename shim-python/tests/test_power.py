@@ -25,14 +25,6 @@ POWER_URL = base.NODE_URL + '/power'
 
 class PowerStatesTestCase(base.ValenceTestCase):
 
-    def test_protocol_states_are_ironic_states(self):
-        self.assertEqual(
-            (states.POWER_ON, states.POWER_OFF, states.REBOOT,
-             states.SOFT_REBOOT, states.SOFT_POWER_OFF, states.ERROR),
-            (protocol.POWER_ON, protocol.POWER_OFF, protocol.REBOOT,
-             protocol.SOFT_REBOOT, protocol.SOFT_POWER_OFF,
-             protocol.POWER_ERROR))
-
     def test_supported_power_states_leave_out_soft_power_off(self):
         with task_manager.acquire(self.context, self.node.uuid,
                                   shared=True) as task:
@@ -74,7 +66,7 @@ class GetPowerStateTestCase(base.ValenceTestCase):
         self.assertIn(base.SERVICE_REQUEST_ID, str(error))
 
     def test_every_other_service_error_is_power_state_failure(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['powerState']:
             if code == protocol.NODE_NOT_FOUND:
                 continue
             with self.subTest(code=code):
@@ -194,7 +186,7 @@ class SetPowerStateTestCase(base.ValenceTestCase):
                       str(error))
 
     def test_every_other_service_error_is_power_state_failure(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['setPowerState']:
             if code == protocol.NODE_NOT_FOUND:
                 continue
             with self.subTest(code=code):

@@ -1,5 +1,7 @@
 package org.openstack.valence.driver.protocol;
 
+import java.util.List;
+
 /**
  * The shim-to-service contract's fixed words that are not enums. The shim's
  * {@code ironic_valence/protocol.py} holds the same values; ProtocolContractTest fails
@@ -32,6 +34,9 @@ public final class Protocol {
 	 * call in flight is cut off); the shim waits this on top of the budget.
 	 */
 	public static final int ANSWER_OVERSHOOT_SECONDS = 1;
+
+	/** The node document's health words (Redfish's), in their canonical spelling. */
+	public static final List<String> HEALTH_STATES = List.of("OK", "Warning", "Critical");
 
 	private Protocol() {
 	}

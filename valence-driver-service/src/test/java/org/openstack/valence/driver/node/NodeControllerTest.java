@@ -78,15 +78,6 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	@Test
-	void supportedPowerStatesLeaveOutSoftPowerOff() throws Exception {
-		this.mvc.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)))
-			.andExpect(status().isOk())
-			.andExpect(content().json(
-					"{\"power_states\": [\"power on\", \"power off\", \"rebooting\", " + "\"soft rebooting\"]}",
-					JsonCompareMode.STRICT));
-	}
-
-	@Test
 	void powerOffWaitsUntilValenceReportsOff() throws Exception {
 		ValenceStubs.actionChanges(valence, "On", "Off", 0);
 
@@ -316,15 +307,13 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void requestIdIsMadeWhenAbsentOrUnsafe() throws Exception {
-		this.mvc
-			.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)).header(Protocol.REQUEST_ID_HEADER,
-					"evil\nINFO forged line"))
+		this.mvc.perform(authorized(get("/v1/connection")).header(Protocol.REQUEST_ID_HEADER, "evil\nINFO forged line"))
 			.andExpect(header().string(Protocol.REQUEST_ID_HEADER, matchesPattern("req-[0-9a-f-]{36}")));
 	}
 
 	@Test
 	void successfulAnswersAreNotProblemDocuments() throws Exception {
-		this.mvc.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)))
+		this.mvc.perform(authorized(get("/v1/connection")))
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
 			.andExpect(jsonPath("$.code").doesNotExist())
 			.andExpect(jsonPath("$.request_id").doesNotExist());

@@ -61,9 +61,8 @@ class GeneratedTokenTest {
 	void generatedTokenOpensTheApi() throws Exception {
 		String token = Files.readString(TOKEN_FILE).strip();
 
-		this.mvc.perform(get("/v1/nodes/node-1/power/supported").header("Authorization", "Bearer " + token))
-			.andExpect(status().isOk());
-		this.mvc.perform(get("/v1/nodes/node-1/power/supported")).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/v1/connection").header("Authorization", "Bearer " + token)).andExpect(status().isOk());
+		this.mvc.perform(get("/v1/connection")).andExpect(status().isUnauthorized());
 	}
 
 	@Test
