@@ -22,6 +22,7 @@ import collections
 import importlib.util
 import json
 import os
+from pathlib import Path
 import secrets
 import shlex
 import shutil
@@ -31,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import requests
 

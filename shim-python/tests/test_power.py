@@ -220,7 +220,7 @@ class SetPowerStateTestCase(base.ValenceTestCase):
 
 
 class RebootTestCase(base.ValenceTestCase):
-    """The service sequences a reboot (PowerPlan); the shim picks the target."""
+    """The service sequences a reboot (PowerPlan); the shim picks a target."""
 
     def _reboot(self):
         with task_manager.acquire(self.context, self.node.uuid) as task:
@@ -231,7 +231,8 @@ class RebootTestCase(base.ValenceTestCase):
         self._reboot()
         self.assertEqual({'target': 'rebooting', 'timeout': 60},
                          put.last_request.json())
-        self.assertEqual(['PUT'], [r.method for r in self.http.request_history])
+        self.assertEqual(['PUT'],
+                         [r.method for r in self.http.request_history])
 
     def test_node_that_must_not_power_off_restarts_gracefully(self):
         self.node.disable_power_off = True

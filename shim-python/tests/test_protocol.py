@@ -38,8 +38,9 @@ class ProtocolTestCase(base.ValenceTestCase):
     def test_every_health_word_maps_to_an_ironic_health_state(self):
         if not management.health_states:
             self.skipTest('this Ironic has no health states')
-        self.assertEqual(list(protocol.HEALTH_STATES),
-                         [state.value for state in management._HEALTH.values()])
+        self.assertEqual(
+            list(protocol.HEALTH_STATES),
+            [state.value for state in management._HEALTH.values()])
 
     def test_inspection_reads_inventory_keys_of_the_protocol(self):
         self.assertLessEqual(set(inspect._REQUIRED),
