@@ -71,7 +71,8 @@ def enroll(cli):
     def create(name, valence_node_id):
         node = cli.json('node', 'create', '--driver', 'valence',
                         '--name', name,
-                        '--driver-info', 'valence_node_id=%s' % valence_node_id)
+                        '--driver-info',
+                        'valence_node_id=%s' % valence_node_id)
         return node['uuid']
     return create
 

@@ -22,6 +22,7 @@ import collections
 import importlib.util
 import json
 import os
+from pathlib import Path
 import secrets
 import shlex
 import shutil
@@ -31,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import requests
 
@@ -45,9 +45,8 @@ VENV_BIN = Path(sys.executable).parent
 # made by scripts/lib.sh's ensure_legacy_cli: today's client has no such
 # command, and the old one must not downgrade the client of the main venv.
 LEGACY_IRONIC = ROOT / '.venv-legacy-cli' / 'bin' / 'ironic'
-EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator-0.1.0.jar'
-SERVICE_JAR = ROOT / ('valence-driver-service/target/'
-                      'valence-driver-service-0.1.0.jar')
+EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
+SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 
 EMULATOR_NODE_COUNT = 4
 # Short enough to keep the run quick, long enough that the service really

@@ -27,7 +27,10 @@ import uuid
 
 import pytest
 
-from stack import CommandFailed, LOG_DIR, POWER_SYNC_INTERVAL_S, wait_until
+from stack import CommandFailed
+from stack import LOG_DIR
+from stack import POWER_SYNC_INTERVAL_S
+from stack import wait_until
 
 # Ironic's power actions are asynchronous: the CLI returns at once.
 POWER_TIMEOUT_S = 60

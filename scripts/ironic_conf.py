@@ -22,6 +22,8 @@ the file is created readable by its owner only.
 """
 
 import argparse
+import configparser
+import io
 import os
 import sys
 
@@ -77,12 +79,14 @@ def render(state_dir, api_host, api_port, service_url, token,
     conf['valence'] = {'service_url': service_url, 'auth_token': token}
     for section, options in (extra or {}).items():
         conf.setdefault(section, {}).update(options)
-    lines = []
-    for section, options in conf.items():
-        lines.append('[%s]' % section)
-        lines.extend('%s = %s' % option for option in options.items())
-        lines.append('')
-    return '\n'.join(lines)
+    # No interpolation: a '%' in a URL or the token is written as it is,
+    # and oslo.config does not interpolate it either.
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read_dict(conf)
+    text = io.StringIO()
+    parser.write(text)
+    return text.getvalue()
 
 
 def prepare_state_dir(state_dir):

@@ -225,11 +225,12 @@ def hostile(soak, node):
         ('trailing garbage', r('PUT', power, body='{"target": "power on"} x'),
          bad),
         ('empty body', r('PUT', power, body=''), bad),
-        ('20 KB body', r('PUT', boot, body='{"boot_device": "pxe", "pad": "%s"}'
-                         % ('x' * 20000)), bad),
-        ('body as text/plain', r('PUT', power, 'Content-Type: text/plain',
-                                 'Content-Length: 22') + b'{"target": "power on"}',
-         bad),
+        ('20 KB body',
+         r('PUT', boot, body='{"boot_device": "pxe", "pad": "%s"}'
+           % ('x' * 20000)), bad),
+        ('body as text/plain',
+         r('PUT', power, 'Content-Type: text/plain', 'Content-Length: 22')
+         + b'{"target": "power on"}', bad),
         # headers
         ('64 KiB header', r('GET', power, 'X-Padding: ' + 'a' * 65536), bad),
         ('request id with a bare CR',

@@ -7,7 +7,7 @@ set -euo pipefail
 
 NODES=${1:-10000}
 PORT=${2:-28182}
-JAR="$(cd "$(dirname "$0")" && pwd)/target/valence-emulator-0.1.0.jar"
+JAR="$(cd "$(dirname "$0")" && pwd)/target/valence-emulator.jar"
 LOG=$(mktemp -t emulator-heap.XXXXXX)
 pid=""
 

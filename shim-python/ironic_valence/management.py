@@ -28,8 +28,9 @@ except ImportError:
     # no health states and never ask a driver for them.
     health_states = None
 
-# Valence reports the same three health words as Redfish.
-_HEALTH = ({state.value: state for state in health_states.HealthState}
+# The service's health words are Redfish's, as are Ironic's health states.
+_HEALTH = ({word: health_states.HealthState(word)
+            for word in protocol.HEALTH_STATES}
            if health_states else {})
 
 

@@ -27,11 +27,10 @@ from ironic_valence import utils
 
 LOG = log.getLogger(__name__)
 
-# The state the service answers with once a change is complete.
-_TARGET_STATE = {
-    protocol.REBOOT: protocol.POWER_ON,
-    protocol.SOFT_REBOOT: protocol.POWER_ON,
-}
+# What a completed change can end in. Which one a target reaches (a reboot
+# ends on) is the service's rule (PowerPlan), so the shim reports the state
+# the service says it reached.
+_STEADY_STATES = (protocol.POWER_ON, protocol.POWER_OFF)
 
 
 def _power_timeout(timeout):
@@ -91,7 +90,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             outside protocol.POWER_TIMEOUT_MIN_SECONDS to
             POWER_TIMEOUT_MAX_SECONDS.
         :raises: PowerStateFailure if the service cannot be reached, fails,
-            times out waiting, or answers with another state.
+            times out waiting, or answers with anything but power on or off.
         """
         if power_state not in protocol.SUPPORTED_POWER_STATES:
             raise exception.InvalidParameterValue(
@@ -105,33 +104,29 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             task, 'PUT', '/power', exception.PowerStateFailure, action,
             body={'target': power_state, 'timeout': timeout},
             budget=timeout)
-        expected = _TARGET_STATE.get(power_state, power_state)
-        if answer.get('power_state') != expected:
+        reached = answer.get('power_state')
+        if reached not in _STEADY_STATES:
             raise utils.malformed_answer(exception.PowerStateFailure,
                                          action, task, answer)
         LOG.info('Node %(node)s reached %(state)s through Valence',
-                 {'node': task.node.uuid, 'state': expected})
+                 {'node': task.node.uuid, 'state': reached})
 
     @utils.METRICS.timer('ValencePower.reboot')
     @task_manager.require_exclusive_lock
     def reboot(self, task, timeout=None):
         """Perform a hard reboot of the task's node.
 
-        As Ironic's redfish driver does, a node that is not on is simply
-        powered on. A node with disable_power_off set is restarted
-        gracefully, because Valence has no reset that restarts without
-        powering off first.
+        The service decides the steps (a node that is off is only powered
+        on, as Ironic's redfish driver does). A node with disable_power_off
+        set is restarted gracefully, because Valence has no reset that
+        restarts without powering off first.
 
         :param task: a TaskManager instance containing the node to act on.
-        :param timeout: seconds to wait for each power state on the way.
-        :raises: the exceptions of get_power_state() and set_power_state().
+        :param timeout: seconds the service waits for the whole reboot.
+        :raises: the exceptions of set_power_state().
         """
-        if self.get_power_state(task) != states.POWER_ON:
-            target = states.POWER_ON
-        elif task.node.disable_power_off:
-            target = states.SOFT_REBOOT
-        else:
-            target = states.REBOOT
+        target = (states.SOFT_REBOOT if task.node.disable_power_off
+                  else states.REBOOT)
         self.set_power_state(task, target, timeout=timeout)
 
     @utils.METRICS.timer('ValencePower.get_supported_power_states')

@@ -17,7 +17,9 @@ words: the Java service's test suite loads it with Jython 2.7 and fails when
 its enums disagree. Keep it plain data (no imports, no f-strings, no type
 hints) so that CPython 3 and Jython 2.7 both read it.
 
-The HTTP shapes (paths, bodies) are documented in docs/openapi.yaml.
+The HTTP shapes (paths, bodies) are documented in docs/openapi.yaml, which
+the service generates; the errors it lists for each operation come from
+OPERATION_ERRORS below.
 """
 
 API_VERSION_PREFIX = '/v1'
@@ -69,6 +71,13 @@ BOOT_DEVICE_PXE = 'pxe'
 BOOT_DEVICE_DISK = 'disk'
 SUPPORTED_BOOT_DEVICES = (BOOT_DEVICE_PXE, BOOT_DEVICE_DISK)
 
+# The node document's "health": Redfish's words, as Valence reports them
+# (absent when Valence reports none or another word).
+HEALTH_STATES = ('OK', 'Warning', 'Critical')
+
+# The keys of the node document's "inventory" object.
+INVENTORY_KEYS = ('cpus', 'memory_mb', 'cpu_arch', 'local_gb', 'macs')
+
 # The stable "code" member of the service's RFC 9457 problem documents, and
 # the HTTP status each comes with.
 NODE_NOT_FOUND = 'NODE_NOT_FOUND'
@@ -95,3 +104,18 @@ ERROR_STATUS = {
 }
 
 ERROR_CODES = tuple(sorted(ERROR_STATUS))
+
+# The codes each operation of the API can answer, by its operationId in
+# docs/openapi.yaml. The connection check reports Valence's failures in its
+# 200 answer, so only the node operations answer them as errors.
+_EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR)
+_ASKS_VALENCE = _EVERY_OPERATION + (NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+                                    VALENCE_TIMEOUT, VALENCE_ERROR)
+OPERATION_ERRORS = {
+    'connection': _EVERY_OPERATION,
+    'node': _ASKS_VALENCE,
+    'powerState': _ASKS_VALENCE,
+    'setPowerState': _ASKS_VALENCE + (UNSUPPORTED, POWER_STATE_TIMEOUT),
+    'bootDevice': _ASKS_VALENCE,
+    'setBootDevice': _ASKS_VALENCE,
+}

@@ -21,7 +21,6 @@ from ironic_valence import client
 from ironic_valence import protocol
 from ironic_valence import utils
 
-TEST_CONNECTION = 'test_connection'
 GET_COMPOSED_NODE = 'get_composed_node'
 
 # Ironic adds the HTTP method of the API call to every passthru call's
@@ -45,17 +44,15 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         """Check a node vendor passthru call, without network calls.
 
         :param task: a TaskManager instance containing the node to act on.
-        :param method: get_composed_node, test_connection, or None when
-            the whole interface is validated.
+        :param method: get_composed_node, or None when the whole interface
+            is validated (test_connection is a driver passthru: Ironic
+            checks it with driver_validate()).
         :param kwargs: the call's arguments.
         :raises: MissingParameterValue or InvalidParameterValue on bad
-            driver_info (except for test_connection, which needs none).
+            driver_info.
         :raises: InvalidParameterValue if the call has arguments.
         :raises: UnsupportedDriverExtension for any other method.
         """
-        if method == TEST_CONNECTION:
-            self.driver_validate(method, **kwargs)
-            return
         if method not in (None, GET_COMPOSED_NODE):
             raise exception.UnsupportedDriverExtension(
                 driver=task.node.driver, extension=method)

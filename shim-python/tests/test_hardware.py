@@ -89,8 +89,10 @@ class HardwareTypeTestCase(base.ValenceTestCase):
 
 
 class ManageTestCase(base.ValenceTestCase):
-    """`baremetal node manage` verifies the node: power validate, then a
-    power state read."""
+    """`baremetal node manage` verifies the node.
+
+    Power validate first, then a power state read.
+    """
 
     def setUp(self):
         super().setUp()

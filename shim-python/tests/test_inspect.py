@@ -174,7 +174,7 @@ class InspectTestCase(base.ValenceTestCase):
                       str(error))
 
     def test_every_other_service_error(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['node']:
             if code == protocol.NODE_NOT_FOUND:
                 continue
             with self.subTest(code=code):

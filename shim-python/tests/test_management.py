@@ -83,7 +83,7 @@ class ManagementTestCase(base.ValenceTestCase):
                       str(error))
 
     def test_set_boot_device_every_other_service_error(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['setBootDevice']:
             if code == protocol.NODE_NOT_FOUND:
                 continue
             with self.subTest(code=code):
@@ -111,7 +111,7 @@ class ManagementTestCase(base.ValenceTestCase):
         self.assertIn("'Hdd'", str(error))
 
     def test_get_boot_device_every_service_error(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['bootDevice']:
             expected = (exception.InvalidParameterValue
                         if code == protocol.NODE_NOT_FOUND
                         else exception.DriverOperationError)

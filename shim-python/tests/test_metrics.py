@@ -87,8 +87,7 @@ class MetricsTestCase(base.ValenceTestCase):
                         self._timers(interface, method, *args))
 
     def test_reboot_times_its_steps_too(self):
-        self.assertEqual(['ironic_valence.ValencePower.get_power_state',
-                          'ironic_valence.ValencePower.set_power_state',
+        self.assertEqual(['ironic_valence.ValencePower.set_power_state',
                           'ironic_valence.ValencePower.reboot'],
                          self._timers('power', 'reboot'))
 

@@ -116,7 +116,7 @@ class VendorTestCase(base.ValenceTestCase):
                       str(error))
 
     def test_test_connection_every_service_error(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['connection']:
             with self.subTest(code=code):
                 self.http.get(CONNECTION_URL,
                               **base.problem(code, 'it broke'))
@@ -152,7 +152,7 @@ class VendorTestCase(base.ValenceTestCase):
                       str(error))
 
     def test_get_composed_node_every_other_service_error(self):
-        for code in protocol.ERROR_CODES:
+        for code in protocol.OPERATION_ERRORS['node']:
             if code == protocol.NODE_NOT_FOUND:
                 continue
             with self.subTest(code=code):
@@ -179,15 +179,6 @@ class VendorValidateTestCase(base.ValenceTestCase):
 
     def test_get_composed_node(self):
         self._validate('get_composed_node', http_method='GET')
-
-    def test_test_connection_needs_no_driver_info(self):
-        self.node.driver_info = {}
-        self.node.save()
-        self._validate('test_connection', http_method='GET')
-
-    def test_test_connection_with_arguments(self):
-        self.assertRaises(exception.InvalidParameterValue, self._validate,
-                          'test_connection', http_method='GET', x=1)
 
     def test_get_composed_node_without_driver_info(self):
         self.node.driver_info = {}

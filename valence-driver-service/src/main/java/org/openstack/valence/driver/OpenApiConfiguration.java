@@ -1,11 +1,15 @@
 package org.openstack.valence.driver;
 
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -19,16 +23,18 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
 
 /**
- * The document's fixed parts. The server is the documented default rather than
- * the address of whoever asked, so docs/openapi.yaml is the same on every build.
+ * The document's fixed parts. The server is the documented default rather than the
+ * address of whoever asked, so docs/openapi.yaml is the same on every build.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -51,42 +57,32 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * Every /v1 operation can answer INVALID_REQUEST, UNAUTHORIZED and INTERNAL_ERROR; the node
-	 * operations that ask Valence also its failures (the connection check reports
-	 * them in its 200 answer instead); a power change also UNSUPPORTED and
-	 * POWER_STATE_TIMEOUT.
+	 * Each operation's error responses, one per status, from the {@link Answers} on its
+	 * handler method.
 	 */
 	@Bean
-	OpenApiCustomizer problemResponses() {
-		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
-			boolean asksValence = path.startsWith("/v1/nodes/") && !path.endsWith("/power/supported");
-			item.readOperationsMap().forEach((method, operation) -> {
-				problem(operation, "400", "INVALID_REQUEST: malformed id, body, field or route");
-				problem(operation, "401", "UNAUTHORIZED: missing or wrong bearer token");
-				if (asksValence) {
-					problem(operation, "404", "NODE_NOT_FOUND: Valence has no such node");
-					problem(operation, "502", "VALENCE_UNREACHABLE or VALENCE_ERROR, with Valence's detail");
-				}
-				boolean powerChange = method == PathItem.HttpMethod.PUT && path.endsWith("/power");
-				if (powerChange) {
-					problem(operation, "422", "UNSUPPORTED: soft power off (Valence has no GracefulShutdown)");
-				}
-				problem(operation, "500", "INTERNAL_ERROR: a fault of the service itself, logged under the request_id");
-				if (asksValence) {
-					problem(operation, "504", powerChange
-							? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle, by the request's "
-									+ "timeout; actions_sent says which Reset actions were sent"
-							: "VALENCE_TIMEOUT: no answer from Valence within the read budget");
-				}
-			});
-		});
+	OperationCustomizer problemResponses() {
+		return (operation, handler) -> {
+			Answers answers = handler.getMethodAnnotation(Answers.class);
+			if (answers != null) {
+				Map<HttpStatus, List<ErrorCode>> byStatus = Arrays.stream(answers.value())
+					.sorted(Comparator.comparing(ErrorCode::status))
+					.collect(Collectors.groupingBy(ErrorCode::status, LinkedHashMap::new, Collectors.toList()));
+				byStatus.forEach((status, codes) -> problem(operation, status, codes));
+			}
+			return operation;
+		};
 	}
 
-	private static void problem(Operation operation, String status, String description) {
+	private static void problem(Operation operation, HttpStatus status, List<ErrorCode> codes) {
+		String description = codes.stream()
+			.map((code) -> code.name() + ": " + code.description())
+			.collect(Collectors.joining("; or "));
 		operation.getResponses()
-			.addApiResponse(status, new ApiResponse().description(description)
-				.content(new Content().addMediaType("application/problem+json",
-						new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+			.addApiResponse(String.valueOf(status.value()),
+					new ApiResponse().description(description)
+						.content(new Content().addMediaType("application/problem+json",
+								new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
 	}
 
 	private static Schema<?> problemSchema() {

@@ -6,9 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
- * Ironic's valence hardware type talks to this service; it talks to Valence.
- * Spring Boot's in-memory user is left out: the bearer token filter is the only
- * way in, and that user would only print a password nothing accepts.
+ * Ironic's valence hardware type talks to this service; it talks to Valence. Spring
+ * Boot's in-memory user is left out: the bearer token filter is the only way in, and that
+ * user would only print a password nothing accepts.
  */
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan

@@ -12,8 +12,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * docs/openapi.yaml is the document the service generates, kept in sync by this
- * test. After a deliberate API change, rewrite it with
+ * docs/openapi.yaml is the document the service generates, kept in sync by this test.
+ * After a deliberate API change, rewrite it with
  * {@code mvn -pl valence-driver-service test -Dtest=OpenApiDocumentTest -Dopenapi.write=true}
  * and commit the result.
  */

@@ -13,8 +13,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
- * The whole service in MockMvc, its Valence played by one WireMock server that
- * all subclasses share, so that they share one application context too.
+ * The whole service in MockMvc, its Valence played by one WireMock server that all
+ * subclasses share, so that they share one application context too.
  */
 @SpringBootTest
 @AutoConfigureMockMvc

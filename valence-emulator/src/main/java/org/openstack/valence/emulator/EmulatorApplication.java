@@ -18,7 +18,10 @@ public class EmulatorApplication {
 		SpringApplication.run(EmulatorApplication.class, args);
 	}
 
-	/** Power and composition transitions are evaluated against this clock, so tests can move time by hand. */
+	/**
+	 * Power and composition transitions are evaluated against this clock, so tests can
+	 * move time by hand.
+	 */
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();

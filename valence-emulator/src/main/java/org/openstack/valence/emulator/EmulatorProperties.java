@@ -6,22 +6,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The emulator's settings, checked when the application starts so a typo fails fast instead of
- * producing a half-seeded inventory.
+ * The emulator's settings, checked when the application starts so a typo fails fast
+ * instead of producing a half-seeded inventory.
  *
- * @param nodeCount composed nodes seeded at start-up (Assembled, power Off, boot source Hdd)
+ * @param nodeCount composed nodes seeded at start-up (Assembled, power Off, boot source
+ * Hdd)
  * @param seed seed for node uuids and hardware metadata
- * @param transitionDelay time a node spends in each transient state (PoweringOn, PoweringOff,
- *        Allocating, Allocated, Assembling); zero makes every transition immediate
- * @param unmanagedCount PODM composed nodes that exist but are not yet managed by Valence, so
- *        {@code POST /v1/nodes/manage} has something to adopt
+ * @param transitionDelay time a node spends in each transient state (PoweringOn,
+ * PoweringOff, Allocating, Allocated, Assembling); zero makes every transition immediate
+ * @param unmanagedCount PODM composed nodes that exist but are not yet managed by
+ * Valence, so {@code POST /v1/nodes/manage} has something to adopt
  */
 @ConfigurationProperties("emulator")
-public record EmulatorProperties(
-		@DefaultValue("4") int nodeCount,
-		@DefaultValue("1") long seed,
-		@DefaultValue("1s") Duration transitionDelay,
-		@DefaultValue("2") int unmanagedCount) {
+public record EmulatorProperties(@DefaultValue("4") int nodeCount, @DefaultValue("1") long seed,
+		@DefaultValue("1s") Duration transitionDelay, @DefaultValue("2") int unmanagedCount) {
 
 	/** Upper bound that keeps start-up and the bare-array list of nodes reasonable. */
 	public static final int MAX_NODES = 100_000;

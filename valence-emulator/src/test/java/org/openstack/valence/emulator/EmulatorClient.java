@@ -11,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Real HTTP to an emulator on the loopback interface, as a driver would talk to it. Every call has a
- * timeout so no test can hang.
+ * Real HTTP to an emulator on the loopback interface, as a driver would talk to it. Every
+ * call has a timeout so no test can hang.
  */
 public final class EmulatorClient {
 

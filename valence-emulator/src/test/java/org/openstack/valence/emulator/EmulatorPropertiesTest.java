@@ -23,8 +23,7 @@ class EmulatorPropertiesTest {
 
 	@Test
 	void rejectsANegativeTransitionDelay() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new EmulatorProperties(4, 1, Duration.ofSeconds(-1), 0))
+		assertThatIllegalArgumentException().isThrownBy(() -> new EmulatorProperties(4, 1, Duration.ofSeconds(-1), 0))
 			.withMessageContaining("emulator.transition-delay");
 	}
 

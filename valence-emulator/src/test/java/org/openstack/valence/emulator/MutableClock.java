@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that only moves when a test moves it, so transitions can be checked phase by phase. */
+/**
+ * A clock that only moves when a test moves it, so transitions can be checked phase by
+ * phase.
+ */
 public final class MutableClock extends Clock {
 
 	private volatile Instant now = Instant.parse("2026-11-24T09:25:18Z");

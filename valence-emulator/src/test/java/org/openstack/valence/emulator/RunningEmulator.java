@@ -9,8 +9,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of the tests that talk real HTTP to an emulator started on a random port; each test starts
- * from the seeded state with no faults.
+ * Base of the tests that talk real HTTP to an emulator started on a random port; each
+ * test starts from the seeded state with no faults.
  */
 public abstract class RunningEmulator {
 

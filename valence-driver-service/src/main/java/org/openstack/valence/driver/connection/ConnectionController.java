@@ -2,6 +2,8 @@ package org.openstack.valence.driver.connection;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.openstack.valence.driver.error.Answers;
+import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
@@ -16,8 +18,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Ironic's test_connection passthru: answers 200 even when Valence is down, with
- * the reason in {@code valence.error}.
+ * Ironic's test_connection passthru: answers 200 even when Valence is down, with the
+ * reason in {@code valence.error}.
  */
 @RestController
 @Tag(name = "connection")
@@ -51,6 +53,7 @@ class ConnectionController {
 	record ConnectionView(ServiceView service, ValenceView valence) {
 	}
 
+	@Answers({ ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.INTERNAL_ERROR })
 	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/connection", produces = MediaType.APPLICATION_JSON_VALUE)
 	ConnectionView connection() {
 		ServiceView service = new ServiceView(SERVICE_NAME, this.build.getVersion());

@@ -1,9 +1,8 @@
 package org.openstack.valence.driver.error;
 
 /**
- * A failure the client is told about as a problem document. Each failure mode
- * has its own {@code kind} (the problem type) and title; several may share a
- * protocol code.
+ * A failure the client is told about as a problem document. Each failure mode has its own
+ * {@code kind} (the problem type) and title; several may share a protocol code.
  */
 public abstract class ApiException extends RuntimeException {
 

@@ -33,13 +33,13 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The one place that turns failures into RFC 9457 problem documents with the
- * protocol's {@code code} and the {@code request_id}.
+ * The one place that turns failures into RFC 9457 problem documents with the protocol's
+ * {@code code} and the {@code request_id}.
  *
  * <p>
- * Everything the client got wrong that Spring MVC itself detects (unknown route,
- * wrong method or media type, unreadable or invalid body) is INVALID_REQUEST
- * with status 400, because the contract ties each status to one code.
+ * Everything the client got wrong that Spring MVC itself detects (unknown route, wrong
+ * method or media type, unreadable or invalid body) is INVALID_REQUEST with status 400,
+ * because the contract ties each status to one code.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -65,9 +65,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return (ex instanceof ApiException api) ? ProblemDocuments.of(api) : ValenceProblems.of(ex);
 	}
 
-	/** Logs the reason of a 5xx: the service could not do its job; a client's mistake is not logged. */
-	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Exception ex,
-			HttpServletRequest request, HttpServletResponse response) {
+	/**
+	 * Logs the reason of a 5xx: the service could not do its job; a client's mistake is
+	 * not logged.
+	 */
+	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Exception ex, HttpServletRequest request,
+			HttpServletResponse response) {
 		if (HttpStatus.valueOf(problem.getStatus()).is5xxServerError()) {
 			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(),
 					problem.getProperties().get("code"), ex.getMessage());
@@ -98,9 +101,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
 	}
 
-	/** Tells the client nothing of the internals; the log has them under the same request id. */
-	private static ProblemDetail internalError(Exception ex, HttpServletRequest request,
-			HttpServletResponse response) {
+	/**
+	 * Tells the client nothing of the internals; the log has them under the same request
+	 * id.
+	 */
+	private static ProblemDetail internalError(Exception ex, HttpServletRequest request, HttpServletResponse response) {
 		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
 		return ProblemDocuments.decorate(ProblemDocuments.internalError(), request, response);
 	}
@@ -133,9 +138,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * Says which field was wrong and what it must be. Jackson's own message is
-	 * passed on only for a body it could not parse (no echo of the body: Jackson
-	 * shows no source and cuts tokens short).
+	 * Says which field was wrong and what it must be. Jackson's own message is passed on
+	 * only for a body it could not parse (no echo of the body: Jackson shows no source
+	 * and cuts tokens short).
 	 */
 	private static String unreadableDetail(HttpMessageNotReadableException ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
@@ -145,8 +150,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		Throwable cause = ex.getCause();
 		if (cause instanceof UnrecognizedPropertyException unknown) {
-			return "unknown field '" + unknown.getPropertyName() + "'; known fields: "
-					+ unknown.getKnownPropertyIds();
+			return "unknown field '" + unknown.getPropertyName() + "'; known fields: " + unknown.getKnownPropertyIds();
 		}
 		if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
 			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());

@@ -5,21 +5,34 @@ import org.springframework.http.HttpStatus;
 /** The stable {@code code} member of every problem document, with its HTTP status. */
 public enum ErrorCode {
 
-	NODE_NOT_FOUND(HttpStatus.NOT_FOUND), INVALID_REQUEST(HttpStatus.BAD_REQUEST),
-	UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT), UNAUTHORIZED(HttpStatus.UNAUTHORIZED),
-	VALENCE_UNREACHABLE(HttpStatus.BAD_GATEWAY), VALENCE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
-	VALENCE_ERROR(HttpStatus.BAD_GATEWAY), POWER_STATE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
+	NODE_NOT_FOUND(HttpStatus.NOT_FOUND, "Valence has no such node"),
+	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "malformed id, body, field or route"),
+	UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "soft power off (Valence has no GracefulShutdown)"),
+	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "missing or wrong bearer token"),
+	VALENCE_UNREACHABLE(HttpStatus.BAD_GATEWAY, "no connection to Valence"),
+	VALENCE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "no answer from Valence within the request's budget"),
+	VALENCE_ERROR(HttpStatus.BAD_GATEWAY, "Valence failed the call; its detail is quoted"),
+	POWER_STATE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
+			"the node did not settle by the request's timeout; actions_sent says which Reset actions were sent"),
 	/** A fault of the service itself, never of the client or of Valence. */
-	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "a fault of the service itself, logged under the request_id");
 
 	private final HttpStatus status;
 
-	ErrorCode(HttpStatus status) {
+	private final String description;
+
+	ErrorCode(HttpStatus status, String description) {
 		this.status = status;
+		this.description = description;
 	}
 
 	public HttpStatus status() {
 		return this.status;
+	}
+
+	/** What the code means, for the OpenAPI document. */
+	public String description() {
+		return this.description;
 	}
 
 }

@@ -3,9 +3,9 @@ package org.openstack.valence.driver.error;
 import java.util.Map;
 
 /**
- * A failure whose problem document carries extension members (RFC 9457, section
- * 3.2) besides those of the failure itself: what the client needs to know about
- * the work done before it failed, e.g. the actions a power change had sent.
+ * A failure whose problem document carries extension members (RFC 9457, section 3.2)
+ * besides those of the failure itself: what the client needs to know about the work done
+ * before it failed, e.g. the actions a power change had sent.
  */
 public class ExtendedProblemException extends RuntimeException {
 

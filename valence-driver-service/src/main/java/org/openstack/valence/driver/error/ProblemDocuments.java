@@ -15,9 +15,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the RFC 9457 documents every error answers with, so that the MVC
- * advice, the servlet error page, the servlet filters (security, firewall, body
- * limit) and Tomcat's error report valve speak the same shape.
+ * Builds the RFC 9457 documents every error answers with, so that the MVC advice, the
+ * servlet error page, the servlet filters (security, firewall, body limit) and Tomcat's
+ * error report valve speak the same shape.
  */
 @Component
 public class ProblemDocuments {
@@ -47,16 +47,19 @@ public class ProblemDocuments {
 		return of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail);
 	}
 
-	/** A fault of the service itself: nothing of the internals, the log has them under the request id. */
+	/**
+	 * A fault of the service itself: nothing of the internals, the log has them under the
+	 * request id.
+	 */
 	public static ProblemDetail internalError() {
 		return of(ErrorCode.INTERNAL_ERROR, "internal-error", "Internal error",
 				"The service failed unexpectedly; its log has the details under this request_id.");
 	}
 
 	/**
-	 * Adds what every document carries: the path it answers, when that is a URI
-	 * at all (Tomcat refuses some requests for their path), and the request id
-	 * the response echoes in its header, so that the two never differ.
+	 * Adds what every document carries: the path it answers, when that is a URI at all
+	 * (Tomcat refuses some requests for their path), and the request id the response
+	 * echoes in its header, so that the two never differ.
 	 */
 	public static ProblemDetail decorate(ProblemDetail problem, HttpServletRequest request,
 			HttpServletResponse response) {

@@ -13,11 +13,10 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
 
 /**
- * The servlet container's error page, in place of Spring Boot's default JSON:
- * what Tomcat refuses inside the application (TRACE) or a failure outside
- * Spring MVC is answered as a problem document like every other error. A client
- * error keeps the contract's single status for INVALID_REQUEST; the container's
- * Allow header, when it set one, stays.
+ * The servlet container's error page, in place of Spring Boot's default JSON: what Tomcat
+ * refuses inside the application (TRACE) or a failure outside Spring MVC is answered as a
+ * problem document like every other error. A client error keeps the contract's single
+ * status for INVALID_REQUEST; the container's Allow header, when it set one, stays.
  */
 @Controller
 class ProblemErrorController implements ErrorController {

@@ -8,9 +8,9 @@ import org.openstack.valence.driver.valence.ValenceException.Failure;
 import org.springframework.http.ProblemDetail;
 
 /**
- * The API's problem document for each failure the Valence client reports: the
- * client names what went wrong with Valence, and only here does that become one
- * of the protocol's codes and an HTTP status.
+ * The API's problem document for each failure the Valence client reports: the client
+ * names what went wrong with Valence, and only here does that become one of the
+ * protocol's codes and an HTTP status.
  */
 final class ValenceProblems {
 
@@ -18,8 +18,7 @@ final class ValenceProblems {
 	}
 
 	/**
-	 * @throws IllegalArgumentException for an exception the Valence client does not
-	 * raise
+	 * @throws IllegalArgumentException for an exception the Valence client does not raise
 	 */
 	static ProblemDetail of(RuntimeException ex) {
 		String detail = ex.getMessage();
@@ -42,8 +41,8 @@ final class ValenceProblems {
 					"Valence cannot be reached", detail);
 			case TIMEOUT -> ProblemDocuments.of(ErrorCode.VALENCE_TIMEOUT, "valence-timeout",
 					"Valence did not answer in time", detail);
-			case NODE_NOT_FOUND -> ProblemDocuments.of(ErrorCode.NODE_NOT_FOUND, "node-not-found",
-					"Node not found in Valence", detail);
+			case NODE_NOT_FOUND ->
+				ProblemDocuments.of(ErrorCode.NODE_NOT_FOUND, "node-not-found", "Node not found in Valence", detail);
 			case REJECTED -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-rejected",
 					"Valence rejected the request", detail);
 			case SERVER_ERROR -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-server-error",

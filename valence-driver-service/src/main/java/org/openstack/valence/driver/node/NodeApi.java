@@ -20,15 +20,16 @@ final class NodeApi {
 	record PowerStateView(@JsonProperty("power_state") PowerState powerState) {
 	}
 
-	/** @param timeout seconds to wait for the state; the service default when absent */
+	/**
+	 * @param timeout seconds to wait for the state; the service default when absent
+	 */
 	record PowerRequest(@NotNull PowerState target,
 			@Min(Protocol.POWER_TIMEOUT_MIN_SECONDS) @Max(Protocol.POWER_TIMEOUT_MAX_SECONDS) Integer timeout) {
 	}
 
-	record SupportedPowerStates(@JsonProperty("power_states") List<PowerState> powerStates) {
-	}
-
-	/** @param persistent always null when read back: Valence does not say */
+	/**
+	 * @param persistent always null when read back: Valence does not say
+	 */
 	record BootDeviceView(@JsonProperty("boot_device") BootDevice bootDevice, Boolean persistent) {
 	}
 

@@ -5,16 +5,15 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.node.NodeApi.BootDeviceRequest;
 import org.openstack.valence.driver.node.NodeApi.BootDeviceView;
 import org.openstack.valence.driver.node.NodeApi.NodeView;
 import org.openstack.valence.driver.node.NodeApi.PowerRequest;
 import org.openstack.valence.driver.node.NodeApi.PowerStateView;
-import org.openstack.valence.driver.node.NodeApi.SupportedPowerStates;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.PowerPlan;
 import org.openstack.valence.driver.valence.ValenceClient;
 
 import org.springframework.http.MediaType;
@@ -24,6 +23,16 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
+import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
+import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
+import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_TIMEOUT;
+import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
+import static org.openstack.valence.driver.error.ErrorCode.UNSUPPORTED;
+import static org.openstack.valence.driver.error.ErrorCode.VALENCE_ERROR;
+import static org.openstack.valence.driver.error.ErrorCode.VALENCE_TIMEOUT;
+import static org.openstack.valence.driver.error.ErrorCode.VALENCE_UNREACHABLE;
 
 /** Power, boot device and detail of one Valence composed node. */
 @RestController
@@ -50,17 +59,26 @@ class NodeController {
 		this.budget = budget;
 	}
 
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
 	@GetMapping
 	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return NodeView.of(this.reader.read(nodeId, this.budget.readDeadline()));
 	}
 
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
 	@GetMapping("/power")
 	PowerStateView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return new PowerStateView(this.reader.read(nodeId, this.budget.readDeadline()).powerState());
 	}
 
-	/** The request's timeout is its deadline, counted from here: the shim's wait is sized on it. */
+	/**
+	 * The request's timeout is its deadline, counted from here: the shim's wait is sized
+	 * on it.
+	 */
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT })
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -69,17 +87,15 @@ class NodeController {
 		return new PowerStateView(this.power.set(nodeId, request.target(), Deadline.after(timeout)));
 	}
 
-	@GetMapping("/power/supported")
-	SupportedPowerStates supportedPowerStates(
-			@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		return new SupportedPowerStates(PowerPlan.SUPPORTED);
-	}
-
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
 	@GetMapping("/boot-device")
 	BootDeviceView bootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return new BootDeviceView(this.reader.read(nodeId, this.budget.readDeadline()).bootDevice(), null);
 	}
 
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {

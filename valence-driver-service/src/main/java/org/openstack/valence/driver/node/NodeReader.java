@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a node for the API's read endpoints. Concurrent reads of one node share
- * a single Valence call (single flight), so a burst of Ironic status polls costs
- * Valence one request. Power changes poll Valence directly instead, since a
- * read that started before their action would be stale; and once a change has
- * ended, the read in flight (begun before it) is no longer offered for joining.
+ * Reads a node for the API's read endpoints. Concurrent reads of one node share a single
+ * Valence call (single flight), so a burst of Ironic status polls costs Valence one
+ * request. Power changes poll Valence directly instead, since a read that started before
+ * their action would be stale; and once a change has ended, the read in flight (begun
+ * before it) is no longer offered for joining.
  */
 @Component
 public class NodeReader {
@@ -33,14 +33,15 @@ public class NodeReader {
 		this.valence = valence;
 	}
 
-	/** A Valence read of one node, bounded by the deadline of the request that began it. */
+	/**
+	 * A Valence read of one node, bounded by the deadline of the request that began it.
+	 */
 	private record Flight(Deadline deadline, CompletableFuture<ValenceNode> answer) {
 	}
 
 	/**
-	 * Joins the read of the node in flight when that read's deadline comes no later
-	 * than this one's (so the wait keeps this request's deadline too), else asks
-	 * Valence.
+	 * Joins the read of the node in flight when that read's deadline comes no later than
+	 * this one's (so the wait keeps this request's deadline too), else asks Valence.
 	 * @throws org.openstack.valence.driver.valence.ValenceException as
 	 * {@link ValenceClient#getNode} does
 	 */
@@ -69,11 +70,10 @@ public class NodeReader {
 	}
 
 	/**
-	 * Called when a change of the node (power, boot device) has ended, before its
-	 * caller is answered: a read begun after that answer then never joins a Valence
-	 * read begun before the change, and so never reports a state older than it.
-	 * Callers already waiting on that read keep it: they asked before the change
-	 * ended.
+	 * Called when a change of the node (power, boot device) has ended, before its caller
+	 * is answered: a read begun after that answer then never joins a Valence read begun
+	 * before the change, and so never reports a state older than it. Callers already
+	 * waiting on that read keep it: they asked before the change ended.
 	 */
 	public void changed(String nodeId) {
 		this.inFlight.remove(nodeId);

@@ -12,9 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param defaultTimeout how long a power change waits when the request names no
- * timeout; within the limits a request may name, since the shim's wait is sized on
- * them
+ * @param defaultTimeout how long a power change waits when the request names no timeout;
+ * within the limits a request may name, since the shim's wait is sized on them
  * @param pollInterval how often the node is read while waiting for a power state
  */
 @Validated

@@ -19,17 +19,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Drives a node to a power state and waits until Valence reports it settled
- * there: Valence accepts an action before it is carried out. The request's
- * deadline bounds every read, action and wait, and no action is sent once it has
- * passed.
+ * Drives a node to a power state and waits until Valence reports it settled there:
+ * Valence accepts an action before it is carried out. The request's deadline bounds every
+ * read, action and wait, and no action is sent once it has passed.
  */
 @Service
 public class PowerService {
 
 	/**
-	 * The problem document member that lists the Reset types sent before a power
-	 * change failed, so that the caller knows whether Valence may have acted.
+	 * The problem document member that lists the Reset types sent before a power change
+	 * failed, so that the caller knows whether Valence may have acted.
 	 */
 	static final String ACTIONS_SENT = "actions_sent";
 
@@ -49,13 +48,13 @@ public class PowerService {
 
 	/**
 	 * @return the state reached: power off for a power off, else power on
-	 * @throws org.openstack.valence.driver.valence.UnsupportedPowerStateException
-	 * for soft power off, before anything is sent
-	 * @throws org.openstack.valence.driver.valence.ValenceArgumentException for a
-	 * state that can only be read, before anything is sent
+	 * @throws org.openstack.valence.driver.valence.UnsupportedPowerStateException for
+	 * soft power off, before anything is sent
+	 * @throws org.openstack.valence.driver.valence.ValenceArgumentException for a state
+	 * that can only be read, before anything is sent
 	 * @throws ExtendedProblemException once Valence was asked: a
-	 * {@link PowerStateTimeoutException} when the node has not settled by the
-	 * deadline, or a {@link ValenceException} when a call to Valence failed (a
+	 * {@link PowerStateTimeoutException} when the node has not settled by the deadline,
+	 * or a {@link ValenceException} when a call to Valence failed (a
 	 * {@link ValenceException.Timeout} when the deadline cut it short), with the
 	 * {@value #ACTIONS_SENT} member
 	 */
@@ -74,8 +73,7 @@ public class PowerService {
 							+ step.reset() + " could be sent to node " + nodeId
 							+ "; Valence last reported node_power_state " + node.nodePowerState());
 				}
-				log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target,
-						step.awaited());
+				log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target, step.awaited());
 				sent.add(step.reset().toString());
 				this.valence.reset(nodeId, step.reset(), deadline);
 				node = awaitSettled(nodeId, this.valence.getNode(nodeId, deadline), step.awaited(), deadline);
@@ -93,10 +91,9 @@ public class PowerService {
 	}
 
 	/**
-	 * Polls until the node is settled in {@code awaited}. A poll is only begun when
-	 * its answer can come before the deadline (judged by the last poll's time), so
-	 * that a node still on its way is reported as such rather than as a Valence
-	 * read cut short.
+	 * Polls until the node is settled in {@code awaited}. A poll is only begun when its
+	 * answer can come before the deadline (judged by the last poll's time), so that a
+	 * node still on its way is reported as such rather than as a Valence read cut short.
 	 */
 	private ValenceNode awaitSettled(String nodeId, ValenceNode first, PowerState awaited, Deadline deadline) {
 		ValenceNode node = first;

@@ -1,9 +1,11 @@
 package org.openstack.valence.driver.protocol;
 
+import java.util.List;
+
 /**
  * The shim-to-service contract's fixed words that are not enums. The shim's
- * {@code ironic_valence/protocol.py} holds the same values; ProtocolContractTest
- * fails when the two disagree.
+ * {@code ironic_valence/protocol.py} holds the same values; ProtocolContractTest fails
+ * when the two disagree.
  */
 public final class Protocol {
 
@@ -15,9 +17,9 @@ public final class Protocol {
 	public static final String NODE_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$";
 
 	/**
-	 * The time budget of a request that is not a power change: every Valence call,
-	 * retry and wait made for it fits in this many seconds (at most; the service
-	 * may be configured shorter).
+	 * The time budget of a request that is not a power change: every Valence call, retry
+	 * and wait made for it fits in this many seconds (at most; the service may be
+	 * configured shorter).
 	 */
 	public static final int READ_BUDGET_SECONDS = 10;
 
@@ -28,10 +30,13 @@ public final class Protocol {
 	public static final int POWER_TIMEOUT_MAX_SECONDS = 3600;
 
 	/**
-	 * How late, in seconds, an answer may come after its budget is spent (the
-	 * Valence call in flight is cut off); the shim waits this on top of the budget.
+	 * How late, in seconds, an answer may come after its budget is spent (the Valence
+	 * call in flight is cut off); the shim waits this on top of the budget.
 	 */
 	public static final int ANSWER_OVERSHOOT_SECONDS = 1;
+
+	/** The node document's health words (Redfish's), in their canonical spelling. */
+	public static final List<String> HEALTH_STATES = List.of("OK", "Warning", "Critical");
 
 	private Protocol() {
 	}

@@ -14,8 +14,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates a request that carries the driver's bearer token. It only ever
- * grants; the authorization rules decide what an unauthenticated request may do.
+ * Authenticates a request that carries the driver's bearer token. It only ever grants;
+ * the authorization rules decide what an unauthenticated request may do.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 

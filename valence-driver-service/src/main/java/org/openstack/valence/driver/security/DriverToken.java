@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shim's bearer token. Only its SHA-256 digest is kept, and a presented
- * token is compared digest to digest in constant time, so neither its content
- * nor its length leaks through timing.
+ * The shim's bearer token. Only its SHA-256 digest is kept, and a presented token is
+ * compared digest to digest in constant time, so neither its content nor its length leaks
+ * through timing.
  */
 public final class DriverToken {
 
@@ -31,8 +31,8 @@ public final class DriverToken {
 
 	/**
 	 * The configured token, or a generated one when that is allowed.
-	 * @throws IllegalStateException when no token is configured and generating one
-	 * is not allowed (the prod profile), or the token file cannot be written
+	 * @throws IllegalStateException when no token is configured and generating one is not
+	 * allowed (the prod profile), or the token file cannot be written
 	 */
 	public static DriverToken resolve(TokenProperties properties) {
 		if (properties.token() != null && !properties.token().isBlank()) {
@@ -59,11 +59,15 @@ public final class DriverToken {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
 	}
 
-	/** Written to a private temporary file first, so the token is never readable by others, not even briefly. */
+	/**
+	 * Written to a private temporary file first, so the token is never readable by
+	 * others, not even briefly.
+	 */
 	private static void write(Path file, String token) {
 		try {
 			Path dir = file.toAbsolutePath().getParent();
-			Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.createDirectories(dir,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 			Path temporary = Files.createTempFile(dir, ".token", ".tmp",
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 			Files.writeString(temporary, token + "\n", StandardCharsets.UTF_8);

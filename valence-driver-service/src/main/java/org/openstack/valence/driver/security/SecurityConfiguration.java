@@ -16,9 +16,8 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
- * Everything needs the bearer token except health (status only) and the OpenAPI
- * document, which hold nothing secret. Stateless: no session, no CSRF token, no
- * login page.
+ * Everything needs the bearer token except health (status only) and the OpenAPI document,
+ * which hold nothing secret. Stateless: no session, no CSRF token, no login page.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -29,8 +28,7 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, DriverToken token, ProblemDocuments problems)
-			throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, DriverToken token, ProblemDocuments problems) throws Exception {
 		http.csrf(AbstractHttpConfigurer::disable)
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
@@ -60,10 +58,10 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * The firewall rejects encoded slashes, dots and the like in paths (a hostile
-	 * node id such as {@code ..%2Fpod_managers}), and control characters in header
-	 * values, before any controller sees them. Its message quotes the header value,
-	 * which may be the token: the detail is fixed and nothing is logged.
+	 * The firewall rejects encoded slashes, dots and the like in paths (a hostile node id
+	 * such as {@code ..%2Fpod_managers}), and control characters in header values, before
+	 * any controller sees them. Its message quotes the header value, which may be the
+	 * token: the detail is fixed and nothing is logged.
 	 */
 	@Bean
 	RequestRejectedHandler requestRejectedHandler(ProblemDocuments problems) {

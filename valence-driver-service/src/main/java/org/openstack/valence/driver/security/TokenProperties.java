@@ -10,15 +10,14 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * @param token the bearer token the shim must send (VALENCE_DRIVER_TOKEN)
- * @param generateIfMissing without a token, generate one into {@code tokenFile}
- * instead of refusing to start; off in the prod profile
+ * @param generateIfMissing without a token, generate one into {@code tokenFile} instead
+ * of refusing to start; off in the prod profile
  * @param tokenFile where a generated token is written, readable by its owner only;
  * defaults to ~/.valence-driver/token (in application.yml, where ${user.home} resolves)
  */
 @Validated
 @ConfigurationProperties("driver.auth")
-public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing,
-		@NotNull Path tokenFile) {
+public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing, @NotNull Path tokenFile) {
 
 	/** Keeps the token out of any log or error that prints the settings. */
 	@Override

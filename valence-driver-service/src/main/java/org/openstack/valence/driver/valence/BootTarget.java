@@ -5,8 +5,8 @@ import java.util.Arrays;
 import org.openstack.valence.driver.protocol.BootDevice;
 
 /**
- * Valence's Redfish boot targets for Ironic's boot devices: the one place that
- * pairs them, for the Boot action sent and the boot_source read back.
+ * Valence's Redfish boot targets for Ironic's boot devices: the one place that pairs
+ * them, for the Boot action sent and the boot_source read back.
  */
 enum BootTarget {
 
@@ -32,7 +32,10 @@ enum BootTarget {
 			.orElseThrow(() -> new IllegalArgumentException("no Valence boot target for " + device));
 	}
 
-	/** The Ironic boot device of a boot_source; null for None and anything else Valence may report. */
+	/**
+	 * The Ironic boot device of a boot_source; null for None and anything else Valence
+	 * may report.
+	 */
 	static BootDevice deviceOf(String wire) {
 		return Arrays.stream(values())
 			.filter((target) -> target.wire.equals(wire))

@@ -12,9 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param readBudget the time a request that is not a power change may take, every
- * Valence call, retry and wait made for it included; at most the protocol's read
- * budget, on which the shim sizes its wait
+ * @param readBudget the time a request that is not a power change may take, every Valence
+ * call, retry and wait made for it included; at most the protocol's read budget, on which
+ * the shim sizes its wait
  */
 @Validated
 @ConfigurationProperties("driver")

@@ -10,15 +10,17 @@ import okhttp3.EventListener;
 import okhttp3.Request;
 
 /**
- * What one call to Valence did with its connection, recorded from OkHttp's
- * events: whether it took a pooled connection without connecting, and whether
- * the answer's headers came back. A call that failed on a reused connection
- * before any answer came back met a connection the server had closed while it
- * sat idle in the pool; the request never reached Valence.
+ * What one call to Valence did with its connection, recorded from OkHttp's events:
+ * whether it took a pooled connection without connecting, and whether the answer's
+ * headers came back. A call that failed on a reused connection before any answer came
+ * back met a connection the server had closed while it sat idle in the pool; the request
+ * never reached Valence.
  */
 final class ConnectionUse {
 
-	/** Records the events of every call whose request carries a {@link ConnectionUse} tag. */
+	/**
+	 * Records the events of every call whose request carries a {@link ConnectionUse} tag.
+	 */
 	static final EventListener LISTENER = new EventListener() {
 
 		@Override

@@ -3,9 +3,9 @@ package org.openstack.valence.driver.valence;
 import java.time.Duration;
 
 /**
- * The moment by which the service owes its caller an answer: every Valence call,
- * retry and wait made for a request is cut to the time its deadline leaves.
- * Measured on the monotonic clock, so a change of the wall clock moves nothing.
+ * The moment by which the service owes its caller an answer: every Valence call, retry
+ * and wait made for a request is cut to the time its deadline leaves. Measured on the
+ * monotonic clock, so a change of the wall clock moves nothing.
  */
 public final class Deadline {
 
@@ -55,8 +55,8 @@ public final class Deadline {
 
 	/**
 	 * Sleeps for {@code interval}, or until the deadline when that comes first.
-	 * @throws IllegalStateException when the thread is interrupted (its interrupt
-	 * flag is set again)
+	 * @throws IllegalStateException when the thread is interrupted (its interrupt flag is
+	 * set again)
 	 */
 	public void sleep(Duration interval) {
 		try {

@@ -37,11 +37,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Valence client on OkHttp. Reads are retried with exponential backoff on
- * transient failures while the request's deadline can pay for the wait and
- * another attempt; actions are sent once (OkHttp's own silent retry is off in
- * {@link ValenceHttp}). Each call's timeout is the configured call timeout or the
- * time the deadline leaves, whichever is shorter.
+ * The Valence client on OkHttp. Reads are retried with exponential backoff on transient
+ * failures while the request's deadline can pay for the wait and another attempt; actions
+ * are sent once (OkHttp's own silent retry is off in {@link ValenceHttp}). Each call's
+ * timeout is the configured call timeout or the time the deadline leaves, whichever is
+ * shorter.
  */
 public class OkHttpValenceClient implements ValenceClient {
 
@@ -160,21 +160,22 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	/**
-	 * Runs {@code read} with Resilience4j's retry, made for this one request: the
-	 * wait before each retry must end early enough to leave the deadline as much
-	 * time as the failed attempt took, else the last failure is the answer.
+	 * Runs {@code read} with Resilience4j's retry, made for this one request: the wait
+	 * before each retry must end early enough to leave the deadline as much time as the
+	 * failed attempt took, else the last failure is the answer.
 	 */
 	private <T> T retried(String operation, Deadline deadline, Supplier<T> read) {
 		AtomicReference<Duration> lastAttempt = new AtomicReference<>(Duration.ZERO);
-		Retry retry = Retry.of("valence-" + operation, RetryConfig.<T>custom()
-			.maxAttempts(this.maxAttempts)
-			.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
-			// Resilience4j ends the retries when the interval is negative.
-			.intervalBiFunction((attempt, outcome) -> {
-				long wait = this.backoff.apply(attempt);
-				return deadline.affords(Duration.ofMillis(wait).plus(lastAttempt.get())) ? wait : -1;
-			})
-			.build());
+		Retry retry = Retry.of("valence-" + operation,
+				RetryConfig.<T>custom()
+					.maxAttempts(this.maxAttempts)
+					.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
+					// Resilience4j ends the retries when the interval is negative.
+					.intervalBiFunction((attempt, outcome) -> {
+						long wait = this.backoff.apply(attempt);
+						return deadline.affords(Duration.ofMillis(wait).plus(lastAttempt.get())) ? wait : -1;
+					})
+					.build());
 		retry.getEventPublisher().onRetry((event) -> {
 			log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", operation,
 					event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(), this.maxAttempts,
@@ -236,12 +237,12 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	/**
-	 * Sends the request; when it fails on a pooled connection before any answer
-	 * came back (the server had closed the idle connection), sends it once more,
-	 * at once, on a new connection, if the deadline has not passed. That holds for
-	 * actions too: such a request never reached Valence. The pool's other idle
-	 * connections are closed first: they have idled as long, so the server has
-	 * likely closed them too, and the new attempt must not pick one of them.
+	 * Sends the request; when it fails on a pooled connection before any answer came back
+	 * (the server had closed the idle connection), sends it once more, at once, on a new
+	 * connection, if the deadline has not passed. That holds for actions too: such a
+	 * request never reached Valence. The pool's other idle connections are closed first:
+	 * they have idled as long, so the server has likely closed them too, and the new
+	 * attempt must not pick one of them.
 	 */
 	private Response execute(String operation, Request request, Deadline deadline, Duration timeout)
 			throws IOException {
@@ -293,7 +294,9 @@ public class OkHttpValenceClient implements ValenceClient {
 		}
 	}
 
-	/** Turns an error status and Valence's error object into the failure mode's exception. */
+	/**
+	 * Turns an error status and Valence's error object into the failure mode's exception.
+	 */
 	private static ValenceException failure(Request request, int status, String body, boolean nodeScoped) {
 		ValenceErrorBody error = ValenceErrorBody.parse(WIRE, body);
 		String said = (error != null) ? error.describe() : "a body that is not a Valence error object";
@@ -307,7 +310,10 @@ public class OkHttpValenceClient implements ValenceClient {
 		return new ValenceException.Rejected(detail);
 	}
 
-	/** Method and path only: the URL's host is configuration, and its query never carries secrets. */
+	/**
+	 * Method and path only: the URL's host is configuration, and its query never carries
+	 * secrets.
+	 */
 	private static String describe(Request request) {
 		URI uri = request.url().uri();
 		return request.method() + " " + uri.getRawPath();

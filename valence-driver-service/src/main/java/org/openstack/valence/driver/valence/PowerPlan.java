@@ -5,8 +5,8 @@ import java.util.List;
 import org.openstack.valence.driver.protocol.PowerState;
 
 /**
- * Which Reset actions reach an Ironic power state on Valence, and which state
- * to wait for after each. The one place that knows what the driver supports.
+ * Which Reset actions reach an Ironic power state on Valence, and which state to wait for
+ * after each. The one place that knows what the driver supports.
  */
 public final class PowerPlan {
 
@@ -43,9 +43,9 @@ public final class PowerPlan {
 	}
 
 	/**
-	 * The actions that take a node from {@code current} to {@code target}; none
-	 * when it is already there. A reboot of a node that is off only powers it
-	 * on, as Ironic's redfish driver does.
+	 * The actions that take a node from {@code current} to {@code target}; none when it
+	 * is already there. A reboot of a node that is off only powers it on, as Ironic's
+	 * redfish driver does.
 	 */
 	public static List<Step> steps(PowerState target, PowerState current) {
 		requireSupported(target);

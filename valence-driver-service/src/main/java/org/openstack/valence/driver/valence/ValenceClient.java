@@ -5,14 +5,13 @@ import java.util.List;
 import org.openstack.valence.driver.protocol.BootDevice;
 
 /**
- * Valence's v1 API as the driver needs it. Every call is bounded by the
- * {@link Deadline} of the request it is made for: its timeout is cut to the time
- * left, retries stop when the time left cannot pay for them, and nothing is sent
- * once the deadline has passed. Every method throws a {@link ValenceException}
- * subclass that names the failure mode ({@link ValenceException.Timeout} when the
- * deadline cut the call short or had passed), and
- * {@link ValenceArgumentException} for a node id that does not match the
- * protocol's pattern (checked before any URL is built).
+ * Valence's v1 API as the driver needs it. Every call is bounded by the {@link Deadline}
+ * of the request it is made for: its timeout is cut to the time left, retries stop when
+ * the time left cannot pay for them, and nothing is sent once the deadline has passed.
+ * Every method throws a {@link ValenceException} subclass that names the failure mode
+ * ({@link ValenceException.Timeout} when the deadline cut the call short or had passed),
+ * and {@link ValenceArgumentException} for a node id that does not match the protocol's
+ * pattern (checked before any URL is built).
  */
 public interface ValenceClient {
 

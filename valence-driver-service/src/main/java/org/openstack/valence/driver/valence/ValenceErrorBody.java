@@ -8,7 +8,9 @@ import tools.jackson.databind.json.JsonMapper;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record ValenceErrorBody(String code, Integer status, String title, String detail) {
 
-	/** Null when the body is not such an object (an HTML proxy page, garbage, nothing). */
+	/**
+	 * Null when the body is not such an object (an HTML proxy page, garbage, nothing).
+	 */
 	static ValenceErrorBody parse(JsonMapper json, String body) {
 		if (body == null || body.isBlank()) {
 			return null;

@@ -4,21 +4,28 @@ import java.util.Locale;
 
 /**
  * A call to Valence failed. Each failure mode is its own subclass and names its
- * {@link Failure}; the detail carries Valence's own words when it sent any. What
- * the service's API answers for each mode is the API layer's business.
+ * {@link Failure}; the detail carries Valence's own words when it sent any. What the
+ * service's API answers for each mode is the API layer's business.
  */
 public abstract sealed class ValenceException extends RuntimeException {
 
 	/** How a call to Valence failed. */
 	public enum Failure {
 
-		/** Connection refused, unknown host, connection reset or closed without an answer. */
+		/**
+		 * Connection refused, unknown host, connection reset or closed without an answer.
+		 */
 		UNREACHABLE(true),
-		/** No complete answer within the configured timeouts or the request's deadline. */
+		/**
+		 * No complete answer within the configured timeouts or the request's deadline.
+		 */
 		TIMEOUT(true),
 		/** Valence answered 404 for a node. */
 		NODE_NOT_FOUND(false),
-		/** Valence refused the request with a 4xx (schema violation, conflict, proxy auth). */
+		/**
+		 * Valence refused the request with a 4xx (schema violation, conflict, proxy
+		 * auth).
+		 */
 		REJECTED(false),
 		/** Valence, or the pod manager behind it, failed with a 5xx. */
 		SERVER_ERROR(true),

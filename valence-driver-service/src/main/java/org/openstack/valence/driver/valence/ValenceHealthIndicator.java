@@ -5,9 +5,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Readiness follows Valence: the service is of no use while Valence cannot be
- * reached, but it is alive, so liveness does not include this. The probe keeps
- * the read budget, as the service's own reads do.
+ * Readiness follows Valence: the service is of no use while Valence cannot be reached,
+ * but it is alive, so liveness does not include this. The probe keeps the read budget, as
+ * the service's own reads do.
  */
 @Component
 class ValenceHealthIndicator implements HealthIndicator {

@@ -26,9 +26,9 @@ import org.slf4j.MDC;
 public final class ValenceHttp {
 
 	/**
-	 * Where the service's request-id filter keeps the id of the request a thread
-	 * serves (the log pattern prints the same key). Read from SLF4J's MDC so that
-	 * the Valence client needs nothing of the web layer.
+	 * Where the service's request-id filter keeps the id of the request a thread serves
+	 * (the log pattern prints the same key). Read from SLF4J's MDC so that the Valence
+	 * client needs nothing of the web layer.
 	 */
 	static final String REQUEST_ID_MDC_KEY = "request_id";
 
@@ -43,8 +43,8 @@ public final class ValenceHttp {
 	 */
 	public static OkHttpClient build(ValenceProperties properties) {
 		OkHttpClient.Builder builder = new OkHttpClient.Builder()
-			.connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, properties.keepAlive().toNanos(),
-					TimeUnit.NANOSECONDS))
+			.connectionPool(
+					new ConnectionPool(MAX_IDLE_CONNECTIONS, properties.keepAlive().toNanos(), TimeUnit.NANOSECONDS))
 			.eventListener(ConnectionUse.LISTENER)
 			.connectTimeout(properties.connectTimeout())
 			.readTimeout(properties.readTimeout())
@@ -54,8 +54,8 @@ public final class ValenceHttp {
 			// connection failures; reads are retried by Resilience4j instead.
 			.retryOnConnectionFailure(false)
 			.followRedirects(false);
-		String basicAuth = properties.hasCredentials()
-				? Credentials.basic(properties.username(), properties.password()) : null;
+		String basicAuth = properties.hasCredentials() ? Credentials.basic(properties.username(), properties.password())
+				: null;
 		builder.addInterceptor((chain) -> {
 			Request.Builder request = chain.request().newBuilder().header("Accept", "application/json");
 			String requestId = MDC.get(REQUEST_ID_MDC_KEY);
@@ -97,9 +97,8 @@ public final class ValenceHttp {
 			throw new IllegalStateException("the JVM offers no X.509 trust manager");
 		}
 		catch (IOException | GeneralSecurityException ex) {
-			throw new IllegalStateException(
-					"VALENCE_CA_FILE " + properties.caFile() + " cannot be read as PEM certificates: " + ex.getMessage(),
-					ex);
+			throw new IllegalStateException("VALENCE_CA_FILE " + properties.caFile()
+					+ " cannot be read as PEM certificates: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -9,18 +9,17 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.protocol.Protocol;
 
 /**
- * Valence's node detail, and its translation into the protocol's words. Fields
- * the driver does not use are ignored, as Valence's documentation asks.
+ * Valence's node detail, and its translation into the protocol's words. Fields the driver
+ * does not use are ignored, as Valence's documentation asks.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ValenceNode(String uuid, String name, String description, String index,
 		@JsonProperty("node_power_state") String nodePowerState, @JsonProperty("node_state") String nodeState,
 		@JsonProperty("boot_source") String bootSource, @JsonProperty("health_status") String healthStatus,
 		Metadata metadata) {
-
-	private static final List<String> HEALTH = List.of("OK", "Warning", "Critical");
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	public record Metadata(List<Processor> processor, List<Memory> memory, List<Network> network) {
@@ -63,7 +62,10 @@ public record ValenceNode(String uuid, String name, String description, String i
 
 	/** Redfish health in its canonical spelling; Valence's samples write "ok". */
 	public String health() {
-		return HEALTH.stream().filter((h) -> h.equalsIgnoreCase(this.healthStatus)).findFirst().orElse(null);
+		return Protocol.HEALTH_STATES.stream()
+			.filter((h) -> h.equalsIgnoreCase(this.healthStatus))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/** Sum of the processors' cores; null when Valence reports none. */
@@ -76,7 +78,9 @@ public record ValenceNode(String uuid, String name, String description, String i
 		return sum(metadata().memory(), Memory::totalMemoryMb);
 	}
 
-	/** Ironic's x86_64 for Valence's x86-64; any other instruction set is not guessed at. */
+	/**
+	 * Ironic's x86_64 for Valence's x86-64; any other instruction set is not guessed at.
+	 */
 	public String cpuArch() {
 		List<Processor> processors = nonNull(metadata().processor());
 		boolean x86 = !processors.isEmpty()

@@ -17,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How to reach Valence. Checked at start-up so that a wrong setting stops the
- * service with a clear message instead of failing on the first request.
+ * How to reach Valence. Checked at start-up so that a wrong setting stops the service
+ * with a clear message instead of failing on the first request.
  *
  * @param url Valence's base URL (VALENCE_URL), http or https, without credentials
  * @param username basic-auth user for a proxy in front of Valence (VALENCE_USERNAME)
@@ -27,9 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout TCP connect timeout
  * @param readTimeout longest silence while reading an answer
  * @param callTimeout whole-call limit, connect to last byte
- * @param keepAlive how long an idle connection stays in the pool; below the
- * shortest keep-alive timeout of the servers that may stand in front of Valence,
- * so that the pool retires a connection before the server closes it
+ * @param keepAlive how long an idle connection stays in the pool; below the shortest
+ * keep-alive timeout of the servers that may stand in front of Valence, so that the pool
+ * retires a connection before the server closes it
  * @param retry how idempotent reads are retried
  */
 @Validated

@@ -8,8 +8,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param maxRequestBody the largest request body accepted; the API's bodies are a
- * few dozen bytes
+ * @param maxRequestBody the largest request body accepted; the API's bodies are a few
+ * dozen bytes
  */
 @Validated
 @ConfigurationProperties("driver.web")

@@ -14,12 +14,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
- * Tomcat's error report, as a problem document instead of its HTML page: for
- * requests Tomcat refuses before any filter or Spring sees them (a request line
- * or header that is not valid HTTP/1.1, an invalid or suspicious URI, a header
- * section over the size limit). Those are the client's mistakes, answered with
- * the contract's one status for INVALID_REQUEST, also where Tomcat would say 501
- * or 505; anything else that reaches this far is INTERNAL_ERROR.
+ * Tomcat's error report, as a problem document instead of its HTML page: for requests
+ * Tomcat refuses before any filter or Spring sees them (a request line or header that is
+ * not valid HTTP/1.1, an invalid or suspicious URI, a header section over the size
+ * limit). Those are the client's mistakes, answered with the contract's one status for
+ * INVALID_REQUEST, also where Tomcat would say 501 or 505; anything else that reaches
+ * this far is INTERNAL_ERROR.
  */
 class ProblemReportValve extends ErrorReportValve {
 
@@ -45,7 +45,8 @@ class ProblemReportValve extends ErrorReportValve {
 				|| status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value();
 		ProblemDetail problem = clientError ? ProblemDocuments.invalidRequest(refusal(status))
 				: ProblemDocuments.internalError();
-		// Never the request line or a header: they are what was wrong, and may hold the token.
+		// Never the request line or a header: they are what was wrong, and may hold the
+		// token.
 		log.debug("Tomcat refused a request ({}); answered {} {}", status, problem.getStatus(),
 				problem.getProperties().get("code"));
 		try {

@@ -15,8 +15,8 @@ import org.openstack.valence.driver.error.ProblemDocuments;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bounds request bodies: a declared length over the limit is refused before
- * it is read; a chunked body stops being read at the limit.
+ * Bounds request bodies: a declared length over the limit is refused before it is read; a
+ * chunked body stops being read at the limit.
  */
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 

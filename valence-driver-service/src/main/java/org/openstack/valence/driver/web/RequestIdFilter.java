@@ -12,9 +12,8 @@ import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Runs first, before security, so that every log line and every problem
- * document of a request carries its id, and the response echoes it; on the
- * error page too.
+ * Runs first, before security, so that every log line and every problem document of a
+ * request carries its id, and the response echoes it; on the error page too.
  */
 public class RequestIdFilter extends OncePerRequestFilter {
 
@@ -37,8 +36,8 @@ public class RequestIdFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * Tomcat sends some requests it refuses (TRACE) straight to the error page,
-	 * without the request dispatch this filter would have seen.
+	 * Tomcat sends some requests it refuses (TRACE) straight to the error page, without
+	 * the request dispatch this filter would have seen.
 	 */
 	@Override
 	protected boolean shouldNotFilterErrorDispatch() {

@@ -11,8 +11,8 @@ public final class RequestIds {
 	public static final String MDC_KEY = "request_id";
 
 	/**
-	 * Ironic sends {@code req-<uuid>}; anything else that is short and plain is
-	 * kept too, but nothing that could forge a log line.
+	 * Ironic sends {@code req-<uuid>}; anything else that is short and plain is kept too,
+	 * but nothing that could forge a log line.
 	 */
 	private static final Pattern ACCEPTED = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
 

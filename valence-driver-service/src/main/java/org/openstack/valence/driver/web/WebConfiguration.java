@@ -18,7 +18,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Servlet-level plumbing that must run before Spring Security and MVC, and how bodies are read. */
+/**
+ * Servlet-level plumbing that must run before Spring Security and MVC, and how bodies are
+ * read.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
@@ -41,9 +44,9 @@ class WebConfiguration {
 	}
 
 	/**
-	 * Tomcat would answer an encoded slash ({@code ..%2Fpod_managers}) with its own
-	 * bare 400 page; letting it through means Spring Security's firewall rejects it
-	 * instead, and the client gets a problem document.
+	 * Tomcat would answer an encoded slash ({@code ..%2Fpod_managers}) with its own bare
+	 * 400 page; letting it through means Spring Security's firewall rejects it instead,
+	 * and the client gets a problem document.
 	 */
 	@Bean
 	TomcatConnectorCustomizer encodedSlashReachesTheFirewall() {
@@ -51,18 +54,17 @@ class WebConfiguration {
 	}
 
 	/**
-	 * Tomcat answers what it refuses before any filter runs with its own HTML page,
-	 * and logs the first such request of each connection processor at INFO, the
-	 * offending header line included, which may be {@code Authorization: Bearer
+	 * Tomcat answers what it refuses before any filter runs with its own HTML page, and
+	 * logs the first such request of each connection processor at INFO, the offending
+	 * header line included, which may be {@code Authorization: Bearer
 	 * <token>}. Its host gets {@link ProblemReportValve} instead of Spring Boot's
 	 * {@link ErrorReportValve}, so this customizer has no order and runs after Spring
 	 * Boot's (order 0), which adds that valve. Tomcat's documented switch for logging
-	 * "invalid user data" is turned off unless the JVM was started with it set; it
-	 * must be set before the connector makes its processors, which read it once.
+	 * "invalid user data" is turned off unless the JVM was started with it set; it must
+	 * be set before the connector makes its processors, which read it once.
 	 */
 	@Bean
-	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatRefusalsAsProblems(
-			ProblemDocuments problems) {
+	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatRefusalsAsProblems(ProblemDocuments problems) {
 		return (factory) -> {
 			if (System.getProperty(USER_DATA_LOGGING) == null) {
 				System.setProperty(USER_DATA_LOGGING, "NONE");
@@ -82,11 +84,11 @@ class WebConfiguration {
 	}
 
 	/**
-	 * Request bodies switch servers on and off, so a body is read as written or
-	 * refused, never converted on a guess: no number for an enum (Jackson would take
-	 * it as the constant's index), no string, float or boolean for an integer, no
-	 * number or string for a boolean, no key given twice (Jackson would keep the
-	 * last), no unknown key, nothing after the document.
+	 * Request bodies switch servers on and off, so a body is read as written or refused,
+	 * never converted on a guess: no number for an enum (Jackson would take it as the
+	 * constant's index), no string, float or boolean for an integer, no number or string
+	 * for a boolean, no key given twice (Jackson would keep the last), no unknown key,
+	 * nothing after the document.
 	 */
 	@Bean
 	JsonMapperBuilderCustomizer strictRequestBodies() {

@@ -28,10 +28,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The service against the valence-emulator process rather than WireMock: the
- * stubs elsewhere state what Valence's documents say, this checks that the
- * service and the stand-in every other test layer uses agree on the wire, with
- * power going through PoweringOn/PoweringOff in real time.
+ * The service against the valence-emulator process rather than WireMock: the stubs
+ * elsewhere state what Valence's documents say, this checks that the service and the
+ * stand-in every other test layer uses agree on the wire, with power going through
+ * PoweringOn/PoweringOff in real time.
  */
 @SpringBootTest
 @AutoConfigureMockMvc

@@ -19,9 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The valence-emulator jar running as a process of its own, on a free loopback
- * port, as scripts/run and the end-to-end run start it. The Maven reactor
- * packages the emulator before this module's tests run.
+ * The valence-emulator jar running as a process of its own, on a free loopback port, as
+ * scripts/run and the end-to-end run start it. The Maven reactor packages the emulator
+ * before this module's tests run.
  */
 final class EmulatorProcess {
 
@@ -46,10 +46,10 @@ final class EmulatorProcess {
 	}
 
 	/**
-	 * Starts the jar named by the system property {@code emulator.jar} and waits
-	 * until it prints its ready line.
-	 * @throws IllegalStateException when the jar is missing or the emulator does
-	 * not come up in time
+	 * Starts the jar named by the system property {@code emulator.jar} and waits until it
+	 * prints its ready line.
+	 * @throws IllegalStateException when the jar is missing or the emulator does not come
+	 * up in time
 	 */
 	static EmulatorProcess start(int nodeCount, Duration transitionDelay) throws IOException {
 		Path jar = Path.of(System.getProperty("emulator.jar", "missing"));

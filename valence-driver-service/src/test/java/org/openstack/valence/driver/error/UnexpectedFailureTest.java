@@ -19,7 +19,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** A bug in the service itself: a 500 INTERNAL_ERROR problem document that tells nothing of the internals. */
+/**
+ * A bug in the service itself: a 500 INTERNAL_ERROR problem document that tells nothing
+ * of the internals.
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class UnexpectedFailureTest {
@@ -38,8 +41,8 @@ class UnexpectedFailureTest {
 			.andExpect(status().isInternalServerError())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.type").value("urn:valence-driver:problem:internal-error"))
-			.andExpect(jsonPath("$.detail").value("The service failed unexpectedly; its log has the details "
-					+ "under this request_id."))
+			.andExpect(jsonPath("$.detail")
+				.value("The service failed unexpectedly; its log has the details " + "under this request_id."))
 			.andExpect(jsonPath("$.request_id").isNotEmpty())
 			.andExpect(jsonPath("$.code").value("INTERNAL_ERROR"));
 	}

@@ -35,14 +35,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The request's deadline bounds every Valence call made for it. Valence's own
- * timeouts are the production defaults here (10 s read, 15 s call, three
- * attempts), far longer than the deadlines, so that only the deadline can explain
- * an answer in time.
+ * The request's deadline bounds every Valence call made for it. Valence's own timeouts
+ * are the production defaults here (10 s read, 15 s call, three attempts), far longer
+ * than the deadlines, so that only the deadline can explain an answer in time.
  */
-@TestPropertySource(properties = { "valence.read-timeout=10s", "valence.call-timeout=15s",
-		"valence.retry.max-attempts=3", "valence.retry.initial-backoff=200ms", "driver.read-budget=2s",
-		"driver.power.poll-interval=100ms" })
+@TestPropertySource(
+		properties = { "valence.read-timeout=10s", "valence.call-timeout=15s", "valence.retry.max-attempts=3",
+				"valence.retry.initial-backoff=200ms", "driver.read-budget=2s", "driver.power.poll-interval=100ms" })
 class DeadlineTest extends ServiceTest {
 
 	private static final Duration READ_BUDGET = Duration.ofSeconds(2);
@@ -53,9 +52,8 @@ class DeadlineTest extends ServiceTest {
 	private static final int HANG_MS = 6000;
 
 	/**
-	 * The first requests of a fresh context initialise MVC, validation and OkHttp;
-	 * the deadline counts from the controller, so that time is kept out of the
-	 * measurements.
+	 * The first requests of a fresh context initialise MVC, validation and OkHttp; the
+	 * deadline counts from the controller, so that time is kept out of the measurements.
 	 */
 	@BeforeEach
 	void warmUp() throws Exception {
@@ -71,7 +69,10 @@ class DeadlineTest extends ServiceTest {
 			.content("{\"target\": \"" + target + "\", \"timeout\": " + POWER_TIMEOUT + "}");
 	}
 
-	/** Performs the request and checks it was answered within {@code deadline} plus the allowed overshoot. */
+	/**
+	 * Performs the request and checks it was answered within {@code deadline} plus the
+	 * allowed overshoot.
+	 */
 	private ResultActions answeredWithin(Duration deadline, MockHttpServletRequestBuilder request) throws Exception {
 		long start = System.nanoTime();
 		ResultActions result = this.mvc.perform(request);
@@ -191,8 +192,7 @@ class DeadlineTest extends ServiceTest {
 	void connectionTestOfAHangingValenceKeepsTheReadBudget() throws Exception {
 		valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json")).withFixedDelay(HANG_MS)));
 
-		answeredWithin(READ_BUDGET, get("/v1/connection").header("Authorization", BEARER))
-			.andExpect(status().isOk())
+		answeredWithin(READ_BUDGET, get("/v1/connection").header("Authorization", BEARER)).andExpect(status().isOk())
 			.andExpect(jsonPath("$.valence.reachable").value(false))
 			.andExpect(jsonPath("$.valence.error").value(containsString("time budget")));
 		valence.verify(1, getRequestedFor(urlPathEqualTo("/")));

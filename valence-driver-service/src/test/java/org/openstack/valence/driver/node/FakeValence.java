@@ -14,10 +14,10 @@ import org.openstack.valence.driver.valence.ValenceNodeSummary;
 import org.openstack.valence.driver.valence.ValenceVersion;
 
 /**
- * One composed node that moves through PoweringOn/PoweringOff the way a pod
- * manager does: an accepted Reset takes {@code transitionReads} reads of the
- * node to finish. Records each action with the power state it found; a Boot
- * override changes the boot source at once.
+ * One composed node that moves through PoweringOn/PoweringOff the way a pod manager does:
+ * an accepted Reset takes {@code transitionReads} reads of the node to finish. Records
+ * each action with the power state it found; a Boot override changes the boot source at
+ * once.
  */
 class FakeValence implements ValenceClient {
 
@@ -63,9 +63,9 @@ class FakeValence implements ValenceClient {
 	}
 
 	/**
-	 * A read that has taken the node's state but not yet answered, as a Valence
-	 * read in flight has: {@code started} is counted down when it begins, and it
-	 * answers once {@code release} is.
+	 * A read that has taken the node's state but not yet answered, as a Valence read in
+	 * flight has: {@code started} is counted down when it begins, and it answers once
+	 * {@code release} is.
 	 */
 	record HeldRead(CountDownLatch started, CountDownLatch release) {
 	}
@@ -130,8 +130,7 @@ class FakeValence implements ValenceClient {
 	}
 
 	@Override
-	public synchronized void setBootOverride(String nodeId, BootDevice device, boolean persistent,
-			Deadline deadline) {
+	public synchronized void setBootOverride(String nodeId, BootDevice device, boolean persistent, Deadline deadline) {
 		this.bootSource = (device == BootDevice.PXE) ? "Pxe" : "Hdd";
 	}
 

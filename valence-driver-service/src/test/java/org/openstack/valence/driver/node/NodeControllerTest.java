@@ -42,8 +42,7 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	private void valenceHasNode(String powerState) {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(okJson(ValenceStubs.node(powerState))));
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(okJson(ValenceStubs.node(powerState))));
 	}
 
 	@Test
@@ -76,14 +75,6 @@ class NodeControllerTest extends ServiceTest {
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)))
 			.andExpect(jsonPath("$.power_state").value("error"));
-	}
-
-	@Test
-	void supportedPowerStatesLeaveOutSoftPowerOff() throws Exception {
-		this.mvc.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)))
-			.andExpect(status().isOk())
-			.andExpect(content().json("{\"power_states\": [\"power on\", \"power off\", \"rebooting\", "
-					+ "\"soft rebooting\"]}", JsonCompareMode.STRICT));
 	}
 
 	@Test
@@ -124,28 +115,24 @@ class NodeControllerTest extends ServiceTest {
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/boot-device", NODE)))
 			.andExpect(status().isOk())
-			.andExpect(content().json("{\"boot_device\": \"pxe\", \"persistent\": null}",
-					JsonCompareMode.STRICT));
+			.andExpect(content().json("{\"boot_device\": \"pxe\", \"persistent\": null}", JsonCompareMode.STRICT));
 	}
 
 	@Test
 	void bootDeviceIsSetPersistently() throws Exception {
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.willReturn(aResponse().withStatus(204)));
+		valence.stubFor(WireMock.post(VALENCE_ACTION).willReturn(aResponse().withStatus(204)));
 
 		this.mvc
 			.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"disk\", \"persistent\": true}"))
 			.andExpect(status().isOk())
-			.andExpect(content().json("{\"boot_device\": \"disk\", \"persistent\": true}",
-					JsonCompareMode.STRICT));
+			.andExpect(content().json("{\"boot_device\": \"disk\", \"persistent\": true}", JsonCompareMode.STRICT));
 		valence.verify(1, postRequestedFor(urlPathEqualTo(VALENCE_ACTION))
 			.withRequestBody(equalToJson("{\"Boot\": {\"Enabled\": \"Continuous\", \"Target\": \"Hdd\"}}")));
 	}
 
 	@Test
 	void bootDeviceIsOneTimeByDefault() throws Exception {
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.willReturn(aResponse().withStatus(204)));
+		valence.stubFor(WireMock.post(VALENCE_ACTION).willReturn(aResponse().withStatus(204)));
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"pxe\"}"))
 			.andExpect(status().isOk())
@@ -199,8 +186,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void garbageFromValenceIsValenceError() throws Exception {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(okJson("<html>proxy login</html>")));
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(okJson("<html>proxy login</html>")));
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}", NODE)))
 			.andExpect(status().isBadGateway())
@@ -210,8 +196,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void valenceDroppingTheConnectionIsValenceUnreachable() throws Exception {
-		valence.stubFor(WireMock.get(VALENCE_NODE)
-			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/boot-device", NODE)))
 			.andExpect(status().isBadGateway())
@@ -220,8 +205,7 @@ class NodeControllerTest extends ServiceTest {
 
 	@Test
 	void slowValenceIsValenceTimeout() throws Exception {
-		valence.stubFor(WireMock.post(VALENCE_ACTION)
-			.willReturn(aResponse().withStatus(204).withFixedDelay(2500)));
+		valence.stubFor(WireMock.post(VALENCE_ACTION).willReturn(aResponse().withStatus(204).withFixedDelay(2500)));
 
 		this.mvc.perform(putJson("/v1/nodes/" + NODE + "/boot-device", "{\"boot_device\": \"pxe\"}"))
 			.andExpect(status().isGatewayTimeout())
@@ -320,21 +304,18 @@ class NodeControllerTest extends ServiceTest {
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)).header(Protocol.REQUEST_ID_HEADER, requestId))
 			.andExpect(header().string(Protocol.REQUEST_ID_HEADER, requestId));
 		valence.verify(WireMock.getRequestedFor(urlPathEqualTo(VALENCE_NODE))
-			.withHeader(Protocol.REQUEST_ID_HEADER,
-					WireMock.equalTo(requestId)));
+			.withHeader(Protocol.REQUEST_ID_HEADER, WireMock.equalTo(requestId)));
 	}
 
 	@Test
 	void requestIdIsMadeWhenAbsentOrUnsafe() throws Exception {
-		this.mvc
-			.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)).header(Protocol.REQUEST_ID_HEADER,
-					"evil\nINFO forged line"))
+		this.mvc.perform(authorized(get("/v1/connection")).header(Protocol.REQUEST_ID_HEADER, "evil\nINFO forged line"))
 			.andExpect(header().string(Protocol.REQUEST_ID_HEADER, matchesPattern("req-[0-9a-f-]{36}")));
 	}
 
 	@Test
 	void successfulAnswersAreNotProblemDocuments() throws Exception {
-		this.mvc.perform(authorized(get("/v1/nodes/{id}/power/supported", NODE)))
+		this.mvc.perform(authorized(get("/v1/connection")))
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
 			.andExpect(jsonPath("$.code").doesNotExist())
 			.andExpect(jsonPath("$.request_id").doesNotExist());

@@ -56,8 +56,8 @@ class NodeReaderTest {
 	}
 
 	/**
-	 * Starts every caller at once; the stubs hold Valence's answer long enough
-	 * that all of them ask while the first call is still in flight.
+	 * Starts every caller at once; the stubs hold Valence's answer long enough that all
+	 * of them ask while the first call is still in flight.
 	 */
 	private List<Future<ValenceNode>> readConcurrently(NodeReader reader) throws InterruptedException {
 		CountDownLatch allAsking = new CountDownLatch(CALLERS);
@@ -100,8 +100,8 @@ class NodeReaderTest {
 	}
 
 	/**
-	 * A read that begins after a power change returned must see its result, even
-	 * while a read that began before the change is still waiting for Valence.
+	 * A read that begins after a power change returned must see its result, even while a
+	 * read that began before the change is still waiting for Valence.
 	 */
 	@Test
 	void readBegunAfterAPowerChangeNeverJoinsAReadBegunBeforeIt() throws Exception {
@@ -130,8 +130,8 @@ class NodeReaderTest {
 	}
 
 	/**
-	 * Holds a read begun before {@code change}, makes the change, begins another
-	 * read, then lets Valence answer the first: the second must see the change.
+	 * Holds a read begun before {@code change}, makes the change, begins another read,
+	 * then lets Valence answer the first: the second must see the change.
 	 */
 	private static <T> void assertReadsAroundAChange(FakeValence valence, NodeReader reader, Runnable change,
 			Function<ValenceNode, T> property, T before, T after) throws Exception {
@@ -143,7 +143,8 @@ class NodeReaderTest {
 
 			change.run();
 			Future<ValenceNode> late = pool.submit(() -> reader.read(NODE, soon()));
-			// A read of its own answers at once; one that joined the held read waits for it.
+			// A read of its own answers at once; one that joined the held read waits for
+			// it.
 			awaitAtMost(late, Duration.ofSeconds(1));
 			beforeTheChange.release().countDown();
 

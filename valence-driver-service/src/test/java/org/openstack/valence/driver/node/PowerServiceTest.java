@@ -117,7 +117,8 @@ class PowerServiceTest {
 	void nodeThatNeverSettlesTimesOutNamingItsLastState() {
 		FakeValence valence = FakeValence.stuckIn("Off");
 
-		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.POWER_ON, Deadline.after(Duration.ofMillis(100))))
+		assertThatThrownBy(
+				() -> service(valence).set(NODE, PowerState.POWER_ON, Deadline.after(Duration.ofMillis(100))))
 			.isInstanceOf(ExtendedProblemException.class)
 			.hasCauseInstanceOf(PowerStateTimeoutException.class)
 			.hasMessageContaining("did not reach 'power on'")

@@ -1,27 +1,42 @@
 package org.openstack.valence.driver.protocol;
 
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.valence.PowerPlan;
 import org.python.core.PyObject;
 import org.python.core.PySystemState;
 import org.python.util.PythonInterpreter;
 
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shim's protocol module, run by Jython, against the service's enums and
- * constants: either side changing alone fails here.
+ * The shim's protocol module, run by Jython, against the service's enums and constants:
+ * either side changing alone fails here.
  */
 class ProtocolContractTest {
 
@@ -29,8 +44,7 @@ class ProtocolContractTest {
 
 	@BeforeAll
 	static void loadProtocolModule() {
-		Path module = Path.of(System.getProperty("protocol.module",
-				"../shim-python/ironic_valence/protocol.py"));
+		Path module = Path.of(System.getProperty("protocol.module", "../shim-python/ironic_valence/protocol.py"));
 		assertThat(module).as("the shim's protocol module").exists();
 		Properties options = new Properties();
 		options.setProperty("python.import.site", "false");
@@ -128,6 +142,59 @@ class ProtocolContractTest {
 		assertThat(Protocol.POWER_TIMEOUT_MIN_SECONDS).isEqualTo(integer("POWER_TIMEOUT_MIN_SECONDS"));
 		assertThat(Protocol.POWER_TIMEOUT_MAX_SECONDS).isEqualTo(integer("POWER_TIMEOUT_MAX_SECONDS"));
 		assertThat(Protocol.ANSWER_OVERSHOOT_SECONDS).isEqualTo(integer("ANSWER_OVERSHOOT_SECONDS"));
+	}
+
+	@Test
+	void healthWordsAgreeInOrder() {
+		assertThat(Protocol.HEALTH_STATES).containsExactlyElementsOf(strings("HEALTH_STATES"));
+	}
+
+	@Test
+	void inventoryKeysAgreeInOrder() throws ClassNotFoundException {
+		List<String> keys = Arrays
+			.stream(Class.forName("org.openstack.valence.driver.node.NodeApi$Inventory").getRecordComponents())
+			.map((component) -> Optional.ofNullable(component.getAccessor().getAnnotation(JsonProperty.class))
+				.map(JsonProperty::value)
+				.orElse(component.getName()))
+			.toList();
+		assertThat(keys).containsExactlyElementsOf(strings("INVENTORY_KEYS"));
+	}
+
+	/**
+	 * Every API operation declares the codes it can answer with {@link Answers}, and they
+	 * are protocol.OPERATION_ERRORS's; the OpenAPI document is written from the former.
+	 */
+	@Test
+	void eachOperationAnswersTheErrorsOfTheProtocol() {
+		Map<String, Set<String>> python = new TreeMap<>();
+		for (PyObject pair : ProtocolContractTest.python.eval("sorted(OPERATION_ERRORS.items())").asIterable()) {
+			Set<String> codes = new TreeSet<>();
+			for (PyObject code : pair.__getitem__(1).asIterable()) {
+				codes.add(code.asString());
+			}
+			python.put(pair.__getitem__(0).asString(), codes);
+		}
+		assertThat(operationErrors()).containsExactlyEntriesOf(python);
+	}
+
+	private static Map<String, Set<String>> operationErrors() {
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(RestController.class));
+		Map<String, Set<String>> java = new TreeMap<>();
+		for (BeanDefinition controller : scanner.findCandidateComponents("org.openstack.valence.driver")) {
+			Class<?> type = ClassUtils.resolveClassName(controller.getBeanClassName(), null);
+			for (Method method : type.getDeclaredMethods()) {
+				if (AnnotatedElementUtils.hasAnnotation(method, RequestMapping.class)) {
+					Answers answers = method.getAnnotation(Answers.class);
+					assertThat(answers).as("@Answers on %s.%s", type.getSimpleName(), method.getName()).isNotNull();
+					java.put(method.getName(),
+							Arrays.stream(answers.value())
+								.map(ErrorCode::name)
+								.collect(Collectors.toCollection(TreeSet::new)));
+				}
+			}
+		}
+		return java;
 	}
 
 	@Test

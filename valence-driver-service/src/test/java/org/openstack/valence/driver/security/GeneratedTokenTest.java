@@ -21,7 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The default profile without VALENCE_DRIVER_TOKEN: a token is generated into a private file. */
+/**
+ * The default profile without VALENCE_DRIVER_TOKEN: a token is generated into a private
+ * file.
+ */
 @SpringBootTest(properties = "driver.auth.token=")
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
@@ -58,9 +61,8 @@ class GeneratedTokenTest {
 	void generatedTokenOpensTheApi() throws Exception {
 		String token = Files.readString(TOKEN_FILE).strip();
 
-		this.mvc.perform(get("/v1/nodes/node-1/power/supported").header("Authorization", "Bearer " + token))
-			.andExpect(status().isOk());
-		this.mvc.perform(get("/v1/nodes/node-1/power/supported")).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/v1/connection").header("Authorization", "Bearer " + token)).andExpect(status().isOk());
+		this.mvc.perform(get("/v1/connection")).andExpect(status().isUnauthorized());
 	}
 
 	@Test

@@ -14,8 +14,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The service starts without Spring Boot's default user: nothing accepts its
- * password, so it must be neither made nor printed.
+ * The service starts without Spring Boot's default user: nothing accepts its password, so
+ * it must be neither made nor printed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class NoDefaultUserTest {

@@ -26,15 +26,13 @@ class StartupRefusalTest {
 	@Test
 	void prodProfileRefusesToStartWithoutToken() {
 		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--driver.auth.token=", "--server.port=0"))
-			.satisfies((ex) -> assertThat(rootCause(ex))
-				.hasMessageContaining("VALENCE_DRIVER_TOKEN is not set"));
+			.satisfies((ex) -> assertThat(rootCause(ex)).hasMessageContaining("VALENCE_DRIVER_TOKEN is not set"));
 	}
 
 	@Test
 	void valenceUrlWithCredentialsIsRefused() {
 		assertThatThrownBy(() -> start("--valence.url=http://admin:hunter2@127.0.0.1:8181", "--server.port=0"))
-			.satisfies((ex) -> assertThat(rootCause(ex).getMessage())
-				.contains("without user info")
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("without user info")
 				.doesNotContain("hunter2"));
 	}
 
@@ -48,8 +46,7 @@ class StartupRefusalTest {
 	@Test
 	void unreadableCaFileIsRefused() {
 		assertThatThrownBy(() -> start("--valence.ca-file=/nonexistent/ca.pem", "--server.port=0"))
-			.satisfies((ex) -> assertThat(rootCause(ex).getMessage())
-				.contains("/nonexistent/ca.pem"));
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("/nonexistent/ca.pem"));
 	}
 
 	@Test

@@ -181,7 +181,8 @@ class OkHttpValenceClientTest {
 	void serverErrorWithoutAnErrorObjectStillSaysWhatHappened() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
 
-		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.ServerError.class)
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON, SOON))
+			.isInstanceOf(ValenceException.ServerError.class)
 			.hasMessageContaining("502")
 			.hasMessageContaining("not a Valence error object");
 	}
@@ -213,7 +214,8 @@ class OkHttpValenceClientTest {
 	void actionWhoseConnectionIsResetIsNotResent() {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.Unreachable.class);
+		assertThatThrownBy(() -> client().reset(NODE, ResetType.ON, SOON))
+			.isInstanceOf(ValenceException.Unreachable.class);
 		valence.verify(1, postRequestedFor(urlPathEqualTo(ACTION_PATH)));
 	}
 
@@ -316,7 +318,10 @@ class OkHttpValenceClientTest {
 		assertThat(valence.getAllServeEvents()).isEmpty();
 	}
 
-	/** Put where the web layer's filter puts it: the client reads the same MDC key without importing web. */
+	/**
+	 * Put where the web layer's filter puts it: the client reads the same MDC key without
+	 * importing web.
+	 */
 	@Test
 	void requestIdIsForwardedToValence() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
@@ -333,11 +338,12 @@ class OkHttpValenceClientTest {
 		valence.stubFor(get(NODE_PATH).willReturn(aResponse().withStatus(500).withBody("oops")));
 		ValenceProperties properties = properties(valence.baseUrl(), "valence-admin", PASSWORD, Duration.ofSeconds(1));
 
-		assertThatThrownBy(() -> client(properties).getNode(NODE, SOON)).isInstanceOf(ValenceException.ServerError.class)
+		assertThatThrownBy(() -> client(properties).getNode(NODE, SOON))
+			.isInstanceOf(ValenceException.ServerError.class)
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(PASSWORD));
 
-		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)).withBasicAuth(
-				new BasicCredentials("valence-admin", PASSWORD)));
+		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH))
+			.withBasicAuth(new BasicCredentials("valence-admin", PASSWORD)));
 		assertThat(properties.toString()).doesNotContain(PASSWORD);
 		assertThat(output.getAll()).contains("retrying").doesNotContain(PASSWORD);
 	}
@@ -357,8 +363,9 @@ class OkHttpValenceClientTest {
 
 		client().getNode(NODE, SOON);
 
-		assertThat(this.meters.timer("valence.upstream.requests", "operation", "get_node", "outcome", "success")
-			.count()).isEqualTo(1);
+		assertThat(
+				this.meters.timer("valence.upstream.requests", "operation", "get_node", "outcome", "success").count())
+			.isEqualTo(1);
 	}
 
 }

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.openstack.valence.driver.TestResources.read;
 
 /**
- * A Valence whose server closes a kept-alive connection after it has been idle
- * for {@link #SERVER_IDLE_MS}, as every HTTP server and proxy does after its own
- * keep-alive timeout, and a client that comes back after a longer gap.
+ * A Valence whose server closes a kept-alive connection after it has been idle for
+ * {@link #SERVER_IDLE_MS}, as every HTTP server and proxy does after its own keep-alive
+ * timeout, and a client that comes back after a longer gap.
  */
 class StaleConnectionTest {
 
@@ -39,7 +39,10 @@ class StaleConnectionTest {
 
 	private static final Duration GAP = Duration.ofMillis(1500);
 
-	/** Longer than the server's, as a keep-alive set without looking at the server would be. */
+	/**
+	 * Longer than the server's, as a keep-alive set without looking at the server would
+	 * be.
+	 */
 	private static final Duration LONG_KEEP_ALIVE = Duration.ofMinutes(5);
 
 	@RegisterExtension

@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.openstack.valence.driver.TestResources.read;
 
-/** Valence behind HTTPS with a certificate from a private CA, given as VALENCE_CA_FILE. */
+/**
+ * Valence behind HTTPS with a certificate from a private CA, given as VALENCE_CA_FILE.
+ */
 class ValenceTlsTest {
 
 	private static final String PASSWORD = "keystore-pass";
@@ -79,7 +81,8 @@ class ValenceTlsTest {
 
 	@Test
 	void certificateFromAnUnknownCaIsRefused() {
-		assertThatThrownBy(() -> client(null).probe(Deadline.after(Duration.ofSeconds(5)))).isInstanceOf(ValenceException.Unreachable.class)
+		assertThatThrownBy(() -> client(null).probe(Deadline.after(Duration.ofSeconds(5))))
+			.isInstanceOf(ValenceException.Unreachable.class)
 			.hasMessageContaining("SSLHandshakeException");
 	}
 

@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /**
- * Hostile requests sent over a real Tomcat connector, byte for byte as written.
- * Whichever layer refuses them (Tomcat's parser, its URI checks, Spring
- * Security's firewall, Spring MVC), the client gets a problem document with a
- * code and a request id, never Tomcat's HTML page or Spring Boot's default JSON.
+ * Hostile requests sent over a real Tomcat connector, byte for byte as written. Whichever
+ * layer refuses them (Tomcat's parser, its URI checks, Spring Security's firewall, Spring
+ * MVC), the client gets a problem document with a code and a request id, never Tomcat's
+ * HTML page or Spring Boot's default JSON.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HostileRequestOverHttpTest {
@@ -44,9 +44,12 @@ class HostileRequestOverHttpTest {
 						RawHttp.request("GET /v1/nodes/..%2Fpod_managers/power HTTP/1.1", AUTHORIZATION)),
 				argumentSet("encoded dots as the node id",
 						RawHttp.request("GET /v1/nodes/%2e%2e/power HTTP/1.1", AUTHORIZATION)),
-				argumentSet("plain dot in the node id", RawHttp.request("GET /v1/nodes/node.1/power HTTP/1.1", AUTHORIZATION)),
-				argumentSet("raw UTF-8 in the path", RawHttp.request("GET /v1/nodes/nœud/power HTTP/1.1", AUTHORIZATION)),
-				argumentSet("space in the path", RawHttp.request("GET /v1/nodes/node one/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("plain dot in the node id",
+						RawHttp.request("GET /v1/nodes/node.1/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("raw UTF-8 in the path",
+						RawHttp.request("GET /v1/nodes/nœud/power HTTP/1.1", AUTHORIZATION)),
+				argumentSet("space in the path",
+						RawHttp.request("GET /v1/nodes/node one/power HTTP/1.1", AUTHORIZATION)),
 				argumentSet("absolute-form target naming another host than Host",
 						RawHttp.request("GET http://admin:hunter2@valence.example/v1/connection HTTP/1.1",
 								AUTHORIZATION)),
@@ -54,18 +57,19 @@ class HostileRequestOverHttpTest {
 						RawHttp.request("GET http://127.0.0.1/v1/nodes/..%2Fpod_managers/power HTTP/1.1",
 								AUTHORIZATION)),
 				argumentSet("64 KiB header",
-						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION, "X-Padding: " + "a".repeat(65536))),
+						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION,
+								"X-Padding: " + "a".repeat(65536))),
 				argumentSet("request id with a bare CR",
-						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1", AUTHORIZATION,
+						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION,
 								Protocol.REQUEST_ID_HEADER + ": req-1\rINFO forged")),
 				argumentSet("8 KiB request id",
-						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1", AUTHORIZATION,
+						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION,
 								Protocol.REQUEST_ID_HEADER + ": req-" + "7".repeat(8192))),
 				argumentSet("control character in the Authorization header",
-						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1",
+						RawHttp.request("GET /v1/connection HTTP/1.1",
 								"Authorization: Bearer " + ServiceTest.TOKEN + "\u0001")),
 				argumentSet("C1 control byte in the Authorization header",
-						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1",
+						RawHttp.request("GET /v1/connection HTTP/1.1",
 								"Authorization: Bearer " + ServiceTest.TOKEN + "\u0085")),
 				argumentSet("header line without a colon",
 						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION, "Bearer " + ServiceTest.TOKEN)),
@@ -82,11 +86,9 @@ class HostileRequestOverHttpTest {
 				argumentSet("method the route does not have",
 						RawHttp.request("DELETE /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION)),
 				argumentSet("unacceptable Accept",
-						RawHttp.request("GET /v1/nodes/node-1/power/supported HTTP/1.1", AUTHORIZATION,
-								"Accept: application/xml")),
-				argumentSet("body of another media type",
-						RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION,
-								"Content-Type: application/xml", "Content-Length: 0")));
+						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION, "Accept: application/xml")),
+				argumentSet("body of another media type", RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1",
+						AUTHORIZATION, "Content-Type: application/xml", "Content-Length: 0")));
 	}
 
 	@ParameterizedTest

@@ -11,10 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * Requests written to a real server byte for byte (like {@code curl
- * --path-as-is}, but also where curl would refuse), so that neither a client
- * library nor MockMvc normalises them first. Every request asks the server to
- * close the connection, so the answer is all that comes before the end of the
- * stream.
+ * --path-as-is}, but also where curl would refuse), so that neither a client library nor
+ * MockMvc normalises them first. Every request asks the server to close the connection,
+ * so the answer is all that comes before the end of the stream.
  */
 final class RawHttp {
 

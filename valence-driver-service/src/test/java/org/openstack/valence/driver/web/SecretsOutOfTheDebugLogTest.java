@@ -3,8 +3,8 @@ package org.openstack.valence.driver.web;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * {@link SecretsOutOfTheLogTest} with every layer that sees a request's headers
- * logging at DEBUG, as an operator chasing a problem might set it.
+ * {@link SecretsOutOfTheLogTest} with every layer that sees a request's headers logging
+ * at DEBUG, as an operator chasing a problem might set it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "valence.url=http://127.0.0.1:9", "logging.level.org.apache.coyote=DEBUG",

@@ -15,11 +15,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests that carry the bearer token (or another secret) in a broken or
- * refused form, sent as raw bytes to a real server: whatever layer refuses
- * them, no log line may show the secret. At the log levels the service ships
- * with; {@link SecretsOutOfTheDebugLogTest} repeats it with Tomcat, Spring Web
- * and Spring Security at DEBUG.
+ * Requests that carry the bearer token (or another secret) in a broken or refused form,
+ * sent as raw bytes to a real server: whatever layer refuses them, no log line may show
+ * the secret. At the log levels the service ships with;
+ * {@link SecretsOutOfTheDebugLogTest} repeats it with Tomcat, Spring Web and Spring
+ * Security at DEBUG.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "valence.url=http://127.0.0.1:9")
@@ -35,8 +35,8 @@ class SecretsOutOfTheLogTest {
 	private int port;
 
 	/**
-	 * Tomcat logs the first bad header line of each connection processor at INFO,
-	 * so the leak it had shows only when that request comes first.
+	 * Tomcat logs the first bad header line of each connection processor at INFO, so the
+	 * leak it had shows only when that request comes first.
 	 */
 	private static List<byte[]> requestsCarryingSecrets() {
 		String token = ServiceTest.TOKEN;
@@ -46,8 +46,7 @@ class SecretsOutOfTheLogTest {
 				RawHttp.request(power, "Authorization: Bearer tkn-" + TOKEN_MARK + "\r-test-only"),
 				RawHttp.request(power, "Authorization: Bearer " + token + "\u0085"),
 				RawHttp.request(power, "Authorization: Bearer " + token + "\u00ff"),
-				RawHttp.request(power, "Authorization Bearer " + token),
-				RawHttp.request(power, "Bearer " + token),
+				RawHttp.request(power, "Authorization Bearer " + token), RawHttp.request(power, "Bearer " + token),
 				RawHttp.request(power, "Authorization: Bearer " + token, "X-Padding: " + "a".repeat(65536)),
 				RawHttp.request(power, "Authorization: Bearer " + token + "-stale"),
 				RawHttp.request(power, "Authorization: Basic " + token),

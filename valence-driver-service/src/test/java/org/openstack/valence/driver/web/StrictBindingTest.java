@@ -19,9 +19,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Request bodies are read as written, never coerced: each of these would, if
- * accepted, switch a server on or off or change how it boots on a guess. Valence
- * must hear nothing of any of them.
+ * Request bodies are read as written, never coerced: each of these would, if accepted,
+ * switch a server on or off or change how it boots on a guess. Valence must hear nothing
+ * of any of them.
  */
 class StrictBindingTest extends ServiceTest {
 
@@ -48,8 +48,7 @@ class StrictBindingTest extends ServiceTest {
 				// Integers only where an integer is meant
 				argumentSet("timeout as a string", POWER, "{\"target\": \"power on\", \"timeout\": \"30\"}",
 						"'timeout'"),
-				argumentSet("fractional timeout", POWER, "{\"target\": \"power on\", \"timeout\": 1.5}",
-						"'timeout'"),
+				argumentSet("fractional timeout", POWER, "{\"target\": \"power on\", \"timeout\": 1.5}", "'timeout'"),
 				argumentSet("integral timeout written as a float", POWER,
 						"{\"target\": \"power on\", \"timeout\": 30.0}", "'timeout'"),
 				argumentSet("timeout in exponent form", POWER, "{\"target\": \"power on\", \"timeout\": 1e2}",
@@ -57,13 +56,10 @@ class StrictBindingTest extends ServiceTest {
 				argumentSet("boolean timeout", POWER, "{\"target\": \"power on\", \"timeout\": true}", "'timeout'"),
 				argumentSet("timeout past the integer range", POWER,
 						"{\"target\": \"power on\", \"timeout\": 99999999999}", "'timeout'"),
-				argumentSet("timeout as an array", POWER, "{\"target\": \"power on\", \"timeout\": [30]}",
-						"'timeout'"),
+				argumentSet("timeout as an array", POWER, "{\"target\": \"power on\", \"timeout\": [30]}", "'timeout'"),
 				// Booleans only as JSON booleans
-				argumentSet("persistent as 1", BOOT, "{\"boot_device\": \"pxe\", \"persistent\": 1}",
-						"'persistent'"),
-				argumentSet("persistent as 0", BOOT, "{\"boot_device\": \"pxe\", \"persistent\": 0}",
-						"'persistent'"),
+				argumentSet("persistent as 1", BOOT, "{\"boot_device\": \"pxe\", \"persistent\": 1}", "'persistent'"),
+				argumentSet("persistent as 0", BOOT, "{\"boot_device\": \"pxe\", \"persistent\": 0}", "'persistent'"),
 				argumentSet("persistent as \"true\"", BOOT, "{\"boot_device\": \"pxe\", \"persistent\": \"true\"}",
 						"'persistent'"),
 				argumentSet("persistent as \"yes\"", BOOT, "{\"boot_device\": \"pxe\", \"persistent\": \"yes\"}",
@@ -89,7 +85,8 @@ class StrictBindingTest extends ServiceTest {
 	@ParameterizedTest
 	@MethodSource("refusedBodies")
 	void refusedBodyNamesTheFieldAndReachesNoValence(String path, String body, String named) throws Exception {
-		this.mvc.perform(put(path).header("Authorization", BEARER).contentType(MediaType.APPLICATION_JSON).content(body))
+		this.mvc
+			.perform(put(path).header("Authorization", BEARER).contentType(MediaType.APPLICATION_JSON).content(body))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.code").value("INVALID_REQUEST"))
@@ -99,8 +96,7 @@ class StrictBindingTest extends ServiceTest {
 
 	static Stream<Arguments> unreadableBodies() {
 		return Stream.of(argumentSet("empty body", ""), argumentSet("JSON null", "null"),
-				argumentSet("JSON array", "[{\"target\": \"power on\"}]"),
-				argumentSet("JSON string", "\"power on\""),
+				argumentSet("JSON array", "[{\"target\": \"power on\"}]"), argumentSet("JSON string", "\"power on\""),
 				argumentSet("trailing garbage", "{\"target\": \"power on\"} power off"),
 				argumentSet("a second document", "{\"target\": \"power on\"}{\"target\": \"power off\"}"),
 				argumentSet("truncated document", "{\"target\": \"power on\""),
@@ -114,7 +110,8 @@ class StrictBindingTest extends ServiceTest {
 	@ParameterizedTest
 	@MethodSource("unreadableBodies")
 	void unreadableBodyIsInvalidRequestAndReachesNoValence(String body) throws Exception {
-		this.mvc.perform(put(POWER).header("Authorization", BEARER).contentType(MediaType.APPLICATION_JSON).content(body))
+		this.mvc
+			.perform(put(POWER).header("Authorization", BEARER).contentType(MediaType.APPLICATION_JSON).content(body))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.code").value("INVALID_REQUEST"))
@@ -125,8 +122,7 @@ class StrictBindingTest extends ServiceTest {
 	static Stream<Arguments> wrongContentTypes() {
 		return Stream.of(argumentSet("text/plain", MediaType.TEXT_PLAIN_VALUE),
 				argumentSet("form encoded", MediaType.APPLICATION_FORM_URLENCODED_VALUE),
-				argumentSet("XML", MediaType.APPLICATION_XML_VALUE),
-				argumentSet("malformed media type", "json"));
+				argumentSet("XML", MediaType.APPLICATION_XML_VALUE), argumentSet("malformed media type", "json"));
 	}
 
 	@ParameterizedTest

@@ -10,15 +10,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * The fixed part of the emulated deployment: the flavors Valence offers for composition and the one
- * Pod Manager it fronts. Their uuids are stable so scripts can name them.
+ * The fixed part of the emulated deployment: the flavors Valence offers for composition
+ * and the one Pod Manager it fronts. Their uuids are stable so scripts can name them.
  */
 @Component
 public class Catalog {
 
 	/**
 	 * A Valence flavor: a named composition request.
-	 * @param properties the composition properties, in Valence's compose-with-properties shape
+	 *
+	 * @param properties the composition properties, in Valence's compose-with-properties
+	 * shape
 	 */
 	public record Flavor(String uuid, String name, String description, FlavorProperties properties) {
 	}
@@ -35,12 +37,13 @@ public class Catalog {
 	public record PodManager(String uuid, String name, String url, String driver, String status) {
 	}
 
-	private static final List<Flavor> FLAVORS = List.of(
-			flavor("small", "2 cores, 8 GiB", "2", "8192"),
-			flavor("medium", "8 cores, 32 GiB", "8", "32768"),
-			flavor("large", "28 cores, 192 GiB", "28", "196608"));
+	private static final List<Flavor> FLAVORS = List.of(flavor("small", "2 cores, 8 GiB", "2", "8192"),
+			flavor("medium", "8 cores, 32 GiB", "8", "32768"), flavor("large", "28 cores, 192 GiB", "28", "196608"));
 
-	/** The PODM's address is data only; the emulator plays the PODM itself and never calls it. */
+	/**
+	 * The PODM's address is data only; the emulator plays the PODM itself and never calls
+	 * it.
+	 */
 	private static final PodManager POD_MANAGER = new PodManager(stableUuid("podm:podm-1"), "podm-1",
 			"https://127.0.0.1:8443/redfish/v1", "redfishv1", "Online");
 

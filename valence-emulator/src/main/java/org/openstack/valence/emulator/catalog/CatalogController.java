@@ -11,7 +11,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Valence's version documents and its read-only collections: flavors, systems and pod managers.
+ * Valence's version documents and its read-only collections: flavors, systems and pod
+ * managers.
  */
 @RestController
 public class CatalogController {

@@ -30,13 +30,15 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Test and demo controls outside Valence's paths: look inside a node, change its power behind
- * Valence's back, and put everything back to the seeded state.
+ * Test and demo controls outside Valence's paths: look inside a node, change its power
+ * behind Valence's back, and put everything back to the seeded state.
  */
 @RestController
 public class ControlController {
 
-	/** A node as the emulator holds it, including what Valence's own detail does not show. */
+	/**
+	 * A node as the emulator holds it, including what Valence's own detail does not show.
+	 */
 	@JsonPropertyOrder({ "uuid", "index", "power_state", "node_state", "boot_source", "boot_enabled",
 			"actions_received", "actions" })
 	record NodeState(String uuid, int index, @JsonProperty("power_state") PowerState powerState,
@@ -89,8 +91,10 @@ public class ControlController {
 	}
 
 	/**
-	 * Sets the node's power at once, without a transition, as if someone used the power button.
-	 * @throws org.openstack.valence.emulator.web.ValenceException 400 unless the body is exactly {"state": "On"|"Off"}
+	 * Sets the node's power at once, without a transition, as if someone used the power
+	 * button.
+	 * @throws org.openstack.valence.emulator.web.ValenceException 400 unless the body is
+	 * exactly {"state": "On"|"Off"}
 	 */
 	@PostMapping(path = "/emulator/nodes/{uuid}/power", consumes = MediaType.APPLICATION_JSON_VALUE)
 	NodeState power(@PathVariable String uuid, @RequestBody(required = false) String body) {
@@ -101,7 +105,10 @@ public class ControlController {
 		return stateOf(node);
 	}
 
-	/** Back to the seeded inventory (composed and deleted nodes undone, every node Off) and no faults. */
+	/**
+	 * Back to the seeded inventory (composed and deleted nodes undone, every node Off)
+	 * and no faults.
+	 */
 	@PostMapping("/emulator/reset")
 	ResponseEntity<Void> reset() {
 		this.inventory.reset();

@@ -10,10 +10,11 @@ import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ActionCode;
 
 /**
- * Hands the fault filter a way to close the connection without a response. The Servlet API cannot do
- * that (a filter can only write a status), so this valve, which sees Tomcat's own response, puts a
- * closer in a request attribute. CLOSE_NOW makes Tomcat swallow whatever follows and drop the socket,
- * which a client sees as "Empty reply from server".
+ * Hands the fault filter a way to close the connection without a response. The Servlet
+ * API cannot do that (a filter can only write a status), so this valve, which sees
+ * Tomcat's own response, puts a closer in a request attribute. CLOSE_NOW makes Tomcat
+ * swallow whatever follows and drop the socket, which a client sees as "Empty reply from
+ * server".
  */
 class ConnectionDropValve extends ValveBase {
 
@@ -23,7 +24,10 @@ class ConnectionDropValve extends ValveBase {
 		super(true);
 	}
 
-	/** Drops the connection of {@code request}; false when no Tomcat valve is in front (e.g. MockMvc). */
+	/**
+	 * Drops the connection of {@code request}; false when no Tomcat valve is in front
+	 * (e.g. MockMvc).
+	 */
 	static boolean drop(ServletRequest request) {
 		if (request.getAttribute(ATTRIBUTE) instanceof Runnable closer) {
 			closer.run();
@@ -34,7 +38,8 @@ class ConnectionDropValve extends ValveBase {
 
 	@Override
 	public void invoke(Request request, Response response) throws IOException, ServletException {
-		request.setAttribute(ATTRIBUTE, (Runnable) () -> response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, null));
+		request.setAttribute(ATTRIBUTE,
+				(Runnable) () -> response.getCoyoteResponse().action(ActionCode.CLOSE_NOW, null));
 		getNext().invoke(request, response);
 	}
 

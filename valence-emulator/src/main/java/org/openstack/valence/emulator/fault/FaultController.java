@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The fault-control API: {@code /emulator/faults} for every Valence path, and
- * {@code /emulator/nodes/{uuid}/faults} for one node's paths. PUT replaces the settings (absent
- * fields mean "off") and answers what is now in force; DELETE clears them.
+ * {@code /emulator/nodes/{uuid}/faults} for one node's paths. PUT replaces the settings
+ * (absent fields mean "off") and answers what is now in force; DELETE clears them.
  */
 @RestController
 public class FaultController {

@@ -27,10 +27,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * Injects the configured faults into Valence's paths ({@code /} and {@code /v1/...}), never into the
- * control API. Order: latency first, then a dropped connection, "down" (503), a random 500 at
- * error_rate; these answer without handling the request, so no state changes. A malformed body is
- * applied after the request was handled: the change happened, the client just cannot read the answer.
+ * Injects the configured faults into Valence's paths ({@code /} and {@code /v1/...}),
+ * never into the control API. Order: latency first, then a dropped connection, "down"
+ * (503), a random 500 at error_rate; these answer without handling the request, so no
+ * state changes. A malformed body is applied after the request was handled: the change
+ * happened, the client just cannot read the answer.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -106,10 +107,14 @@ public class FaultFilter extends OncePerRequestFilter {
 			String detail) throws IOException {
 		response.setStatus(status.value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		this.json.writeValue(response.getOutputStream(), ValenceError.of(status, title, detail, RequestIds.of(request)));
+		this.json.writeValue(response.getOutputStream(),
+				ValenceError.of(status, title, detail, RequestIds.of(request)));
 	}
 
-	/** The real answer cut in half: a strict prefix of a JSON document is never valid JSON. */
+	/**
+	 * The real answer cut in half: a strict prefix of a JSON document is never valid
+	 * JSON.
+	 */
 	private static void malformed(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);

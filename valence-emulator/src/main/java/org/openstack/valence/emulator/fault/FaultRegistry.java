@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * The faults in force: one setting for every Valence path and one per node for that node's paths.
+ * The faults in force: one setting for every Valence path and one per node for that
+ * node's paths.
  */
 @Component
 public class FaultRegistry {
@@ -36,7 +37,10 @@ public class FaultRegistry {
 		this.perNode.remove(node);
 	}
 
-	/** What applies to a request: the global faults, strengthened by the node's when it names one. */
+	/**
+	 * What applies to a request: the global faults, strengthened by the node's when it
+	 * names one.
+	 */
 	public FaultSettings effective(UUID node) {
 		FaultSettings settings = this.global;
 		return (node != null) ? settings.strongest(node(node)) : settings;

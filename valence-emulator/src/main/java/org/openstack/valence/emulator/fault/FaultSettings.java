@@ -14,7 +14,8 @@ import org.openstack.valence.emulator.web.StrictJson;
  * @param latencyMs delay added before answering
  * @param errorRate share of requests answered 500 instead of being handled, 0 to 1
  * @param down answer every request 503, as a Valence whose PODM is gone
- * @param malformedBody handle the request, then answer 200 with the body cut in half (invalid JSON)
+ * @param malformedBody handle the request, then answer 200 with the body cut in half
+ * (invalid JSON)
  * @param dropConnection close the connection without answering
  */
 @JsonPropertyOrder({ "latency_ms", "error_rate", "down", "malformed_body", "drop_connection" })
@@ -29,7 +30,8 @@ public record FaultSettings(@JsonProperty("latency_ms") int latencyMs, @JsonProp
 
 	/**
 	 * Reads a PUT body; absent fields mean "no such fault".
-	 * @throws org.openstack.valence.emulator.web.ValenceException 400 for unknown fields or bad values
+	 * @throws org.openstack.valence.emulator.web.ValenceException 400 for unknown fields
+	 * or bad values
 	 */
 	static FaultSettings read(JsonNode body) {
 		StrictJson.object(body, "", Set.of("latency_ms", "error_rate", "down", "malformed_body", "drop_connection"));
@@ -40,7 +42,10 @@ public record FaultSettings(@JsonProperty("latency_ms") int latencyMs, @JsonProp
 				StrictJson.optionalBoolean(body, "drop_connection").orElse(false));
 	}
 
-	/** Global and per-node settings together: each kind of fault at the stronger of the two. */
+	/**
+	 * Global and per-node settings together: each kind of fault at the stronger of the
+	 * two.
+	 */
 	FaultSettings strongest(FaultSettings other) {
 		return new FaultSettings(Math.max(this.latencyMs, other.latencyMs), Math.max(this.errorRate, other.errorRate),
 				this.down || other.down, this.malformedBody || other.malformedBody,

@@ -7,17 +7,20 @@ import java.util.UUID;
 import org.openstack.valence.emulator.web.ValenceException;
 
 /**
- * One composed node: fixed identity plus the state a PODM would change. Transitions are stored as a
- * kind and a start time and resolved lazily against the {@link Timeline}, so a node costs a few dozen
- * bytes and no timer. Every method that reads or changes state holds the node's monitor, so concurrent
- * requests on one node see and make whole transitions.
+ * One composed node: fixed identity plus the state a PODM would change. Transitions are
+ * stored as a kind and a start time and resolved lazily against the {@link Timeline}, so
+ * a node costs a few dozen bytes and no timer. Every method that reads or changes state
+ * holds the node's monitor, so concurrent requests on one node see and make whole
+ * transitions.
  */
 public final class ComposedNode {
 
 	/** Enough history to see what a driver just did without growing with traffic. */
 	static final int KEPT_ACTIONS = 50;
 
-	/** Bodies kept in the history are cut here so a hostile client cannot grow the heap. */
+	/**
+	 * Bodies kept in the history are cut here so a hostile client cannot grow the heap.
+	 */
 	static final int KEPT_BODY_CHARS = 1024;
 
 	/** Sentinel compose start for nodes that exist already assembled. */
@@ -60,8 +63,7 @@ public final class ComposedNode {
 
 	private int actionsReceived;
 
-	private ComposedNode(int index, UUID uuid, String name, String description, long composeStart,
-			Timeline timeline) {
+	private ComposedNode(int index, UUID uuid, String name, String description, long composeStart, Timeline timeline) {
 		this.index = index;
 		this.uuid = uuid;
 		this.name = name;
@@ -72,12 +74,17 @@ public final class ComposedNode {
 		this.composeStart = composeStart;
 	}
 
-	/** A node the PODM already holds assembled: power Off, boot source Hdd (Continuous). */
+	/**
+	 * A node the PODM already holds assembled: power Off, boot source Hdd (Continuous).
+	 */
 	static ComposedNode assembled(int index, UUID uuid, String name, String description, Timeline timeline) {
 		return new ComposedNode(index, uuid, name, description, ASSEMBLED, timeline);
 	}
 
-	/** A node whose composition starts now and walks Allocating, Allocated, Assembling, Assembled. */
+	/**
+	 * A node whose composition starts now and walks Allocating, Allocated, Assembling,
+	 * Assembled.
+	 */
 	static ComposedNode composing(int index, UUID uuid, String name, String description, Timeline timeline) {
 		return new ComposedNode(index, uuid, name, description, timeline.now(), timeline);
 	}
@@ -112,17 +119,18 @@ public final class ComposedNode {
 	}
 
 	/**
-	 * Carries out an action the way a PODM does: accepted at once, finished over the transition delay.
-	 * @throws ValenceException 409 when the node is still being composed, or for GracefulRestart when
-	 *         the node is not On (there is no running system to restart)
+	 * Carries out an action the way a PODM does: accepted at once, finished over the
+	 * transition delay.
+	 * @throws ValenceException 409 when the node is still being composed, or for
+	 * GracefulRestart when the node is not On (there is no running system to restart)
 	 */
 	public synchronized void apply(NodeAction action) {
 		long now = this.timeline.now();
 		settle(now);
 		CompositionState composition = composition(now);
 		if (composition != CompositionState.Assembled) {
-			throw ValenceException.conflict("Composed node " + this.uuid + " is " + composition
-					+ "; actions need an Assembled node");
+			throw ValenceException
+				.conflict("Composed node " + this.uuid + " is " + composition + "; actions need an Assembled node");
 		}
 		if (action instanceof NodeAction.Reset reset) {
 			reset(reset.type(), now);
@@ -132,7 +140,9 @@ public final class ComposedNode {
 		}
 	}
 
-	/** Sets the power state at once, as a person at the rack would; powering on is a boot. */
+	/**
+	 * Sets the power state at once, as a person at the rack would; powering on is a boot.
+	 */
 	public synchronized void forcePower(PowerState state) {
 		long now = this.timeline.now();
 		settle(now);
@@ -145,7 +155,10 @@ public final class ComposedNode {
 		this.updatedAt = now;
 	}
 
-	/** Keeps an action request in the node's history; only the latest {@value #KEPT_ACTIONS} stay. */
+	/**
+	 * Keeps an action request in the node's history; only the latest
+	 * {@value #KEPT_ACTIONS} stay.
+	 */
 	public synchronized void record(String body, int status) {
 		if (this.actions == null) {
 			this.actions = new ArrayDeque<>(4);
@@ -162,7 +175,10 @@ public final class ComposedNode {
 		return (this.actions == null) ? List.of() : List.copyOf(this.actions);
 	}
 
-	/** Every action request received since the node was seeded, including those no longer kept. */
+	/**
+	 * Every action request received since the node was seeded, including those no longer
+	 * kept.
+	 */
 	public synchronized int actionsReceived() {
 		return this.actionsReceived;
 	}
@@ -171,7 +187,8 @@ public final class ComposedNode {
 		PowerState power = power(now);
 		switch (type) {
 			case On, ForceOn -> {
-				// Already on or on its way: a BMC ignores a second power-on, and it is not a new boot.
+				// Already on or on its way: a BMC ignores a second power-on, and it is
+				// not a new boot.
 				if (power != PowerState.On && power != PowerState.PoweringOn) {
 					begin(Transition.POWER_ON, now);
 				}
@@ -208,7 +225,10 @@ public final class ComposedNode {
 		this.updatedAt = now;
 	}
 
-	/** Folds a finished transition into the settled state; a finished power-on or restart was a boot. */
+	/**
+	 * Folds a finished transition into the settled state; a finished power-on or restart
+	 * was a boot.
+	 */
 	private void settle(long now) {
 		if (this.transition == Transition.NONE
 				|| now - this.transitionStart < phases(this.transition) * this.timeline.delay()) {

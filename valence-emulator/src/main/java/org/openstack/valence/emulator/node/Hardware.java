@@ -8,9 +8,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * A node's hardware as Valence reports it in {@code metadata}. It is derived again from (seed, index)
- * on every read instead of being stored, which keeps 10,000 nodes small; the same seed and index give
- * the same hardware in every run.
+ * A node's hardware as Valence reports it in {@code metadata}. It is derived again from
+ * (seed, index) on every read instead of being stored, which keeps 10,000 nodes small;
+ * the same seed and index give the same hardware in every run.
  */
 public record Hardware(List<Processor> processor, List<Memory> memory, List<Nic> network) {
 
@@ -49,12 +49,15 @@ public record Hardware(List<Processor> processor, List<Memory> memory, List<Nic>
 
 	private static final int[] NIC_MBPS = { 1000, 10000, 25000, 40000 };
 
-	/** Golden-ratio stride: spreads (seed, index) pairs over the generator's seed space. */
+	/**
+	 * Golden-ratio stride: spreads (seed, index) pairs over the generator's seed space.
+	 */
 	private static final long STRIDE = 0x9E3779B97F4A7C15L;
 
 	/**
-	 * The hardware of PODM node {@code index} in a rack seeded with {@code seed}. MAC addresses are
-	 * locally administered and embed the index, so they are unique across the whole inventory.
+	 * The hardware of PODM node {@code index} in a rack seeded with {@code seed}. MAC
+	 * addresses are locally administered and embed the index, so they are unique across
+	 * the whole inventory.
 	 */
 	public static Hardware of(long seed, int index) {
 		SplittableRandom random = new SplittableRandom(seed * STRIDE + index);

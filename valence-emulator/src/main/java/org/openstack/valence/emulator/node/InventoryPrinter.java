@@ -11,10 +11,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Prints the seeded nodes once the port is open, one {@code node <index> <uuid> <name>} line each, on
- * standard output so scripts can read them without parsing log lines. Up to {@value #PRINT_ALL_UP_TO}
- * nodes are all printed; above that the first {@value #PRINT_FIRST} and a count ({@code GET /v1/nodes}
- * lists all).
+ * Prints the seeded nodes once the port is open, one {@code node <index> <uuid> <name>}
+ * line each, on standard output so scripts can read them without parsing log lines. Up to
+ * {@value #PRINT_ALL_UP_TO} nodes are all printed; above that the first
+ * {@value #PRINT_FIRST} and a count ({@code GET /v1/nodes} lists all).
  */
 @Component
 class InventoryPrinter {
@@ -50,8 +50,8 @@ class InventoryPrinter {
 		if (shown < total) {
 			out.println("... " + (total - shown) + " more nodes (GET /v1/nodes lists all " + total + ")");
 		}
-		out.println("valence-emulator ready on port " + port + ": " + total + " nodes, seed "
-				+ this.properties.seed() + ", transition delay " + this.properties.transitionDelay());
+		out.println("valence-emulator ready on port " + port + ": " + total + " nodes, seed " + this.properties.seed()
+				+ ", transition delay " + this.properties.transitionDelay());
 		out.flush();
 	}
 

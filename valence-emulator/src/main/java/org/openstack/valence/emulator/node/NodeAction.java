@@ -8,9 +8,9 @@ import org.openstack.valence.emulator.web.StrictJson;
 import org.openstack.valence.emulator.web.ValenceException;
 
 /**
- * One action of {@code POST /v1/nodes/{uuid}/action}, read with Valence's node_action_schema: exactly
- * one of Reset or Boot, no other key at any level. Valence's attach/detach (pooled storage) are not
- * emulated and so are unknown keys here.
+ * One action of {@code POST /v1/nodes/{uuid}/action}, read with Valence's
+ * node_action_schema: exactly one of Reset or Boot, no other key at any level. Valence's
+ * attach/detach (pooled storage) are not emulated and so are unknown keys here.
  */
 public sealed interface NodeAction {
 
@@ -26,12 +26,14 @@ public sealed interface NodeAction {
 
 	/**
 	 * Reads an action body.
-	 * @throws ValenceException 400 "Validation Error" for anything Valence's schema rejects
+	 * @throws ValenceException 400 "Validation Error" for anything Valence's schema
+	 * rejects
 	 */
 	static NodeAction read(JsonNode body) {
 		StrictJson.object(body, "", Set.of(RESET, BOOT));
 		if (body.size() != 1) {
-			throw ValenceException.validation(body.size() + " actions given; exactly one of 'Reset' or 'Boot' is required");
+			throw ValenceException
+				.validation(body.size() + " actions given; exactly one of 'Reset' or 'Boot' is required");
 		}
 		if (body.has(RESET)) {
 			JsonNode reset = StrictJson.object(body.get(RESET), RESET, Set.of("Type"));

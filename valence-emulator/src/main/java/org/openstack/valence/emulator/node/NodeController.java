@@ -22,13 +22,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Valence's {@code /v1/nodes} resource: list, detail, compose, delete, manage and actions.
+ * Valence's {@code /v1/nodes} resource: list, detail, compose, delete, manage and
+ * actions.
  */
 @RestController
 public class NodeController {
 
-	private static final Set<String> COMPOSE_KEYS = Set.of("name", "description", "flavor_id", "podm_id",
-			"properties");
+	private static final Set<String> COMPOSE_KEYS = Set.of("name", "description", "flavor_id", "podm_id", "properties");
 
 	private static final Set<String> PROPERTIES_KEYS = Set.of("memory", "processor", "pci_device");
 
@@ -53,9 +53,10 @@ public class NodeController {
 	}
 
 	/**
-	 * Composes a node. The body follows Valence's compose_node_schema: a name and either a flavor_id or
-	 * inline properties (never both). The hardware the emulated PODM assembles is the seeded hardware
-	 * of the new index; the requested properties are validated but do not shape it.
+	 * Composes a node. The body follows Valence's compose_node_schema: a name and either
+	 * a flavor_id or inline properties (never both). The hardware the emulated PODM
+	 * assembles is the seeded hardware of the new index; the requested properties are
+	 * validated but do not shape it.
 	 */
 	@PostMapping(path = "/v1/nodes", consumes = MediaType.APPLICATION_JSON_VALUE)
 	NodeViews.Brief compose(@RequestBody(required = false) String body) {
@@ -65,8 +66,9 @@ public class NodeController {
 		if (request.has("flavor_id") && request.has("properties")) {
 			throw ValenceException.validation("Give either 'flavor_id' or 'properties', not both");
 		}
-		StrictJson.optionalString(request, "flavor_id", "").ifPresent((flavor) -> this.catalog.flavor(flavor)
-			.orElseThrow(() -> ValenceException.notFound("Flavor '" + flavor + "' not found in database.")));
+		StrictJson.optionalString(request, "flavor_id", "")
+			.ifPresent((flavor) -> this.catalog.flavor(flavor)
+				.orElseThrow(() -> ValenceException.notFound("Flavor '" + flavor + "' not found in database.")));
 		checkPodManager(request);
 		if (request.has("properties")) {
 			checkProperties(request.get("properties"));
@@ -90,8 +92,9 @@ public class NodeController {
 	}
 
 	/**
-	 * Accepts one Reset or Boot action and answers 204 with an empty body before the node has finished
-	 * moving, as Valence does; every attempt is kept in the node's action history with its status.
+	 * Accepts one Reset or Boot action and answers 204 with an empty body before the node
+	 * has finished moving, as Valence does; every attempt is kept in the node's action
+	 * history with its status.
 	 */
 	@PostMapping(path = "/v1/nodes/{uuid}/action", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Void> action(@PathVariable String uuid, @RequestBody(required = false) String body) {
@@ -109,8 +112,9 @@ public class NodeController {
 
 	/** An optional podm_id must name the emulated PODM. */
 	private void checkPodManager(JsonNode request) {
-		StrictJson.optionalString(request, "podm_id", "").ifPresent((podm) -> this.catalog.podManager(podm)
-			.orElseThrow(() -> ValenceException.notFound("Pod manager '" + podm + "' not found in database.")));
+		StrictJson.optionalString(request, "podm_id", "")
+			.ifPresent((podm) -> this.catalog.podManager(podm)
+				.orElseThrow(() -> ValenceException.notFound("Pod manager '" + podm + "' not found in database.")));
 	}
 
 	private static void checkProperties(JsonNode properties) {

@@ -16,9 +16,9 @@ import org.openstack.valence.emulator.web.ValenceException;
 import org.springframework.stereotype.Component;
 
 /**
- * Valence's database of composed nodes together with the PODM behind it. Reads go straight to
- * concurrent maps; changes to the set of nodes (compose, delete, manage, reset) are serialised on this
- * object so a node is never half added.
+ * Valence's database of composed nodes together with the PODM behind it. Reads go
+ * straight to concurrent maps; changes to the set of nodes (compose, delete, manage,
+ * reset) are serialised on this object so a node is never half added.
  */
 @Component
 public class NodeInventory {
@@ -31,7 +31,9 @@ public class NodeInventory {
 
 	private final ConcurrentSkipListMap<Integer, ComposedNode> byIndex = new ConcurrentSkipListMap<>();
 
-	/** PODM node indexes that exist at the PODM but are not (yet) in Valence's database. */
+	/**
+	 * PODM node indexes that exist at the PODM but are not (yet) in Valence's database.
+	 */
 	private final NavigableSet<Integer> unmanaged = new ConcurrentSkipListSet<>();
 
 	private int nextIndex;
@@ -43,13 +45,17 @@ public class NodeInventory {
 	}
 
 	/**
-	 * The uuid of PODM node {@code index} for a seed; stable so scripts and tests can rely on it.
+	 * The uuid of PODM node {@code index} for a seed; stable so scripts and tests can
+	 * rely on it.
 	 */
 	public static UUID uuidOf(long seed, int index) {
 		return UUID.nameUUIDFromBytes(("valence-emulator:" + seed + ":" + index).getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Back to the seeded state: nodes 1..node-count managed, the next unmanaged-count only at the PODM. */
+	/**
+	 * Back to the seeded state: nodes 1..node-count managed, the next unmanaged-count
+	 * only at the PODM.
+	 */
 	public synchronized void reset() {
 		this.byUuid.clear();
 		this.byIndex.clear();
@@ -92,11 +98,13 @@ public class NodeInventory {
 		return node;
 	}
 
-	/** Composes a node at the PODM and starts its Allocating, Allocated, Assembling walk. */
+	/**
+	 * Composes a node at the PODM and starts its Allocating, Allocated, Assembling walk.
+	 */
 	public synchronized ComposedNode compose(String name, String description) {
 		int index = this.nextIndex++;
-		return add(ComposedNode.composing(index, uuidOf(this.properties.seed(), index), name, description,
-				this.timeline));
+		return add(
+				ComposedNode.composing(index, uuidOf(this.properties.seed(), index), name, description, this.timeline));
 	}
 
 	/**
@@ -112,8 +120,8 @@ public class NodeInventory {
 
 	/**
 	 * Adopts a node the PODM already holds.
-	 * @throws ValenceException 400 when the index is not a PODM index, 409 when Valence already manages
-	 *         it, 404 when the PODM has no such node
+	 * @throws ValenceException 400 when the index is not a PODM index, 409 when Valence
+	 * already manages it, 404 when the PODM has no such node
 	 */
 	public synchronized ComposedNode manage(String nodeIndex) {
 		int index;

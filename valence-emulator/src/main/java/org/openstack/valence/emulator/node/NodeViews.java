@@ -50,9 +50,9 @@ public final class NodeViews {
 		String uuid = node.uuid().toString();
 		return new Detail(uuid, node.name(), Integer.toString(node.index()), node.description(),
 				"/redfish/v1/Nodes/" + node.index(), status.power(), status.composition(), status.bootSource(),
-				status.bootSource(), "OK", null, hardware,
-				Map.of("@odata.id", "/redfish/v1/Systems/" + node.index()), Links.selfAndBookmark("nodes", uuid),
-				Links.timestamp(node.createdAt()), Links.timestamp(status.updatedAt()));
+				status.bootSource(), "OK", null, hardware, Map.of("@odata.id", "/redfish/v1/Systems/" + node.index()),
+				Links.selfAndBookmark("nodes", uuid), Links.timestamp(node.createdAt()),
+				Links.timestamp(status.updatedAt()));
 	}
 
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The small formatting conventions Valence's documents share: self/bookmark links built from the URL
- * the client used, and timestamps like {@code 2026-11-24 09:25:18 UTC}.
+ * The small formatting conventions Valence's documents share: self/bookmark links built
+ * from the URL the client used, and timestamps like {@code 2026-11-24 09:25:18 UTC}.
  */
 public final class Links {
 
@@ -22,7 +22,10 @@ public final class Links {
 	private Links() {
 	}
 
-	/** Self link under /v1 and bookmark link without it, as Valence's link.Link.make_link pairs them. */
+	/**
+	 * Self link under /v1 and bookmark link without it, as Valence's link.Link.make_link
+	 * pairs them.
+	 */
 	public static List<Link> selfAndBookmark(String collection, String id) {
 		String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
 		return List.of(new Link("self", base + "/v1/" + collection + "/" + id),

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Gives each request the id its client sent in {@code X-Openstack-Request-Id} (or a new one), so a
- * driver's log lines and the emulator's answers can be matched; error bodies carry it as
- * {@code request_id} and the response echoes it in the same header.
+ * Gives each request the id its client sent in {@code X-Openstack-Request-Id} (or a new
+ * one), so a driver's log lines and the emulator's answers can be matched; error bodies
+ * carry it as {@code request_id} and the response echoes it in the same header.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -27,7 +27,10 @@ public class RequestIds extends OncePerRequestFilter {
 
 	private static final String ATTRIBUTE = RequestIds.class.getName();
 
-	/** Only safe tokens are echoed: a header value must never inject anything into logs or headers. */
+	/**
+	 * Only safe tokens are echoed: a header value must never inject anything into logs or
+	 * headers.
+	 */
 	private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
 	public static String of(HttpServletRequest request) {

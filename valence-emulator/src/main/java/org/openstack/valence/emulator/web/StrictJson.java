@@ -12,14 +12,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads request bodies the way Valence's jsonschema validation does: objects must carry only the
- * properties the schema names (additionalProperties is false at every level), and values must have
- * the schema's type or enum. Messages follow Python jsonschema's wording, which is what Valence puts
- * in {@code detail}.
+ * Reads request bodies the way Valence's jsonschema validation does: objects must carry
+ * only the properties the schema names (additionalProperties is false at every level),
+ * and values must have the schema's type or enum. Messages follow Python jsonschema's
+ * wording, which is what Valence puts in {@code detail}.
  */
 public final class StrictJson {
 
-	/** Duplicate keys are rejected: otherwise {"Reset":..,"Reset":..} would silently keep one action. */
+	/**
+	 * Duplicate keys are rejected: otherwise {"Reset":..,"Reset":..} would silently keep
+	 * one action.
+	 */
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
@@ -100,7 +103,8 @@ public final class StrictJson {
 	}
 
 	/**
-	 * A required property whose value is one of the enum's constant names (Valence's wire names).
+	 * A required property whose value is one of the enum's constant names (Valence's wire
+	 * names).
 	 * @throws ValenceException 400 when absent or not one of them
 	 */
 	public static <E extends Enum<E>> E requiredEnum(JsonNode object, String name, String where, Class<E> type) {
@@ -128,10 +132,9 @@ public final class StrictJson {
 		if (value == null) {
 			return Optional.empty();
 		}
-		if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min
-				|| value.intValue() > max) {
-			throw ValenceException.validation(
-					describe(value) + " is not an integer between " + min + " and " + max + at(name));
+		if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+			throw ValenceException
+				.validation(describe(value) + " is not an integer between " + min + " and " + max + at(name));
 		}
 		return Optional.of(value.intValue());
 	}
@@ -146,8 +149,8 @@ public final class StrictJson {
 			return Optional.empty();
 		}
 		if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
-			throw ValenceException.validation(
-					describe(value) + " is not a number between " + min + " and " + max + at(name));
+			throw ValenceException
+				.validation(describe(value) + " is not a number between " + min + " and " + max + at(name));
 		}
 		return Optional.of(value.doubleValue());
 	}

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.springframework.http.HttpStatus;
 
 /**
- * Valence's error object (the OpenStack API-WG shape), used for every error the emulator answers,
- * including injected faults and its own control API.
+ * Valence's error object (the OpenStack API-WG shape), used for every error the emulator
+ * answers, including injected faults and its own control API.
  */
 @JsonPropertyOrder({ "request_id", "code", "status", "title", "detail" })
 public record ValenceError(@JsonProperty("request_id") String requestId, String code, int status, String title,

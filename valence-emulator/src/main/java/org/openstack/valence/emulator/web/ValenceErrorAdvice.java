@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Turns every failure into Valence's error object, the way Valence's own Flask error handlers do:
- * schema failures are 400 "Validation Error", unknown resources 404, anything unexpected 500.
+ * Turns every failure into Valence's error object, the way Valence's own Flask error
+ * handlers do: schema failures are 400 "Validation Error", unknown resources 404,
+ * anything unexpected 500.
  */
 @RestControllerAdvice
 public class ValenceErrorAdvice {

@@ -10,9 +10,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Answers the servlet container's error dispatches (a failure outside any controller, e.g. in a
- * filter) with Valence's error object instead of Spring Boot's default error document, so a client
- * never sees a second error format.
+ * Answers the servlet container's error dispatches (a failure outside any controller,
+ * e.g. in a filter) with Valence's error object instead of Spring Boot's default error
+ * document, so a client never sees a second error format.
  */
 @RestController
 public class ValenceErrorController implements ErrorController {
@@ -26,8 +26,9 @@ public class ValenceErrorController implements ErrorController {
 			status = HttpStatus.INTERNAL_SERVER_ERROR;
 		}
 		String title = (status == HttpStatus.NOT_FOUND) ? ValenceError.NOT_FOUND_TITLE : status.getReasonPhrase();
-		return ValenceErrorAdvice.respond(status, title, "The emulator could not handle the request (" + status.value()
-				+ " " + status.getReasonPhrase() + ")", request);
+		return ValenceErrorAdvice.respond(status, title,
+				"The emulator could not handle the request (" + status.value() + " " + status.getReasonPhrase() + ")",
+				request);
 	}
 
 }

@@ -13,7 +13,10 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Latency is checked by recording the wait it asks for, so no test depends on how long it took. */
+/**
+ * Latency is checked by recording the wait it asks for, so no test depends on how long it
+ * took.
+ */
 class FaultFilterTest {
 
 	private final FaultRegistry faults = new FaultRegistry();

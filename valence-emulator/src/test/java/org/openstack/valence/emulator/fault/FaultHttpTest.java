@@ -33,8 +33,6 @@ class FaultHttpTest extends RunningEmulator {
 
 	private static final String NODE_1_FAULTS = "/emulator/nodes/" + NodeInventory.uuidOf(1, 1) + "/faults";
 
-
-
 	@Test
 	void noFaultsByDefault() throws IOException {
 		JsonNode faults = json(this.client.get("/emulator/faults"));
@@ -141,8 +139,7 @@ class FaultHttpTest extends RunningEmulator {
 		this.client.put(NODE_1_FAULTS, "{\"down\": true}");
 
 		assertThat(this.client.get(NODE_1).statusCode()).isEqualTo(503);
-		assertThat(this.client.post(NODE_1 + "/action", "{\"Reset\": {\"Type\": \"On\"}}").statusCode())
-			.isEqualTo(503);
+		assertThat(this.client.post(NODE_1 + "/action", "{\"Reset\": {\"Type\": \"On\"}}").statusCode()).isEqualTo(503);
 		assertThat(this.client.get(NODE_2).statusCode()).isEqualTo(200);
 		assertThat(this.client.get("/v1/nodes").statusCode()).isEqualTo(200);
 	}

@@ -20,8 +20,7 @@ class ComposedNodeTest {
 
 	private final Timeline timeline = new Timeline(this.clock, DELAY);
 
-	private final ComposedNode node = ComposedNode.assembled(7, UUID.randomUUID(), "Server-7", "seeded",
-			this.timeline);
+	private final ComposedNode node = ComposedNode.assembled(7, UUID.randomUUID(), "Server-7", "seeded", this.timeline);
 
 	@Test
 	void seededNodeIsAssembledOffWithContinuousHddBoot() {

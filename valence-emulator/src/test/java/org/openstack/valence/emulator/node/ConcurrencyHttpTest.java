@@ -21,7 +21,10 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openstack.valence.emulator.EmulatorClient.json;
 
-/** Many clients at once on one node and on the node collection; counts and times are bounded. */
+/**
+ * Many clients at once on one node and on the node collection; counts and times are
+ * bounded.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "emulator.node-count=2", "emulator.transition-delay=0" })
 class ConcurrencyHttpTest extends RunningEmulator {
@@ -31,8 +34,6 @@ class ConcurrencyHttpTest extends RunningEmulator {
 	private static final int REQUESTS_PER_THREAD = 25;
 
 	private static final String NODE = "/v1/nodes/" + NodeInventory.uuidOf(1, 1);
-
-
 
 	private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
@@ -45,8 +46,7 @@ class ConcurrencyHttpTest extends RunningEmulator {
 	void concurrentActionsAndReadsOnOneNodeAllSucceed() throws Exception {
 		List<Integer> statuses = runAll((thread, i) -> {
 			String type = ((thread + i) % 2 == 0) ? "On" : "ForceOff";
-			int action = this.client.post(NODE + "/action", "{\"Reset\": {\"Type\": \"" + type + "\"}}")
-				.statusCode();
+			int action = this.client.post(NODE + "/action", "{\"Reset\": {\"Type\": \"" + type + "\"}}").statusCode();
 			HttpResponse<String> read = this.client.get(NODE);
 			assertThat(json(read).get("node_power_state").stringValue()).isIn("On", "Off");
 			return action * 1000 + read.statusCode();
@@ -59,10 +59,10 @@ class ConcurrencyHttpTest extends RunningEmulator {
 
 	@Test
 	void concurrentComposesGetDistinctNodes() throws Exception {
-		List<String> uuids = runAll((thread, i) -> json(
-				this.client.post("/v1/nodes", "{\"name\": \"c-" + thread + "-" + i + "\"}"))
-			.get("uuid")
-			.stringValue());
+		List<String> uuids = runAll(
+				(thread, i) -> json(this.client.post("/v1/nodes", "{\"name\": \"c-" + thread + "-" + i + "\"}"))
+					.get("uuid")
+					.stringValue());
 
 		assertThat(Set.copyOf(uuids)).hasSize(THREADS * REQUESTS_PER_THREAD);
 		assertThat(json(this.client.get("/v1/nodes")).size()).isEqualTo(2 + THREADS * REQUESTS_PER_THREAD);

@@ -36,7 +36,8 @@ class InventoryPrinterTest {
 		List<String> lines = printed(10_000);
 
 		assertThat(lines).hasSize(InventoryPrinter.PRINT_FIRST + 2);
-		assertThat(lines.get(InventoryPrinter.PRINT_FIRST)).isEqualTo("... 9980 more nodes (GET /v1/nodes lists all 10000)");
+		assertThat(lines.get(InventoryPrinter.PRINT_FIRST))
+			.isEqualTo("... 9980 more nodes (GET /v1/nodes lists all 10000)");
 	}
 
 }

@@ -30,10 +30,8 @@ class NodeApiHttpTest extends RunningEmulator {
 
 	private static final String NODE = "/v1/nodes/" + NodeInventory.uuidOf(5, 1);
 
-
 	@Autowired
 	MutableClock clock;
-
 
 	@Test
 	void listIsABareArrayOfBriefNodes() throws IOException {
@@ -56,9 +54,8 @@ class NodeApiHttpTest extends RunningEmulator {
 		JsonNode node = json(this.client.get(NODE));
 
 		assertThat(node.propertyNames()).containsExactlyInAnyOrder("uuid", "name", "index", "description",
-				"resource_uri", "node_power_state", "node_state", "boot_source", "target_boot_source",
-				"health_status", "pooled_group_id", "metadata", "computer_system", "links", "created_at",
-				"updated_at");
+				"resource_uri", "node_power_state", "node_state", "boot_source", "target_boot_source", "health_status",
+				"pooled_group_id", "metadata", "computer_system", "links", "created_at", "updated_at");
 		assertThat(node.get("node_power_state").stringValue()).isEqualTo("Off");
 		assertThat(node.get("node_state").stringValue()).isEqualTo("Assembled");
 		assertThat(node.get("boot_source").stringValue()).isEqualTo("Hdd");

@@ -31,7 +31,8 @@ class NodeInventoryTest {
 		assertThat(inventory.nodes()).extracting(ComposedNode::uuid)
 			.containsExactly(nameUuid("valence-emulator:42:1"), nameUuid("valence-emulator:42:2"),
 					nameUuid("valence-emulator:42:3"));
-		assertThat(inventory.nodes()).extracting(ComposedNode::name).containsExactly("Server-1", "Server-2", "Server-3");
+		assertThat(inventory.nodes()).extracting(ComposedNode::name)
+			.containsExactly("Server-1", "Server-2", "Server-3");
 	}
 
 	@Test

@@ -18,7 +18,9 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openstack.valence.emulator.EmulatorClient.json;
 
-/** A failure outside the controllers still reaches the client in Valence's error shape. */
+/**
+ * A failure outside the controllers still reaches the client in Valence's error shape.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(ErrorDispatchHttpTest.FailingFilter.class)
 class ErrorDispatchHttpTest extends RunningEmulator {
