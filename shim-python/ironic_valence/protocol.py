@@ -79,6 +79,13 @@ VALENCE_UNREACHABLE = 'VALENCE_UNREACHABLE'
 VALENCE_TIMEOUT = 'VALENCE_TIMEOUT'
 VALENCE_ERROR = 'VALENCE_ERROR'
 POWER_STATE_TIMEOUT = 'POWER_STATE_TIMEOUT'
+# Composition: no Valence flavor has that uuid or name; a composed node
+# already has that name; Valence or its PODM could not compose the node (it
+# refused, or the node ended Failed); the node was not Assembled in time.
+FLAVOR_NOT_FOUND = 'FLAVOR_NOT_FOUND'
+NAME_IN_USE = 'NAME_IN_USE'
+COMPOSITION_FAILED = 'COMPOSITION_FAILED'
+COMPOSITION_TIMEOUT = 'COMPOSITION_TIMEOUT'
 
 ERROR_STATUS = {
     NODE_NOT_FOUND: 404,
@@ -89,6 +96,10 @@ ERROR_STATUS = {
     VALENCE_TIMEOUT: 504,
     VALENCE_ERROR: 502,
     POWER_STATE_TIMEOUT: 504,
+    FLAVOR_NOT_FOUND: 404,
+    NAME_IN_USE: 409,
+    COMPOSITION_FAILED: 409,
+    COMPOSITION_TIMEOUT: 504,
 }
 
 ERROR_CODES = tuple(sorted(ERROR_STATUS))

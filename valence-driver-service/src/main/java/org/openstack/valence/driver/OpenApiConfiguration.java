@@ -53,32 +53,53 @@ class OpenApiConfiguration {
 	/**
 	 * Every /v1 operation can answer INVALID_REQUEST and UNAUTHORIZED; the node
 	 * operations that ask Valence also its failures (the connection check reports
-	 * them in its 200 answer instead); a power change also UNSUPPORTED and
-	 * POWER_STATE_TIMEOUT.
+	 * them in its 200 answer instead), and so do the lists of nodes and flavors; a
+	 * power change also UNSUPPORTED and POWER_STATE_TIMEOUT; a composition also
+	 * FLAVOR_NOT_FOUND, NAME_IN_USE, COMPOSITION_FAILED and COMPOSITION_TIMEOUT.
 	 */
 	@Bean
 	OpenApiCustomizer problemResponses() {
 		return (openApi) -> openApi.getPaths().forEach((path, item) -> {
-			boolean asksValence = path.startsWith("/v1/nodes/") && !path.endsWith("/power/supported");
+			boolean nodeScoped = path.startsWith("/v1/nodes/") && !path.endsWith("/power/supported");
+			boolean asksValence = nodeScoped || path.equals("/v1/nodes") || path.equals("/v1/flavors");
 			item.readOperationsMap().forEach((method, operation) -> {
 				problem(operation, "400", "INVALID_REQUEST: malformed id, body, field or route");
 				problem(operation, "401", "UNAUTHORIZED: missing or wrong bearer token");
-				if (asksValence) {
+				boolean composition = method == PathItem.HttpMethod.POST && path.equals("/v1/nodes");
+				if (nodeScoped) {
 					problem(operation, "404", "NODE_NOT_FOUND: Valence has no such node");
-					problem(operation, "502", "VALENCE_UNREACHABLE or VALENCE_ERROR, with Valence's detail");
+				}
+				if (composition) {
+					problem(operation, "404", "FLAVOR_NOT_FOUND: no Valence flavor has that uuid or name");
+					problem(operation, "409", "NAME_IN_USE: a composed node has that name (node_id names it), or "
+							+ "COMPOSITION_FAILED: Valence refused the composition, or the node ended Failed "
+							+ "(node_id names it), with Valence's detail");
+				}
+				if (asksValence) {
+					problem(operation, "502", "VALENCE_UNREACHABLE or VALENCE_ERROR, with Valence's detail"
+							+ (composition ? "; node_id names the node when it had been composed" : ""));
 				}
 				boolean powerChange = method == PathItem.HttpMethod.PUT && path.endsWith("/power");
 				if (powerChange) {
 					problem(operation, "422", "UNSUPPORTED: soft power off (Valence has no GracefulShutdown)");
 				}
 				if (asksValence) {
-					problem(operation, "504", powerChange
-							? "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle, by the request's "
-									+ "timeout; actions_sent says which Reset actions were sent"
-							: "VALENCE_TIMEOUT: no answer from Valence within the read budget");
+					problem(operation, "504", timeoutDescription(powerChange, composition));
 				}
 			});
 		});
+	}
+
+	private static String timeoutDescription(boolean powerChange, boolean composition) {
+		if (powerChange) {
+			return "VALENCE_TIMEOUT, or POWER_STATE_TIMEOUT when the node did not settle, by the request's "
+					+ "timeout; actions_sent says which Reset actions were sent";
+		}
+		if (composition) {
+			return "VALENCE_TIMEOUT, or COMPOSITION_TIMEOUT when the node was not Assembled, by the request's "
+					+ "timeout; node_id names the node when it had been composed";
+		}
+		return "VALENCE_TIMEOUT: no answer from Valence within the read budget";
 	}
 
 	private static void problem(Operation operation, String status, String description) {
@@ -96,10 +117,13 @@ class OpenApiConfiguration {
 		Schema<?> actionsSent = new ArraySchema().items(new StringSchema())
 			.description("Only when a power change failed after asking Valence: the Reset types sent, in order; one "
 					+ "whose answer did not come back is listed, since Valence may have acted on it");
+		Schema<?> nodeId = new StringSchema()
+			.description("Only when a composition failed once Valence had composed the node, or a node already has "
+					+ "the name: that node's id, so that nothing is left behind unreported");
 		return new ObjectSchema().description("RFC 9457 problem document")
 			.properties(Map.of("type", new StringSchema(), "title", new StringSchema(), "status", new IntegerSchema(),
 					"detail", new StringSchema(), "instance", new StringSchema(), "code", code, "request_id",
-					new StringSchema(), "actions_sent", actionsSent));
+					new StringSchema(), "actions_sent", actionsSent, "node_id", nodeId));
 	}
 
 }
