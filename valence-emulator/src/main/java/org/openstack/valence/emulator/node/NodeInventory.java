@@ -36,6 +36,9 @@ public class NodeInventory {
 
 	private int nextIndex;
 
+	/** Set by the control API: the PODM has no free hardware to allocate, so every composition fails. */
+	private boolean allocationFails;
+
 	public NodeInventory(EmulatorProperties properties, Clock clock) {
 		this.properties = properties;
 		this.timeline = new Timeline(clock, properties.transitionDelay());
@@ -51,6 +54,7 @@ public class NodeInventory {
 
 	/** Back to the seeded state: nodes 1..node-count managed, the next unmanaged-count only at the PODM. */
 	public synchronized void reset() {
+		this.allocationFails = false;
 		this.byUuid.clear();
 		this.byIndex.clear();
 		this.unmanaged.clear();
@@ -92,11 +96,27 @@ public class NodeInventory {
 		return node;
 	}
 
-	/** Composes a node at the PODM and starts its Allocating, Allocated, Assembling walk. */
+	/**
+	 * Composes a node at the PODM and starts its Allocating, Allocated, Assembling walk.
+	 * @throws ValenceException 409, as Valence passes on the PODM's refusal, while allocations fail
+	 */
 	public synchronized ComposedNode compose(String name, String description) {
+		if (this.allocationFails) {
+			throw ValenceException.conflict("The pod manager could not allocate a composed node for '" + name
+					+ "': no free resources match the request (emulated PODM)");
+		}
 		int index = this.nextIndex++;
 		return add(ComposedNode.composing(index, uuidOf(this.properties.seed(), index), name, description,
 				this.timeline));
+	}
+
+	/** Makes every composition fail at allocation from now on, or no longer. */
+	public synchronized void failAllocations(boolean fails) {
+		this.allocationFails = fails;
+	}
+
+	public synchronized boolean allocationFails() {
+		return this.allocationFails;
 	}
 
 	/**
