@@ -373,7 +373,13 @@ class EnrollValenceNode(command.Lister):
 
     Each is created with driver valence and moved to manageable; nodes an
     Ironic node already drives, and nodes not yet Assembled, are skipped.
+    A node Ironic fails to create or manage does not stop the others: its
+    row says what failed, and the command then exits 1.
     """
+
+    def __init__(self, app, app_args, cmd_name=None):
+        super().__init__(app, app_args, cmd_name)
+        self.failed = False
 
     def get_parser(self, prog_name):
         parser = _add_service_options(super().get_parser(prog_name))
@@ -413,11 +419,25 @@ class EnrollValenceNode(command.Lister):
                              % (valence_node['composition_state'],
                                 ASSEMBLED)))
             else:
-                node = enroller.create(valence_node)
-                enroller.manage(node)
-                rows.append((uuid, valence_node['name'], node.uuid,
-                             'enrolled (manageable)'))
+                rows.append((uuid, valence_node['name'])
+                            + self._enroll(enroller, valence_node))
         return ('Valence Node', 'Name', 'Ironic Node', 'Result'), rows
+
+    def run(self, parsed_args):
+        """Prints every row, then exits 1 when a node failed."""
+        code = super().run(parsed_args)
+        return 1 if self.failed else code
+
+    def _enroll(self, enroller, valence_node):
+        """:returns: the Ironic node's uuid (or None) and the result."""
+        node = None
+        try:
+            node = enroller.create(valence_node)
+            enroller.manage(node)
+        except ironic_exc.ClientException as e:
+            self.failed = True
+            return (node.uuid if node else None), 'failed: %s' % e
+        return node.uuid, 'enrolled (manageable)'
 
 
 class RetireValenceNode(command.Command):

@@ -263,6 +263,27 @@ def test_enroll_all_skips_enrolled_and_unassembled_nodes(http, ironic):
         driver='valence', name='new', driver_info={'valence_node_id': 'n2'})
 
 
+def test_enroll_failure_of_one_node_is_its_row_and_the_exit_code(http,
+                                                                 ironic):
+    http.get(NODES, json=[composed(), composed('new', node_id='n2')])
+    ironic.node.wait_for_provision_state.side_effect = [
+        ironic_exc.StateTransitionFailed('stuck in enroll'), None]
+    app = mock.Mock()
+    app.client_manager.baremetal = ironic
+    command = cli.EnrollValenceNode(app, None)
+    parsed = command.get_parser('baremetal').parse_args(
+        ['--valence-driver-url', URL, '--valence-driver-token', TOKEN,
+         '--all', '-f', 'value'])
+
+    assert command.run(parsed) == 1
+    assert [c.args[0] for c in
+            ironic.node.set_provision_state.call_args_list] == [
+        IRONIC_UUID, IRONIC_UUID]
+    written = ''.join(c.args[0] for c in app.stdout.write.call_args_list)
+    assert 'failed: stuck in enroll' in written
+    assert 'enrolled (manageable)' in written
+
+
 def test_enroll_of_an_unknown_node_enrolls_nothing(http, ironic):
     http.get(NODES, json=[composed()])
 
