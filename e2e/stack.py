@@ -175,6 +175,25 @@ class Emulator:
                     else requests.delete(url, timeout=10))
         response.raise_for_status()
 
+    def set_allocation_fails(self, fails):
+        """Makes the emulated pod manager refuse every composition, or not."""
+        requests.put(self.url + '/emulator/podm',
+                     json={'allocation_fails': fails},
+                     timeout=10).raise_for_status()
+
+    def compose(self, name):
+        """Composes a node in Valence itself, behind Ironic's back.
+
+        :returns: its uuid, once the node is Assembled.
+        """
+        response = requests.post(self.url + '/v1/nodes', json={'name': name},
+                                 timeout=10)
+        response.raise_for_status()
+        uuid = response.json()['uuid']
+        wait_until('node %s Assembled' % name,
+                   lambda: self.node(uuid)['node_state'] == 'Assembled', 30)
+        return uuid
+
     def set_power(self, uuid, state):
         """Changes a node's power at once, as if someone pressed a button."""
         requests.post(self.url + '/emulator/nodes/%s/power' % uuid,
@@ -226,12 +245,24 @@ class Cli:
 class Baremetal(Cli):
     """The `baremetal` CLI (python-ironicclient)."""
 
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, service_url, token):
+        # The valence commands find the driver service in the environment,
+        # so that the token is in no command line (nor the CLI's log).
         super().__init__(
             'baremetal',
             [VENV_BIN / 'baremetal', '--os-baremetal-api-version', 'latest'],
-            {**clean_environ('OS_'), 'OS_ENDPOINT': endpoint,
-             'OS_AUTH_TYPE': 'none'})
+            {**clean_environ('OS_', 'VALENCE_DRIVER_'),
+             'OS_ENDPOINT': endpoint, 'OS_AUTH_TYPE': 'none',
+             'VALENCE_DRIVER_URL': service_url,
+             'VALENCE_DRIVER_TOKEN': token})
+
+    def fails(self, *args):
+        """Runs a command that must fail, and returns its stderr."""
+        argv, result = self._invoke(*args)
+        if result.returncode == 0:
+            raise AssertionError('%s succeeded: %s' % (shlex.join(argv),
+                                                       result.stdout))
+        return result.stderr
 
     def driver_passthru(self, driver, method):
         """Runs `driver passthru call` and returns the answer Ironic sent.
@@ -345,6 +376,7 @@ class Stack:
         self.statsd = None
         self.ironic_port = None
         self.ironic_url = None
+        self.service_url = None
 
     def start(self):
         for jar in (EMULATOR_JAR, SERVICE_JAR):
@@ -354,6 +386,7 @@ class Stack:
         emulator_port, service_port, self.ironic_port = free_ports(3)
         emulator_url = 'http://127.0.0.1:%d' % emulator_port
         service_url = 'http://127.0.0.1:%d' % service_port
+        self.service_url = service_url
         emulator = self._spawn('emulator', ['java', '-jar', EMULATOR_JAR], {
             'SERVER_PORT': str(emulator_port),
             'EMULATOR_NODE_COUNT': str(EMULATOR_NODE_COUNT),
@@ -379,7 +412,7 @@ class Stack:
                                         config])
         ironic.wait_ready(self.ironic_url + '/v1')
         self.emulator = Emulator(emulator_url)
-        self.cli = Baremetal(self.ironic_url)
+        self.cli = Baremetal(self.ironic_url, service_url, self.token)
         self.legacy_cli = LegacyIronic(self.ironic_url)
         # The conductor registers its drivers a moment after the API answers.
         wait_until('Ironic listing the valence driver', self._driver_listed,

@@ -26,6 +26,7 @@ import json
 import uuid
 
 import pytest
+import requests
 
 from stack import CommandFailed
 from stack import LOG_DIR
@@ -428,3 +429,158 @@ def test_legacy_node_vendor_passthru_prints_the_composed_node(
 
     assert composed['node_id'] == valence_id
     assert composed['name'] == emulator.node(valence_id)['name']
+
+
+# The composed-node lifecycle: `baremetal valence ...`. These run last: the
+# enroll --all below also enrolls the seeded nodes that no test above did.
+
+def valence_rows(cli):
+    return {row['Name']: row
+            for row in cli.json('valence', 'node', 'list')}
+
+
+@pytest.fixture(scope='module')
+def composed_web(cli):
+    """web-1 composed, enrolled, inspected and provided in one command."""
+    result = cli.run('valence', 'node', 'compose', '--name', 'web-1',
+                     '--flavor', 'small', '--inspect', '--provide',
+                     '--wait', '120', '-f', 'json')
+    return json.loads(result.stdout), result.stderr
+
+
+def test_valence_flavor_list_shows_the_emulators_flavors(cli):
+    flavors = cli.json('valence', 'flavor', 'list')
+
+    assert [f['Name'] for f in flavors] == ['small', 'medium', 'large']
+    assert flavors[0]['Cores'] == 2 and flavors[0]['Memory MiB'] == 8192
+
+
+def test_compose_enroll_inspect_provide_ends_available(cli, emulator,
+                                                       composed_web):
+    shown, steps = composed_web
+    node = shown['ironic_node']
+
+    assert shown['provision_state'] == 'available'
+    assert cli.value(node, 'provision_state') == 'available'
+    assert cli.value(node, 'driver') == 'valence'
+    assert cli.value(node, 'name') == 'web-1'
+    valence_node = emulator.node(shown['valence_node_id'])
+    assert valence_node['node_state'] == 'Assembled'
+    ports = cli.json('port', 'list', '--node', node, '-c', 'Address')
+    assert sorted(p['address'] for p in ports) == sorted(
+        n['mac'].lower() for n in valence_node['metadata']['network'])
+    for step in ('Composed Valence node', 'manageable (power state read)',
+                 'manageable (inspected)', 'available (provided)'):
+        assert step in steps
+
+
+def test_compose_again_is_idempotent_on_the_name(cli, emulator,
+                                                 composed_web):
+    shown, _ = composed_web
+    before = emulator.node_ids()
+
+    result = cli.run('valence', 'node', 'compose', '--name', 'web-1',
+                     '--flavor', 'small', '--inspect', '--provide', '-f',
+                     'json')
+
+    assert json.loads(result.stdout) == shown
+    assert 'already composed' in result.stderr
+    assert emulator.node_ids() == before
+
+
+def test_valence_node_list_shows_the_ironic_node(cli, composed_web):
+    shown, _ = composed_web
+
+    row = valence_rows(cli)['web-1']
+
+    assert row['UUID'] == shown['valence_node_id']
+    assert row['Composition State'] == 'Assembled'
+    assert row['Ironic Node'] == shown['ironic_node']
+    assert row['Provision State'] == 'available'
+
+
+def test_enroll_all_picks_up_nodes_composed_behind_ironics_back(
+        cli, emulator, composed_web):
+    shown, _ = composed_web
+    outside = emulator.compose('oob-1')
+
+    rows = {row['Valence Node']: row
+            for row in cli.json('valence', 'node', 'enroll', '--all')}
+
+    assert rows[outside]['Result'] == 'enrolled (manageable)'
+    assert cli.value(rows[outside]['Ironic Node'],
+                     'provision_state') == 'manageable'
+    assert rows[shown['valence_node_id']]['Result'] == (
+        'already enrolled (available)')
+    again = cli.json('valence', 'node', 'enroll', '--all')
+    assert all(row['Result'].startswith('already enrolled')
+               for row in again)
+
+
+def test_compose_of_an_unknown_flavor_says_so(cli, emulator):
+    before = emulator.node_ids()
+
+    stderr = cli.fails('valence', 'node', 'compose', '--name', 'web-2',
+                       '--flavor', 'huge', '--enroll')
+
+    assert 'FLAVOR_NOT_FOUND' in stderr and "'huge'" in stderr
+    assert emulator.node_ids() == before
+
+
+def test_compose_the_pod_cannot_allocate_says_so(cli, emulator):
+    before = emulator.node_ids()
+    emulator.set_allocation_fails(True)
+    try:
+        stderr = cli.fails('valence', 'node', 'compose', '--name', 'web-2',
+                           '--flavor', 'medium', '--enroll')
+    finally:
+        emulator.set_allocation_fails(False)
+
+    assert 'COMPOSITION_FAILED' in stderr
+    assert 'could not allocate' in stderr
+    assert emulator.node_ids() == before
+
+
+def test_service_refuses_a_name_already_composed(stack, composed_web):
+    shown, _ = composed_web
+
+    response = requests.post(
+        stack.service_url + '/v1/nodes', timeout=30,
+        headers={'Authorization': 'Bearer ' + stack.token},
+        json={'name': 'web-1', 'flavor': 'small'})
+
+    assert response.status_code == 409
+    assert response.json()['code'] == 'NAME_IN_USE'
+    assert response.json()['node_id'] == shown['valence_node_id']
+
+
+def test_retire_removes_both_halves(cli, emulator):
+    cli.run('valence', 'node', 'compose', '--name', 'old-1', '--flavor',
+            'small', '--enroll')
+    valence_id = valence_rows(cli)['old-1']['UUID']
+
+    result = cli.run('valence', 'node', 'retire', 'old-1')
+
+    assert 'Deleted Ironic node' in result.stderr
+    assert 'Decomposed Valence node %s' % valence_id in result.stderr
+    assert 'old-1' not in valence_rows(cli)
+    with pytest.raises(CommandFailed):
+        cli.run('node', 'show', 'old-1')
+    assert valence_id not in emulator.node_ids()
+
+
+def test_retire_with_valence_down_says_what_was_done(cli, emulator):
+    cli.run('valence', 'node', 'compose', '--name', 'old-2', '--flavor',
+            'small', '--enroll')
+    valence_id = valence_rows(cli)['old-2']['UUID']
+    emulator.set_faults(down=True)
+    try:
+        stderr = cli.fails('valence', 'node', 'retire', 'old-2')
+    finally:
+        emulator.set_faults()
+
+    assert 'was deleted, but Valence node %s was not decomposed' % (
+        valence_id) in stderr
+    assert valence_id in emulator.node_ids()
+    cli.run('valence', 'node', 'retire', valence_id)
+    assert valence_id not in emulator.node_ids()

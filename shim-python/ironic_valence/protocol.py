@@ -90,6 +90,13 @@ VALENCE_ERROR = 'VALENCE_ERROR'
 POWER_STATE_TIMEOUT = 'POWER_STATE_TIMEOUT'
 # A fault of the service itself; its log has the details under the request id.
 INTERNAL_ERROR = 'INTERNAL_ERROR'
+# Composition: no Valence flavor has that uuid or name; a composed node
+# already has that name; Valence or its PODM could not compose the node (it
+# refused, or the node ended Failed); the node was not Assembled in time.
+FLAVOR_NOT_FOUND = 'FLAVOR_NOT_FOUND'
+NAME_IN_USE = 'NAME_IN_USE'
+COMPOSITION_FAILED = 'COMPOSITION_FAILED'
+COMPOSITION_TIMEOUT = 'COMPOSITION_TIMEOUT'
 
 ERROR_STATUS = {
     NODE_NOT_FOUND: 404,
@@ -101,18 +108,30 @@ ERROR_STATUS = {
     VALENCE_ERROR: 502,
     POWER_STATE_TIMEOUT: 504,
     INTERNAL_ERROR: 500,
+    FLAVOR_NOT_FOUND: 404,
+    NAME_IN_USE: 409,
+    COMPOSITION_FAILED: 409,
+    COMPOSITION_TIMEOUT: 504,
 }
 
 ERROR_CODES = tuple(sorted(ERROR_STATUS))
 
 # The codes each operation of the API can answer, by its operationId in
 # docs/openapi.yaml. The connection check reports Valence's failures in its
-# 200 answer, so only the node operations answer them as errors.
+# 200 answer, so only the other operations answer them as errors. A
+# composition answers NODE_NOT_FOUND when its new node is deleted while it
+# waits for it to be Assembled.
 _EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR)
-_ASKS_VALENCE = _EVERY_OPERATION + (NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-                                    VALENCE_TIMEOUT, VALENCE_ERROR)
+_VALENCE_FAILURES = (VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR)
+_LISTS = _EVERY_OPERATION + _VALENCE_FAILURES
+_ASKS_VALENCE = _LISTS + (NODE_NOT_FOUND,)
 OPERATION_ERRORS = {
     'connection': _EVERY_OPERATION,
+    'nodes': _LISTS,
+    'flavors': _LISTS,
+    'compose': _ASKS_VALENCE + (FLAVOR_NOT_FOUND, NAME_IN_USE,
+                                COMPOSITION_FAILED, COMPOSITION_TIMEOUT),
+    'decompose': _ASKS_VALENCE,
     'node': _ASKS_VALENCE,
     'powerState': _ASKS_VALENCE,
     'setPowerState': _ASKS_VALENCE + (UNSUPPORTED, POWER_STATE_TIMEOUT),

@@ -93,10 +93,13 @@ class OpenApiConfiguration {
 		Schema<?> actionsSent = new ArraySchema().items(new StringSchema())
 			.description("Only when a power change failed after asking Valence: the Reset types sent, in order; one "
 					+ "whose answer did not come back is listed, since Valence may have acted on it");
+		Schema<?> nodeId = new StringSchema()
+			.description("Only when a composition failed once Valence had composed the node, or a node already has "
+					+ "the name: that node's id, so that nothing is left behind unreported");
 		return new ObjectSchema().description("RFC 9457 problem document")
 			.properties(Map.of("type", new StringSchema(), "title", new StringSchema(), "status", new IntegerSchema(),
 					"detail", new StringSchema(), "instance", new StringSchema(), "code", code, "request_id",
-					new StringSchema(), "actions_sent", actionsSent));
+					new StringSchema(), "actions_sent", actionsSent, "node_id", nodeId));
 	}
 
 }

@@ -15,7 +15,14 @@ public enum ErrorCode {
 	POWER_STATE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
 			"the node did not settle by the request's timeout; actions_sent says which Reset actions were sent"),
 	/** A fault of the service itself, never of the client or of Valence. */
-	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "a fault of the service itself, logged under the request_id");
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "a fault of the service itself, logged under the request_id"),
+	FLAVOR_NOT_FOUND(HttpStatus.NOT_FOUND, "Valence has no flavor with that uuid or name"),
+	NAME_IN_USE(HttpStatus.CONFLICT,
+			"a composed node has that name (node_id names it), or one of that name is being composed"),
+	COMPOSITION_FAILED(HttpStatus.CONFLICT,
+			"Valence refused the composition, or the node ended Failed (node_id names it); Valence's detail is quoted"),
+	COMPOSITION_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
+			"the composed node was not Assembled by the request's timeout; node_id names it");
 
 	private final HttpStatus status;
 

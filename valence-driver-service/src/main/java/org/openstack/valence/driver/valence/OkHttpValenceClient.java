@@ -114,6 +114,42 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	@Override
+	public List<ValenceFlavor> listFlavors(Deadline deadline) {
+		Request request = get(this.base.newBuilder().addPathSegments("v1/flavors").build());
+		return retried("list_flavors", deadline, () -> exchange("list_flavors", request, deadline, false, (body) -> {
+			JsonNode root = WIRE.readTree(body);
+			if (!root.isArray()) {
+				throw new ValenceException.BadResponse("Valence's flavor list is not an array", null);
+			}
+			List<ValenceFlavor> flavors = new ArrayList<>();
+			for (JsonNode flavor : root) {
+				flavors.add(WIRE.treeToValue(flavor, ValenceFlavor.class));
+			}
+			return flavors;
+		}));
+	}
+
+	@Override
+	public ValenceNodeSummary compose(Composition composition, Deadline deadline) {
+		HttpUrl url = this.base.newBuilder().addPathSegments("v1/nodes").build();
+		Request request = new Request.Builder().url(url).post(json(composition.wire())).build();
+		return exchange("compose", request, deadline, false, (body) -> {
+			ValenceNodeSummary node = WIRE.readValue(body, ValenceNodeSummary.class);
+			if (node == null || node.uuid() == null || !NODE_ID.matcher(node.uuid()).matches()) {
+				throw new ValenceException.BadResponse("Valence's answer to the composition names no usable node uuid",
+						null);
+			}
+			return node;
+		});
+	}
+
+	@Override
+	public void deleteNode(String nodeId, Deadline deadline) {
+		exchange("delete_node", new Request.Builder().url(nodeUrl(nodeId).build()).delete().build(), deadline, true,
+				(answer) -> null);
+	}
+
+	@Override
 	public ValenceVersion probe(Deadline deadline) {
 		return exchange("probe", get(this.base), deadline, false, (body) -> {
 			JsonNode root = WIRE.readTree(body);
@@ -143,8 +179,12 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	private void action(String operation, String nodeId, Map<String, Object> action, Deadline deadline) {
 		HttpUrl url = nodeUrl(nodeId).addPathSegment("action").build();
-		RequestBody body = RequestBody.create(WIRE.writeValueAsBytes(action), JSON);
-		exchange(operation, new Request.Builder().url(url).post(body).build(), deadline, true, (answer) -> null);
+		exchange(operation, new Request.Builder().url(url).post(json(action)).build(), deadline, true,
+				(answer) -> null);
+	}
+
+	private static RequestBody json(Map<String, Object> body) {
+		return RequestBody.create(WIRE.writeValueAsBytes(body), JSON);
 	}
 
 	/** Refuses a hostile id before it can become part of a URL. */

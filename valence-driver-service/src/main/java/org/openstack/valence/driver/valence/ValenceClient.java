@@ -21,6 +21,19 @@ public interface ValenceClient {
 	/** GET /v1/nodes, a bare array or a {"nodes": [...]} wrapper; retried. */
 	List<ValenceNodeSummary> listNodes(Deadline deadline);
 
+	/** GET /v1/flavors, a bare array; retried. */
+	List<ValenceFlavor> listFlavors(Deadline deadline);
+
+	/**
+	 * POST /v1/nodes once, never retried: a repeat would compose a second node. Valence
+	 * answers when the PODM has accepted the composition, before the node is Assembled.
+	 * @return the new node's brief, with its uuid
+	 */
+	ValenceNodeSummary compose(Composition composition, Deadline deadline);
+
+	/** DELETE /v1/nodes/{uuid} once: disassembles the node at the PODM. */
+	void deleteNode(String nodeId, Deadline deadline);
+
 	/** GET / once, without retry: a probe that measures one attempt. */
 	ValenceVersion probe(Deadline deadline);
 

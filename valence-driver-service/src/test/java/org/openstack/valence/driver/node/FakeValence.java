@@ -6,9 +6,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.openstack.valence.driver.protocol.BootDevice;
+import org.openstack.valence.driver.valence.Composition;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceFlavor;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.valence.ValenceNodeSummary;
 import org.openstack.valence.driver.valence.ValenceVersion;
@@ -121,6 +123,21 @@ class FakeValence implements ValenceClient {
 
 	@Override
 	public List<ValenceNodeSummary> listNodes(Deadline deadline) {
+		throw new UnsupportedOperationException("not used by power changes");
+	}
+
+	@Override
+	public List<ValenceFlavor> listFlavors(Deadline deadline) {
+		throw new UnsupportedOperationException("not used by power changes");
+	}
+
+	@Override
+	public ValenceNodeSummary compose(Composition composition, Deadline deadline) {
+		throw new UnsupportedOperationException("not used by power changes");
+	}
+
+	@Override
+	public void deleteNode(String nodeId, Deadline deadline) {
 		throw new UnsupportedOperationException("not used by power changes");
 	}
 

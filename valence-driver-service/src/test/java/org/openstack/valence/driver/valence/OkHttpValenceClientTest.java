@@ -25,6 +25,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -199,6 +201,78 @@ class OkHttpValenceClientTest {
 
 		assertThat(client().getNode(NODE, SOON).uuid()).isEqualTo(NODE);
 		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+	}
+
+	@Test
+	void flavorsAreReadWithTheirPropertiesAsValenceWritesThem() {
+		valence.stubFor(get("/v1/flavors").willReturn(okJson("""
+				[{"uuid": "f1", "name": "small", "description": "2 cores", "extra": 1,
+				  "properties": {"processor": {"total_cores": "2"}, "memory": {"capacity_mib": "8192"}}}]
+				""")));
+
+		assertThat(client().listFlavors(SOON))
+			.containsExactly(new ValenceFlavor("f1", "small", "2 cores", new ValenceFlavor.Properties(
+					new ValenceFlavor.Processor("2", null), new ValenceFlavor.Memory("8192", null))));
+	}
+
+	@Test
+	void flavorListOfAnotherShapeIsABadResponse() {
+		valence.stubFor(get("/v1/flavors").willReturn(okJson("{\"flavors\": []}")));
+
+		assertThatThrownBy(() -> client().listFlavors(SOON)).isInstanceOf(ValenceException.BadResponse.class);
+	}
+
+	@Test
+	void composeSendsValencesSchemaWithNumbersAsStrings() {
+		valence.stubFor(post("/v1/nodes").willReturn(okJson("{\"uuid\": \"" + NODE + "\", \"name\": \"web-1\"}")));
+
+		ValenceNodeSummary node = client().compose(Composition.ofHardware("web-1", null, 8, 32768), SOON);
+
+		assertThat(node.uuid()).isEqualTo(NODE);
+		valence.verify(postRequestedFor(urlPathEqualTo("/v1/nodes")).withRequestBody(equalToJson(
+				"""
+						{"name": "web-1", "properties": {"processor": {"total_cores": "8"}, "memory": {"capacity_mib": "32768"}}}
+						""",
+				false, false)));
+	}
+
+	@Test
+	void composeByFlavorNamesOnlyTheFlavor() {
+		valence.stubFor(post("/v1/nodes").willReturn(okJson("{\"uuid\": \"" + NODE + "\"}")));
+
+		client().compose(Composition.ofFlavor("web-1", "front end", "f1"), SOON);
+
+		valence.verify(postRequestedFor(urlPathEqualTo("/v1/nodes")).withRequestBody(equalToJson("""
+				{"name": "web-1", "description": "front end", "flavor_id": "f1"}
+				""", false, false)));
+	}
+
+	@Test
+	void composeIsNeverRetried() {
+		valence.stubFor(post("/v1/nodes").willReturn(aResponse().withStatus(503)));
+
+		assertThatThrownBy(() -> client().compose(Composition.ofFlavor("web-1", null, "f1"), SOON))
+			.isInstanceOf(ValenceException.ServerError.class);
+		valence.verify(1, postRequestedFor(urlPathEqualTo("/v1/nodes")));
+	}
+
+	@Test
+	void composeAnswerWithoutAUsableUuidIsABadResponse() {
+		valence.stubFor(post("/v1/nodes").willReturn(okJson("{\"uuid\": \"../x\"}")));
+
+		assertThatThrownBy(() -> client().compose(Composition.ofFlavor("web-1", null, "f1"), SOON))
+			.isInstanceOf(ValenceException.BadResponse.class)
+			.hasMessageContaining("no usable node uuid");
+	}
+
+	@Test
+	void deleteOfAnUnknownNodeIsNodeNotFoundAndNotRetried() {
+		valence.stubFor(delete(NODE_PATH)
+			.willReturn(aResponse().withStatus(404).withBody(valenceError(404, "Not Found", "no such node"))));
+
+		assertThatThrownBy(() -> client().deleteNode(NODE, SOON)).isInstanceOf(ValenceException.NodeNotFound.class)
+			.hasMessageContaining("no such node");
+		valence.verify(1, deleteRequestedFor(urlPathEqualTo(NODE_PATH)));
 	}
 
 	@Test

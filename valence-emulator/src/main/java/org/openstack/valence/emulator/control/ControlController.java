@@ -26,6 +26,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -105,9 +106,31 @@ public class ControlController {
 		return stateOf(node);
 	}
 
+	/** What the emulated pod manager can do; absent from a PUT means it can. */
+	record PodManagerState(@JsonProperty("allocation_fails") boolean allocationFails) {
+	}
+
+	@GetMapping("/emulator/podm")
+	PodManagerState podManager() {
+		return new PodManagerState(this.inventory.allocationFails());
+	}
+
 	/**
-	 * Back to the seeded inventory (composed and deleted nodes undone, every node Off)
-	 * and no faults.
+	 * Replaces what the PODM can do: {"allocation_fails": true} makes every composition
+	 * fail as a PODM without free hardware does.
+	 * @throws org.openstack.valence.emulator.web.ValenceException 400 for an unknown key
+	 * or a non-boolean value
+	 */
+	@PutMapping(path = "/emulator/podm", consumes = MediaType.APPLICATION_JSON_VALUE)
+	PodManagerState podManager(@RequestBody(required = false) String body) {
+		JsonNode request = StrictJson.object(StrictJson.parse(body), "", Set.of("allocation_fails"));
+		this.inventory.failAllocations(StrictJson.optionalBoolean(request, "allocation_fails").orElse(false));
+		return podManager();
+	}
+
+	/**
+	 * Back to the seeded inventory (composed and deleted nodes undone, every node Off), a
+	 * PODM that can allocate, and no faults.
 	 */
 	@PostMapping("/emulator/reset")
 	ResponseEntity<Void> reset() {

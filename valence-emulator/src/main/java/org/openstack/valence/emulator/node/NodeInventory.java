@@ -38,6 +38,12 @@ public class NodeInventory {
 
 	private int nextIndex;
 
+	/**
+	 * Set by the control API: the PODM has no free hardware to allocate, so every
+	 * composition fails.
+	 */
+	private boolean allocationFails;
+
 	public NodeInventory(EmulatorProperties properties, Clock clock) {
 		this.properties = properties;
 		this.timeline = new Timeline(clock, properties.transitionDelay());
@@ -57,6 +63,7 @@ public class NodeInventory {
 	 * only at the PODM.
 	 */
 	public synchronized void reset() {
+		this.allocationFails = false;
 		this.byUuid.clear();
 		this.byIndex.clear();
 		this.unmanaged.clear();
@@ -100,11 +107,26 @@ public class NodeInventory {
 
 	/**
 	 * Composes a node at the PODM and starts its Allocating, Allocated, Assembling walk.
+	 * @throws ValenceException 409, as Valence passes on the PODM's refusal, while
+	 * allocations fail
 	 */
 	public synchronized ComposedNode compose(String name, String description) {
+		if (this.allocationFails) {
+			throw ValenceException.conflict("The pod manager could not allocate a composed node for '" + name
+					+ "': no free resources match the request (emulated PODM)");
+		}
 		int index = this.nextIndex++;
 		return add(
 				ComposedNode.composing(index, uuidOf(this.properties.seed(), index), name, description, this.timeline));
+	}
+
+	/** Makes every composition fail at allocation from now on, or no longer. */
+	public synchronized void failAllocations(boolean fails) {
+		this.allocationFails = fails;
+	}
+
+	public synchronized boolean allocationFails() {
+		return this.allocationFails;
 	}
 
 	/**

@@ -381,9 +381,36 @@ class NodeApiHttpTest extends RunningEmulator {
 	}
 
 	@Test
+	void compositionFailsWhileThePodManagerCannotAllocate() throws IOException {
+		int before = json(this.client.get("/v1/nodes")).size();
+		HttpResponse<String> set = this.client.put("/emulator/podm", "{\"allocation_fails\": true}");
+
+		HttpResponse<String> created = this.client.post("/v1/nodes", "{\"name\": \"starved\"}");
+
+		assertThat(json(set).get("allocation_fails").booleanValue()).isTrue();
+		assertThat(created.statusCode()).isEqualTo(409);
+		assertThat(json(created).get("detail").stringValue()).contains("could not allocate", "'starved'");
+		assertThat(json(this.client.get("/v1/nodes")).size()).isEqualTo(before);
+
+		this.client.put("/emulator/podm", "{}");
+		assertThat(this.client.post("/v1/nodes", "{\"name\": \"fed\"}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void podManagerControlIsStrict() throws IOException {
+		HttpResponse<String> unknown = this.client.put("/emulator/podm", "{\"allocation_fail\": true}");
+		HttpResponse<String> notBoolean = this.client.put("/emulator/podm", "{\"allocation_fails\": 1}");
+
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(notBoolean.statusCode()).isEqualTo(400);
+		assertThat(json(this.client.get("/emulator/podm")).get("allocation_fails").booleanValue()).isFalse();
+	}
+
+	@Test
 	void resetUndoesChanges() throws IOException {
 		this.client.post(NODE + "/action", "{\"Reset\": {\"Type\": \"On\"}}");
 		this.client.delete("/v1/nodes/" + NodeInventory.uuidOf(5, 2));
+		this.client.put("/emulator/podm", "{\"allocation_fails\": true}");
 
 		this.client.post("/emulator/reset", "");
 
@@ -391,6 +418,7 @@ class NodeApiHttpTest extends RunningEmulator {
 		assertThat(json(this.client.get("/v1/nodes")).size()).isEqualTo(3);
 		assertThat(json(this.client.get("/emulator/nodes/" + NodeInventory.uuidOf(5, 1))).get("actions").size())
 			.isZero();
+		assertThat(json(this.client.get("/emulator/podm")).get("allocation_fails").booleanValue()).isFalse();
 	}
 
 	private String powerState() throws IOException {

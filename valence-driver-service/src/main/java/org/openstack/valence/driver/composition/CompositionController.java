@@ -1,0 +1,110 @@
+package org.openstack.valence.driver.composition;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import org.openstack.valence.driver.composition.CompositionApi.ComposeRequest;
+import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
+import org.openstack.valence.driver.composition.CompositionApi.FlavorView;
+import org.openstack.valence.driver.error.Answers;
+import org.openstack.valence.driver.error.InvalidRequestException;
+import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.valence.BudgetProperties;
+import org.openstack.valence.driver.valence.Composition;
+import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.ValenceClient;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.openstack.valence.driver.error.ErrorCode.COMPOSITION_FAILED;
+import static org.openstack.valence.driver.error.ErrorCode.COMPOSITION_TIMEOUT;
+import static org.openstack.valence.driver.error.ErrorCode.FLAVOR_NOT_FOUND;
+import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
+import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
+import static org.openstack.valence.driver.error.ErrorCode.NAME_IN_USE;
+import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
+import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
+import static org.openstack.valence.driver.error.ErrorCode.VALENCE_ERROR;
+import static org.openstack.valence.driver.error.ErrorCode.VALENCE_TIMEOUT;
+import static org.openstack.valence.driver.error.ErrorCode.VALENCE_UNREACHABLE;
+
+/** The composed nodes of Valence: list, compose, decompose; and its flavors. */
+@RestController
+@Tag(name = "composition")
+class CompositionController {
+
+	private final CompositionService composition;
+
+	private final ValenceClient valence;
+
+	private final CompositionProperties properties;
+
+	private final BudgetProperties budget;
+
+	CompositionController(CompositionService composition, ValenceClient valence, CompositionProperties properties,
+			BudgetProperties budget) {
+		this.composition = composition;
+		this.valence = valence;
+		this.properties = properties;
+		this.budget = budget;
+	}
+
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
+	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
+	List<ComposedNodeView> nodes() {
+		return this.composition.list(this.budget.readDeadline());
+	}
+
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
+	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/flavors", produces = MediaType.APPLICATION_JSON_VALUE)
+	List<FlavorView> flavors() {
+		return this.valence.listFlavors(this.budget.readDeadline()).stream().map(FlavorView::of).toList();
+	}
+
+	/**
+	 * The request's timeout is its deadline, counted from here, for the flavor lookup,
+	 * the name check, the composition and the wait alike.
+	 */
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR, FLAVOR_NOT_FOUND, NAME_IN_USE, COMPOSITION_FAILED, COMPOSITION_TIMEOUT })
+	@PostMapping(path = Protocol.API_VERSION_PREFIX + "/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseStatus(HttpStatus.CREATED)
+	ComposedNodeView compose(@Valid @RequestBody ComposeRequest request) {
+		if ((request.flavor() == null) == (request.hardware() == null)) {
+			throw new InvalidRequestException("give exactly one of 'flavor' and 'hardware'");
+		}
+		if (request.hardware() != null && request.hardware().totalCores() == null
+				&& request.hardware().memoryMib() == null) {
+			throw new InvalidRequestException("'hardware' needs 'total_cores', 'memory_mib' or both");
+		}
+		Duration timeout = (request.timeout() != null) ? Duration.ofSeconds(request.timeout())
+				: this.properties.defaultTimeout();
+		Deadline deadline = Deadline.after(timeout);
+		Composition asked = (request.flavor() != null)
+				? Composition.ofFlavor(request.name(), request.description(),
+						this.composition.flavor(request.flavor(), deadline).uuid())
+				: Composition.ofHardware(request.name(), request.description(), request.hardware().totalCores(),
+						request.hardware().memoryMib());
+		return ComposedNodeView.of(this.composition.compose(asked, deadline));
+	}
+
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
+	@DeleteMapping(Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void decompose(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+		this.composition.decompose(nodeId, this.budget.readDeadline());
+	}
+
+}

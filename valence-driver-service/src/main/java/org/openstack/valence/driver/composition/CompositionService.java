@@ -1,0 +1,175 @@
+package org.openstack.valence.driver.composition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
+import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.valence.Composition;
+import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceFlavor;
+import org.openstack.valence.driver.valence.ValenceNode;
+import org.openstack.valence.driver.valence.ValenceNodeSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Composes nodes and waits until they are Assembled, lists them with their state, and
+ * decomposes them. The deadline of the request bounds every Valence call and wait; once a
+ * node has been composed, every failure names it, so that nothing is left behind
+ * unreported.
+ */
+@Service
+public class CompositionService {
+
+	/** The problem document member naming the node composed before a failure. */
+	static final String NODE_ID = "node_id";
+
+	private static final String ASSEMBLED = "Assembled";
+
+	private static final String FAILED = "Failed";
+
+	private static final Logger log = LoggerFactory.getLogger(CompositionService.class);
+
+	private final ValenceClient valence;
+
+	private final CompositionProperties properties;
+
+	/** Names being composed now: Valence itself would compose two nodes of one name. */
+	private final Set<String> composing = ConcurrentHashMap.newKeySet();
+
+	public CompositionService(ValenceClient valence, CompositionProperties properties) {
+		this.valence = valence;
+		this.properties = properties;
+	}
+
+	/**
+	 * Every composed node with its state: one detail read per node, since Valence's list
+	 * carries neither. A node deleted between the list and its read is left out.
+	 * @throws ValenceException when a call to Valence fails
+	 */
+	public List<ComposedNodeView> list(Deadline deadline) {
+		List<ComposedNodeView> nodes = new ArrayList<>();
+		for (ValenceNodeSummary summary : this.valence.listNodes(deadline)) {
+			try {
+				nodes.add(ComposedNodeView.of(this.valence.getNode(summary.uuid(), deadline)));
+			}
+			catch (ValenceException.NodeNotFound ex) {
+				log.info("node {} was deleted while the nodes were listed", summary.uuid());
+			}
+		}
+		return nodes;
+	}
+
+	/**
+	 * The flavor with this uuid, else the one with this name.
+	 * @throws CompositionException FLAVOR_NOT_FOUND when none has, or when two flavors
+	 * share the name
+	 */
+	public ValenceFlavor flavor(String uuidOrName, Deadline deadline) {
+		List<ValenceFlavor> flavors = this.valence.listFlavors(deadline);
+		for (ValenceFlavor flavor : flavors) {
+			if (uuidOrName.equals(flavor.uuid())) {
+				return flavor;
+			}
+		}
+		List<ValenceFlavor> named = flavors.stream().filter((flavor) -> uuidOrName.equals(flavor.name())).toList();
+		if (named.size() == 1) {
+			return named.get(0);
+		}
+		throw CompositionException
+			.flavorNotFound(named.isEmpty() ? "Valence has no flavor with the uuid or name '" + uuidOrName + "'"
+					: named.size() + " Valence flavors are named '" + uuidOrName + "'; give the uuid");
+	}
+
+	/**
+	 * Composes the node and waits until Valence reports it Assembled.
+	 * @throws CompositionException NAME_IN_USE when a composed node has the name,
+	 * COMPOSITION_FAILED when Valence refuses the composition (before any node exists)
+	 * @throws ValenceException when a call to Valence fails before the composition was
+	 * accepted (a timeout of the compose call itself may leave a node behind: its name
+	 * tells it)
+	 * @throws ExtendedProblemException once the node exists, with its {@value #NODE_ID}:
+	 * a COMPOSITION_FAILED when it ends Failed, a COMPOSITION_TIMEOUT when it is not
+	 * Assembled by the deadline, or the {@link ValenceException} of a read that failed
+	 */
+	public ValenceNode compose(Composition composition, Deadline deadline) {
+		String name = composition.name();
+		if (!this.composing.add(name)) {
+			throw CompositionException.nameInUse("a node named '" + name + "' is being composed now");
+		}
+		try {
+			refuseUsedName(name, deadline);
+			ValenceNodeSummary created;
+			try {
+				created = this.valence.compose(composition, deadline);
+			}
+			catch (ValenceException.Rejected ex) {
+				throw CompositionException.failed("Valence refused to compose '" + name + "': " + ex.getMessage(), ex);
+			}
+			log.info("Valence composed node {} named '{}'; waiting until it is {}", created.uuid(), name, ASSEMBLED);
+			try {
+				return awaitAssembled(created.uuid(), deadline);
+			}
+			catch (ValenceException | CompositionException ex) {
+				throw new ExtendedProblemException(ex, Map.of(NODE_ID, created.uuid()));
+			}
+		}
+		finally {
+			this.composing.remove(name);
+		}
+	}
+
+	/**
+	 * Disassembles the node in Valence.
+	 * @throws ValenceException NodeNotFound for an unknown node, or when the call fails
+	 */
+	public void decompose(String nodeId, Deadline deadline) {
+		this.valence.deleteNode(nodeId, deadline);
+		log.info("node {} decomposed", nodeId);
+	}
+
+	private void refuseUsedName(String name, Deadline deadline) {
+		for (ValenceNodeSummary node : this.valence.listNodes(deadline)) {
+			if (name.equals(node.name())) {
+				throw new ExtendedProblemException(
+						CompositionException.nameInUse("Valence already has a node named '" + name + "'"),
+						Map.of(NODE_ID, node.uuid()));
+			}
+		}
+	}
+
+	/**
+	 * Polls until the node is Assembled. A poll is only begun when its answer can come
+	 * before the deadline (judged by the last poll's time).
+	 */
+	private ValenceNode awaitAssembled(String nodeId, Deadline deadline) {
+		while (true) {
+			long start = System.nanoTime();
+			ValenceNode node = this.valence.getNode(nodeId, deadline);
+			Duration lastRead = Duration.ofNanos(System.nanoTime() - start);
+			if (ASSEMBLED.equals(node.nodeState())) {
+				return node;
+			}
+			if (FAILED.equals(node.nodeState())) {
+				throw CompositionException.failed("node " + nodeId + " ended " + FAILED
+						+ " at the pod manager; it still exists in Valence until it is deleted", null);
+			}
+			if (!deadline.affords(this.properties.pollInterval().plus(lastRead))) {
+				throw CompositionException.timedOut("node " + nodeId + " was not " + ASSEMBLED
+						+ " within the timeout of " + (deadline.budget().toMillis() / 1000.0)
+						+ " s; Valence last reported node_state " + node.nodeState());
+			}
+			deadline.sleep(this.properties.pollInterval());
+		}
+	}
+
+}
