@@ -7,7 +7,10 @@ import org.openstack.valence.driver.error.ProblemDocuments;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.EnumFeature;
+import tools.jackson.databind.type.LogicalType;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
@@ -87,13 +90,18 @@ class WebConfiguration {
 	 * Request bodies switch servers on and off, so a body is read as written or refused,
 	 * never converted on a guess: no number for an enum (Jackson would take it as the
 	 * constant's index), no string, float or boolean for an integer, no number or string
-	 * for a boolean, no key given twice (Jackson would keep the last), no unknown key,
-	 * nothing after the document.
+	 * for a boolean, no number or boolean for a string (ALLOW_COERCION_OF_SCALARS does
+	 * not cover strings), no key given twice (Jackson would keep the last), no unknown
+	 * key, nothing after the document.
 	 */
 	@Bean
 	JsonMapperBuilderCustomizer strictRequestBodies() {
 		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.withCoercionConfig(LogicalType.Textual,
+					(strings) -> strings.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
 			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

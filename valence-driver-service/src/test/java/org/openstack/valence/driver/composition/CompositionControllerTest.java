@@ -4,6 +4,8 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openstack.valence.driver.ServiceTest;
 
 import org.springframework.http.MediaType;
@@ -263,6 +265,18 @@ class CompositionControllerTest extends ServiceTest {
 		this.mvc.perform(compose("{\"name\": \"web-1\", \"flavor\": \"small\", \"timeout\": 0}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail", containsString("timeout")));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"name\": \"web-1\", \"flavor\": \"small\", \"timeout\": \"30\"}",
+			"{\"name\": 5, \"flavor\": \"small\"}", "{\"name\": \"web-1\", \"hardware\": {\"total_cores\": 2.5}}",
+			"{\"name\": \"web-1\", \"flavor\": \"small\", \"flavor\": \"large\"}",
+			"{\"name\": \"web-1\", \"flavor\": \"small\", \"timeout\": true}" })
+	void valueOfTheWrongTypeOrARepeatedKeyIsRefused(String body) throws Exception {
+		this.mvc.perform(compose(body))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.code").value("INVALID_REQUEST"));
+		valence.verify(0, postRequestedFor(urlPathEqualTo("/v1/nodes")));
 	}
 
 	@Test
