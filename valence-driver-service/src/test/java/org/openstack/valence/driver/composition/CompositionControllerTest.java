@@ -223,6 +223,19 @@ class CompositionControllerTest extends ServiceTest {
 	}
 
 	@Test
+	void nodeDeletedWhileWaitedForIsNodeNotFoundNamingIt() throws Exception {
+		valenceHasNodes("[]");
+		valence.stubFor(WireMock.post("/v1/nodes").willReturn(okJson("{\"uuid\": \"" + NEW_NODE + "\"}")));
+		valence.stubFor(WireMock.get("/v1/nodes/" + NEW_NODE)
+			.willReturn(aResponse().withStatus(404).withBody(valenceError(404, "Not Found", "deleted"))));
+
+		this.mvc.perform(compose("{\"name\": \"web-1\", \"hardware\": {\"memory_mib\": 4096}, \"timeout\": 5}"))
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.code").value("NODE_NOT_FOUND"))
+			.andExpect(jsonPath("$.node_id").value(NEW_NODE));
+	}
+
+	@Test
 	void flavorAndHardwareTogetherAreRefused() throws Exception {
 		this.mvc.perform(compose("{\"name\": \"web-1\", \"flavor\": \"small\", \"hardware\": {\"total_cores\": 2}}"))
 			.andExpect(status().isBadRequest())
