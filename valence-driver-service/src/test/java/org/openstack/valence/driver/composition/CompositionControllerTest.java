@@ -202,7 +202,9 @@ class CompositionControllerTest extends ServiceTest {
 		valenceHasNodes("[]");
 		valenceComposes("Assembling");
 
-		this.mvc.perform(compose("{\"name\": \"web-1\", \"hardware\": {\"memory_mib\": 4096}, \"timeout\": 1}"))
+		// 3 s, not 1: on a loaded machine one read can take most of a second, and a
+		// read cut off by the deadline is VALENCE_TIMEOUT, not this test's case.
+		this.mvc.perform(compose("{\"name\": \"web-1\", \"hardware\": {\"memory_mib\": 4096}, \"timeout\": 3}"))
 			.andExpect(status().isGatewayTimeout())
 			.andExpect(jsonPath("$.code").value("COMPOSITION_TIMEOUT"))
 			.andExpect(jsonPath("$.detail", containsString("node_state Assembling")))
