@@ -30,6 +30,7 @@ from osc_lib.command import command
 from osc_lib import exceptions
 import requests
 
+from ironic_valence import problem as problem_document
 from ironic_valence import protocol
 
 URL_ENV = 'VALENCE_DRIVER_URL'
@@ -128,21 +129,14 @@ class ServiceClient(object):
                                % (method, path))
 
     def _problem(self, response):
-        try:
-            problem = response.json()
-        except ValueError:
-            problem = None
-        if not isinstance(problem, dict):
-            problem = {}
-        code = problem.get('code')
-        detail = (problem.get('detail') or problem.get('title')
-                  or response.reason)
+        problem = problem_document.read(response)
         message = 'valence-driver-service: HTTP %s%s: %s' % (
-            response.status_code, ' ' + code if code else '', detail)
-        if problem.get('request_id'):
-            message += ' (request id %s)' % problem['request_id']
-        return ServiceError(self._redact(message), code=code,
-                            node_id=problem.get('node_id'))
+            response.status_code,
+            ' ' + problem.code if problem.code else '', problem.detail)
+        if problem.request_id:
+            message += ' (request id %s)' % problem.request_id
+        return ServiceError(self._redact(message), code=problem.code,
+                            node_id=problem.node_id)
 
     def _redact(self, text):
         return text.replace(self._token, '***')

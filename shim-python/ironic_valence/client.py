@@ -34,14 +34,12 @@ import requests
 import tenacity
 
 from ironic_valence import conf as valence_conf
+from ironic_valence import problem
 from ironic_valence import protocol
 
 CONF = valence_conf.CONF
 LOG = log.getLogger(__name__)
 
-# Enough of an unexpected (non problem+json) error body to be useful in
-# last_error without flooding it with an HTML page.
-_MAX_BODY_IN_MESSAGE = 200
 
 # Answers that say the service, or a proxy in front of it, could not serve
 # the request this time; a read is worth trying again.
@@ -117,20 +115,8 @@ def _headers(request_id):
 
 def _problem(response, sent_request_id):
     """Build the ServiceError for a non-2xx answer."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        body = {}
-    code = body.get('code')
-    if code not in protocol.ERROR_STATUS:
-        code = None
-    detail = body.get('detail') or body.get('title')
-    if not detail:
-        detail = response.text[:_MAX_BODY_IN_MESSAGE] or response.reason
-    request_id = (response.headers.get(protocol.REQUEST_ID_HEADER)
-                  or body.get('request_id') or sent_request_id)
+    code, detail, request_id, _node_id = problem.read(response,
+                                                      sent_request_id)
     message = ('Valence driver service at %(url)s answered HTTP %(status)s'
                '%(code)s: %(detail)s (request id %(rid)s)' %
                {'url': _display_url(), 'status': response.status_code,
