@@ -29,6 +29,7 @@ from ironic.drivers import base
 from ironic.drivers.modules import inspect_utils
 
 from ironic_valence import conf as valence_conf
+from ironic_valence import protocol
 from ironic_valence import utils
 
 CONF = valence_conf.CONF
@@ -36,7 +37,7 @@ LOG = log.getLogger(__name__)
 
 # What Valence must report; it has no disks, so local_gb is never set by
 # inspection and stays whatever the operator gave.
-_REQUIRED = ('memory_mb', 'cpu_arch')
+_REQUIRED = (protocol.INVENTORY_MEMORY_MB, protocol.INVENTORY_CPU_ARCH)
 
 # The node properties inspection must leave set (by the shim, a hook or a
 # rule): Ironic's essential properties but local_gb.
@@ -59,9 +60,9 @@ def _read_inventory(task, answer):
     """
     utils.macs_of(task, answer, _failure)
     inventory = answer['inventory']
-    cpus = inventory.get('cpus')
-    memory_mb = inventory.get('memory_mb')
-    cpu_arch = inventory.get('cpu_arch')
+    cpus = inventory.get(protocol.INVENTORY_CPUS)
+    memory_mb = inventory.get(protocol.INVENTORY_MEMORY_MB)
+    cpu_arch = inventory.get(protocol.INVENTORY_CPU_ARCH)
     if ((cpus is not None and not _positive_int(cpus))
             or (memory_mb is not None and not _positive_int(memory_mb))
             or (cpu_arch is not None and not isinstance(cpu_arch, str))):
@@ -82,13 +83,14 @@ def _ironic_inventory(inventory):
     redfish inspection, so that hooks and rules find the key.
     """
     return {
-        'cpu': {'count': inventory.get('cpus') or 0,
-                'architecture': inventory['cpu_arch']},
-        'memory': {'physical_mb': inventory['memory_mb']},
+        'cpu': {'count': inventory.get(protocol.INVENTORY_CPUS) or 0,
+                'architecture': inventory[protocol.INVENTORY_CPU_ARCH]},
+        'memory': {'physical_mb': inventory[protocol.INVENTORY_MEMORY_MB]},
         # Valence names no NICs, and hooks skip an interface without a
         # name: they are numbered in Valence's order.
         'interfaces': [{'name': 'nic%d' % index, 'mac_address': mac}
-                       for index, mac in enumerate(inventory['macs'])],
+                       for index, mac in enumerate(
+                           inventory[protocol.INVENTORY_MACS])],
     }
 
 
@@ -133,9 +135,11 @@ class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
         valence_inventory = _read_inventory(task, answer)
 
         properties = task.node.properties
-        properties['memory_mb'] = valence_inventory['memory_mb']
-        if valence_inventory.get('cpus') is not None:
-            properties['cpus'] = valence_inventory['cpus']
+        properties['memory_mb'] = valence_inventory[
+            protocol.INVENTORY_MEMORY_MB]
+        cpus = valence_inventory.get(protocol.INVENTORY_CPUS)
+        if cpus is not None:
+            properties['cpus'] = cpus
         task.node.properties = properties
         task.node.save()
 

@@ -76,7 +76,13 @@ SUPPORTED_BOOT_DEVICES = (BOOT_DEVICE_PXE, BOOT_DEVICE_DISK)
 HEALTH_STATES = ('OK', 'Warning', 'Critical')
 
 # The keys of the node document's "inventory" object.
-INVENTORY_KEYS = ('cpus', 'memory_mb', 'cpu_arch', 'local_gb', 'macs')
+INVENTORY_CPUS = 'cpus'
+INVENTORY_MEMORY_MB = 'memory_mb'
+INVENTORY_CPU_ARCH = 'cpu_arch'
+INVENTORY_LOCAL_GB = 'local_gb'
+INVENTORY_MACS = 'macs'
+INVENTORY_KEYS = (INVENTORY_CPUS, INVENTORY_MEMORY_MB, INVENTORY_CPU_ARCH,
+                  INVENTORY_LOCAL_GB, INVENTORY_MACS)
 
 # The stable "code" member of the service's RFC 9457 problem documents, and
 # the HTTP status each comes with.

@@ -168,7 +168,8 @@ def macs_of(task, answer, failure):
         holds anything but strings.
     """
     inventory = answer.get('inventory')
-    macs = inventory.get('macs') if isinstance(inventory, dict) else None
+    macs = (inventory.get(protocol.INVENTORY_MACS)
+            if isinstance(inventory, dict) else None)
     if (not isinstance(macs, list)
             or not all(isinstance(mac, str) for mac in macs)):
         raise malformed_answer(failure, READ_NODE, task, answer)
