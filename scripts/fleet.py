@@ -48,6 +48,7 @@ import urllib.request
 from pathlib import Path
 
 # scripts/ is on the path as this file's directory.
+import benchmark
 import ironic_conf
 from ports import free_ports
 
@@ -122,14 +123,45 @@ class Deadline:
             raise OutOfTime(what)
 
 
+def _stat_cpu(path):
+    """(command name, user plus system CPU seconds) of a /proc stat file."""
+    with open(path) as stat:
+        text = stat.read()
+    # The name is in parentheses and may hold spaces.
+    name = text[text.index('(') + 1:text.rindex(')')]
+    fields = text.rsplit(')', 1)[1].split()
+    return name, (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def cpu_seconds(pid):
     """User plus system CPU time of one process, all its threads."""
     try:
-        with open('/proc/%d/stat' % pid) as stat:
-            fields = stat.read().rsplit(')', 1)[1].split()
+        return _stat_cpu('/proc/%d/stat' % pid)[1]
     except FileNotFoundError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+# JVM threads by the (15-character) names HotSpot gives them.
+JVM_THREADS = {'jit': ('C1 CompilerThre', 'C2 CompilerThre'),
+               'gc': ('GC Thread#', 'G1 ')}
+
+
+def jvm_cpu_seconds(pid):
+    """CPU seconds of a JVM's JIT compiler and garbage collector threads.
+
+    Read from /proc/<pid>/task, without an agent: a JFR recording makes
+    the JIT compile again and so changes the figure it would measure.
+    """
+    used = dict.fromkeys(JVM_THREADS, 0.0)
+    for task in os.listdir('/proc/%d/task' % pid):
+        try:
+            name, seconds = _stat_cpu('/proc/%d/task/%s/stat' % (pid, task))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for kind, prefixes in JVM_THREADS.items():
+            if name.startswith(prefixes):
+                used[kind] += seconds
+    return used
 
 
 def process_tree(pid):
@@ -312,14 +344,6 @@ class Backends:
         self.valence_ids = None
         self.sushy_ids = None
 
-    def jvm_options(self, name):
-        options = list(self.args.jvm_opt)
-        if self.args.profile:
-            options.append('-XX:StartFlightRecording=filename=%s,'
-                           'settings=profile' % (self.args.profile /
-                                                 ('%s.jfr' % name)))
-        return options
-
     def start_valence(self, deadline):
         if 'service' in self.started:
             return
@@ -327,13 +351,13 @@ class Backends:
         self.emulator_url = 'http://127.0.0.1:%d' % emulator_port
         self.service_url = 'http://127.0.0.1:%d' % service_port
         emulator = self.processes.start(
-            'emulator', ['java', *self.jvm_options('emulator'), '-jar',
+            'emulator', ['java', *self.args.jvm_opt, '-jar',
                          self.args.emulator_jar],
             {'SERVER_PORT': str(emulator_port),
              'EMULATOR_NODE_COUNT': str(self.nodes),
              'EMULATOR_TRANSITION_DELAY': '0'})
         service = self.processes.start(
-            'service', ['java', *self.jvm_options('service'),
+            'service', ['java', *self.args.jvm_opt,
                         *self.args.service_jvm_opt, '-jar',
                         self.args.service_jar],
             {'SERVER_PORT': str(service_port),
@@ -344,6 +368,30 @@ class Backends:
         self.started.update(emulator=emulator, service=service)
         self.valence_ids = [n['uuid'] for n in
                             http_json(self.emulator_url + '/v1/nodes')]
+        self.warm_jvms(deadline)
+
+    def warm_jvms(self, deadline):
+        """Reads through the service until its JIT has compiled the paths.
+
+        A service that has served a fleet for hours runs compiled code;
+        at the few hundred reads a second of one sync, the JIT compiler
+        would otherwise take most of both JVMs' CPU in every cycle
+        measured here (65% of it in a profile of the 6th to 10th cycle
+        at 1,000 nodes).
+        """
+        seconds = min(self.args.jvm_warmup_seconds, deadline.left() / 4)
+        if seconds <= 0:
+            return
+        print('    warming the service and the emulator up: %.0fs of reads '
+              'through the service' % seconds)
+        for path in ('/v1/nodes/%s/power', '/v1/nodes/%s'):
+            target = benchmark.Target('service', self.service_url, path,
+                                      self.token)
+            _, errors, _, _ = benchmark.load(
+                target, self.valence_ids, 4, 10 ** 6, seconds / 2, [])
+            if errors:
+                raise RuntimeError('%d reads failed while warming up; see %s'
+                                   % (errors, self.processes.log_dir))
 
     def start_sushy(self, deadline):
         if 'sushy' in self.started:
@@ -526,9 +574,16 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
         pids = {'ironic': process_tree(ironic.pid),
                 **{n: [p] for n, p in backends.measured(kind).items()}}
 
+        jvms = {n: p for n, p in backends.measured(kind).items()
+                if n != 'sushy'}
+
         def snapshot():
-            return {n: sum(cpu_seconds(p) for p in ps)
+            used = {n: sum(cpu_seconds(p) for p in ps)
                     for n, ps in pids.items()}
+            for name, pid in jvms.items():
+                for part, seconds in jvm_cpu_seconds(pid).items():
+                    used['%s %s' % (name, part)] = seconds
+            return used
 
         before = snapshot()
         warm_until = time.monotonic() + args.warmup_seconds
@@ -540,7 +595,9 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
                 if not warmup and requests_before is None:
                     if kind.backend == 'valence':
                         requests_before = backends.service_requests()
-                    profiler = start_profiler(kind, args, processes, ironic)
+                    if args.profile:
+                        profiler = Profilers(kind, args, processes, ironic,
+                                             jvms)
                 seconds = timer.next_cycle(deadline)
                 after = snapshot()
                 result.all_cycles.append(Cycle(
@@ -557,26 +614,49 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
                                        - requests_before)
     finally:
         if profiler is not None:
-            # SIGINT makes py-spy write what it recorded.
-            if profiler.popen.poll() is None:
-                os.kill(profiler.pid, signal.SIGINT)
-                try:
-                    profiler.popen.wait(timeout=STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
-                    pass
-            processes.stop(profiler)
+            profiler.stop()
         processes.stop(ironic)
     return result
 
 
-def start_profiler(kind, args, processes, ironic):
-    """py-spy on Ironic and its forks for the measured cycles, if asked."""
-    if not args.profile:
-        return None
-    return processes.start('py-spy-%s' % kind.name, [
-        VENV_BIN / 'py-spy', 'record', '--pid', ironic.pid, '--subprocesses',
-        '--nonblocking', '--rate', '100', '--format', 'raw', '--output',
-        args.profile / ('ironic-%s.txt' % kind.name)])
+class Profilers:
+    """With --profile: py-spy on Ironic (and its forks) and a JFR recording
+    of each JVM, over the measured cycles only."""
+
+    def __init__(self, kind, args, processes, ironic, jvms):
+        self.kind = kind
+        self.args = args
+        self.processes = processes
+        self.jvms = jvms
+        self.py_spy = processes.start('py-spy-%s' % kind.name, [
+            VENV_BIN / 'py-spy', 'record', '--pid', ironic.pid,
+            '--subprocesses', '--gil', '--nonblocking', '--rate', '100',
+            '--format',
+            'raw', '--output', self._path('ironic', 'txt')])
+        for pid in jvms.values():
+            self._jcmd(pid, 'JFR.start', 'name=fleet', 'settings=profile')
+
+    def _path(self, name, suffix):
+        return self.args.profile / ('%s-%s.%s' % (self.kind.name, name,
+                                                  suffix))
+
+    @staticmethod
+    def _jcmd(pid, *command):
+        subprocess.run(['jcmd', str(pid), *command], check=True,
+                       capture_output=True, timeout=60)
+
+    def stop(self):
+        for name, pid in self.jvms.items():
+            self._jcmd(pid, 'JFR.stop', 'name=fleet',
+                       'filename=%s' % self._path(name, 'jfr'))
+        # SIGINT makes py-spy write what it recorded.
+        if self.py_spy.popen.poll() is None:
+            os.kill(self.py_spy.pid, signal.SIGINT)
+            try:
+                self.py_spy.popen.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                pass
+        self.processes.stop(self.py_spy)
 
 
 def fmt(value, pattern):
@@ -603,6 +683,20 @@ def report(results, args):
             fmt(r.cpu_ms_per_node('ironic'), '%.2f'),
             fmt(r.cpu_ms_per_node('service'), '%.2f'),
             fmt(r.cpu_ms_per_node(other), '%.2f'), fmt(calls, '%.2f')))
+    for r in results:
+        if r.service_requests:
+            service_cpu = r.cpu_ms_per_node('service') * r.nodes * len(
+                r.cycles)
+            print('%s: the service used %.3f ms of CPU per request it '
+                  'answered' % (r.kind.name, service_cpu / r.service_requests))
+        for jvm in ('service', 'emulator'):
+            total = r.cpu_ms_per_node(jvm)
+            if total:
+                print('%s: of the %s\'s CPU, %.0f%% was its JIT compiler\'s '
+                      'and %.0f%% its garbage collector\'s' % (
+                          r.kind.name, jvm,
+                          100 * r.cpu_ms_per_node(jvm + ' jit') / total,
+                          100 * r.cpu_ms_per_node(jvm + ' gc') / total))
     print('\nevery cycle: seconds, then CPU ms per node of each process '
           '(w: warm-up, not counted above)')
     for r in results:
@@ -631,6 +725,8 @@ def run(args):
     deadline = Deadline(args.max_seconds)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     if args.profile:
+        # jcmd resolves a relative file name against the JVM's directory.
+        args.profile = args.profile.resolve()
         args.profile.mkdir(parents=True, exist_ok=True)
     print('==> machine: %d cores, Python %s, %s' % (
         os.cpu_count(), platform.python_version(),
@@ -703,6 +799,10 @@ def main():
                         help='and at least this long')
     parser.add_argument('--max-seconds', type=positive, default=600,
                         help='bound of the whole run')
+    parser.add_argument('--jvm-warmup-seconds', type=int, default=60,
+                        help='reads through the service before Ironic '
+                        'starts, so that the JVMs run compiled code '
+                        '(0: none)')
     parser.add_argument('--profile', type=Path,
                         help='directory for JFR recordings of the JVMs and '
                         'py-spy profiles of Ironic (the figures then carry '
