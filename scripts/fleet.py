@@ -36,6 +36,7 @@ import os
 import platform
 import secrets
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -351,14 +352,13 @@ class Backends:
         self.emulator_url = 'http://127.0.0.1:%d' % emulator_port
         self.service_url = 'http://127.0.0.1:%d' % service_port
         emulator = self.processes.start(
-            'emulator', ['java', *self.args.jvm_opt, '-jar',
+            'emulator', ['java', *self.args.emulator_jvm_opt, '-jar',
                          self.args.emulator_jar],
             {'SERVER_PORT': str(emulator_port),
              'EMULATOR_NODE_COUNT': str(self.nodes),
              'EMULATOR_TRANSITION_DELAY': '0'})
         service = self.processes.start(
-            'service', ['java', *self.args.jvm_opt,
-                        *self.args.service_jvm_opt, '-jar',
+            'service', ['java', *self.args.service_jvm_opt, '-jar',
                         self.args.service_jar],
             {'SERVER_PORT': str(service_port),
              'VALENCE_URL': self.emulator_url,
@@ -398,8 +398,10 @@ class Backends:
             return
         port, = free_ports(1)
         self.sushy_url = 'http://127.0.0.1:%d' % port
+        # Its fake driver keeps the systems there; a run starts afresh.
         state_dir = self.work_dir / 'sushy-state'
-        state_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(state_dir, ignore_errors=True)
+        state_dir.mkdir(parents=True)
         self.sushy_ids = ['%08x-0000-4000-8000-%012x' % (0xf1ee7, i)
                           for i in range(1, self.nodes + 1)]
         systems = [{'uuid': uuid, 'name': 'fleet-%d' % i,
@@ -440,8 +442,23 @@ class Backends:
         names = {'valence': ('service', 'emulator'), 'sushy': ('sushy',)}
         return {n: self.started[n].pid for n in names.get(kind.backend, ())}
 
+    # What each kind's BMC reports and Ironic caches on the node in its
+    # first sync (health, vendor, boot mode): enrolled with it, the first
+    # cycle records nothing. Without it, the first redfish cycle of 1,000
+    # nodes took 139 s against 22 s for the next ones.
+    KNOWN = {
+        'valence': {'health': 'OK'},
+        'sushy': {'health': 'OK', 'properties': {'vendor': 'Sushy Emulator'},
+                  'boot_mode': 'uefi', 'secure_boot': False},
+    }
+
     def node_specs(self, kind):
-        """driver_info of each node of this kind."""
+        """What each node of this kind is enrolled with."""
+        known = self.KNOWN.get(kind.backend, {})
+        return [{**known, 'driver_info': info}
+                for info in self._driver_info(kind)]
+
+    def _driver_info(self, kind):
         if kind.backend == 'valence':
             return [{'valence_node_id': n} for n in self.valence_ids]
         if kind.backend == 'sushy':
@@ -449,7 +466,7 @@ class Backends:
                      'redfish_system_id': '/redfish/v1/Systems/%s' % n,
                      'redfish_verify_ca': False}
                     for n in self.sushy_ids]
-        return [{} for _ in range(self.nodes)]
+        return [{}] * self.nodes
 
     def service_requests(self):
         """Requests the service has answered, other than the actuator's."""
@@ -501,8 +518,8 @@ def enroll(config, driver, specs_path):
 
     The API would validate each node and walk it through manageable one
     request at a time; here each node is created already manageable, with
-    the power state and health its BMC reports, so that the first sync
-    cycle finds nothing to record. Interfaces are chosen as the API
+    the power state (and what else the specs say) its BMC reports, as a
+    node that has been synced before. Interfaces are chosen as the API
     would choose them.
     """
     import ironic.command  # noqa: F401  (picks Ironic's threading backend)
@@ -517,14 +534,11 @@ def enroll(config, driver, specs_path):
     ctx = context.get_admin_context()
     with open(specs_path) as f:
         specs = json.load(f)
-    for driver_info in specs:
+    for fields in specs:
         node = objects.Node(ctx, uuid=uuidutils.generate_uuid(),
-                            driver=driver, driver_info=driver_info,
-                            provision_state='manageable',
-                            power_state='power off')
+                            driver=driver, provision_state='manageable',
+                            power_state='power off', **fields)
         driver_factory.check_and_update_node_interfaces(node)
-        if driver != 'fake-hardware':
-            node.health = 'OK'
         node.create()
 
 
@@ -545,7 +559,7 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
     backends.stop_unneeded(kind)
     backends.start_for(kind, deadline)
     state_dir = args.work_dir / kind.name
-    subprocess.run(['rm', '-rf', str(state_dir)], check=True)
+    shutil.rmtree(state_dir, ignore_errors=True)
     api_port, = free_ports(1)
     config = write_config(kind, state_dir, api_port, backends, timer.port)
     subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file', config,
@@ -807,8 +821,8 @@ def main():
                         help='directory for JFR recordings of the JVMs and '
                         'py-spy profiles of Ironic (the figures then carry '
                         'the profilers\' cost)')
-    parser.add_argument('--jvm-opt', action='append', default=[],
-                        help='option for both JVMs (repeatable)')
+    parser.add_argument('--emulator-jvm-opt', action='append', default=[],
+                        help='option for the emulator JVM (repeatable)')
     parser.add_argument('--service-jvm-opt', action='append', default=[],
                         help='option for the service JVM only (repeatable)')
     parser.add_argument('--service-jar', type=Path, default=SERVICE_JAR)
