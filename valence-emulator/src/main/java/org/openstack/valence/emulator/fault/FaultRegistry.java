@@ -37,10 +37,12 @@ public class FaultRegistry {
 		this.perNode.remove(node);
 	}
 
-	/**
-	 * What applies to a request: the global faults, strengthened by the node's when it
-	 * names one.
-	 */
+	/** No fault is set anywhere: requests need not be looked at. */
+	public boolean isClear() {
+		return this.global.equals(FaultSettings.NONE) && this.perNode.isEmpty();
+	}
+
+	/** What applies to a request: the global faults, strengthened by the node's when it names one. */
 	public FaultSettings effective(UUID node) {
 		FaultSettings settings = this.global;
 		return (node != null) ? settings.strongest(node(node)) : settings;
