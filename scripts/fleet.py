@@ -219,9 +219,9 @@ class Process:
         limit = min(deadline.at, time.monotonic() + START_TIMEOUT_S)
         while time.monotonic() < limit:
             if self.popen.poll() is not None:
-                raise RuntimeError('%s exited with %s before %s answered; '
-                                   'see %s' % (self.name, self.popen.returncode,
-                                               url, self.log_path))
+                raise RuntimeError(
+                    '%s exited with %s before %s answered; see %s'
+                    % (self.name, self.popen.returncode, url, self.log_path))
             if http_ok(url, headers):
                 return
             time.sleep(0.5)

@@ -11,9 +11,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The emulator's CPU per GET /v1/nodes/{uuid}, of one or more builds side by side.
+"""The emulator's CPU per GET /v1/nodes/{uuid}, of builds side by side.
 
-    python3 valence-emulator/measure-cpu.py OLD.jar valence-emulator/target/valence-emulator-0.1.0.jar
+    python3 valence-emulator/measure-cpu.py OLD.jar NEW.jar
 
 Starts one emulator per jar (10,000 nodes, transition delay 0) on free
 127.0.0.1 ports, warms each up, then reads distinct nodes from each in
