@@ -66,7 +66,9 @@ public class FaultFilter extends OncePerRequestFilter {
 		this.sleeper = sleeper;
 	}
 
-	/** Also when no fault is set, the usual case: then a read costs no path matching here. */
+	/**
+	 * Also when no fault is set, the usual case: then a read costs no path matching here.
+	 */
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		if (this.faults.isClear()) {

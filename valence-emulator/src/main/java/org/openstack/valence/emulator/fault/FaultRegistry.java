@@ -42,7 +42,10 @@ public class FaultRegistry {
 		return this.global.equals(FaultSettings.NONE) && this.perNode.isEmpty();
 	}
 
-	/** What applies to a request: the global faults, strengthened by the node's when it names one. */
+	/**
+	 * What applies to a request: the global faults, strengthened by the node's when it
+	 * names one.
+	 */
 	public FaultSettings effective(UUID node) {
 		FaultSettings settings = this.global;
 		return (node != null) ? settings.strongest(node(node)) : settings;

@@ -52,7 +52,9 @@ public record Hardware(List<Processor> processor, List<Memory> memory, List<Nic>
 
 	private static final HexFormat MAC = HexFormat.ofDelimiter(":");
 
-	/** Golden-ratio stride: spreads (seed, index) pairs over the generator's seed space. */
+	/**
+	 * Golden-ratio stride: spreads (seed, index) pairs over the generator's seed space.
+	 */
 	private static final long STRIDE = 0x9E3779B97F4A7C15L;
 
 	/**
@@ -87,13 +89,14 @@ public record Hardware(List<Processor> processor, List<Memory> memory, List<Nic>
 	}
 
 	/**
-	 * 02:ss:ii:ii:ii:pp — locally administered, seed byte, 24-bit node index, port. HexFormat rather
-	 * than String.format: every node read formats these again, and parsing a format string each time
-	 * cost a visible share of the emulator's CPU per read.
+	 * 02:ss:ii:ii:ii:pp — locally administered, seed byte, 24-bit node index, port.
+	 * HexFormat rather than String.format: every node read formats these again, and
+	 * parsing a format string each time cost a visible share of the emulator's CPU per
+	 * read.
 	 */
 	static String mac(long seed, int index, int port) {
-		return MAC.formatHex(new byte[] { 0x02, (byte) seed, (byte) (index >> 16), (byte) (index >> 8), (byte) index,
-				(byte) port });
+		return MAC.formatHex(
+				new byte[] { 0x02, (byte) seed, (byte) (index >> 16), (byte) (index >> 8), (byte) index, (byte) port });
 	}
 
 	/** One subnet per port number; addresses are data in a document, never contacted. */
