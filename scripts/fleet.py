@@ -30,9 +30,9 @@ import configparser
 import dataclasses
 import functools
 import hashlib
-import io
 import json
 import os
+from pathlib import Path
 import platform
 import secrets
 import shlex
@@ -46,7 +46,6 @@ import time
 import types
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 # scripts/ is on the path as this file's directory.
 import benchmark
@@ -55,9 +54,10 @@ from ports import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator-0.1.0.jar'
-SERVICE_JAR = ROOT / ('valence-driver-service/target/'
-                      'valence-driver-service-0.1.0.jar')
+# Named as scripts/lib.sh and e2e/stack.py name them: the version is in
+# the root pom.xml alone.
+EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
+SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 START_TIMEOUT_S = 180
 STOP_TIMEOUT_S = 20
@@ -487,29 +487,33 @@ class Backends:
 def write_config(kind, state_dir, api_port, backends, statsd_port):
     """ironic.conf for one kind: scripts/ironic_conf.py's, adjusted."""
     ironic_conf.prepare_state_dir(str(state_dir))
-    text = ironic_conf.render(
-        str(state_dir), '127.0.0.1', api_port,
-        backends.service_url or 'http://127.0.0.1:9', backends.token,
-        sync_interval=1)
+
+    def render(extra=None):
+        return ironic_conf.render(
+            str(state_dir), '127.0.0.1', api_port,
+            backends.service_url or 'http://127.0.0.1:9', backends.token,
+            sync_interval=1, extra=extra)
+
+    # ironic_conf.py's interface lists, to put the kind's own first in.
     # No default section: [DEFAULT] is Ironic's, an ordinary one here.
-    conf = configparser.ConfigParser(interpolation=None,
+    base = configparser.ConfigParser(interpolation=None,
                                      default_section='fleet:none')
-    conf.read_string(text)
-    conf['DEFAULT']['enabled_hardware_types'] = kind.driver
+    base.read_string(render())
+    defaults = {'enabled_hardware_types': kind.driver}
     for interface, name in kind.interfaces.items():
         # First in the list, so that it is the one nodes get by default.
         key = 'enabled_%s_interfaces' % interface
-        rest = [i for i in conf['DEFAULT'].get(key, '').split(',')
+        rest = [i for i in base['DEFAULT'].get(key, '').split(',')
                 if i and i != name]
-        conf['DEFAULT'][key] = ','.join([name, *rest])
-    conf['conductor']['enable_health_monitoring'] = str(kind.health)
-    conf['metrics'] = {'backend': 'statsd'}
-    conf['metrics_statsd'] = {'statsd_host': '127.0.0.1',
-                              'statsd_port': str(statsd_port)}
-    out = io.StringIO()
-    conf.write(out)
+        defaults[key] = ','.join([name, *rest])
     path = state_dir / 'ironic.conf'
-    ironic_conf.write(path, out.getvalue())
+    ironic_conf.write(path, render({
+        'DEFAULT': defaults,
+        'conductor': {'enable_health_monitoring': str(kind.health)},
+        'metrics': {'backend': 'statsd'},
+        'metrics_statsd': {'statsd_host': '127.0.0.1',
+                           'statsd_port': str(statsd_port)},
+    }))
     return path
 
 
@@ -634,8 +638,10 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
 
 
 class Profilers:
-    """With --profile: py-spy on Ironic (and its forks) and a JFR recording
-    of each JVM, over the measured cycles only."""
+    """With --profile: py-spy on Ironic and JFR on each JVM.
+
+    Ironic's forks are profiled too; only the measured cycles are recorded.
+    """
 
     def __init__(self, kind, args, processes, ironic, jvms):
         self.kind = kind
@@ -714,14 +720,14 @@ def report(results, args):
     print('\nevery cycle: seconds, then CPU ms per node of each process '
           '(w: warm-up, not counted above)')
     for r in results:
-        print('    %s: enrolled in %s%s' % (r.kind.name,
-                                          fmt(r.enroll_s, '%.1f s'),
-                                          '; %s' % r.note if r.note else ''))
+        note = '; %s' % r.note if r.note else ''
+        print('    %s: enrolled in %s%s'
+              % (r.kind.name, fmt(r.enroll_s, '%.1f s'), note))
         for c in r.all_cycles:
-            print('      %s %7.2f  %s' % ('w' if c.warmup else ' ', c.seconds,
-                                        '  '.join('%s %.2f' % (
-                                            n, r.cpu_ms_per_node(n, [c]))
-                                            for n in c.cpu)))
+            cpu = '  '.join('%s %.2f' % (n, r.cpu_ms_per_node(n, [c]))
+                            for n in c.cpu)
+            print('      %s %7.2f  %s'
+                  % ('w' if c.warmup else ' ', c.seconds, cpu))
     by_name = {r.kind.name: r for r in results if r.cycles}
     valence = by_name.get('valence')
     if valence:

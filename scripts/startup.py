@@ -35,6 +35,7 @@ Only 127.0.0.1; every wait is bounded; everything started is stopped.
 
 import argparse
 import os
+from pathlib import Path
 import secrets
 import shutil
 import statistics
@@ -44,15 +45,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 # scripts/ is on the path as this file's directory.
 from ports import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
-EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator-0.1.0.jar'
-SERVICE_JAR = ROOT / ('valence-driver-service/target/'
-                      'valence-driver-service-0.1.0.jar')
+# Named as scripts/lib.sh and e2e/stack.py name them: the version is in
+# the root pom.xml alone.
+EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
+SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 READY_TIMEOUT_S = 120
 POLL_S = 0.02
 

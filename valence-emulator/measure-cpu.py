@@ -26,11 +26,11 @@ emulators are stopped on exit.
 import argparse
 import json
 import os
+from pathlib import Path
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'scripts'))
