@@ -20,7 +20,7 @@ time measuring from the moment the process is spawned to the first 200 of
 GET /actuator/health/readiness (polled every 20 ms), in rounds that take
 the setups in turn so that a busy spell hits them all:
 
-  jar          java -jar the fat jar, as scripts/run does
+  jar          java -jar the fat jar, with no JVM options
   c1           the same with -XX:TieredStopAtLevel=1 (C1 compiler only)
   extracted    the jar extracted by Spring Boot's jarmode tools
   appcds       extracted, with an application class-data sharing archive
