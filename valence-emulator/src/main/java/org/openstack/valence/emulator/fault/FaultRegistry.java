@@ -37,6 +37,11 @@ public class FaultRegistry {
 		this.perNode.remove(node);
 	}
 
+	/** No fault is set anywhere: requests need not be looked at. */
+	public boolean isClear() {
+		return this.global.equals(FaultSettings.NONE) && this.perNode.isEmpty();
+	}
+
 	/**
 	 * What applies to a request: the global faults, strengthened by the node's when it
 	 * names one.

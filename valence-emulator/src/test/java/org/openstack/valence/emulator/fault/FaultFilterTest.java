@@ -80,6 +80,16 @@ class FaultFilterTest {
 	}
 
 	@Test
+	void withoutFaultsNoRequestIsLookedAt() {
+		assertThat(this.filter.shouldNotFilter(new MockHttpServletRequest("GET", "/v1/nodes"))).isTrue();
+
+		this.faults.setNode(UUID.randomUUID(), new FaultSettings(1, 0, false, false, false));
+
+		assertThat(this.filter.shouldNotFilter(new MockHttpServletRequest("GET", "/v1/nodes"))).isFalse();
+		assertThat(this.filter.shouldNotFilter(new MockHttpServletRequest("GET", "/emulator/faults"))).isTrue();
+	}
+
+	@Test
 	void droppingWithoutTomcatAnswers500InsteadOfPretending() throws Exception {
 		this.faults.setGlobal(new FaultSettings(0, 0, false, false, true));
 		MockHttpServletResponse response = new MockHttpServletResponse();

@@ -75,6 +75,15 @@ class NodeInventoryTest {
 	}
 
 	@Test
+	void macAndAddressesSpellSeedIndexAndPort() {
+		assertThat(Hardware.mac(0x1ab, 0x0a0b0c, 3)).isEqualTo("02:ab:0a:0b:0c:03");
+		Hardware.Nic nic = Hardware.of(1, 251).network().get(0);
+
+		assertThat(nic.mac()).isEqualTo("02:01:00:00:fb:00");
+		assertThat(nic.ipv4()).containsExactly(new Hardware.Ipv4("10.0.1.2", "255.255.0.0", "10.0.0.254"));
+	}
+
+	@Test
 	void hardwareLooksLikeAnRsdComposedNode() {
 		NodeInventory inventory = inventory(50, 1);
 

@@ -1,0 +1,854 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The fleet benchmark: Ironic's periodic power sync over N nodes of a kind.
+
+scripts/fleet runs this with the Python of .venv-fleet (Ironic 39, the shim,
+sushy-tools, py-spy). For each kind in turn it starts a real single-process
+Ironic on a fresh SQLite database, enrolls N nodes of that kind straight
+into the database, lets the power sync run with a 1 s interval (so that one
+cycle follows the other), and takes each cycle's duration from Ironic's own
+statsd timer of ConductorManager._sync_power_states. At the end of every
+cycle it reads the CPU time of each process from /proc/<pid>/stat, so the
+CPU per synced node covers whole cycles only.
+
+Every process listens on 127.0.0.1; every wait is bounded, the whole run by
+--max-seconds; all processes are stopped on exit, on Ctrl-C and on SIGTERM.
+"""
+
+import argparse
+import configparser
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+from pathlib import Path
+import platform
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import types
+import urllib.error
+import urllib.request
+
+# scripts/ is on the path as this file's directory.
+import benchmark
+import ironic_conf
+from ports import free_ports
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+# Named as scripts/lib.sh and e2e/stack.py name them: the version is in
+# the root pom.xml alone.
+EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
+SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+START_TIMEOUT_S = 180
+STOP_TIMEOUT_S = 20
+# The emulator seeds at most this many nodes.
+MAX_NODES = 100000
+# How Ironic's statsd timer of one whole power sync is named.
+SYNC_TIMER = 'ConductorManager._sync_power_states'
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """A kind of node: its hardware type, interfaces and the BMC it needs."""
+
+    name: str
+    label: str
+    driver: str
+    # The interface of each type its nodes use, enabled beside those
+    # ironic_conf.py enables.
+    interfaces: dict
+    # 'valence' (emulator and service) or 'sushy' or None.
+    backend: str = None
+    health: bool = True
+    # Ironic's redfish driver derives a session key with 600,000 rounds of
+    # PBKDF2 on every BMC call: about 0.4 s of CPU, which would make the
+    # redfish cycle measure that alone. Memoised, it is computed once.
+    memoise_pbkdf2: bool = False
+
+
+REDFISH_INTERFACES = {
+    'power': 'redfish', 'management': 'redfish', 'boot': 'pxe',
+    'deploy': 'direct', 'inspect': 'no-inspect', 'vendor': 'no-vendor'}
+KINDS = {k.name: k for k in (
+    Kind('fake', '`fake-hardware` (Ironic\'s floor, no I/O)', 'fake-hardware',
+         {'boot': 'fake', 'console': 'fake', 'deploy': 'fake',
+          'inspect': 'fake', 'management': 'fake', 'power': 'fake',
+          'raid': 'fake', 'rescue': 'fake', 'storage': 'fake',
+          'vendor': 'fake', 'bios': 'fake', 'firmware': 'fake'}),
+    Kind('valence', '`valence`', 'valence', {}, backend='valence'),
+    Kind('valence-nohealth', '`valence`, health monitoring off', 'valence',
+         {}, backend='valence', health=False),
+    Kind('redfish', '`redfish` on sushy-tools\' fake systems (the peer), '
+         'its PBKDF2 session key memoised', 'redfish', REDFISH_INTERFACES,
+         backend='sushy', memoise_pbkdf2=True),
+    Kind('redfish-asis', '`redfish` on sushy-tools\' fake systems, as '
+         'Ironic 39 ships it', 'redfish', REDFISH_INTERFACES,
+         backend='sushy'),
+)}
+DEFAULT_KINDS = ('fake', 'valence', 'redfish')
+
+
+class OutOfTime(Exception):
+    """The run's time bound was reached."""
+
+
+class Deadline:
+    def __init__(self, seconds):
+        self.at = time.monotonic() + seconds
+
+    def left(self):
+        return self.at - time.monotonic()
+
+    def check(self, what):
+        if self.left() <= 0:
+            raise OutOfTime(what)
+
+
+def _stat_cpu(path):
+    """(command name, user plus system CPU seconds) of a /proc stat file."""
+    with open(path) as stat:
+        text = stat.read()
+    # The name is in parentheses and may hold spaces.
+    name = text[text.index('(') + 1:text.rindex(')')]
+    fields = text.rsplit(')', 1)[1].split()
+    return name, (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of one process, all its threads."""
+    try:
+        return _stat_cpu('/proc/%d/stat' % pid)[1]
+    except FileNotFoundError:
+        return 0.0
+
+
+# JVM threads by the (15-character) names HotSpot gives them.
+JVM_THREADS = {'jit': ('C1 CompilerThre', 'C2 CompilerThre'),
+               'gc': ('GC Thread#', 'G1 ')}
+
+
+def jvm_cpu_seconds(pid):
+    """CPU seconds of a JVM's JIT compiler and garbage collector threads.
+
+    Read from /proc/<pid>/task, without an agent: a JFR recording makes
+    the JIT compile again and so changes the figure it would measure.
+    """
+    used = dict.fromkeys(JVM_THREADS, 0.0)
+    for task in os.listdir('/proc/%d/task' % pid):
+        try:
+            name, seconds = _stat_cpu('/proc/%d/task/%s/stat' % (pid, task))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for kind, prefixes in JVM_THREADS.items():
+            if name.startswith(prefixes):
+                used[kind] += seconds
+    return used
+
+
+def process_tree(pid):
+    """pid and its descendants (Ironic's launcher forks its service)."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as stat:
+                ppid = int(stat.read().rsplit(')', 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def http_ok(url, headers=None):
+    try:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def http_json(url, headers=None, timeout=30):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+class Process:
+    """A child in a session of its own (so its forks stop with it)."""
+
+    def __init__(self, name, argv, log_dir, env=None):
+        self.name = name
+        self.log_path = log_dir / ('%s.log' % name)
+        self._log = open(self.log_path, 'ab')
+        self._log.write(('$ %s\n' % shlex.join(map(str, argv))).encode())
+        self._log.flush()
+        self.popen = subprocess.Popen(
+            [str(a) for a in argv], env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        self.pid = self.popen.pid
+
+    def wait_ready(self, url, deadline, headers=None):
+        limit = min(deadline.at, time.monotonic() + START_TIMEOUT_S)
+        while time.monotonic() < limit:
+            if self.popen.poll() is not None:
+                raise RuntimeError(
+                    '%s exited with %s before %s answered; see %s'
+                    % (self.name, self.popen.returncode, url, self.log_path))
+            if http_ok(url, headers):
+                return
+            time.sleep(0.5)
+        deadline.check('waiting for %s' % self.name)
+        raise RuntimeError('%s did not answer at %s within %ss; see %s'
+                           % (self.name, url, START_TIMEOUT_S, self.log_path))
+
+    def stop(self):
+        if self.popen.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGTERM)
+                self.popen.wait(timeout=STOP_TIMEOUT_S)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.pid, signal.SIGKILL)
+                self.popen.wait(timeout=10)
+        self._log.close()
+
+
+class Processes:
+    """Every process of the run, stopped in reverse order of their start."""
+
+    def __init__(self, log_dir):
+        self.log_dir = log_dir
+        self._running = []
+
+    def start(self, name, argv, env=None):
+        process = Process(name, argv, self.log_dir, env)
+        self._running.append(process)
+        return process
+
+    def stop(self, process):
+        self._running.remove(process)
+        process.stop()
+
+    def stop_all(self):
+        while self._running:
+            self.stop(self._running[-1])
+
+
+class SyncTimer:
+    """Receives Ironic's statsd metrics and waits for whole sync cycles."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(('127.0.0.1', 0))
+        self.port = self.sock.getsockname()[1]
+
+    def next_cycle(self, deadline):
+        """Seconds the next complete sync cycle took, once it has ended.
+
+        :raises OutOfTime: when the deadline passes first.
+        """
+        while True:
+            left = deadline.left()
+            if left <= 0:
+                raise OutOfTime('waiting for a sync cycle to end')
+            self.sock.settimeout(min(left, 5))
+            try:
+                data = self.sock.recv(65536).decode(errors='replace')
+            except socket.timeout:
+                continue
+            for line in data.splitlines():
+                name, _, rest = line.partition(':')
+                value, _, kind = rest.partition('|')
+                if name.endswith(SYNC_TIMER) and kind == 'ms':
+                    return float(value) / 1000
+
+    def close(self):
+        self.sock.close()
+
+
+@dataclasses.dataclass
+class Cycle:
+    seconds: float
+    # process name -> CPU seconds used since the end of the cycle before
+    cpu: dict
+    warmup: bool
+
+
+@dataclasses.dataclass
+class Result:
+    kind: Kind
+    nodes: int
+    enroll_s: float = None
+    # every cycle after the first one seen, warm-up ones included
+    all_cycles: list = dataclasses.field(default_factory=list)
+    service_requests: float = None
+    note: str = ''
+
+    @property
+    def cycles(self):
+        return [c for c in self.all_cycles if not c.warmup]
+
+    def p50(self):
+        cycles = self.cycles
+        return statistics.median(c.seconds for c in cycles) if cycles else None
+
+    def cpu_ms_per_node(self, name, cycles=None):
+        cycles = self.cycles if cycles is None else cycles
+        if not cycles or name not in cycles[0].cpu:
+            return None
+        return (1000 * sum(c.cpu[name] for c in cycles)
+                / (self.nodes * len(cycles)))
+
+
+class Backends:
+    """The emulator and the service, or sushy-tools: started when needed."""
+
+    def __init__(self, processes, nodes, work_dir, args):
+        self.processes = processes
+        self.nodes = nodes
+        self.work_dir = work_dir
+        self.args = args
+        self.token = 'fleet-' + secrets.token_urlsafe(24)
+        self.started = {}
+        self.service_url = None
+        self.emulator_url = None
+        self.sushy_url = None
+        self.valence_ids = None
+        self.sushy_ids = None
+
+    def start_valence(self, deadline):
+        if 'service' in self.started:
+            return
+        emulator_port, service_port = free_ports(2)
+        self.emulator_url = 'http://127.0.0.1:%d' % emulator_port
+        self.service_url = 'http://127.0.0.1:%d' % service_port
+        emulator = self.processes.start(
+            'emulator', ['java', *self.args.emulator_jvm_opt, '-jar',
+                         self.args.emulator_jar],
+            {'SERVER_PORT': str(emulator_port),
+             'EMULATOR_NODE_COUNT': str(self.nodes),
+             'EMULATOR_TRANSITION_DELAY': '0'})
+        service = self.processes.start(
+            'service', ['java', *self.args.service_jvm_opt, '-jar',
+                        self.args.service_jar],
+            {'SERVER_PORT': str(service_port),
+             'VALENCE_URL': self.emulator_url,
+             'VALENCE_DRIVER_TOKEN': self.token})
+        emulator.wait_ready(self.emulator_url + '/', deadline)
+        service.wait_ready(self.service_url + '/actuator/health', deadline)
+        self.started.update(emulator=emulator, service=service)
+        self.valence_ids = [n['uuid'] for n in
+                            http_json(self.emulator_url + '/v1/nodes')]
+        self.warm_jvms(deadline)
+
+    def warm_jvms(self, deadline):
+        """Reads through the service until its JIT has compiled the paths.
+
+        A service that has served a fleet for hours runs compiled code;
+        at the few hundred reads a second of one sync, the JIT compiler
+        would otherwise take most of both JVMs' CPU in every cycle
+        measured here (65% of it in a profile of the 6th to 10th cycle
+        at 1,000 nodes).
+        """
+        seconds = min(self.args.jvm_warmup_seconds, deadline.left() / 4)
+        if seconds <= 0:
+            return
+        print('    warming the service and the emulator up: %.0fs of reads '
+              'through the service' % seconds)
+        for path in ('/v1/nodes/%s/power', '/v1/nodes/%s'):
+            target = benchmark.Target('service', self.service_url, path,
+                                      self.token)
+            _, errors, _, _ = benchmark.load(
+                target, self.valence_ids, 4, 10 ** 6, seconds / 2, [])
+            if errors:
+                raise RuntimeError('%d reads failed while warming up; see %s'
+                                   % (errors, self.processes.log_dir))
+
+    def start_sushy(self, deadline):
+        if 'sushy' in self.started:
+            return
+        port, = free_ports(1)
+        self.sushy_url = 'http://127.0.0.1:%d' % port
+        # Its fake driver keeps the systems there; a run starts afresh.
+        state_dir = self.work_dir / 'sushy-state'
+        shutil.rmtree(state_dir, ignore_errors=True)
+        state_dir.mkdir(parents=True)
+        self.sushy_ids = ['%08x-0000-4000-8000-%012x' % (0xf1ee7, i)
+                          for i in range(1, self.nodes + 1)]
+        systems = [{'uuid': uuid, 'name': 'fleet-%d' % i,
+                    'power_state': 'Off',
+                    'nics': [{'mac': '02:fe:%02x:%02x:%02x:00' % (
+                        i >> 16 & 0xff, i >> 8 & 0xff, i & 0xff)}]}
+                   for i, uuid in enumerate(self.sushy_ids, 1)]
+        config = self.work_dir / 'sushy.conf'
+        # sushy-emulator's configuration is a Python file.
+        config.write_text(
+            'SUSHY_EMULATOR_LISTEN_IP = "127.0.0.1"\n'
+            'SUSHY_EMULATOR_LISTEN_PORT = %d\n'
+            'SUSHY_EMULATOR_STATE_DIR = %r\n'
+            'SUSHY_EMULATOR_FAKE_DRIVER = True\n'
+            'SUSHY_EMULATOR_FAKE_SYSTEMS = %r\n'
+            % (port, str(state_dir), systems))
+        sushy = self.processes.start(
+            'sushy', [VENV_BIN / 'sushy-emulator', '--config', config])
+        sushy.wait_ready(self.sushy_url + '/redfish/v1/', deadline)
+        self.started['sushy'] = sushy
+
+    def start_for(self, kind, deadline):
+        if kind.backend == 'valence':
+            self.start_valence(deadline)
+        elif kind.backend == 'sushy':
+            self.start_sushy(deadline)
+
+    def stop_unneeded(self, kind):
+        """Stops what the next kind does not use, so that it idles alone."""
+        wanted = {'valence': ('emulator', 'service'), 'sushy': ('sushy',)}
+        keep = wanted.get(kind.backend if kind else None, ())
+        for name in list(self.started):
+            if name not in keep:
+                self.processes.stop(self.started.pop(name))
+
+    def measured(self, kind):
+        """Names and pids of the processes a kind's figures include."""
+        names = {'valence': ('service', 'emulator'), 'sushy': ('sushy',)}
+        return {n: self.started[n].pid for n in names.get(kind.backend, ())}
+
+    # What each kind's BMC reports and Ironic caches on the node in its
+    # first sync (health, vendor, boot mode): enrolled with it, the first
+    # cycle records nothing. Without it, the first redfish cycle of 1,000
+    # nodes took 139 s against 22 s for the next ones.
+    KNOWN = {
+        'valence': {'health': 'OK'},
+        'sushy': {'health': 'OK', 'properties': {'vendor': 'Sushy Emulator'},
+                  'boot_mode': 'uefi', 'secure_boot': False},
+    }
+
+    def node_specs(self, kind):
+        """What each node of this kind is enrolled with."""
+        known = self.KNOWN.get(kind.backend, {})
+        return [{**known, 'driver_info': info}
+                for info in self._driver_info(kind)]
+
+    def _driver_info(self, kind):
+        if kind.backend == 'valence':
+            return [{'valence_node_id': n} for n in self.valence_ids]
+        if kind.backend == 'sushy':
+            return [{'redfish_address': self.sushy_url,
+                     'redfish_system_id': '/redfish/v1/Systems/%s' % n,
+                     'redfish_verify_ca': False}
+                    for n in self.sushy_ids]
+        return [{}] * self.nodes
+
+    def service_requests(self):
+        """Requests the service has answered, other than the actuator's."""
+        request = urllib.request.Request(
+            self.service_url + '/actuator/prometheus',
+            headers={'Authorization': 'Bearer %s' % self.token})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            name, _, rest = line.partition('{')
+            if (name == 'http_server_requests_seconds_count'
+                    and 'uri="/actuator' not in rest):
+                total += float(line.rsplit(' ', 1)[1])
+        return total
+
+
+def write_config(kind, state_dir, api_port, backends, statsd_port):
+    """ironic.conf for one kind: scripts/ironic_conf.py's, adjusted."""
+    ironic_conf.prepare_state_dir(str(state_dir))
+
+    def render(extra=None):
+        return ironic_conf.render(
+            str(state_dir), '127.0.0.1', api_port,
+            backends.service_url or 'http://127.0.0.1:9', backends.token,
+            sync_interval=1, extra=extra)
+
+    # ironic_conf.py's interface lists, to put the kind's own first in.
+    # No default section: [DEFAULT] is Ironic's, an ordinary one here.
+    base = configparser.ConfigParser(interpolation=None,
+                                     default_section='fleet:none')
+    base.read_string(render())
+    defaults = {'enabled_hardware_types': kind.driver}
+    for interface, name in kind.interfaces.items():
+        # First in the list, so that it is the one nodes get by default.
+        key = 'enabled_%s_interfaces' % interface
+        rest = [i for i in base['DEFAULT'].get(key, '').split(',')
+                if i and i != name]
+        defaults[key] = ','.join([name, *rest])
+    path = state_dir / 'ironic.conf'
+    ironic_conf.write(path, render({
+        'DEFAULT': defaults,
+        'conductor': {'enable_health_monitoring': str(kind.health)},
+        'metrics': {'backend': 'statsd'},
+        'metrics_statsd': {'statsd_host': '127.0.0.1',
+                           'statsd_port': str(statsd_port)},
+    }))
+    return path
+
+
+def enroll(config, driver, specs_path):
+    """Creates the nodes straight in Ironic's database (before it starts).
+
+    The API would validate each node and walk it through manageable one
+    request at a time; here each node is created already manageable, with
+    the power state (and what else the specs say) its BMC reports, as a
+    node that has been synced before. Interfaces are chosen as the API
+    would choose them.
+    """
+    import ironic.command  # noqa: F401  (picks Ironic's threading backend)
+    from ironic.common import context
+    from ironic.common import driver_factory
+    from ironic.conf import CONF
+    from ironic import objects
+    from oslo_utils import uuidutils
+
+    CONF(['--config-file', str(config)], project='ironic')
+    objects.register_all()
+    ctx = context.get_admin_context()
+    with open(specs_path) as f:
+        specs = json.load(f)
+    for fields in specs:
+        node = objects.Node(ctx, uuid=uuidutils.generate_uuid(),
+                            driver=driver, provision_state='manageable',
+                            power_state='power off', **fields)
+        driver_factory.check_and_update_node_interfaces(node)
+        node.create()
+
+
+def run_ironic(config, memoise_pbkdf2):
+    """Ironic's single-process command, its redfish PBKDF2 memoised."""
+    import ironic.command  # noqa: F401  (first: picks the threading backend)
+    if memoise_pbkdf2:
+        from ironic.drivers.modules.redfish import utils as redfish_utils
+        redfish_utils.hashlib = types.SimpleNamespace(
+            pbkdf2_hmac=functools.lru_cache(maxsize=64)(hashlib.pbkdf2_hmac))
+    from ironic.command import singleprocess
+    sys.argv = ['ironic', '--config-file', str(config)]
+    return singleprocess.main()
+
+
+def measure_kind(kind, args, backends, processes, timer, deadline):
+    result = Result(kind, args.nodes)
+    backends.stop_unneeded(kind)
+    backends.start_for(kind, deadline)
+    state_dir = args.work_dir / kind.name
+    shutil.rmtree(state_dir, ignore_errors=True)
+    api_port, = free_ports(1)
+    config = write_config(kind, state_dir, api_port, backends, timer.port)
+    subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file', config,
+                    'create_schema'], check=True, capture_output=True,
+                   timeout=max(1, deadline.left()))
+    specs = state_dir / 'nodes.json'
+    specs.write_text(json.dumps(backends.node_specs(kind)))
+    began = time.monotonic()
+    with open(state_dir / 'enroll.log', 'wb') as log:
+        subprocess.run([sys.executable, __file__, 'enroll', '--config',
+                        config, '--driver', kind.driver, '--specs', specs],
+                       check=True, stdout=log, stderr=subprocess.STDOUT,
+                       timeout=max(1, deadline.left()))
+    result.enroll_s = time.monotonic() - began
+    print('    %s: %d nodes enrolled in %.1fs' % (kind.name, args.nodes,
+                                                  result.enroll_s))
+    ironic = processes.start('ironic-%s' % kind.name, [
+        sys.executable, __file__, 'ironic', '--config', config,
+        *(['--memoise-pbkdf2'] if kind.memoise_pbkdf2 else [])])
+    profiler = None
+    try:
+        ironic.wait_ready('http://127.0.0.1:%d/v1' % api_port, deadline)
+        # The cycle under way when the API answered began before anything
+        # was measured; the first whole cycle starts when it ends.
+        timer.next_cycle(deadline)
+        pids = {'ironic': process_tree(ironic.pid),
+                **{n: [p] for n, p in backends.measured(kind).items()}}
+
+        jvms = {n: p for n, p in backends.measured(kind).items()
+                if n != 'sushy'}
+
+        def snapshot():
+            used = {n: sum(cpu_seconds(p) for p in ps)
+                    for n, ps in pids.items()}
+            for name, pid in jvms.items():
+                for part, seconds in jvm_cpu_seconds(pid).items():
+                    used['%s %s' % (name, part)] = seconds
+            return used
+
+        before = snapshot()
+        warm_until = time.monotonic() + args.warmup_seconds
+        requests_before = None
+        try:
+            while len(result.cycles) < args.cycles:
+                warmup = (len(result.all_cycles) < args.warmup_cycles
+                          or time.monotonic() < warm_until)
+                if not warmup and requests_before is None:
+                    if kind.backend == 'valence':
+                        requests_before = backends.service_requests()
+                    if args.profile:
+                        profiler = Profilers(kind, args, processes, ironic,
+                                             jvms)
+                seconds = timer.next_cycle(deadline)
+                after = snapshot()
+                result.all_cycles.append(Cycle(
+                    seconds, {n: after[n] - before[n] for n in after},
+                    warmup))
+                before = after
+        except OutOfTime:
+            result.note = ('time bound reached after %d warm-up and %d of %d'
+                           ' measured cycles' % (
+                               len(result.all_cycles) - len(result.cycles),
+                               len(result.cycles), args.cycles))
+        if requests_before is not None and result.cycles:
+            result.service_requests = (backends.service_requests()
+                                       - requests_before)
+    finally:
+        if profiler is not None:
+            profiler.stop()
+        processes.stop(ironic)
+    return result
+
+
+class Profilers:
+    """With --profile: py-spy on Ironic and JFR on each JVM.
+
+    Ironic's forks are profiled too; only the measured cycles are recorded.
+    """
+
+    def __init__(self, kind, args, processes, ironic, jvms):
+        self.kind = kind
+        self.args = args
+        self.processes = processes
+        self.jvms = jvms
+        self.py_spy = processes.start('py-spy-%s' % kind.name, [
+            VENV_BIN / 'py-spy', 'record', '--pid', ironic.pid,
+            '--subprocesses', '--gil', '--nonblocking', '--rate', '100',
+            '--format',
+            'raw', '--output', self._path('ironic', 'txt')])
+        for pid in jvms.values():
+            self._jcmd(pid, 'JFR.start', 'name=fleet', 'settings=profile')
+
+    def _path(self, name, suffix):
+        return self.args.profile / ('%s-%s.%s' % (self.kind.name, name,
+                                                  suffix))
+
+    @staticmethod
+    def _jcmd(pid, *command):
+        subprocess.run(['jcmd', str(pid), *command], check=True,
+                       capture_output=True, timeout=60)
+
+    def stop(self):
+        for name, pid in self.jvms.items():
+            self._jcmd(pid, 'JFR.stop', 'name=fleet',
+                       'filename=%s' % self._path(name, 'jfr'))
+        # SIGINT makes py-spy write what it recorded.
+        if self.py_spy.popen.poll() is None:
+            os.kill(self.py_spy.pid, signal.SIGINT)
+            try:
+                self.py_spy.popen.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                pass
+        self.processes.stop(self.py_spy)
+
+
+def fmt(value, pattern):
+    return pattern % value if value is not None else '-'
+
+
+def report(results, args):
+    print('\n(fleet) Ironic 39 power sync of %d nodes per kind, 8 sync '
+          'workers, 1 s interval; figures over %d measured cycles after at '
+          'least %d warm-up cycles and %ds' % (
+              args.nodes, args.cycles, args.warmup_cycles,
+              args.warmup_seconds))
+    print('| nodes of kind | sync cycle p50 | nodes/s | CPU ms per synced '
+          'node: Ironic / service / emulator (sushy) | service calls per '
+          'node per cycle |')
+    print('| --- | --- | --- | --- | --- |')
+    for r in results:
+        other = 'sushy' if r.kind.backend == 'sushy' else 'emulator'
+        calls = (r.service_requests / (r.nodes * len(r.cycles))
+                 if r.service_requests is not None else None)
+        print('| %s | %s | %s | %s / %s / %s | %s |' % (
+            r.kind.label, fmt(r.p50(), '%.2f s'),
+            fmt(r.p50() and r.nodes / r.p50(), '%.0f'),
+            fmt(r.cpu_ms_per_node('ironic'), '%.2f'),
+            fmt(r.cpu_ms_per_node('service'), '%.2f'),
+            fmt(r.cpu_ms_per_node(other), '%.2f'), fmt(calls, '%.2f')))
+    for r in results:
+        if r.service_requests:
+            service_cpu = r.cpu_ms_per_node('service') * r.nodes * len(
+                r.cycles)
+            print('%s: the service used %.3f ms of CPU per request it '
+                  'answered' % (r.kind.name, service_cpu / r.service_requests))
+        for jvm in ('service', 'emulator'):
+            total = r.cpu_ms_per_node(jvm)
+            if total:
+                print('%s: of the %s\'s CPU, %.0f%% was its JIT compiler\'s '
+                      'and %.0f%% its garbage collector\'s' % (
+                          r.kind.name, jvm,
+                          100 * r.cpu_ms_per_node(jvm + ' jit') / total,
+                          100 * r.cpu_ms_per_node(jvm + ' gc') / total))
+    print('\nevery cycle: seconds, then CPU ms per node of each process '
+          '(w: warm-up, not counted above)')
+    for r in results:
+        note = '; %s' % r.note if r.note else ''
+        print('    %s: enrolled in %s%s'
+              % (r.kind.name, fmt(r.enroll_s, '%.1f s'), note))
+        for c in r.all_cycles:
+            cpu = '  '.join('%s %.2f' % (n, r.cpu_ms_per_node(n, [c]))
+                            for n in c.cpu)
+            print('      %s %7.2f  %s'
+                  % ('w' if c.warmup else ' ', c.seconds, cpu))
+    by_name = {r.kind.name: r for r in results if r.cycles}
+    valence = by_name.get('valence')
+    if valence:
+        print('\nratios of `valence` (cycle p50 / Ironic CPU per node):')
+        for peer in ('fake', 'redfish'):
+            if peer in by_name:
+                p = by_name[peer]
+                print('    valence/%-8s x%.2f / x%.2f' % (
+                    peer, valence.p50() / p.p50(),
+                    valence.cpu_ms_per_node('ironic')
+                    / p.cpu_ms_per_node('ironic')))
+
+
+def run(args):
+    deadline = Deadline(args.max_seconds)
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    if args.profile:
+        # jcmd resolves a relative file name against the JVM's directory.
+        args.profile = args.profile.resolve()
+        args.profile.mkdir(parents=True, exist_ok=True)
+    print('==> machine: %d cores, Python %s, %s' % (
+        os.cpu_count(), platform.python_version(),
+        subprocess.run(['java', '-version'], capture_output=True,
+                       text=True).stderr.splitlines()[0]))
+    print('==> command: scripts/fleet %s' % shlex.join(sys.argv[1:]))
+    processes = Processes(args.work_dir)
+    backends = Backends(processes, args.nodes, args.work_dir, args)
+    timer = SyncTimer()
+    results = []
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt('signal %d' % signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        for position, name in enumerate(args.kinds):
+            kind = KINDS[name]
+            # Time left is shared among the kinds still to measure.
+            share = Deadline(deadline.left() / (len(args.kinds) - position))
+            print('==> %s: %.0fs left for it' % (name, share.left()))
+            try:
+                results.append(measure_kind(kind, args, backends, processes,
+                                            timer, share))
+            except OutOfTime as e:
+                print('!!! %s: time bound reached (%s)' % (name, e))
+                results.append(Result(kind, args.nodes,
+                                      note='not measured: time bound'))
+        backends.stop_unneeded(None)
+    finally:
+        processes.stop_all()
+        timer.close()
+    report(results, args)
+    return 0
+
+
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError('must be at least 1')
+    return value
+
+
+def main():
+    if sys.argv[1:2] == ['ironic']:
+        parser = argparse.ArgumentParser(prog='fleet.py ironic')
+        parser.add_argument('--config', required=True)
+        parser.add_argument('--memoise-pbkdf2', action='store_true')
+        args = parser.parse_args(sys.argv[2:])
+        return run_ironic(args.config, args.memoise_pbkdf2)
+    if sys.argv[1:2] == ['enroll']:
+        parser = argparse.ArgumentParser(prog='fleet.py enroll')
+        parser.add_argument('--config', required=True)
+        parser.add_argument('--driver', required=True)
+        parser.add_argument('--specs', required=True)
+        args = parser.parse_args(sys.argv[2:])
+        enroll(args.config, args.driver, args.specs)
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('nodes', type=positive,
+                        help='nodes of each kind (at most %d)' % MAX_NODES)
+    parser.add_argument('--kinds', default=','.join(DEFAULT_KINDS),
+                        help='comma-separated, in order, of: %s'
+                        % ', '.join(KINDS))
+    parser.add_argument('--cycles', type=positive, default=3,
+                        help='measured sync cycles per kind')
+    parser.add_argument('--warmup-cycles', type=positive, default=2,
+                        help='cycles left unmeasured first (JIT, caches)')
+    parser.add_argument('--warmup-seconds', type=int, default=30,
+                        help='and at least this long')
+    parser.add_argument('--max-seconds', type=positive, default=600,
+                        help='bound of the whole run')
+    parser.add_argument('--jvm-warmup-seconds', type=int, default=60,
+                        help='reads through the service before Ironic '
+                        'starts, so that the JVMs run compiled code '
+                        '(0: none)')
+    parser.add_argument('--profile', type=Path,
+                        help='directory for JFR recordings of the JVMs and '
+                        'py-spy profiles of Ironic (the figures then carry '
+                        'the profilers\' cost)')
+    parser.add_argument('--emulator-jvm-opt', action='append', default=[],
+                        help='option for the emulator JVM (repeatable)')
+    parser.add_argument('--service-jvm-opt', action='append', default=[],
+                        help='option for the service JVM only (repeatable)')
+    parser.add_argument('--service-jar', type=Path, default=SERVICE_JAR)
+    parser.add_argument('--emulator-jar', type=Path, default=EMULATOR_JAR)
+    parser.add_argument('--work-dir', type=Path,
+                        default=ROOT / '.run' / 'fleet')
+    args = parser.parse_args()
+    if args.nodes > MAX_NODES:
+        parser.error('at most %d nodes' % MAX_NODES)
+    args.kinds = args.kinds.split(',')
+    unknown = [k for k in args.kinds if k not in KINDS]
+    if unknown or len(set(args.kinds)) != len(args.kinds):
+        parser.error('--kinds: each of %s at most once'
+                     % ', '.join(KINDS))
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print('!!! interrupted; every process was stopped', file=sys.stderr)
+        return 130
+
+
+if __name__ == '__main__':
+    sys.exit(main())
