@@ -21,6 +21,15 @@ final class NodeApi {
 	}
 
 	/**
+	 * A power read. The health rides along because Ironic's power sync asks for the power
+	 * state and then the health of each node, and one call can answer both.
+	 *
+	 * @param health one of protocol.HEALTH_STATES, or null when Valence reports none
+	 */
+	record PowerReadView(@JsonProperty("power_state") PowerState powerState, String health) {
+	}
+
+	/**
 	 * @param timeout seconds to wait for the state; the service default when absent
 	 */
 	record PowerRequest(@NotNull PowerState target,

@@ -9,12 +9,14 @@ import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.node.NodeApi.BootDeviceRequest;
 import org.openstack.valence.driver.node.NodeApi.BootDeviceView;
 import org.openstack.valence.driver.node.NodeApi.NodeView;
+import org.openstack.valence.driver.node.NodeApi.PowerReadView;
 import org.openstack.valence.driver.node.NodeApi.PowerRequest;
 import org.openstack.valence.driver.node.NodeApi.PowerStateView;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceNode;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -69,8 +71,9 @@ class NodeController {
 	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
 			VALENCE_ERROR })
 	@GetMapping("/power")
-	PowerStateView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		return new PowerStateView(this.reader.read(nodeId, this.budget.readDeadline()).powerState());
+	PowerReadView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
+		ValenceNode node = this.reader.read(nodeId, this.budget.readDeadline());
+		return new PowerReadView(node.powerState(), node.health());
 	}
 
 	/**

@@ -70,6 +70,16 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	@Test
+	void powerReadCarriesTheHealthSoThatASyncNeedsOneCall() throws Exception {
+		valenceHasNode("On");
+
+		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)))
+			.andExpect(status().isOk())
+			.andExpect(content().json("{\"power_state\": \"power on\", \"health\": \"OK\"}", JsonCompareMode.STRICT));
+		valence.verify(1, WireMock.getRequestedFor(WireMock.urlPathEqualTo(VALENCE_NODE)));
+	}
+
+	@Test
 	void unknownValencePowerStateReadsAsError() throws Exception {
 		valenceHasNode("Paused");
 
