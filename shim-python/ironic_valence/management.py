@@ -123,7 +123,8 @@ class ValenceManagement(utils.DriverInfoMixin,
         :raises: DriverOperationError if the service cannot be reached,
             fails, or answers outside its contract.
         """
-        answer = utils.get_composed_node(task, _failure)
+        answer = (utils.take_power_read(task)
+                  or utils.get_composed_node(task, _failure))
         health = answer.get('health')
         if health is None:
             return None

@@ -73,6 +73,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         if power_state not in protocol.POWER_STATES_READ:
             raise utils.malformed_answer(exception.PowerStateFailure,
                                          action, task, answer)
+        utils.remember_power_read(task, answer)
         return power_state
 
     @utils.METRICS.timer('ValencePower.set_power_state')
@@ -99,6 +100,8 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
                 {'state': power_state,
                  'supported': ', '.join(protocol.SUPPORTED_POWER_STATES)})
         timeout = _power_timeout(timeout)
+        # A health read after this change must not be answered from before it.
+        utils.take_power_read(task)
         action = _('Setting power state %s') % power_state
         answer = utils.call_service(
             task, 'PUT', '/power', exception.PowerStateFailure, action,

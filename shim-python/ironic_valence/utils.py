@@ -136,6 +136,30 @@ def call_service(task, method, suffix, failure, action, body=None,
             {'action': action, 'node': task.node.uuid, 'error': e}) from e
 
 
+# Ironic's power sync asks for a node's power state and then, in the same
+# task, for its health (ironic.conductor.utils.node_cache_health). The
+# service's power read carries the health, so the power read of a task
+# answers the one health read that follows it: one call per node per cycle.
+# Kept on the task, so never beyond the node's lock, and dropped by a power
+# change.
+_POWER_READ = '_valence_power_read'
+
+
+def remember_power_read(task, answer):
+    """Keep a power read that carries the health for this task's health read.
+
+    :param answer: the service's GET /v1/nodes/{id}/power answer; one
+        without a "health" member (an older service) is not kept.
+    """
+    if 'health' in answer:
+        setattr(task, _POWER_READ, answer)
+
+
+def take_power_read(task):
+    """The power read kept by remember_power_read(), at most once, or None."""
+    return vars(task).pop(_POWER_READ, None)
+
+
 def get_composed_node(task, failure):
     """Read the composed node as the driver service sees it.
 

@@ -15,6 +15,8 @@ import testtools
 
 from ironic.common import boot_devices
 from ironic.common import exception
+from ironic.common import states
+from ironic.conductor import task_manager
 
 from ironic_valence import management
 from ironic_valence import protocol
@@ -166,6 +168,64 @@ class NodeHealthTestCase(base.ValenceTestCase):
                 self.http.get(base.NODE_URL, json=node)
                 self.assertEqual(expected,
                                  self.call('management', 'get_node_health'))
+
+    def _sync_power_and_health(self, between=None):
+        """Power read then health read in one task, as Ironic's sync does."""
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=False) as task:
+            power = task.driver.power.get_power_state(task)
+            if between:
+                between(task)
+            return power, task.driver.management.get_node_health(task)
+
+    def test_power_read_answers_the_health_read_of_the_same_task(self):
+        self.http.get(base.NODE_URL + '/power',
+                      json={'power_state': 'power on', 'health': 'Warning'})
+        power, health = self._sync_power_and_health()
+        self.assertEqual(states.POWER_ON, power)
+        self.assertEqual(management.health_states.HealthState.WARNING,
+                         health)
+        self.assertEqual(1, self.http.call_count)
+
+    def test_health_read_asks_the_service_once_the_power_read_is_used(self):
+        self.http.get(base.NODE_URL + '/power',
+                      json={'power_state': 'power on', 'health': 'OK'})
+        node = base.composed_node()
+        node['health'] = 'Critical'
+        self.http.get(base.NODE_URL, json=node)
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            task.driver.power.get_power_state(task)
+            first = task.driver.management.get_node_health(task)
+            second = task.driver.management.get_node_health(task)
+        health = management.health_states.HealthState
+        self.assertEqual((health.OK, health.CRITICAL), (first, second))
+        self.assertEqual(2, self.http.call_count)
+
+    def test_power_change_drops_the_power_read(self):
+        self.http.get(base.NODE_URL + '/power',
+                      json={'power_state': 'power on', 'health': 'OK'})
+        self.http.put(base.NODE_URL + '/power',
+                      json={'power_state': 'power off'})
+        node = base.composed_node()
+        node['health'] = 'Critical'
+        self.http.get(base.NODE_URL, json=node)
+        _power, health = self._sync_power_and_health(
+            between=lambda task: task.driver.power.set_power_state(
+                task, states.POWER_OFF))
+        self.assertEqual(management.health_states.HealthState.CRITICAL,
+                         health)
+        self.assertEqual(base.NODE_URL, self.http.last_request.url)
+
+    def test_power_read_without_health_is_not_used(self):
+        # A service from before the power read carried the health.
+        self.http.get(base.NODE_URL + '/power',
+                      json={'power_state': 'power on'})
+        node = base.composed_node()
+        node['health'] = 'OK'
+        self.http.get(base.NODE_URL, json=node)
+        _power, health = self._sync_power_and_health()
+        self.assertEqual(management.health_states.HealthState.OK, health)
+        self.assertEqual(2, self.http.call_count)
 
     def test_node_health_outside_contract(self):
         node = base.composed_node()
