@@ -26,7 +26,6 @@ from pathlib import Path
 import secrets
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -67,6 +66,7 @@ def _load_script(name):
 
 
 free_ports = _load_script('ports').free_ports
+processes = _load_script('processes')
 
 
 def wait_until(what, probe, timeout, interval=0.5):
@@ -102,48 +102,23 @@ def answers(url):
         return False
 
 
-class Process:
-    """A child process in a session of its own, its output in a log file."""
+class Process(processes.Process):
+    """A child of the run, logging into the run's log directory."""
 
     def __init__(self, name, argv, env=None):
-        self.name = name
-        self.log_path = LOG_DIR / ('%s.log' % name)
-        self._log = open(self.log_path, 'ab')
-        self._log.write(('$ %s\n' % shlex.join(map(str, argv))).encode())
-        self._log.flush()
-        # A session of its own so that stop() reaches the workers Ironic's
-        # launcher forks, not only the process started here.
-        self.popen = subprocess.Popen(
-            [str(a) for a in argv],
-            env={**clean_environ('VALENCE_', 'EMULATOR_', 'SPRING_'),
-                 **(env or {})},
-            stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT, start_new_session=True, cwd=WORK_DIR)
-
-    def running(self):
-        return self.popen.poll() is None
+        super().__init__(
+            name, argv, LOG_DIR / ('%s.log' % name),
+            {**clean_environ('VALENCE_', 'EMULATOR_', 'SPRING_'),
+             **(env or {})},
+            cwd=WORK_DIR)
 
     def wait_ready(self, url):
         def probe():
             if not self.running():
-                raise AssertionError(
-                    '%s exited with status %s before %s answered; see %s'
-                    % (self.name, self.popen.returncode, url, self.log_path))
+                raise AssertionError(self.exited_before(url + ' answered'))
             return answers(url)
         wait_until('%s answering at %s' % (self.name, url), probe,
                    START_TIMEOUT_S)
-
-    def stop(self):
-        try:
-            os.killpg(self.popen.pid, signal.SIGTERM)
-            self.popen.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(timeout=10)
-        finally:
-            self._log.close()
 
 
 class Emulator:

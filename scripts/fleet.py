@@ -51,6 +51,7 @@ import urllib.request
 import benchmark
 import ironic_conf
 from ports import free_ports
+import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -200,28 +201,14 @@ def http_json(url, headers=None, timeout=30):
         return json.loads(response.read())
 
 
-class Process:
-    """A child in a session of its own (so its forks stop with it)."""
-
-    def __init__(self, name, argv, log_dir, env=None):
-        self.name = name
-        self.log_path = log_dir / ('%s.log' % name)
-        self._log = open(self.log_path, 'ab')
-        self._log.write(('$ %s\n' % shlex.join(map(str, argv))).encode())
-        self._log.flush()
-        self.popen = subprocess.Popen(
-            [str(a) for a in argv], env={**os.environ, **(env or {})},
-            stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT, start_new_session=True)
-        self.pid = self.popen.pid
+class Process(processes.Process):
+    """A child of the benchmark, waited for within the run's deadline."""
 
     def wait_ready(self, url, deadline, headers=None):
         limit = min(deadline.at, time.monotonic() + START_TIMEOUT_S)
         while time.monotonic() < limit:
-            if self.popen.poll() is not None:
-                raise RuntimeError(
-                    '%s exited with %s before %s answered; see %s'
-                    % (self.name, self.popen.returncode, url, self.log_path))
+            if not self.running():
+                raise RuntimeError(self.exited_before(url + ' answered'))
             if http_ok(url, headers):
                 return
             time.sleep(0.5)
@@ -230,16 +217,7 @@ class Process:
                            % (self.name, url, START_TIMEOUT_S, self.log_path))
 
     def stop(self):
-        if self.popen.poll() is None:
-            try:
-                os.killpg(self.pid, signal.SIGTERM)
-                self.popen.wait(timeout=STOP_TIMEOUT_S)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                os.killpg(self.pid, signal.SIGKILL)
-                self.popen.wait(timeout=10)
-        self._log.close()
+        super().stop(STOP_TIMEOUT_S)
 
 
 class Processes:
@@ -250,7 +228,8 @@ class Processes:
         self._running = []
 
     def start(self, name, argv, env=None):
-        process = Process(name, argv, self.log_dir, env)
+        process = Process(name, argv, self.log_dir / ('%s.log' % name),
+                          {**os.environ, **(env or {})})
         self._running.append(process)
         return process
 
