@@ -1,6 +1,5 @@
 package org.openstack.valence.driver.composition;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.valence.Composition;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.NodePoller;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceFlavor;
@@ -41,14 +41,14 @@ public class CompositionService {
 
 	private final ValenceClient valence;
 
-	private final CompositionProperties properties;
+	private final NodePoller poller;
 
 	/** Names being composed now: Valence itself would compose two nodes of one name. */
 	private final Set<String> composing = ConcurrentHashMap.newKeySet();
 
 	public CompositionService(ValenceClient valence, CompositionProperties properties) {
 		this.valence = valence;
-		this.properties = properties;
+		this.poller = new NodePoller(valence, properties.pollInterval());
 	}
 
 	/**
@@ -147,29 +147,17 @@ public class CompositionService {
 		}
 	}
 
-	/**
-	 * Polls until the node is Assembled. A poll is only begun when its answer can come
-	 * before the deadline (judged by the last poll's time).
-	 */
 	private ValenceNode awaitAssembled(String nodeId, Deadline deadline) {
-		while (true) {
-			long start = System.nanoTime();
-			ValenceNode node = this.valence.getNode(nodeId, deadline);
-			Duration lastRead = Duration.ofNanos(System.nanoTime() - start);
-			if (ASSEMBLED.equals(node.nodeState())) {
-				return node;
-			}
+		return this.poller.until(nodeId, this.poller.read(nodeId, deadline), (node) -> {
 			if (FAILED.equals(node.nodeState())) {
 				throw CompositionException.failed("node " + nodeId + " ended " + FAILED
 						+ " at the pod manager; it still exists in Valence until it is deleted", null);
 			}
-			if (!deadline.affords(this.properties.pollInterval().plus(lastRead))) {
-				throw CompositionException.timedOut("node " + nodeId + " was not " + ASSEMBLED
+			return ASSEMBLED.equals(node.nodeState());
+		}, deadline,
+				(node) -> CompositionException.timedOut("node " + nodeId + " was not " + ASSEMBLED
 						+ " within the timeout of " + (deadline.budget().toMillis() / 1000.0)
-						+ " s; Valence last reported node_state " + node.nodeState());
-			}
-			deadline.sleep(this.properties.pollInterval());
-		}
+						+ " s; Valence last reported node_state " + node.nodeState()));
 	}
 
 }

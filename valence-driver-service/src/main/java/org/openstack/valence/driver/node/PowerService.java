@@ -1,6 +1,5 @@
 package org.openstack.valence.driver.node;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Map;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.NodePoller;
 import org.openstack.valence.driver.valence.PowerPlan;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
@@ -38,12 +38,12 @@ public class PowerService {
 
 	private final NodeReader reader;
 
-	private final PowerProperties properties;
+	private final NodePoller poller;
 
 	public PowerService(ValenceClient valence, NodeReader reader, PowerProperties properties) {
 		this.valence = valence;
 		this.reader = reader;
-		this.properties = properties;
+		this.poller = new NodePoller(valence, properties.pollInterval());
 	}
 
 	/**
@@ -90,26 +90,11 @@ public class PowerService {
 		}
 	}
 
-	/**
-	 * Polls until the node is settled in {@code awaited}. A poll is only begun when its
-	 * answer can come before the deadline (judged by the last poll's time), so that a
-	 * node still on its way is reported as such rather than as a Valence read cut short.
-	 */
 	private ValenceNode awaitSettled(String nodeId, ValenceNode first, PowerState awaited, Deadline deadline) {
-		ValenceNode node = first;
-		Duration lastRead = Duration.ZERO;
-		while (!node.settledIn(awaited)) {
-			if (!deadline.affords(this.properties.pollInterval().plus(lastRead))) {
-				throw new PowerStateTimeoutException("node " + nodeId + " did not reach '" + awaited
+		return this.poller.until(nodeId, NodePoller.Read.of(first), (node) -> node.settledIn(awaited), deadline,
+				(node) -> new PowerStateTimeoutException("node " + nodeId + " did not reach '" + awaited
 						+ "' within the timeout of " + seconds(deadline) + " (no time left for another read); "
-						+ "Valence last reported node_power_state " + node.nodePowerState());
-			}
-			deadline.sleep(this.properties.pollInterval());
-			long start = System.nanoTime();
-			node = this.valence.getNode(nodeId, deadline);
-			lastRead = Duration.ofNanos(System.nanoTime() - start);
-		}
-		return node;
+						+ "Valence last reported node_power_state " + node.nodePowerState()));
 	}
 
 	private static String seconds(Deadline deadline) {

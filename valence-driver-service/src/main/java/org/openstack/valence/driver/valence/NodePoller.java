@@ -1,0 +1,67 @@
+package org.openstack.valence.driver.valence;
+
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Reads a node until a condition holds, within a request's deadline: Valence accepts an
+ * action or a composition before it is carried out. A poll is only begun when its answer
+ * can come before the deadline (judged by the last read's time), so that a node still on
+ * its way is reported as such rather than as a Valence read cut short.
+ */
+public final class NodePoller {
+
+	private final ValenceClient valence;
+
+	private final Duration interval;
+
+	/**
+	 * @param interval the pause between two reads
+	 */
+	public NodePoller(ValenceClient valence, Duration interval) {
+		this.valence = valence;
+		this.interval = interval;
+	}
+
+	/**
+	 * A node as read, and how long the read took.
+	 */
+	public record Read(ValenceNode node, Duration took) {
+
+		/** A node read before, whose read time is not to count. */
+		public static Read of(ValenceNode node) {
+			return new Read(node, Duration.ZERO);
+		}
+
+	}
+
+	/** Reads the node once, timed. */
+	public Read read(String nodeId, Deadline deadline) {
+		long start = System.nanoTime();
+		ValenceNode node = this.valence.getNode(nodeId, deadline);
+		return new Read(node, Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	/**
+	 * @param first the last read of the node, checked before any other
+	 * @param done true for the node sought; it may throw to end the wait for good
+	 * @param outOfTime the failure to throw, given the last node read, when no time is
+	 * left for another read
+	 * @return the first node read for which {@code done} holds
+	 * @throws ValenceException when a read fails
+	 */
+	public ValenceNode until(String nodeId, Read first, Predicate<ValenceNode> done, Deadline deadline,
+			Function<ValenceNode, ? extends RuntimeException> outOfTime) {
+		Read last = first;
+		while (!done.test(last.node())) {
+			if (!deadline.affords(this.interval.plus(last.took()))) {
+				throw outOfTime.apply(last.node());
+			}
+			deadline.sleep(this.interval);
+			last = read(nodeId, deadline);
+		}
+		return last.node();
+	}
+
+}
