@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # The driver service as it ships: its JVM options
 # (valence-driver-service/jvm.options), its jar extracted, and an
 # application class-data sharing archive made here by scripts/service-layout,
@@ -13,9 +14,9 @@ RUN useradd --system --uid 10001 valence
 COPY valence-driver-service/jvm.options /opt/valence/jvm.options
 COPY scripts/service-layout /opt/valence/bin/service-layout
 # The training run serves nothing and calls nothing (127.0.0.1 only, a
-# throwaway token); the fat jar is only mounted for it, so no layer keeps a
-# second copy. The build fails should the command the script prints ever
-# differ from the ENTRYPOINT below.
+# throwaway token). The fat jar is only mounted for it (BuildKit, the
+# builder of docker compose), so no layer keeps a second copy. The build
+# fails should the command the script prints ever differ from the ENTRYPOINT.
 RUN --mount=type=bind,source=valence-driver-service/target/valence-driver-service.jar,target=/tmp/valence-driver-service.jar \
     printed=$(/opt/valence/bin/service-layout /tmp/valence-driver-service.jar \
         /opt/valence/jvm.options /opt/valence/service | tr '\n' ' ') \
