@@ -351,6 +351,7 @@ class Stack:
         self.ironic_port = None
         self.ironic_url = None
         self.service_url = None
+        self.service_pid = None
 
     def start(self):
         for jar in (EMULATOR_JAR, processes.SERVICE_JAR):
@@ -372,6 +373,7 @@ class Stack:
             'VALENCE_URL': emulator_url,
             'VALENCE_DRIVER_TOKEN': self.token,
         })
+        self.service_pid = service.pid
         self.statsd = StatsdSink()
         # Both JVMs start side by side; Ironic's schema is made meanwhile.
         config = self._write_ironic_conf(service_url)
