@@ -45,7 +45,6 @@ VENV_BIN = Path(sys.executable).parent
 # command, and the old one must not downgrade the client of the main venv.
 LEGACY_IRONIC = ROOT / '.venv-legacy-cli' / 'bin' / 'ironic'
 EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
-SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 
 EMULATOR_NODE_COUNT = 4
 # Short enough to keep the run quick, long enough that the service really
@@ -352,9 +351,10 @@ class Stack:
         self.ironic_port = None
         self.ironic_url = None
         self.service_url = None
+        self.service_pid = None
 
     def start(self):
-        for jar in (EMULATOR_JAR, SERVICE_JAR):
+        for jar in (EMULATOR_JAR, processes.SERVICE_JAR):
             if not jar.is_file():
                 raise AssertionError('%s is missing: build it with '
                                      'mvn -B package -DskipTests' % jar)
@@ -367,11 +367,13 @@ class Stack:
             'EMULATOR_NODE_COUNT': str(EMULATOR_NODE_COUNT),
             'EMULATOR_TRANSITION_DELAY': EMULATOR_TRANSITION_DELAY,
         })
-        service = self._spawn('service', ['java', '-jar', SERVICE_JAR], {
+        # The service as it ships: its JVM options, class-data sharing.
+        service = self._spawn('service', processes.service_command(), {
             'SERVER_PORT': str(service_port),
             'VALENCE_URL': emulator_url,
             'VALENCE_DRIVER_TOKEN': self.token,
         })
+        self.service_pid = service.pid
         self.statsd = StatsdSink()
         # Both JVMs start side by side; Ironic's schema is made meanwhile.
         config = self._write_ironic_conf(service_url)

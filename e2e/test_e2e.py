@@ -17,12 +17,17 @@ emulator.
 Each test drives Ironic only through a CLI, as an operator would, and
 checks the outcome where the operator would see it: in Ironic's answers, in
 the metrics Ironic sends, and in the state of the (emulated) Valence node.
+The last ones check that the service runs as it ships, and the script that
+lays it out (scripts/service-layout), through that script's command line.
 That no log holds the bearer token is checked after the whole run, in the
 `stack` fixture.
 """
 
 import ast
 import json
+import os
+import shutil
+import subprocess
 import uuid
 
 import pytest
@@ -31,6 +36,7 @@ import requests
 from stack import CommandFailed
 from stack import LOG_DIR
 from stack import POWER_SYNC_INTERVAL_S
+from stack import processes
 from stack import wait_until
 
 # Ironic's power actions are asynchronous: the CLI returns at once.
@@ -584,3 +590,70 @@ def test_retire_with_valence_down_says_what_was_done(cli, emulator):
     assert valence_id in emulator.node_ids()
     cli.run('valence', 'node', 'retire', valence_id)
     assert valence_id not in emulator.node_ids()
+
+
+# The service as it ships (scripts/service-layout).
+
+LAYOUT_SCRIPT = processes.ROOT / 'scripts' / 'service-layout'
+
+
+def lay_out(*args):
+    return subprocess.run([LAYOUT_SCRIPT, *args], capture_output=True,
+                          text=True, timeout=processes.LAYOUT_TIMEOUT_S)
+
+
+def test_service_runs_with_its_class_data_sharing_archive(stack):
+    # A JVM refuses an archive that does not match its jar or its options
+    # with a warning alone and starts without it: only the mapping shows
+    # that the archive was used.
+    archive = str(processes.SERVICE_LAYOUT / 'application.jsa')
+    with open('/proc/%d/maps' % stack.service_pid) as maps:
+        assert archive in maps.read()
+
+
+@pytest.mark.parametrize('missing', ['jar', 'options'])
+def test_service_layout_names_a_missing_input_and_makes_nothing(tmp_path,
+                                                                missing):
+    given = {'jar': processes.SERVICE_JAR,
+             'options': processes.SERVICE_JVM_OPTIONS}
+    given[missing] = tmp_path / 'absent'
+    layout = tmp_path / 'layout'
+    result = lay_out(given['jar'], given['options'], layout)
+    assert result.returncode == 1
+    assert result.stderr.startswith('%s: no such' % given[missing])
+    assert result.stdout == ''
+    assert not layout.exists()
+
+
+def test_service_layout_without_a_directory_prints_its_usage():
+    result = lay_out(processes.SERVICE_JAR, processes.SERVICE_JVM_OPTIONS)
+    assert result.returncode == 2
+    assert 'usage:' in result.stderr
+    assert result.stdout == ''
+
+
+def test_service_layout_is_made_again_for_a_newer_jar_only(tmp_path):
+    jar = tmp_path / 'valence-driver-service.jar'
+    shutil.copy2(processes.SERVICE_JAR, jar)
+    layout = tmp_path / 'layout'
+    made = lay_out(jar, processes.SERVICE_JVM_OPTIONS, layout, '-Dx=1')
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines() == [
+        'java', '@%s' % processes.SERVICE_JVM_OPTIONS, '-Dx=1',
+        '@%s' % (layout / 'launch.args')]
+    assert (layout / 'launch.args').read_text().splitlines() == [
+        '-XX:SharedArchiveFile=%s' % (layout / 'application.jsa'), '-jar',
+        str(layout / 'app' / jar.name)]
+    archived = (layout / 'application.jsa').stat().st_mtime_ns
+
+    again = lay_out(jar, processes.SERVICE_JVM_OPTIONS, layout)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ''
+    assert (layout / 'application.jsa').stat().st_mtime_ns == archived
+
+    newer = archived + 10 ** 9
+    os.utime(jar, ns=(newer, newer))
+    remade = lay_out(jar, processes.SERVICE_JVM_OPTIONS, layout)
+    assert remade.returncode == 0, remade.stderr
+    assert 'making %s' % layout in remade.stderr
+    assert (layout / 'application.jsa').stat().st_mtime_ns > archived

@@ -58,7 +58,6 @@ VENV_BIN = Path(sys.executable).parent
 # Named as scripts/lib.sh and e2e/stack.py name them: the version is in
 # the root pom.xml alone.
 EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
-SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 START_TIMEOUT_S = 180
 STOP_TIMEOUT_S = 20
@@ -337,8 +336,8 @@ class Backends:
              'EMULATOR_NODE_COUNT': str(self.nodes),
              'EMULATOR_TRANSITION_DELAY': '0'})
         service = self.processes.start(
-            'service', ['java', *self.args.service_jvm_opt, '-jar',
-                        self.args.service_jar],
+            'service', processes.service_command(self.args.service_jar,
+                                                 self.args.service_jvm_opt),
             {'SERVER_PORT': str(service_port),
              'VALENCE_URL': self.emulator_url,
              'VALENCE_DRIVER_TOKEN': self.token})
@@ -809,8 +808,12 @@ def main():
     parser.add_argument('--emulator-jvm-opt', action='append', default=[],
                         help='option for the emulator JVM (repeatable)')
     parser.add_argument('--service-jvm-opt', action='append', default=[],
-                        help='option for the service JVM only (repeatable)')
-    parser.add_argument('--service-jar', type=Path, default=SERVICE_JAR)
+                        help='option for the service JVM only, after the '
+                        'ones it ships with (repeatable)')
+    parser.add_argument('--service-jar', type=Path,
+                        default=processes.SERVICE_JAR,
+                        help='the service to start as it ships (laid out '
+                        'by scripts/service-layout)')
     parser.add_argument('--emulator-jar', type=Path, default=EMULATOR_JAR)
     parser.add_argument('--work-dir', type=Path,
                         default=ROOT / '.run' / 'fleet')

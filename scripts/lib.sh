@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shell helpers shared by scripts/run, scripts/test and scripts/bench.
+# Shell helpers shared by scripts/run, scripts/soak, scripts/test and scripts/bench.
 # Sourced, never executed: it sets no shell options of its own so that each
 # caller keeps control of `set -e` and its traps.
 
@@ -9,8 +9,12 @@ SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service.jar"
 VENV="$ROOT/.venv"
 # The service's JVM options (heap, metaspace, code cache, stacks, GC) that
 # bound its memory, as a java @argfile, which the container image
-# (docker/java.Dockerfile) reads too. See docs/performance.md.
-SERVICE_JVM_OPTIONS="@$ROOT/valence-driver-service/jvm.options"
+# (docker/service.Dockerfile) reads too. See docs/performance.md.
+SERVICE_JVM_OPTIONS="$ROOT/valence-driver-service/jvm.options"
+# The service as it ships: its jar extracted, with a class-data sharing
+# archive (scripts/service-layout). Under target/ so that `mvn clean` takes
+# it away with the jar it was made from.
+SERVICE_LAYOUT="$ROOT/valence-driver-service/target/shipped"
 # The shim's suite runs on 2025.1 (Ironic 29) as well, for the paths an older
 # Ironic takes (no health states); a venv of its own keeps the two apart.
 IRONIC_2025_1_VENV="$ROOT/.venv-2025.1"
@@ -39,6 +43,16 @@ ensure_jars() {
     (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the Maven build failed"
     [[ -f "$EMULATOR_JAR" ]] || die "the build did not produce $EMULATOR_JAR"
     [[ -f "$SERVICE_JAR" ]] || die "the build did not produce $SERVICE_JAR"
+}
+
+# service_command [JVM OPTION...]: sets the array SERVICE_COMMAND to the
+# command that starts the service as shipped, with these options after its
+# own; makes its layout first when it is missing or older than the jar.
+service_command() {
+    local listing
+    listing=$("$ROOT/scripts/service-layout" "$SERVICE_JAR" "$SERVICE_JVM_OPTIONS" \
+        "$SERVICE_LAYOUT" "$@") || die "could not lay the service out in $SERVICE_LAYOUT"
+    mapfile -t SERVICE_COMMAND <<<"$listing"
 }
 
 # A throwaway bearer token for development runs; never used by the prod profile.

@@ -6,10 +6,45 @@ child runs in a session of its own with its output in a log file, and
 stop() ends the whole session.
 """
 
+import hashlib
 import os
+from pathlib import Path
 import shlex
 import signal
 import subprocess
+
+ROOT = Path(__file__).resolve().parent.parent
+# Named as scripts/lib.sh names them: the version is in the root pom.xml
+# alone.
+SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
+SERVICE_JVM_OPTIONS = ROOT / 'valence-driver-service/jvm.options'
+SERVICE_LAYOUT = ROOT / 'valence-driver-service/target/shipped'
+# The extraction and the training run of scripts/service-layout, with room
+# to wait for another caller making the same layout.
+LAYOUT_TIMEOUT_S = 450
+
+
+def service_command(jar=SERVICE_JAR, options=()):
+    """The command that starts the service as it ships.
+
+    That is scripts/service-layout's: the service's JVM options, then
+    `options`, then its extracted jar with a class-data sharing archive,
+    made first when missing or older than the jar. Another jar than the
+    build's (a benchmark's) is laid out under .run/, never beside it.
+
+    :raises subprocess.CalledProcessError: when the layout cannot be made
+        (the script said why on standard error).
+    """
+    jar = Path(jar).resolve()
+    layout = SERVICE_LAYOUT
+    if jar != SERVICE_JAR:
+        layout = ROOT / '.run' / 'shipped' / hashlib.sha256(
+            str(jar).encode()).hexdigest()[:16]
+    listing = subprocess.run(
+        [ROOT / 'scripts/service-layout', jar, SERVICE_JVM_OPTIONS, layout,
+         *options], check=True, stdout=subprocess.PIPE, text=True,
+        timeout=LAYOUT_TIMEOUT_S)
+    return listing.stdout.splitlines()
 
 
 class Process:

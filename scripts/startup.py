@@ -17,18 +17,17 @@
 
 Starts one emulator, then the service again and again against it, each
 time measuring from the moment the process is spawned to the first 200 of
-GET /actuator/health/readiness (polled every 20 ms), in rounds that take
-the setups in turn so that a busy spell hits them all:
+GET /actuator/health/readiness (polled every 20 ms), and the CPU time the
+service had used by then (from /proc, which a busy neighbour on a shared
+machine slows less than the wall clock), in rounds that take the setups in
+turn so that a busy spell hits them all:
 
   jar          java -jar the fat jar, with no JVM options
-  c1           the same with -XX:TieredStopAtLevel=1 (C1 compiler only)
-  extracted    the jar extracted by Spring Boot's jarmode tools
-  appcds       extracted, with an application class-data sharing archive
-               made by one training run (-XX:ArchiveClassesAtExit and
-               -Dspring.context.exit=onRefresh)
-  appcds-c1    both
-  aot...       with --aot-jar: Spring AOT (-Dspring.aot.enabled=true),
-               alone, with AppCDS, and with AppCDS and C1
+  jar-options  java @valence-driver-service/jvm.options -jar the fat jar
+  shipped      the service as it ships, exactly as scripts/run, the
+               container image and the operator guide start it: the same
+               JVM options, the jar extracted, and the application
+               class-data sharing archive of scripts/service-layout
 
 Only 127.0.0.1; every wait is bounded; everything started is stopped.
 """
@@ -47,13 +46,14 @@ import urllib.error
 import urllib.request
 
 # scripts/ is on the path as this file's directory.
+from benchmark import cpu_seconds
 from ports import free_ports
+import processes
 
 ROOT = Path(__file__).resolve().parent.parent
-# Named as scripts/lib.sh and e2e/stack.py name them: the version is in
-# the root pom.xml alone.
+# Named as scripts/lib.sh and e2e/stack.py name it: the version is in the
+# root pom.xml alone.
 EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
-SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 READY_TIMEOUT_S = 120
 POLL_S = 0.02
 
@@ -64,6 +64,11 @@ def answers(url):
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def java_version():
+    return subprocess.run(['java', '-version'], capture_output=True,
+                          text=True, timeout=30).stderr.splitlines()[0]
 
 
 def spawn(argv, env, log):
@@ -82,13 +87,13 @@ def stop(process):
 
 
 def time_to_ready(argv, env, url, log):
-    """Seconds from spawning argv to url answering 200."""
+    """Wall and CPU seconds from spawning argv to url answering 200."""
     began = time.monotonic()
     process = spawn(argv, env, log)
     try:
         while time.monotonic() - began < READY_TIMEOUT_S:
             if answers(url):
-                return time.monotonic() - began
+                return time.monotonic() - began, cpu_seconds(process.pid)
             if process.poll() is not None:
                 raise SystemExit('the service exited with %s; see %s'
                                  % (process.returncode, log.name))
@@ -99,53 +104,20 @@ def time_to_ready(argv, env, url, log):
         stop(process)
 
 
-def extract_and_train(jar, name, work, env, log, options=()):
-    """Extracts jar and records a CDS archive of its start; returns both."""
-    destination = work / name
-    subprocess.run(['java', '-Djarmode=tools', '-jar', str(jar), 'extract',
-                    '--destination', str(destination)],
-                   check=True, stdout=log, stderr=subprocess.STDOUT,
-                   timeout=120)
-    extracted = str(destination / jar.name)
-    archive = str(work / ('%s.jsa' % name))
-    # The training run: start, refresh the context, exit, write the archive.
-    subprocess.run(['java', '-XX:ArchiveClassesAtExit=' + archive, *options,
-                    '-Dspring.context.exit=onRefresh', '-jar', extracted],
-                   env={**os.environ, **env}, check=True, stdout=log,
-                   stderr=subprocess.STDOUT, timeout=READY_TIMEOUT_S)
-    return extracted, '-XX:SharedArchiveFile=' + archive
-
-
-def setups(work, env, log, aot_jar):
-    """The command line of each setup; makes the extracted jars and CDS."""
-    extracted, cds = extract_and_train(SERVICE_JAR, 'extracted', work, env,
-                                       log)
-    c1 = '-XX:TieredStopAtLevel=1'
-    commands = {
-        'jar': ['java', '-jar', str(SERVICE_JAR)],
-        'c1': ['java', c1, '-jar', str(SERVICE_JAR)],
-        'extracted': ['java', '-jar', extracted],
-        'appcds': ['java', cds, '-jar', extracted],
-        'appcds-c1': ['java', cds, c1, '-jar', extracted],
+def setups():
+    """The command line of each setup; lays the shipped service out."""
+    jar = str(processes.SERVICE_JAR)
+    return {
+        'jar': ['java', '-jar', jar],
+        'jar-options': ['java', '@%s' % processes.SERVICE_JVM_OPTIONS,
+                        '-jar', jar],
+        'shipped': processes.service_command(),
     }
-    if aot_jar:
-        aot = '-Dspring.aot.enabled=true'
-        aot_extracted, aot_cds = extract_and_train(aot_jar, 'aot', work, env,
-                                                   log, [aot])
-        commands.update({
-            'aot': ['java', aot, '-jar', str(aot_jar)],
-            'aot-appcds': ['java', aot_cds, aot, '-jar', aot_extracted],
-            'aot-cds-c1': ['java', aot_cds, c1, aot, '-jar', aot_extracted],
-        })
-    return commands
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=5)
-    parser.add_argument('--aot-jar', type=Path,
-                        help='the service built with spring-boot:process-aot '
-                        '(adds the setups aot, aot-appcds, aot-cds-c1)')
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix='valence-startup.'))
     emulator_port, service_port = free_ports(2)
@@ -163,7 +135,7 @@ def main():
                     raise SystemExit('the emulator did not start; see %s'
                                      % log.name)
                 time.sleep(0.2)
-            commands = setups(work, env, log, args.aot_jar)
+            commands = setups()
             times = {name: [] for name in commands}
             for run in range(args.runs):
                 names = list(commands)
@@ -175,11 +147,21 @@ def main():
         finally:
             stop(emulator)
     print('service start-up, process start to readiness 200, %d runs each, '
-          '%d cores, seconds' % (args.runs, os.cpu_count()))
-    print('%-10s %7s %7s %7s' % ('setup', 'median', 'min', 'max'))
+          '%d cores, %s' % (args.runs, os.cpu_count(), java_version()))
+    print('%-12s %17s %17s %17s' % ('', 'wall s', 'CPU s', 'wall / jar'))
+    print('%-12s %8s %8s %8s %8s %8s %8s'
+          % ('setup', 'median', 'max', 'median', 'max', 'median', 'max'))
+    jar_walls = [wall for wall, _ in times['jar']]
     for name, values in times.items():
-        print('%-10s %7.2f %7.2f %7.2f' % (name, statistics.median(values),
-                                           min(values), max(values)))
+        walls = [wall for wall, _ in values]
+        cpus = [cpu for _, cpu in values]
+        # Each run's ratio to the plain jar's in the same round.
+        ratios = [w / j for w, j in zip(walls, jar_walls)]
+        print('%-12s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f'
+              % (name, statistics.median(walls), max(walls),
+                 statistics.median(cpus), max(cpus),
+                 statistics.median(ratios), max(ratios)))
+    print('shipped: %s' % ' '.join(commands['shipped']))
     shutil.rmtree(work)
     return 0
 
