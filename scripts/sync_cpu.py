@@ -86,6 +86,8 @@ def prepare(args, backends, deadline):
     # types enabled: the interface lists already hold valence's.
     both = dataclasses.replace(fleet.KINDS['fake'],
                                driver='fake-hardware,valence')
+    # Neither Ironic's API nor statsd is used here (Syncer): port 9,
+    # discard, stands for both.
     config = fleet.write_config(both, state_dir, 9, backends, 9)
     subprocess.run([fleet.VENV_BIN / 'ironic-dbsync', '--config-file',
                     config, 'create_schema'], check=True,
