@@ -17,6 +17,15 @@ A single ``requests.Session`` is shared by every interface so that calls
 reuse kept-alive connections. Configuration (URL, token, TLS) is read on
 every call, so a changed ironic.conf needs no new session.
 
+Ironic's power sync makes one call per node per cycle, so the call's own
+CPU counts (docs/performance.md, "The shim's cost per node, in-process").
+Each call is a ``requests.Request`` prepared and sent with
+``Session.send()``, below ``Session.request()``: nothing is merged in from
+the process environment. Proxy variables (HTTP_PROXY, HTTPS_PROXY,
+ALL_PROXY, NO_PROXY), REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and ~/.netrc do
+not apply to the driver service, which runs beside the conductor; the
+[valence] options alone say how it is reached.
+
 How long a call may take follows from the protocol's time budget: the
 service answers within the budget of the call (protocol.READ_BUDGET_SECONDS
 for a read, the power timeout for a power change) plus
@@ -72,6 +81,9 @@ def _get_session():
     with _session_lock:
         if _session is None:
             _session = requests.Session()
+            # Session.send() would otherwise still look up proxy variables
+            # for every call.
+            _session.trust_env = False
         return _session
 
 
@@ -98,16 +110,16 @@ def _request_id(context):
     return getattr(context, 'request_id', None) if context else None
 
 
-def _verify():
-    if CONF.valence.insecure:
+def _verify(conf):
+    if conf.insecure:
         return False
-    return CONF.valence.ca_file or True
+    return conf.ca_file or True
 
 
-def _headers(request_id):
+def _headers(token, request_id):
     headers = {'Accept': 'application/json'}
-    if CONF.valence.auth_token:
-        headers['Authorization'] = 'Bearer %s' % CONF.valence.auth_token
+    if token:
+        headers['Authorization'] = 'Bearer %s' % token
     if request_id:
         headers[protocol.REQUEST_ID_HEADER] = request_id
     return headers
@@ -162,18 +174,49 @@ def request(context, method, path, body=None,
     """
     request_id = _request_id(context)
     deadline = time.monotonic() + wait_for(budget)
+    # Each option is read once per call: an option read is a lookup
+    # through oslo.config, and this runs once per node per power sync.
+    conf = CONF.valence
+    url = conf.service_url.rstrip('/') + path
+    headers = _headers(conf.auth_token, request_id)
+    connect_timeout = conf.connect_timeout
+    verify = _verify(conf)
 
     def attempt():
-        return _send(method, path, body, request_id,
-                     deadline - time.monotonic())
+        return _send(method, url, path, body, headers, request_id,
+                     connect_timeout, verify, deadline - time.monotonic())
 
-    if method != 'GET':
+    try:
         return attempt()
+    except ServiceError as e:
+        if method != 'GET' or not e.retryable:
+            raise
+        first_failure = e
+    return _retry(attempt, first_failure, method, path, request_id,
+                  deadline, budget)
 
-    interval = CONF.valence.read_retry_interval
+
+def _retry(attempt, first_failure, method, path, request_id, deadline,
+           budget):
+    """Tries a read again after its first attempt failed retryably.
+
+    tenacity counts, stops, waits and logs as if it had made the first
+    attempt itself: it is handed the first failure as its attempt 1. The
+    read that succeeds the first time, as nearly every read of a power
+    sync does, so never builds a Retrying.
+    """
+    conf = CONF.valence
+    attempts = conf.read_attempts
+    interval = conf.read_retry_interval
     # What the service may need to answer in full; a retry that cannot get
     # it would be cut off before the service says what went wrong.
     needed = budget + protocol.ANSWER_OVERSHOOT_SECONDS
+    pending = [first_failure]
+
+    def next_attempt():
+        if pending:
+            raise pending.pop()
+        return attempt()
 
     def no_room_left(retry_state):
         return deadline - time.monotonic() - interval < needed
@@ -185,33 +228,37 @@ def request(context, method, path, body=None,
                     '%(error)s',
                     {'method': method, 'path': path, 'rid': request_id,
                      'attempt': retry_state.attempt_number,
-                     'attempts': CONF.valence.read_attempts,
-                     'interval': interval,
+                     'attempts': attempts, 'interval': interval,
                      'error': retry_state.outcome.exception()})
 
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception(
             lambda e: isinstance(e, ServiceError) and e.retryable),
-        stop=(tenacity.stop_after_attempt(CONF.valence.read_attempts)
-              | no_room_left),
+        stop=tenacity.stop_after_attempt(attempts) | no_room_left,
         wait=tenacity.wait_fixed(interval),
         sleep=time.sleep,
         before_sleep=log_retry,
         reraise=True)
-    return retrying(attempt)
+    return retrying(next_attempt)
 
 
-def _send(method, path, body, request_id, seconds_left):
-    """One HTTP exchange with the service, given seconds_left to answer."""
-    url = CONF.valence.service_url.rstrip('/') + path
-    timeout = (min(CONF.valence.connect_timeout, seconds_left), seconds_left)
+def _send(method, url, path, body, headers, request_id, connect_timeout,
+          verify, seconds_left):
+    """One HTTP exchange with the service, given seconds_left to answer.
+
+    :param path: the path of url below the service URL, for messages.
+    """
+    timeout = (min(connect_timeout, seconds_left), seconds_left)
     LOG.debug('Valence driver service call %(method)s %(path)s '
               '(request id %(rid)s)',
               {'method': method, 'path': path, 'rid': request_id})
     try:
-        response = _get_session().request(
-            method, url, json=body, headers=_headers(request_id),
-            timeout=timeout, verify=_verify())
+        # requests' lower level, without Session.request()'s merge of
+        # the process environment (see the module's docstring).
+        prepared = requests.Request(method, url, json=body,
+                                    headers=headers).prepare()
+        response = _get_session().send(prepared, timeout=timeout,
+                                       verify=verify)
     except requests.Timeout as e:
         message = redact(
             'Valence driver service at %(url)s did not answer %(method)s '

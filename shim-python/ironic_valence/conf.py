@@ -98,7 +98,10 @@ opts = [
     cfg.StrOpt('ca_file',
                help=_('PEM file with the CA certificate(s) that signed the '
                       'driver service\'s certificate, for an https '
-                      'service_url. The system CAs are used when unset.')),
+                      'service_url. When unset, the CA bundle of Python\'s '
+                      'requests library (certifi\'s) is used; '
+                      'REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE in the '
+                      'conductor\'s environment do not apply.')),
     cfg.BoolOpt('insecure',
                 default=False,
                 help=_('Do not verify the driver service\'s TLS '

@@ -83,6 +83,36 @@ class ClientTestCase(base.ValenceTestCase):
         self.get_power_state()
         self.assertIs(True, get.last_request.verify)
 
+    def test_ca_bundle_variables_do_not_apply(self):
+        # Only [valence] says how the service is reached (client's
+        # docstring): requests' environment merge is not used.
+        self.useFixture(fixtures.EnvironmentVariable(
+            'REQUESTS_CA_BUNDLE', '/etc/elsewhere/ca.pem'))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'CURL_CA_BUNDLE', '/etc/elsewhere/ca.pem'))
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertIs(True, get.last_request.verify)
+
+    def test_proxy_variables_do_not_apply(self):
+        for name in ('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'):
+            self.useFixture(fixtures.EnvironmentVariable(
+                name, 'http://proxy.test:3128'))
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertEqual({}, get.last_request.proxies)
+
+    def test_netrc_does_not_apply(self):
+        self.config(auth_token=None, group='valence')
+        netrc = self.useFixture(fixtures.TempDir()).join('netrc')
+        with open(netrc, 'w') as f:
+            f.write('machine valence-driver.test login ironic '
+                    'password hunter2\n')
+        self.useFixture(fixtures.EnvironmentVariable('NETRC', netrc))
+        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+        self.get_power_state()
+        self.assertNotIn('Authorization', get.last_request.headers)
+
     def test_ca_file(self):
         self.config(ca_file='/etc/ironic/valence-ca.pem', group='valence')
         get = self.http.get(POWER_URL, json={'power_state': 'power on'})
@@ -258,6 +288,19 @@ class RetryTestCase(base.ValenceTestCase):
             'certificate verify failed'))
         self.assertRaises(exception.PowerStateFailure, self.get_power_state)
         self.assertEqual(1, get.call_count)
+
+    def test_read_that_succeeds_builds_no_retrying(self):
+        # Nearly every read of a power sync succeeds first time; tenacity's
+        # machinery is set up only for a retry.
+        retrying = self.useFixture(fixtures.MockPatchObject(
+            client.tenacity, 'Retrying', wraps=client.tenacity.Retrying))
+        self.http.get(POWER_URL, [self._refused(),
+                                  {'json': {'power_state': 'power on'}},
+                                  {'json': {'power_state': 'power on'}}])
+        self.get_power_state()
+        self.assertEqual(1, retrying.mock.call_count)
+        self.get_power_state()
+        self.assertEqual(1, retrying.mock.call_count)
 
     def test_connect_timeout_is_retried(self):
         get = self.http.get(POWER_URL, [
