@@ -148,10 +148,14 @@ def run(args, processes, deadline):
     report(args, cells, figures, sorted(targets))
 
 
+def cpu_ms(figures):
+    return 1000 * figures.cpu_s / max(figures.requests, 1)
+
+
 def report(args, cells, figures, labels):
-    print('\n(cpu) the service\'s CPU per GET /v1/nodes/{id}/power, %d nodes, '
-          '%d rounds after %ss of warm-up' % (NODE_COUNT, args.rounds,
-                                             args.warmup))
+    print('\n(cpu) the service\'s CPU per GET /v1/nodes/{id}/power, %d '
+          'nodes, %d rounds after %ss of warm-up'
+          % (NODE_COUNT, args.rounds, args.warmup))
     for label, (spec, _, _) in zip(labels, args.variants):
         print('    %s = %s' % (label, spec))
     print('    cpu ms/req: the service JVM\'s CPU (all threads, /proc) per '
@@ -164,22 +168,21 @@ def report(args, cells, figures, labels):
         for label in labels:
             f = figures[(label, cell.name)]
             lat = sorted(f.latencies)
-            wall = cell.seconds * args.rounds
+            p50, p99 = (benchmark.ms(benchmark.percentile(lat, p))
+                        for p in (50, 99))
             print('    %-13s %-3s %8d %6d %7.0f %s %s %10.3f %4.0f%% %8.1f  %s'
                   % (cell.name, label, f.requests, f.errors,
-                     f.requests / wall, benchmark.ms(benchmark.percentile(
-                         lat, 50)), benchmark.ms(benchmark.percentile(lat, 99)),
-                     1000 * f.cpu_s / max(f.requests, 1),
-                     100 * f.jit_s / max(f.cpu_s, 1e-9), f.rss_max / MIB,
+                     f.requests / (cell.seconds * args.rounds), p50, p99,
+                     cpu_ms(f), 100 * f.jit_s / max(f.cpu_s, 1e-9),
+                     f.rss_max / MIB,
                      ' '.join('%.3f' % x for x in f.per_round)))
     a, b = labels
     for cell in cells:
         fa, fb = figures[(a, cell.name)], figures[(b, cell.name)]
-        print('    ratio %s/%s %-13s cpu per request x%.2f (per round: %s)' % (
-            b, a, cell.name,
-            (fb.cpu_s / max(fb.requests, 1)) / (fa.cpu_s / max(fa.requests, 1)),
-            ' '.join('%.2f' % (y / x) for x, y in zip(fa.per_round,
-                                                       fb.per_round))))
+        rounds = ' '.join('%.2f' % (y / x)
+                          for x, y in zip(fa.per_round, fb.per_round))
+        print('    ratio %s/%s %-13s cpu per request x%.2f (per round: %s)'
+              % (b, a, cell.name, cpu_ms(fb) / cpu_ms(fa), rounds))
 
 
 def main():
