@@ -148,13 +148,15 @@ class Target:
         return Client(self.base_url, self.token)
 
 
-def load(target, nodes, concurrency, max_requests, max_seconds, cpu_pids):
+def load(target, nodes, concurrency, max_requests, max_seconds, cpu_pids,
+         rate=None):
     """Reads distinct nodes from `concurrency` threads, one connection each.
 
-    Bounded by max_requests in all and by max_seconds. Returns the
-    latencies of the successes, the error count, the wall time and the CPU
-    seconds used meanwhile by each process in cpu_pids and (under CLIENT)
-    by this one.
+    Back to back, or paced at `rate` requests a second in all, the callers
+    taking turns as the workers of Ironic's power sync do. Bounded by
+    max_requests in all and by max_seconds. Returns the latencies of the
+    successes, the error count, the wall time and the CPU seconds used
+    meanwhile by each process in cpu_pids and (under CLIENT) by this one.
     """
     quota = max(1, max_requests // concurrency)
     latencies = [[] for _ in range(concurrency)]
@@ -165,10 +167,17 @@ def load(target, nodes, concurrency, max_requests, max_seconds, cpu_pids):
         client = target.client()
         try:
             start.wait()
-            deadline = time.monotonic() + max_seconds
+            began_at = time.monotonic()
+            deadline = began_at + max_seconds
             # Thread i reads nodes i, i + concurrency, ...: no two callers
             # read one node at once, which single flight would merge.
             for n in range(quota):
+                if rate:
+                    # A caller that fell behind goes at once, without
+                    # sleeping, and so catches up.
+                    slot = began_at + (n * concurrency + i) / rate
+                    time.sleep(max(0.0, min(slot, deadline)
+                                   - time.monotonic()))
                 if time.monotonic() >= deadline:
                     break
                 node = nodes[(i + n * concurrency) % len(nodes)]

@@ -248,9 +248,9 @@ public class OkHttpValenceClient implements ValenceClient {
 		Timer.Sample sample = Timer.start(this.meters);
 		String outcome = "success";
 		try (Response response = execute(operation, request, deadline, timeout)) {
-			String body = readBody(response.body());
+			byte[] body = readBody(response.body());
 			if (!response.isSuccessful()) {
-				throw failure(request, response.code(), body, nodeScoped);
+				throw failure(request, response.code(), new String(body, StandardCharsets.UTF_8), nodeScoped);
 			}
 			return readAnswer(request, body, reader);
 		}
@@ -313,7 +313,7 @@ public class OkHttpValenceClient implements ValenceClient {
 		return (duration.toMillis() / 1000.0) + " s";
 	}
 
-	private static <T> T readAnswer(Request request, String body, BodyReader<T> reader) {
+	private static <T> T readAnswer(Request request, byte[] body, BodyReader<T> reader) {
 		try {
 			return reader.read(body);
 		}
@@ -323,14 +323,18 @@ public class OkHttpValenceClient implements ValenceClient {
 		}
 	}
 
-	private static String readBody(ResponseBody body) throws IOException {
+	/**
+	 * The body as Valence sent it: Jackson reads UTF-8 bytes faster than a String made of
+	 * them first.
+	 */
+	private static byte[] readBody(ResponseBody body) throws IOException {
 		try (InputStream in = body.byteStream()) {
 			byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
 			if (bytes.length > MAX_BODY_BYTES) {
 				throw new ValenceException.BadResponse("Valence's answer is larger than " + MAX_BODY_BYTES + " bytes",
 						null);
 			}
-			return new String(bytes, StandardCharsets.UTF_8);
+			return bytes;
 		}
 	}
 
@@ -366,7 +370,7 @@ public class OkHttpValenceClient implements ValenceClient {
 	@FunctionalInterface
 	private interface BodyReader<T> {
 
-		T read(String body);
+		T read(byte[] body);
 
 	}
 
