@@ -69,6 +69,7 @@ import types
 # scripts/ is on the path as this file's directory.
 import benchmark
 import fleet
+import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ('fake', 'valence')
@@ -351,8 +352,8 @@ def run(args):
     print('==> machine: %s cores, Python %s' % (
         os.cpu_count(), platform.python_version()))
     print('==> command: scripts/sync_cpu %s' % shlex.join(sys.argv[1:]))
-    processes = fleet.Processes(args.work_dir)
-    backends = fleet.Backends(processes, args.nodes, args.work_dir, args)
+    started = fleet.Processes(args.work_dir)
+    backends = fleet.Backends(started, args.nodes, args.work_dir, args)
 
     def terminate(signum, frame):
         raise KeyboardInterrupt('signal %d' % signum)
@@ -382,7 +383,7 @@ def run(args):
     finally:
         if syncer:
             syncer.close()
-        processes.stop_all()
+        started.stop_all()
     return report(per_node, per_call, args, note)
 
 
@@ -423,7 +424,9 @@ def main():
                         'urllib3\'s and http.client\'s lower levels'
                         % MICRO_ROUNDS)
     parser.add_argument('--service-jar', type=Path,
-                        default=fleet.SERVICE_JAR)
+                        default=processes.SERVICE_JAR,
+                        help='the service to start as it ships (laid out '
+                        'by scripts/service-layout)')
     parser.add_argument('--emulator-jar', type=Path,
                         default=fleet.EMULATOR_JAR)
     parser.add_argument('--work-dir', type=Path,
