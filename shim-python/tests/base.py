@@ -101,6 +101,8 @@ class ValenceTestCase(db_base.DbTestCase):
         self.node = obj_utils.create_test_node(
             self.context, driver='valence',
             driver_info={'valence_node_id': NODE_ID})
+        # Each test builds its own connection pool.
+        self.useFixture(fixtures.MockPatchObject(client, '_pool', None))
         if not self.fake_transport:
             return
         # No stub answers by default: an unexpected call fails the test.

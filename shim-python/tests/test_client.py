@@ -151,6 +151,14 @@ class ClientTestCase(base.ValenceTestCase):
         self.assertIs(get.request_history[0].pool,
                       get.request_history[1].pool)
 
+    def test_pool_keeps_a_connection_per_sync_worker(self):
+        self.config(sync_power_state_workers=5, group='conductor')
+        pool = self._https_pool()
+        self.assertEqual(5, pool.pool.maxsize)
+        # A call beyond them opens a connection rather than waiting.
+        self.assertFalse(pool.block)
+        self.assertFalse(pool.retries)
+
     def test_pool_follows_the_configuration(self):
         get = self._read_power_at(base.SERVICE_URL)
         moved = self._read_power_at('http://valence-2.test:8080')
