@@ -27,15 +27,15 @@ figures (scripts/fleet measures it).
 
 Variants measured in the same rounds, on the same nodes, each leading a
 round in turn; the figures are medians over the rounds:
-  --before-client FILE  valence-before: another version of the shim's
-                        client.py (git show BASE:shim-python/...) in place
-                        of the current one;
+  --before-client FILE  valence-FILE'S-NAME: another version of the
+                        shim's client.py (git show BASE:shim-python/...) in
+                        place of the current one; may be given again;
   --no-http             valence-no-http: the service's answer (a real one,
                         read once) handed over in-process, which separates
                         the HTTP exchange from the rest of a valence node.
 --micro CALLS then times single GETs of a power state, the shim's way and
-requests' and http.client's lower levels; --profile LINES prints a cProfile
-(CPU time) of one more round of valence nodes.
+requests', urllib3's and http.client's lower levels; --profile LINES prints
+a cProfile (CPU time) of one more round of valence nodes.
 
 By default one thread syncs the nodes: the figure is CPU, not the GIL
 handoffs of Ironic's 8 sync workers (--threads 8 adds those). Metrics go to
@@ -69,6 +69,7 @@ import types
 # scripts/ is on the path as this file's directory.
 import benchmark
 import fleet
+import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ('fake', 'valence')
@@ -134,9 +135,9 @@ class Syncer:
         # Variant name -> (the kind of its nodes, the shim's client module).
         self.variants = {'fake': ('fake', None), 'valence': ('valence',
                                                              client)}
-        if before_client:
-            self.variants['valence-before'] = ('valence',
-                                               load_module(before_client))
+        for path in before_client:
+            self.variants['valence-' + path.stem] = ('valence',
+                                                     load_module(path))
         if no_http:
             self.variants['valence-no-http'] = ('valence',
                                                 self.answered_in_process())
@@ -194,7 +195,7 @@ class Syncer:
 def load_module(path):
     """Another version of the shim's client.py, as a module of its own."""
     spec = importlib.util.spec_from_file_location(
-        'ironic_valence.client_before', path)
+        'ironic_valence.' + path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -226,11 +227,12 @@ def measure(syncer, args, deadline):
 
 
 def micro(syncer, backends, args, deadline):
-    """CPU ms per GET of a node's power, the shim's and requests' ways.
+    """CPU ms per GET of a node's power: the shim's, requests', urllib3's.
 
     :returns: {way: [ms per call of each round]}.
     """
     import requests
+    import urllib3
     node_id = backends.valence_ids[0]
     path = '/v1/nodes/%s/power' % node_id
     url = backends.service_url + path
@@ -240,6 +242,14 @@ def micro(syncer, backends, args, deadline):
     session = requests.Session()
     session.trust_env = False
     connection = benchmark.Client(backends.service_url, backends.token)
+    pool = urllib3.connectionpool.connection_from_url(backends.service_url,
+                                                      retries=False)
+
+    def pool_urlopen():
+        answer = pool.urlopen('GET', path, headers=headers,
+                              timeout=urllib3.Timeout(connect=10, read=16),
+                              retries=False, redirect=False)
+        return json.loads(answer.data)
 
     def session_send():
         prepared = requests.Request('GET', url, headers=headers).prepare()
@@ -258,6 +268,7 @@ def micro(syncer, backends, args, deadline):
     ways.update({
         'requests Session.send(prepared)': session_send,
         'requests adapter.send(prepared)': adapter_send,
+        'urllib3 HTTPConnectionPool.urlopen': pool_urlopen,
         'http.client, kept alive': lambda: json.loads(
             connection.call('GET', path)[1]),
     })
@@ -292,7 +303,8 @@ def profile(syncer, args):
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats('tottime').print_stats(args.profile)
     stats.sort_stats('cumulative').print_stats('ironic_valence|requests|'
-                                               'tenacity', args.profile)
+                                               'urllib3|tenacity',
+                                               args.profile)
 
 
 def report(per_node, per_call, args, note):
@@ -318,9 +330,10 @@ def report(per_node, per_call, args, note):
         print('| %s | %.3f | %.3f (%.3f to %.3f) |' % (
             name, statistics.median(figures), added[name],
             min(difference), max(difference)))
-    if 'valence-before' in added:
-        print('the shim\'s added CPU, valence / valence-before: x%.2f'
-              % (added['valence'] / added['valence-before']))
+    for name in added:
+        if name not in ('valence', 'valence-no-http'):
+            print('the shim\'s added CPU, valence / %s: x%.2f'
+                  % (name, added['valence'] / added[name]))
     if per_call:
         print('\n(sync_cpu --micro %d) CPU ms per GET of a node\'s power '
               'from this process, median of %d rounds of %d calls' % (
@@ -339,8 +352,8 @@ def run(args):
     print('==> machine: %s cores, Python %s' % (
         os.cpu_count(), platform.python_version()))
     print('==> command: scripts/sync_cpu %s' % shlex.join(sys.argv[1:]))
-    processes = fleet.Processes(args.work_dir)
-    backends = fleet.Backends(processes, args.nodes, args.work_dir, args)
+    started = fleet.Processes(args.work_dir)
+    backends = fleet.Backends(started, args.nodes, args.work_dir, args)
 
     def terminate(signum, frame):
         raise KeyboardInterrupt('signal %d' % signum)
@@ -370,7 +383,7 @@ def run(args):
     finally:
         if syncer:
             syncer.close()
-        processes.stop_all()
+        started.stop_all()
     return report(per_node, per_call, args, note)
 
 
@@ -393,10 +406,12 @@ def main():
                         help='after the rounds, cProfile one more round of '
                         'valence nodes and print its top LINES functions')
     parser.add_argument('--before-client', type=Path, metavar='FILE',
+                        action='append', default=[],
                         help='another client.py of the shim (e.g. from git '
                         'show BASE:shim-python/ironic_valence/client.py), '
-                        'measured as valence-before in the same rounds on '
-                        'the same nodes')
+                        'measured as valence-NAME (NAME: the file\'s name '
+                        'without .py) in the same rounds on the same nodes; '
+                        'may be given again')
     parser.add_argument('--no-http', action='store_true',
                         help='also measure valence-no-http: the valence '
                         'nodes with the service\'s answer (a real one, '
@@ -405,10 +420,13 @@ def main():
     parser.add_argument('--micro', type=int, default=0, metavar='CALLS',
                         help='after the rounds, CPU per GET of a power '
                         'state: %d rounds of CALLS calls each through the '
-                        'shim\'s client(s) and through requests\' and '
-                        'http.client\'s lower levels' % MICRO_ROUNDS)
+                        'shim\'s client(s) and through requests\', '
+                        'urllib3\'s and http.client\'s lower levels'
+                        % MICRO_ROUNDS)
     parser.add_argument('--service-jar', type=Path,
-                        default=fleet.SERVICE_JAR)
+                        default=processes.SERVICE_JAR,
+                        help='the service to start as it ships (laid out '
+                        'by scripts/service-layout)')
     parser.add_argument('--emulator-jar', type=Path,
                         default=fleet.EMULATOR_JAR)
     parser.add_argument('--work-dir', type=Path,
@@ -418,8 +436,11 @@ def main():
         parser.error('--nodes: at most 10000')
     if not 0 <= args.micro <= 100000:
         parser.error('--micro: 0 to 100000 calls')
-    if args.before_client and not args.before_client.is_file():
-        parser.error('--before-client: no file %s' % args.before_client)
+    for path in args.before_client:
+        if not path.is_file():
+            parser.error('--before-client: no file %s' % path)
+    if len({p.stem for p in args.before_client}) < len(args.before_client):
+        parser.error('--before-client: two files of the same name')
     # scripts/fleet.py's Backends takes these.
     args.emulator_jvm_opt = args.service_jvm_opt = []
     return run(args)

@@ -129,7 +129,9 @@ class ServiceClient(object):
                                % (method, path))
 
     def _problem(self, response):
-        problem = problem_document.read(response)
+        problem = problem_document.read(response.status_code,
+                                        response.headers, response.content,
+                                        response.reason)
         message = 'valence-driver-service: HTTP %s%s: %s' % (
             response.status_code,
             ' ' + problem.code if problem.code else '', problem.detail)

@@ -13,18 +13,22 @@
 
 """The one HTTP client of the valence-driver-service.
 
-A single ``requests.Session`` is shared by every interface so that calls
-reuse kept-alive connections. Configuration (URL, token, TLS) is read on
-every call, so a changed ironic.conf needs no new session.
+The calls go through urllib3, requests' own transport, used directly: one
+connection pool for the configured service URL, shared by every interface
+so that calls reuse kept-alive connections (urllib3 checks that a kept-alive
+connection was not closed by the service before it reuses it). Configuration
+(URL, token, TLS) is read on every call; a changed service_url, ca_file or
+insecure builds a new pool.
 
 Ironic's power sync makes one call per node per cycle, so the call's own
-CPU counts (docs/performance.md, "The shim's cost per node, in-process").
-Each call is a ``requests.Request`` prepared and sent with
-``Session.send()``, below ``Session.request()``: nothing is merged in from
-the process environment. Proxy variables (HTTP_PROXY, HTTPS_PROXY,
-ALL_PROXY, NO_PROXY), REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and ~/.netrc do
-not apply to the driver service, which runs beside the conductor; the
-[valence] options alone say how it is reached.
+CPU counts (docs/performance.md, "The shim's cost per node, in-process"):
+requests' preparation, hooks, cookies and adapters cost more than the
+exchange itself, and none of them is needed here. Nothing is taken from the
+process environment: proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
+NO_PROXY), REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and ~/.netrc do not apply to
+the driver service, which runs beside the conductor; the [valence] options
+alone say how it is reached. urllib3 itself neither retries nor follows a
+redirect: the retry rules below are the only ones.
 
 How long a call may take follows from the protocol's time budget: the
 service answers within the budget of the call (protocol.READ_BUDGET_SECONDS
@@ -34,13 +38,16 @@ seconds more, so that the service's answer, which says what went wrong,
 always comes before the shim gives up.
 """
 
+import collections
+import json
 import threading
 import time
 from urllib import parse as urlparse
 
+import certifi
 from oslo_log import log
-import requests
 import tenacity
+import urllib3
 
 from ironic_valence import conf as valence_conf
 from ironic_valence import problem
@@ -54,8 +61,10 @@ LOG = log.getLogger(__name__)
 # the request this time; a read is worth trying again.
 _RETRYABLE_STATUSES = frozenset([502, 503])
 
-_session = None
-_session_lock = threading.Lock()
+# The service's connections, for one configuration of the URL and TLS.
+_Pool = collections.namedtuple('_Pool', ['config', 'pool', 'prefix'])
+_pool = None
+_pool_lock = threading.Lock()
 
 
 class ServiceError(Exception):
@@ -76,15 +85,49 @@ class ServiceError(Exception):
         self.retryable = retryable
 
 
-def _get_session():
-    global _session
-    with _session_lock:
-        if _session is None:
-            _session = requests.Session()
-            # Session.send() would otherwise still look up proxy variables
-            # for every call.
-            _session.trust_env = False
-        return _session
+def _get_pool(conf):
+    """The connection pool of the configured service URL and TLS options.
+
+    :returns: a _Pool; its prefix is the service URL's own path, which
+        every request target starts with.
+    """
+    global _pool
+    config = (conf.service_url, conf.ca_file, conf.insecure)
+    current = _pool
+    if current is not None and current.config == config:
+        return current
+    with _pool_lock:
+        if _pool is None or _pool.config != config:
+            # Not closed: a call may still be using the old pool; urllib3
+            # closes its connections once it is no longer referenced.
+            _pool = _new_pool(*config)
+        return _pool
+
+
+def _new_pool(service_url, ca_file, insecure):
+    url = urllib3.util.parse_url(service_url)
+    options = {
+        # One kept-alive connection per sync worker; a call beyond that
+        # gets a connection of its own rather than waiting for one.
+        'maxsize': CONF.conductor.sync_power_state_workers,
+        'block': False,
+        # The shim's own rules (request()) decide what is tried again.
+        'retries': False,
+    }
+    if url.scheme == 'https':
+        if insecure:
+            options['cert_reqs'] = 'CERT_NONE'
+        else:
+            options['cert_reqs'] = 'CERT_REQUIRED'
+            # requests' bundle, which the shim used before it called
+            # urllib3 directly.
+            options['ca_certs'] = ca_file or certifi.where()
+    # The pool takes the scheme, host and port of the URL; a userinfo in
+    # it is not sent, the bearer token being the service's one credential.
+    pool = urllib3.connectionpool.connection_from_url(service_url,
+                                                      **options)
+    return _Pool((service_url, ca_file, insecure), pool,
+                 (url.path or '').rstrip('/'))
 
 
 def _display_url():
@@ -110,12 +153,6 @@ def _request_id(context):
     return getattr(context, 'request_id', None) if context else None
 
 
-def _verify(conf):
-    if conf.insecure:
-        return False
-    return conf.ca_file or True
-
-
 def _headers(token, request_id):
     headers = {'Accept': 'application/json'}
     if token:
@@ -127,16 +164,16 @@ def _headers(token, request_id):
 
 def _problem(response, sent_request_id):
     """Build the ServiceError for a non-2xx answer."""
-    code, detail, request_id, _node_id = problem.read(response,
-                                                      sent_request_id)
+    code, detail, request_id, _node_id = problem.read(
+        response.status, response.headers, response.data, response.reason,
+        sent_request_id)
     message = ('Valence driver service at %(url)s answered HTTP %(status)s'
                '%(code)s: %(detail)s (request id %(rid)s)' %
-               {'url': _display_url(), 'status': response.status_code,
+               {'url': _display_url(), 'status': response.status,
                 'code': ' ' + code if code else '', 'detail': detail,
                 'rid': request_id})
-    return ServiceError(redact(message), code=code,
-                        status=response.status_code,
-                        retryable=response.status_code in _RETRYABLE_STATUSES)
+    return ServiceError(redact(message), code=code, status=response.status,
+                        retryable=response.status in _RETRYABLE_STATUSES)
 
 
 def wait_for(budget):
@@ -177,14 +214,16 @@ def request(context, method, path, body=None,
     # Each option is read once per call: an option read is a lookup
     # through oslo.config, and this runs once per node per power sync.
     conf = CONF.valence
-    url = conf.service_url.rstrip('/') + path
+    pool = _get_pool(conf)
     headers = _headers(conf.auth_token, request_id)
+    if body is not None:
+        body = json.dumps(body).encode('utf-8')
+        headers['Content-Type'] = 'application/json'
     connect_timeout = conf.connect_timeout
-    verify = _verify(conf)
 
     def attempt():
-        return _send(method, url, path, body, headers, request_id,
-                     connect_timeout, verify, deadline - time.monotonic())
+        return _send(pool, method, path, body, headers, request_id,
+                     connect_timeout, deadline - time.monotonic())
 
     try:
         return attempt()
@@ -242,51 +281,35 @@ def _retry(attempt, first_failure, method, path, request_id, deadline,
     return retrying(next_attempt)
 
 
-def _send(method, url, path, body, headers, request_id, connect_timeout,
-          verify, seconds_left):
+def _send(pool, method, path, body, headers, request_id, connect_timeout,
+          seconds_left):
     """One HTTP exchange with the service, given seconds_left to answer.
 
-    :param path: the path of url below the service URL, for messages.
+    :param pool: the _Pool of the service.
+    :param path: the path below the service URL.
+    :param body: the encoded request body, or None.
     """
-    timeout = (min(connect_timeout, seconds_left), seconds_left)
+    timeout = urllib3.Timeout(connect=min(connect_timeout, seconds_left),
+                              read=seconds_left)
     LOG.debug('Valence driver service call %(method)s %(path)s '
               '(request id %(rid)s)',
               {'method': method, 'path': path, 'rid': request_id})
     try:
-        # requests' lower level, without Session.request()'s merge of
-        # the process environment (see the module's docstring).
-        prepared = requests.Request(method, url, json=body,
-                                    headers=headers).prepare()
-        response = _get_session().send(prepared, timeout=timeout,
-                                       verify=verify)
-    except requests.Timeout as e:
-        message = redact(
-            'Valence driver service at %(url)s did not answer %(method)s '
-            '%(path)s within %(timeout).0f seconds (request id %(rid)s): '
-            '%(error)s' % {'url': _display_url(), 'method': method,
-                           'path': path, 'timeout': timeout[1],
-                           'rid': request_id, 'error': e})
-        # A connection that was never made carried no request.
-        raise ServiceError(message, retryable=isinstance(
-            e, requests.ConnectTimeout)) from e
-    except requests.RequestException as e:
-        message = redact(
-            'Cannot reach the Valence driver service at %(url)s '
-            '(request id %(rid)s): %(error)s' %
-            {'url': _display_url(), 'rid': request_id, 'error': e})
-        # A TLS failure will fail the same way again.
-        raise ServiceError(message, retryable=(
-            isinstance(e, requests.ConnectionError)
-            and not isinstance(e, requests.exceptions.SSLError))) from e
+        response = pool.pool.urlopen(method, pool.prefix + path, body=body,
+                                     headers=headers, timeout=timeout,
+                                     retries=False, redirect=False)
+    except urllib3.exceptions.HTTPError as e:
+        raise _transport_error(e, method, path, request_id,
+                               seconds_left) from e
 
-    if not response.ok:
+    if not 200 <= response.status < 300:
         error = _problem(response, request_id)
         LOG.debug('Valence driver service call %(method)s %(path)s '
                   'failed: %(error)s',
                   {'method': method, 'path': path, 'error': error})
         raise error
     try:
-        answer = response.json()
+        answer = json.loads(response.data)
     except ValueError:
         answer = None
     # Every answer of the contract is a JSON object.
@@ -295,5 +318,38 @@ def _send(method, url, path, body, headers, request_id, connect_timeout,
             'Valence driver service at %(url)s answered %(method)s %(path)s '
             'with a body that is not a JSON object (request id %(rid)s)' %
             {'url': _display_url(), 'method': method, 'path': path,
-             'rid': request_id}), status=response.status_code)
+             'rid': request_id}), status=response.status)
     return answer
+
+
+def _transport_error(error, method, path, request_id, seconds_left):
+    """The ServiceError for an exchange that got no answer.
+
+    Retryable only when the request cannot have reached the service, or a
+    read may simply be tried again: a connection that was not made, or one
+    that broke (ProtocolError, e.g. reset or closed under the request).
+
+    :param error: the urllib3 exception; with retries off, urllib3 raises
+        the one the exchange met.
+    """
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        retryable = True
+    elif isinstance(error, urllib3.exceptions.TimeoutError):
+        message = redact(
+            'Valence driver service at %(url)s did not answer %(method)s '
+            '%(path)s within %(timeout).0f seconds (request id %(rid)s): '
+            '%(error)s' % {'url': _display_url(), 'method': method,
+                           'path': path, 'timeout': seconds_left,
+                           'rid': request_id, 'error': error})
+        # A connection that was never made carried no request; after a
+        # read timeout the service had its whole time, and may have acted.
+        return ServiceError(message, retryable=isinstance(
+            error, urllib3.exceptions.ConnectTimeoutError))
+    else:
+        # A TLS failure will fail the same way again.
+        retryable = isinstance(error, urllib3.exceptions.ProtocolError)
+    message = redact(
+        'Cannot reach the Valence driver service at %(url)s '
+        '(request id %(rid)s): %(error)s' %
+        {'url': _display_url(), 'rid': request_id, 'error': error})
+    return ServiceError(message, retryable=retryable)

@@ -18,6 +18,7 @@ module is what they share, so it imports nothing of Ironic.
 """
 
 import collections
+import json
 
 from ironic_valence import protocol
 
@@ -29,10 +30,17 @@ Problem = collections.namedtuple(
     'Problem', ['code', 'detail', 'request_id', 'node_id'])
 
 
-def read(response, sent_request_id=None):
+def read(status, headers, body, reason=None, sent_request_id=None):
     """The protocol's view of a non-2xx answer of the service.
 
-    :param response: the ``requests`` response.
+    Given the parts of the answer rather than a response object, so that
+    whichever HTTP library made the call (urllib3 for ``client``, requests
+    for ``cli``) can hand them over.
+
+    :param status: the HTTP status code.
+    :param headers: the answer's headers, a case-insensitive mapping.
+    :param body: the answer's body, bytes.
+    :param reason: the HTTP reason phrase, if the answer had one.
     :param sent_request_id: the request id the call was sent with, used when
         the answer names none.
     :returns: a Problem. ``code`` is one of the protocol's codes or None
@@ -40,16 +48,17 @@ def read(response, sent_request_id=None):
         ``detail`` is never empty.
     """
     try:
-        body = response.json()
+        document = json.loads(body)
     except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        body = {}
-    code = body.get('code')
+        document = None
+    if not isinstance(document, dict):
+        document = {}
+    code = document.get('code')
     if code not in protocol.ERROR_STATUS:
         code = None
-    detail = (body.get('detail') or body.get('title')
-              or response.text[:_MAX_BODY_IN_MESSAGE] or response.reason)
-    request_id = (response.headers.get(protocol.REQUEST_ID_HEADER)
-                  or body.get('request_id') or sent_request_id)
-    return Problem(code, detail, request_id, body.get('node_id'))
+    detail = (document.get('detail') or document.get('title')
+              or body[:_MAX_BODY_IN_MESSAGE].decode('utf-8', 'replace')
+              or reason or 'HTTP %s' % status)
+    request_id = (headers.get(protocol.REQUEST_ID_HEADER)
+                  or document.get('request_id') or sent_request_id)
+    return Problem(code, detail, request_id, document.get('node_id'))

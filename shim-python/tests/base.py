@@ -12,12 +12,11 @@
 
 
 """Ironic's own DB test base with the valence driver enabled and the
-driver service faked at the requests layer."""
+driver service faked at urllib3's connection pool (fake_http)."""
 
 import logging
 
 import fixtures
-from requests_mock.contrib import fixture as requests_mock_fixture
 
 from ironic.conductor import task_manager
 from ironic.tests.unit.db import base as db_base
@@ -27,6 +26,7 @@ from ironic_valence import client
 # Registers the [valence] options, as loading the driver does in Ironic.
 from ironic_valence import conf  # noqa: F401
 from ironic_valence import protocol
+from tests import fake_http
 
 SERVICE_URL = 'http://valence-driver.test:8080'
 TOKEN = 's3cret-driver-token'
@@ -36,7 +36,7 @@ SERVICE_REQUEST_ID = 'req-0e8c3a52-3c1f-4b6e-8a3c-5f1e2d3c4b5a'
 
 
 def problem(code, detail):
-    """A requests-mock response: the service's RFC 9457 error document."""
+    """A fake_http answer: the service's RFC 9457 error document."""
     return {
         'status_code': protocol.ERROR_STATUS[code],
         'headers': {'Content-Type': 'application/problem+json',
@@ -85,6 +85,10 @@ class FakeClock(object):
 
 class ValenceTestCase(db_base.DbTestCase):
 
+    # False: the client's real transport and clock (tests of the transport
+    # against a real local server).
+    fake_transport = True
+
     def setUp(self):
         super().setUp()
         self.config(enabled_hardware_types=['valence'],
@@ -97,8 +101,12 @@ class ValenceTestCase(db_base.DbTestCase):
         self.node = obj_utils.create_test_node(
             self.context, driver='valence',
             driver_info={'valence_node_id': NODE_ID})
+        # Each test builds its own connection pool.
+        self.useFixture(fixtures.MockPatchObject(client, '_pool', None))
+        if not self.fake_transport:
+            return
         # No stub answers by default: an unexpected call fails the test.
-        self.http = self.useFixture(requests_mock_fixture.Fixture())
+        self.http = self.useFixture(fake_http.FakeService())
         self.clock = FakeClock()
         self.useFixture(fixtures.MockPatchObject(client, 'time', self.clock))
 

@@ -15,8 +15,9 @@
 
 import logging
 
+import certifi
 import fixtures
-from requests import exceptions as requests_exceptions
+import urllib3
 
 from ironic.common import exception
 from ironic.conductor import task_manager
@@ -24,6 +25,7 @@ from ironic.conductor import task_manager
 from ironic_valence import client
 from ironic_valence import protocol
 from tests import base
+from tests import fake_http
 
 POWER_URL = base.NODE_URL + '/power'
 
@@ -75,24 +77,37 @@ class ClientTestCase(base.ValenceTestCase):
         self.get_power_state()
         self.assertEqual((16, 16), get.last_request.timeout)
 
-    def test_certificates_verified_by_default(self):
-        # requests would swap True for a bundle named in the environment.
-        self.useFixture(fixtures.EnvironmentVariable('REQUESTS_CA_BUNDLE'))
-        self.useFixture(fixtures.EnvironmentVariable('CURL_CA_BUNDLE'))
-        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
+    def _read_power_at(self, service_url):
+        """Reads the power state with service_url configured.
+
+        :returns: the route of the power state below service_url.
+        """
+        self.config(service_url=service_url, group='valence')
+        get = self.http.get('%s/v1/nodes/%s/power'
+                            % (service_url.rstrip('/'), base.NODE_ID),
+                            json={'power_state': 'power on'})
         self.get_power_state()
-        self.assertIs(True, get.last_request.verify)
+        return get
+
+    def _https_pool(self):
+        """The pool that served a GET of an https service URL."""
+        return self._read_power_at(
+            'https://valence-driver.test:8443').last_request.pool
+
+    def test_certificates_verified_by_default(self):
+        pool = self._https_pool()
+        self.assertEqual('CERT_REQUIRED', pool.cert_reqs)
+        # requests' bundle, as before the client called urllib3 directly.
+        self.assertEqual(certifi.where(), pool.ca_certs)
 
     def test_ca_bundle_variables_do_not_apply(self):
         # Only [valence] says how the service is reached (client's
-        # docstring): requests' environment merge is not used.
+        # docstring).
         self.useFixture(fixtures.EnvironmentVariable(
             'REQUESTS_CA_BUNDLE', '/etc/elsewhere/ca.pem'))
         self.useFixture(fixtures.EnvironmentVariable(
             'CURL_CA_BUNDLE', '/etc/elsewhere/ca.pem'))
-        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
-        self.get_power_state()
-        self.assertIs(True, get.last_request.verify)
+        self.assertEqual(certifi.where(), self._https_pool().ca_certs)
 
     def test_proxy_variables_do_not_apply(self):
         for name in ('HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'):
@@ -100,7 +115,11 @@ class ClientTestCase(base.ValenceTestCase):
                 name, 'http://proxy.test:3128'))
         get = self.http.get(POWER_URL, json={'power_state': 'power on'})
         self.get_power_state()
-        self.assertEqual({}, get.last_request.proxies)
+        pool = get.last_request.pool
+        self.assertIsInstance(pool, urllib3.HTTPConnectionPool)
+        self.assertEqual(('valence-driver.test', 8080),
+                         (pool.host, pool.port))
+        self.assertIsNone(pool.proxy)
 
     def test_netrc_does_not_apply(self):
         self.config(auth_token=None, group='valence')
@@ -115,25 +134,56 @@ class ClientTestCase(base.ValenceTestCase):
 
     def test_ca_file(self):
         self.config(ca_file='/etc/ironic/valence-ca.pem', group='valence')
-        get = self.http.get(POWER_URL, json={'power_state': 'power on'})
-        self.get_power_state()
-        self.assertEqual('/etc/ironic/valence-ca.pem',
-                         get.last_request.verify)
+        pool = self._https_pool()
+        self.assertEqual('CERT_REQUIRED', pool.cert_reqs)
+        self.assertEqual('/etc/ironic/valence-ca.pem', pool.ca_certs)
 
     def test_insecure(self):
         self.config(ca_file='/etc/ironic/valence-ca.pem', insecure=True,
                     group='valence')
+        self.assertEqual('CERT_NONE', self._https_pool().cert_reqs)
+
+    def test_one_pool_serves_every_call(self):
         get = self.http.get(POWER_URL, json={'power_state': 'power on'})
         self.get_power_state()
-        self.assertIs(False, get.last_request.verify)
-
-    def test_one_session_serves_every_call(self):
-        self.http.get(POWER_URL, json={'power_state': 'power on'})
-        session = client._get_session()
         self.get_power_state()
-        self.get_power_state()
-        self.assertIs(session, client._get_session())
         self.assertEqual(2, self.http.call_count)
+        self.assertIs(get.request_history[0].pool,
+                      get.request_history[1].pool)
+
+    def test_pool_keeps_a_connection_per_sync_worker(self):
+        self.config(sync_power_state_workers=5, group='conductor')
+        pool = self._https_pool()
+        self.assertEqual(5, pool.pool.maxsize)
+        # A call beyond them opens a connection rather than waiting.
+        self.assertFalse(pool.block)
+        self.assertFalse(pool.retries)
+
+    def test_pool_follows_the_configuration(self):
+        get = self._read_power_at(base.SERVICE_URL)
+        moved = self._read_power_at('http://valence-2.test:8080')
+        self.assertEqual('valence-2.test', moved.last_request.pool.host)
+        self.assertIsNot(get.last_request.pool, moved.last_request.pool)
+
+    def test_service_url_path_prefixes_every_call(self):
+        get = self._read_power_at('http://valence-driver.test/driver/')
+        self.assertEqual('/driver/v1/nodes/%s/power' % base.NODE_ID,
+                         urllib3.util.parse_url(get.last_request.url).path)
+
+    def test_put_sends_json(self):
+        put = self.http.put(POWER_URL, json={'power_state': 'power on'})
+        self.call('power', 'set_power_state', 'power on', shared=False)
+        self.assertEqual('application/json',
+                         put.last_request.headers['Content-Type'])
+        self.assertEqual('power on', put.last_request.json()['target'])
+
+    def test_redirect_is_an_error_not_followed(self):
+        self.http.get(POWER_URL, status_code=307, text='',
+                      headers={'Location': 'http://elsewhere.test/'})
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self.get_power_state)
+        self.assertIn('answered HTTP 307: Temporary Redirect', str(error))
+        self.assertEqual(1, self.http.call_count)
 
     def test_unauthorized_carries_service_message(self):
         self.http.get(POWER_URL, **base.problem(
@@ -180,18 +230,17 @@ class ClientTestCase(base.ValenceTestCase):
         self.assertIn('with a body that is not a JSON object', str(error))
 
     def test_connection_refused_names_service_url(self):
-        self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
-            'Connection refused'))
+        self.http.get(POWER_URL, exc=fake_http.refused())
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
         self.assertIn('Cannot reach the Valence driver service at %s '
-                      '(request id %s): Connection refused'
+                      '(request id %s): '
                       % (base.SERVICE_URL, self.context.request_id),
                       str(error))
+        self.assertIn('Connection refused', str(error))
 
     def test_read_timeout_names_service_url(self):
-        self.http.get(POWER_URL, exc=requests_exceptions.ReadTimeout(
-            'timed out'))
+        self.http.get(POWER_URL, exc=fake_http.read_timeout())
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
         self.assertIn('Valence driver service at %s did not answer GET '
@@ -205,7 +254,7 @@ class ClientTestCase(base.ValenceTestCase):
                     group='valence')
         self.http.get('https://valence-driver.test:8443/v1/nodes/%s/power'
                       % base.NODE_ID,
-                      exc=requests_exceptions.SSLError(
+                      exc=urllib3.exceptions.SSLError(
                           'certificate verify failed'))
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
@@ -218,8 +267,7 @@ class ClientTestCase(base.ValenceTestCase):
                     group='valence')
         self.http.get('http://ironic:hunter2@valence-driver.test/v1/nodes/'
                       '%s/power' % base.NODE_ID,
-                      exc=requests_exceptions.ConnectionError(
-                          'Connection refused'))
+                      exc=fake_http.refused())
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
         self.assertIn('at http://valence-driver.test ', str(error))
@@ -234,8 +282,7 @@ class RetryTestCase(base.ValenceTestCase):
         self.log = self.capture_log(logging.WARNING)
 
     def _refused(self):
-        return {'exc': requests_exceptions.ConnectionError(
-            'Connection reset by peer')}
+        return {'exc': fake_http.reset()}
 
     def test_read_retried_after_a_reset_connection(self):
         get = self.http.get(POWER_URL, [self._refused(),
@@ -284,7 +331,7 @@ class RetryTestCase(base.ValenceTestCase):
                 self.assertEqual(1, get.call_count)
 
     def test_tls_failure_is_not_retried(self):
-        get = self.http.get(POWER_URL, exc=requests_exceptions.SSLError(
+        get = self.http.get(POWER_URL, exc=urllib3.exceptions.SSLError(
             'certificate verify failed'))
         self.assertRaises(exception.PowerStateFailure, self.get_power_state)
         self.assertEqual(1, get.call_count)
@@ -304,7 +351,7 @@ class RetryTestCase(base.ValenceTestCase):
 
     def test_connect_timeout_is_retried(self):
         get = self.http.get(POWER_URL, [
-            {'exc': requests_exceptions.ConnectTimeout('timed out')},
+            {'exc': urllib3.exceptions.ConnectTimeoutError('timed out')},
             {'json': {'power_state': 'power on'}}])
         self.assertEqual('power on', self.get_power_state())
         self.assertEqual(2, get.call_count)
@@ -335,7 +382,8 @@ class RetryTestCase(base.ValenceTestCase):
 
     def test_power_change_is_never_repeated(self):
         for answer in (self._refused(), {'status_code': 503, 'text': 'x'},
-                       {'exc': requests_exceptions.ConnectTimeout('t/o')}):
+                       {'exc': urllib3.exceptions.ConnectTimeoutError('t/o')},
+                       {'exc': fake_http.read_timeout()}):
             with self.subTest(answer=answer):
                 put = self.http.put(POWER_URL, **answer)
                 with task_manager.acquire(self.context,
@@ -356,7 +404,7 @@ class RetryTestCase(base.ValenceTestCase):
 
     def test_retry_log_has_no_token(self):
         self.http.get(POWER_URL, [
-            {'exc': requests_exceptions.ConnectionError(
+            {'exc': urllib3.exceptions.ProtocolError(
                 'proxy said Bearer %s' % base.TOKEN)},
             {'json': {'power_state': 'power on'}}])
         self.get_power_state()
@@ -380,7 +428,7 @@ class TokenSecrecyTestCase(base.ValenceTestCase):
         self.assertNotIn(base.TOKEN, self.log.output)
 
     def test_token_in_transport_error_is_removed(self):
-        self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
+        self.http.get(POWER_URL, exc=urllib3.exceptions.ProtocolError(
             'proxy rejected Authorization: Bearer %s' % base.TOKEN))
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)

@@ -11,14 +11,13 @@
 # under the License.
 
 
-from requests import exceptions as requests_exceptions
-
 from ironic.common import exception
 from ironic.common import states
 from ironic.conductor import task_manager
 
 from ironic_valence import protocol
 from tests import base
+from tests import fake_http
 
 POWER_URL = base.NODE_URL + '/power'
 
@@ -79,8 +78,7 @@ class GetPowerStateTestCase(base.ValenceTestCase):
                 self.assertIn(base.SERVICE_REQUEST_ID, str(error))
 
     def test_connection_refused_names_service_url(self):
-        self.http.get(POWER_URL, exc=requests_exceptions.ConnectionError(
-            'Connection refused'))
+        self.http.get(POWER_URL, exc=fake_http.refused())
         error = self.assertRaises(exception.PowerStateFailure,
                                   self.get_power_state)
         self.assertIn('Cannot reach the Valence driver service at %s'
@@ -202,8 +200,7 @@ class SetPowerStateTestCase(base.ValenceTestCase):
                 self.assertIn(code + ': it broke', str(error))
 
     def test_service_read_timeout(self):
-        self.http.put(POWER_URL, exc=requests_exceptions.ReadTimeout(
-            'read timed out'))
+        self.http.put(POWER_URL, exc=fake_http.read_timeout())
         error = self.assertRaises(exception.PowerStateFailure,
                                   self._set_power_state, states.POWER_ON,
                                   timeout=10)

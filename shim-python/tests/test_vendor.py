@@ -14,7 +14,6 @@
 """Vendor passthru, called the way Ironic's conductor calls it."""
 
 import oslo_messaging as messaging
-from requests import exceptions as requests_exceptions
 
 from ironic.common import exception
 from ironic.conductor import manager
@@ -22,6 +21,7 @@ from ironic.conductor import task_manager
 
 from ironic_valence import protocol
 from tests import base
+from tests import fake_http
 
 CONNECTION_URL = base.SERVICE_URL + '/v1/connection'
 
@@ -107,8 +107,7 @@ class VendorTestCase(base.ValenceTestCase):
         self.assertFalse(self.http.called)
 
     def test_test_connection_service_unreachable(self):
-        self.http.get(CONNECTION_URL, exc=requests_exceptions.ConnectionError(
-            'Connection refused'))
+        self.http.get(CONNECTION_URL, exc=fake_http.refused())
         error = self._raises(exception.VendorPassthruException,
                              self._driver_passthru)
         self.assertIn('Testing the connection failed: Cannot reach the '
