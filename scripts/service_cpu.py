@@ -37,6 +37,7 @@ import sys
 # scripts/ is on the path as this file's directory.
 import benchmark
 import fleet
+import processes
 from ports import free_ports
 
 NODE_COUNT = 10000
@@ -67,7 +68,7 @@ class Figures:
 def variant(spec):
     """(jar, JVM arguments) of a JAR, JAR@OPTIONS or @OPTIONS argument."""
     jar, _, options = spec.partition('@')
-    jar = Path(jar) if jar else fleet.SERVICE_JAR
+    jar = Path(jar) if jar else processes.SERVICE_JAR
     if not jar.is_file():
         raise argparse.ArgumentTypeError('no jar at %s' % jar)
     if options and not Path(options).is_file():
