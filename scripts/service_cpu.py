@@ -37,8 +37,8 @@ import sys
 # scripts/ is on the path as this file's directory.
 import benchmark
 import fleet
-import processes
 from ports import free_ports
+import processes
 
 NODE_COUNT = 10000
 MIB = 1024 * 1024
