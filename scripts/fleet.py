@@ -219,6 +219,21 @@ class Process(processes.Process):
         super().stop(STOP_TIMEOUT_S)
 
 
+def pinned(argv, role, args):
+    """argv on the CPUs --pin gives its role, or argv as it is.
+
+    With --pin the conductor runs on CPU 0 and the BMC side (the emulator
+    and the service, or sushy-emulator) on the others, so that neither
+    takes the other's cores and caches: what a deployment gets where the
+    service does not share the conductor's cores. Children and threads
+    inherit the CPUs (taskset execs the command, keeping its pid).
+    """
+    if not args.pin:
+        return argv
+    cpus = '0' if role == 'conductor' else '1-%d' % (os.cpu_count() - 1)
+    return ['taskset', '-c', cpus, *argv]
+
+
 class Processes:
     """Every process of the run, stopped in reverse order of their start."""
 
@@ -330,14 +345,15 @@ class Backends:
         self.emulator_url = 'http://127.0.0.1:%d' % emulator_port
         self.service_url = 'http://127.0.0.1:%d' % service_port
         emulator = self.processes.start(
-            'emulator', ['java', *self.args.emulator_jvm_opt, '-jar',
-                         self.args.emulator_jar],
+            'emulator', pinned(['java', *self.args.emulator_jvm_opt, '-jar',
+                                self.args.emulator_jar], 'bmc', self.args),
             {'SERVER_PORT': str(emulator_port),
              'EMULATOR_NODE_COUNT': str(self.nodes),
              'EMULATOR_TRANSITION_DELAY': '0'})
         service = self.processes.start(
-            'service', processes.service_command(self.args.service_jar,
-                                                 self.args.service_jvm_opt),
+            'service', pinned(processes.service_command(
+                self.args.service_jar, self.args.service_jvm_opt),
+                'bmc', self.args),
             {'SERVER_PORT': str(service_port),
              'VALENCE_URL': self.emulator_url,
              'VALENCE_DRIVER_TOKEN': self.token})
@@ -397,7 +413,8 @@ class Backends:
             'SUSHY_EMULATOR_FAKE_SYSTEMS = %r\n'
             % (port, str(state_dir), systems))
         sushy = self.processes.start(
-            'sushy', [VENV_BIN / 'sushy-emulator', '--config', config])
+            'sushy', pinned([VENV_BIN / 'sushy-emulator', '--config', config],
+                            'bmc', self.args))
         sushy.wait_ready(self.sushy_url + '/redfish/v1/', deadline)
         self.started['sushy'] = sushy
 
@@ -558,9 +575,10 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
     result.enroll_s = time.monotonic() - began
     print('    %s: %d nodes enrolled in %.1fs' % (kind.name, args.nodes,
                                                   result.enroll_s))
-    ironic = processes.start('ironic-%s' % kind.name, [
+    ironic = processes.start('ironic-%s' % kind.name, pinned([
         sys.executable, __file__, 'ironic', '--config', config,
-        *(['--memoise-pbkdf2'] if kind.memoise_pbkdf2 else [])])
+        *(['--memoise-pbkdf2'] if kind.memoise_pbkdf2 else [])],
+        'conductor', args))
     profiler = None
     try:
         ironic.wait_ready('http://127.0.0.1:%d/v1' % api_port, deadline)
@@ -664,9 +682,11 @@ def fmt(value, pattern):
 def report(results, args):
     print('\n(fleet) Ironic 39 power sync of %d nodes per kind, 8 sync '
           'workers, 1 s interval; figures over %d measured cycles after at '
-          'least %d warm-up cycles and %ds' % (
+          'least %d warm-up cycles and %ds%s' % (
               args.nodes, args.cycles, args.warmup_cycles,
-              args.warmup_seconds))
+              args.warmup_seconds,
+              '; pinned: Ironic on CPU 0, the BMC side on the others'
+              if args.pin else ''))
     print('| nodes of kind | sync cycle p50 | nodes/s | CPU ms per synced '
           'node: Ironic / service / emulator (sushy) | service calls per '
           'node per cycle |')
@@ -805,6 +825,9 @@ def main():
                         help='directory for JFR recordings of the JVMs and '
                         'py-spy profiles of Ironic (the figures then carry '
                         'the profilers\' cost)')
+    parser.add_argument('--pin', action='store_true',
+                        help='Ironic on CPU 0, the emulator and the service '
+                        '(or sushy-emulator) on the other CPUs')
     parser.add_argument('--emulator-jvm-opt', action='append', default=[],
                         help='option for the emulator JVM (repeatable)')
     parser.add_argument('--service-jvm-opt', action='append', default=[],
@@ -820,6 +843,8 @@ def main():
     args = parser.parse_args()
     if args.nodes > MAX_NODES:
         parser.error('at most %d nodes' % MAX_NODES)
+    if args.pin and (os.cpu_count() < 2 or not shutil.which('taskset')):
+        parser.error('--pin needs two CPUs or more and taskset')
     args.kinds = args.kinds.split(',')
     unknown = [k for k in args.kinds if k not in KINDS]
     if unknown or len(set(args.kinds)) != len(args.kinds):
