@@ -441,8 +441,10 @@ def main():
             parser.error('--before-client: no file %s' % path)
     if len({p.stem for p in args.before_client}) < len(args.before_client):
         parser.error('--before-client: two files of the same name')
-    # scripts/fleet.py's Backends takes these.
+    # scripts/fleet.py's Backends takes these; one process holds the
+    # conductor's code here, so nothing is pinned.
     args.emulator_jvm_opt = args.service_jvm_opt = []
+    args.pin = False
     return run(args)
 
 
