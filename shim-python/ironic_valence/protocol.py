@@ -143,4 +143,16 @@ OPERATION_ERRORS = {
     'setPowerState': _ASKS_VALENCE + (UNSUPPORTED, POWER_STATE_TIMEOUT),
     'bootDevice': _ASKS_VALENCE,
     'setBootDevice': _ASKS_VALENCE,
+    'powerReads': _EVERY_OPERATION,
 }
+
+# Power reads of many nodes in one call (POST /v1/power-reads), which the
+# shim makes ahead of Ironic's periodic power sync so that the sync costs
+# the conductor one HTTP exchange per batch rather than per node. A batch
+# names 1 to POWER_READS_MAX_NODES distinct node ids. Its answer holds
+# every id once: a power read (the GET /v1/nodes/{id}/power document), or
+# {"error": code} with one of POWER_READ_ERRORS, for a node whose read
+# failed or did not end within the batch's read budget. Valence's failures
+# are the nodes', so the batch itself fails only as every operation can.
+POWER_READS_MAX_NODES = 100
+POWER_READ_ERRORS = (NODE_NOT_FOUND,) + _VALENCE_FAILURES + (INTERNAL_ERROR,)
