@@ -297,13 +297,23 @@ class Cycle:
 
 
 @dataclasses.dataclass
+class Counts:
+    requests: float = 0.0
+    valence_reads: float = 0.0
+
+    def __sub__(self, other):
+        return Counts(self.requests - other.requests,
+                      self.valence_reads - other.valence_reads)
+
+
+@dataclasses.dataclass
 class Result:
     kind: Kind
     nodes: int
     enroll_s: float = None
     # every cycle after the first one seen, warm-up ones included
     all_cycles: list = dataclasses.field(default_factory=list)
-    service_requests: float = None
+    service_counts: Counts = None
     note: str = ''
 
     @property
@@ -463,20 +473,25 @@ class Backends:
                     for n in self.sushy_ids]
         return [{}] * self.nodes
 
-    def service_requests(self):
-        """Requests the service has answered, other than the actuator's."""
+    def service_counts(self):
+        """Counts so far: requests the service has answered, other than
+        the actuator's, and the node reads it made of Valence for them
+        (one per node read, however many nodes a request named)."""
         request = urllib.request.Request(
             self.service_url + '/actuator/prometheus',
             headers={'Authorization': 'Bearer %s' % self.token})
         with urllib.request.urlopen(request, timeout=30) as response:
             text = response.read().decode()
-        total = 0.0
+        counts = Counts()
         for line in text.splitlines():
             name, _, rest = line.partition('{')
             if (name == 'http_server_requests_seconds_count'
                     and 'uri="/actuator' not in rest):
-                total += float(line.rsplit(' ', 1)[1])
-        return total
+                counts.requests += float(line.rsplit(' ', 1)[1])
+            elif (name == 'valence_upstream_requests_seconds_count'
+                    and 'operation="get_node"' in rest):
+                counts.valence_reads += float(line.rsplit(' ', 1)[1])
+        return counts
 
 
 def write_config(kind, state_dir, api_port, backends, statsd_port):
@@ -601,14 +616,14 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
 
         before = snapshot()
         warm_until = time.monotonic() + args.warmup_seconds
-        requests_before = None
+        counts_before = None
         try:
             while len(result.cycles) < args.cycles:
                 warmup = (len(result.all_cycles) < args.warmup_cycles
                           or time.monotonic() < warm_until)
-                if not warmup and requests_before is None:
+                if not warmup and counts_before is None:
                     if kind.backend == 'valence':
-                        requests_before = backends.service_requests()
+                        counts_before = backends.service_counts()
                     if args.profile:
                         profiler = Profilers(kind, args, processes, ironic,
                                              jvms)
@@ -623,9 +638,9 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
                            ' measured cycles' % (
                                len(result.all_cycles) - len(result.cycles),
                                len(result.cycles), args.cycles))
-        if requests_before is not None and result.cycles:
-            result.service_requests = (backends.service_requests()
-                                       - requests_before)
+        if counts_before is not None and result.cycles:
+            result.service_counts = (backends.service_counts()
+                                     - counts_before)
     finally:
         if profiler is not None:
             profiler.stop()
@@ -689,24 +704,29 @@ def report(results, args):
               if args.pin else ''))
     print('| nodes of kind | sync cycle p50 | nodes/s | CPU ms per synced '
           'node: Ironic / service / emulator (sushy) | service calls per '
-          'node per cycle |')
-    print('| --- | --- | --- | --- | --- |')
+          'node per cycle | Valence node reads per node per cycle |')
+    print('| --- | --- | --- | --- | --- | --- |')
     for r in results:
         other = 'sushy' if r.kind.backend == 'sushy' else 'emulator'
-        calls = (r.service_requests / (r.nodes * len(r.cycles))
-                 if r.service_requests is not None else None)
-        print('| %s | %s | %s | %s / %s / %s | %s |' % (
+        per_node_cycle = r.nodes * len(r.cycles)
+        counts = r.service_counts
+        print('| %s | %s | %s | %s / %s / %s | %s | %s |' % (
             r.kind.label, fmt(r.p50(), '%.2f s'),
             fmt(r.p50() and r.nodes / r.p50(), '%.0f'),
             fmt(r.cpu_ms_per_node('ironic'), '%.2f'),
             fmt(r.cpu_ms_per_node('service'), '%.2f'),
-            fmt(r.cpu_ms_per_node(other), '%.2f'), fmt(calls, '%.2f')))
+            fmt(r.cpu_ms_per_node(other), '%.2f'),
+            fmt(counts and counts.requests / per_node_cycle, '%.2f'),
+            fmt(counts and counts.valence_reads / per_node_cycle, '%.2f')))
     for r in results:
-        if r.service_requests:
+        counts = r.service_counts
+        if counts and counts.requests and counts.valence_reads:
             service_cpu = r.cpu_ms_per_node('service') * r.nodes * len(
                 r.cycles)
             print('%s: the service used %.3f ms of CPU per request it '
-                  'answered' % (r.kind.name, service_cpu / r.service_requests))
+                  'answered, %.3f ms per node it read from Valence' % (
+                      r.kind.name, service_cpu / counts.requests,
+                      service_cpu / counts.valence_reads))
         for jvm in ('service', 'emulator'):
             total = r.cpu_ms_per_node(jvm)
             if total:
