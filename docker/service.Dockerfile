@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
 # The driver service as it ships: its JVM options
-# (valence-driver-service/jvm.options), its jar extracted, and an
-# application class-data sharing archive made here by scripts/service-layout,
+# (valence-driver-service/jvm.options), its jar extracted, and the AOT cache
+# of Java 25 (its classes loaded and linked) made here by scripts/service-layout,
 # the very script scripts/run and the other scripts start it with (see
 # "Start-up" in docs/service.md). Build the jar first:
 # mvn -B package -DskipTests
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:25-jre
 # curl serves the compose health checks.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \

@@ -26,6 +26,7 @@ That no log holds the bearer token is checked after the whole run, in the
 import ast
 import json
 import os
+from pathlib import Path
 import shutil
 import subprocess
 import uuid
@@ -597,16 +598,35 @@ def test_retire_with_valence_down_says_what_was_done(cli, emulator):
 LAYOUT_SCRIPT = processes.ROOT / 'scripts' / 'service-layout'
 
 
-def lay_out(*args):
+def lay_out(*args, java=None):
+    env = dict(os.environ, SERVICE_JAVA=java) if java else None
     return subprocess.run([LAYOUT_SCRIPT, *args], capture_output=True,
-                          text=True, timeout=processes.LAYOUT_TIMEOUT_S)
+                          text=True, timeout=processes.LAYOUT_TIMEOUT_S,
+                          env=env)
 
 
-def test_service_runs_with_its_class_data_sharing_archive(stack):
+def java_release(java):
+    shown = subprocess.run([java, '-XshowSettings:properties', '-version'],
+                           capture_output=True, text=True, timeout=60).stderr
+    prefix = 'java.specification.version = '
+    return int(next(line.strip()[len(prefix):] for line in shown.splitlines()
+                    if line.strip().startswith(prefix)))
+
+
+def archive_of(layout):
+    """The archive a layout's launch.args names: an AOT cache (Java 25 or
+    later) or a class-data sharing archive."""
+    first = (layout / 'launch.args').read_text().splitlines()[0]
+    flag, _, path = first.partition('=')
+    assert flag in ('-XX:AOTCache', '-XX:SharedArchiveFile'), first
+    return Path(path)
+
+
+def test_service_runs_with_its_archive_of_loaded_classes(stack):
     # A JVM refuses an archive that does not match its jar or its options
     # with a warning alone and starts without it: only the mapping shows
     # that the archive was used.
-    archive = str(processes.SERVICE_LAYOUT / 'application.jsa')
+    archive = str(archive_of(processes.SERVICE_LAYOUT))
     with open('/proc/%d/maps' % stack.service_pid) as maps:
         assert archive in maps.read()
 
@@ -638,22 +658,47 @@ def test_service_layout_is_made_again_for_a_newer_jar_only(tmp_path):
     layout = tmp_path / 'layout'
     made = lay_out(jar, processes.SERVICE_JVM_OPTIONS, layout, '-Dx=1')
     assert made.returncode == 0, made.stderr
-    assert made.stdout.splitlines() == [
-        'java', '@%s' % processes.SERVICE_JVM_OPTIONS, '-Dx=1',
+    printed = made.stdout.splitlines()
+    assert printed[1:] == [
+        '@%s' % processes.SERVICE_JVM_OPTIONS, '-Dx=1',
         '@%s' % (layout / 'launch.args')]
-    assert (layout / 'launch.args').read_text().splitlines() == [
-        '-XX:SharedArchiveFile=%s' % (layout / 'application.jsa'), '-jar',
-        str(layout / 'app' / jar.name)]
-    archived = (layout / 'application.jsa').stat().st_mtime_ns
+    archive = archive_of(layout)
+    assert archive.parent == layout
+    assert (layout / 'launch.args').read_text().splitlines()[1:] == [
+        '-jar', str(layout / 'app' / jar.name)]
+    archived = archive.stat().st_mtime_ns
 
     again = lay_out(jar, processes.SERVICE_JVM_OPTIONS, layout)
     assert again.returncode == 0, again.stderr
     assert again.stderr == ''
-    assert (layout / 'application.jsa').stat().st_mtime_ns == archived
+    assert archive.stat().st_mtime_ns == archived
 
     newer = archived + 10 ** 9
     os.utime(jar, ns=(newer, newer))
     remade = lay_out(jar, processes.SERVICE_JVM_OPTIONS, layout)
     assert remade.returncode == 0, remade.stderr
     assert 'making %s' % layout in remade.stderr
-    assert (layout / 'application.jsa').stat().st_mtime_ns > archived
+    assert archive.stat().st_mtime_ns > archived
+
+
+def test_service_layout_runs_on_the_java_it_is_given(tmp_path):
+    java = shutil.which('java')
+    layout = tmp_path / 'layout'
+    made = lay_out(processes.SERVICE_JAR, processes.SERVICE_JVM_OPTIONS,
+                   layout, java=java)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines()[0] == java
+    flag = ('-XX:AOTCache' if java_release(java) >= 25
+            else '-XX:SharedArchiveFile')
+    assert (layout / 'launch.args').read_text().startswith(flag + '=')
+    assert archive_of(layout).is_file()
+
+
+def test_service_layout_refuses_a_java_that_is_not_one(tmp_path):
+    layout = tmp_path / 'layout'
+    result = lay_out(processes.SERVICE_JAR, processes.SERVICE_JVM_OPTIONS,
+                     layout, java=str(tmp_path / 'no-java'))
+    assert result.returncode == 1
+    assert result.stderr == '%s: not a java launcher\n' % (tmp_path / 'no-java')
+    assert result.stdout == ''
+    assert not layout.exists()

@@ -24,26 +24,30 @@ SERVICE_LAYOUT = ROOT / 'valence-driver-service/target/shipped'
 LAYOUT_TIMEOUT_S = 450
 
 
-def service_command(jar=SERVICE_JAR, options=()):
+def service_command(jar=SERVICE_JAR, options=(), java=None):
     """The command that starts the service as it ships.
 
-    That is scripts/service-layout's: the service's JVM options, then
-    `options`, then its extracted jar with a class-data sharing archive,
-    made first when missing or older than the jar. Another jar than the
-    build's (a benchmark's) is laid out under .run/, never beside it.
+    That is scripts/service-layout's: the JVM (`java`, else the script's
+    choice), the service's JVM options, then `options`, then its extracted
+    jar with its archive of loaded classes, made first when missing or older
+    than the jar. Another jar than the build's (a benchmark's), or another
+    JVM, is laid out under .run/, never beside it.
 
     :raises subprocess.CalledProcessError: when the layout cannot be made
         (the script said why on standard error).
     """
     jar = Path(jar).resolve()
     layout = SERVICE_LAYOUT
-    if jar != SERVICE_JAR:
+    env = None
+    if java is not None:
+        env = {**os.environ, 'SERVICE_JAVA': java}
+    if jar != SERVICE_JAR or java is not None:
         layout = ROOT / '.run' / 'shipped' / hashlib.sha256(
-            str(jar).encode()).hexdigest()[:16]
+            ('%s\n%s' % (jar, java)).encode()).hexdigest()[:16]
     listing = subprocess.run(
         [ROOT / 'scripts/service-layout', jar, SERVICE_JVM_OPTIONS, layout,
          *options], check=True, stdout=subprocess.PIPE, text=True,
-        timeout=LAYOUT_TIMEOUT_S)
+        timeout=LAYOUT_TIMEOUT_S, env=env)
     return listing.stdout.splitlines()
 
 

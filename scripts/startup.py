@@ -26,8 +26,12 @@ turn so that a busy spell hits them all:
   jar-options  java @valence-driver-service/jvm.options -jar the fat jar
   shipped      the service as it ships, exactly as scripts/run, the
                container image and the operator guide start it: the same
-               JVM options, the jar extracted, and the application
-               class-data sharing archive of scripts/service-layout
+               JVM options, the jar extracted, and the archive of loaded
+               classes of scripts/service-layout (an AOT cache on Java 25
+               or later, which the script picks when the machine has it)
+  path-java    the same layout on the java on the PATH, when the shipped
+               one runs on another (a class-data sharing archive on Java
+               17)
 
 Only 127.0.0.1; every wait is bounded; everything started is stopped.
 """
@@ -66,8 +70,8 @@ def answers(url):
         return False
 
 
-def java_version():
-    return subprocess.run(['java', '-version'], capture_output=True,
+def java_version(java):
+    return subprocess.run([java, '-version'], capture_output=True,
                           text=True, timeout=30).stderr.splitlines()[0]
 
 
@@ -107,12 +111,15 @@ def time_to_ready(argv, env, url, log):
 def setups():
     """The command line of each setup; lays the shipped service out."""
     jar = str(processes.SERVICE_JAR)
-    return {
+    commands = {
         'jar': ['java', '-jar', jar],
         'jar-options': ['java', '@%s' % processes.SERVICE_JVM_OPTIONS,
                         '-jar', jar],
         'shipped': processes.service_command(),
     }
+    if commands['shipped'][0] != 'java':
+        commands['path-java'] = processes.service_command(java='java')
+    return commands
 
 
 def main():
@@ -147,7 +154,9 @@ def main():
         finally:
             stop(emulator)
     print('service start-up, process start to readiness 200, %d runs each, '
-          '%d cores, %s' % (args.runs, os.cpu_count(), java_version()))
+          '%d cores; java on the PATH: %s; shipped: %s' % (
+              args.runs, os.cpu_count(), java_version('java'),
+              java_version(commands['shipped'][0])))
     print('%-12s %17s %17s %17s' % ('', 'wall s', 'CPU s', 'wall / jar'))
     print('%-12s %8s %8s %8s %8s %8s %8s'
           % ('setup', 'median', 'max', 'median', 'max', 'median', 'max'))
