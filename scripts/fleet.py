@@ -801,6 +801,31 @@ def run(args):
     return 0
 
 
+def run_bounded(run, args, log_dir):
+    """run(args, processes, deadline) within args.max_seconds.
+
+    Every process it starts through `processes` (logging into log_dir) is
+    stopped however it ends, SIGTERM included. Returns the exit status: 1
+    when the time bound was reached.
+    """
+    deadline = Deadline(args.max_seconds)
+    processes = Processes(log_dir)
+    processes.log_dir.mkdir(parents=True, exist_ok=True)
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        run(args, processes, deadline)
+    except OutOfTime as e:
+        print('time bound of %ss reached: %s' % (args.max_seconds, e))
+        return 1
+    finally:
+        processes.stop_all()
+    return 0
+
+
 def positive(text):
     value = int(text)
     if value < 1:

@@ -31,7 +31,6 @@ import argparse
 import dataclasses
 from pathlib import Path
 import secrets
-import signal
 import sys
 
 # scripts/ is on the path as this file's directory.
@@ -201,22 +200,7 @@ def main():
                         help='requests a second in all of a paced cell')
     parser.add_argument('--max-seconds', type=fleet.positive, default=900)
     args = parser.parse_args()
-    deadline = fleet.Deadline(args.max_seconds)
-    processes = fleet.Processes(fleet.ROOT / '.run' / 'bench')
-    processes.log_dir.mkdir(parents=True, exist_ok=True)
-
-    def terminate(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        run(args, processes, deadline)
-    except fleet.OutOfTime as e:
-        print('time bound of %ss reached: %s' % (args.max_seconds, e))
-        return 1
-    finally:
-        processes.stop_all()
-    return 0
+    return fleet.run_bounded(run, args, fleet.ROOT / '.run' / 'bench')
 
 
 if __name__ == '__main__':

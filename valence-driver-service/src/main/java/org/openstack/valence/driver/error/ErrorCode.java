@@ -1,5 +1,7 @@
 package org.openstack.valence.driver.error;
 
+import org.openstack.valence.driver.valence.ValenceException.Failure;
+
 import org.springframework.http.HttpStatus;
 
 /** The stable {@code code} member of every problem document, with its HTTP status. */
@@ -31,6 +33,19 @@ public enum ErrorCode {
 	ErrorCode(HttpStatus status, String description) {
 		this.status = status;
 		this.description = description;
+	}
+
+	/**
+	 * The code the API answers for a failed Valence call: a problem document's, or a
+	 * node's in a power read of many nodes.
+	 */
+	public static ErrorCode of(Failure failure) {
+		return switch (failure) {
+			case UNREACHABLE -> VALENCE_UNREACHABLE;
+			case TIMEOUT -> VALENCE_TIMEOUT;
+			case NODE_NOT_FOUND -> NODE_NOT_FOUND;
+			case REJECTED, SERVER_ERROR, BAD_RESPONSE -> VALENCE_ERROR;
+		};
 	}
 
 	public HttpStatus status() {

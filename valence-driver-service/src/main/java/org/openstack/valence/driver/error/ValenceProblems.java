@@ -36,19 +36,16 @@ final class ValenceProblems {
 	}
 
 	private static ProblemDetail of(Failure failure, String detail) {
+		ErrorCode code = ErrorCode.of(failure);
 		return switch (failure) {
-			case UNREACHABLE -> ProblemDocuments.of(ErrorCode.VALENCE_UNREACHABLE, "valence-unreachable",
-					"Valence cannot be reached", detail);
-			case TIMEOUT -> ProblemDocuments.of(ErrorCode.VALENCE_TIMEOUT, "valence-timeout",
-					"Valence did not answer in time", detail);
-			case NODE_NOT_FOUND ->
-				ProblemDocuments.of(ErrorCode.NODE_NOT_FOUND, "node-not-found", "Node not found in Valence", detail);
-			case REJECTED -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-rejected",
-					"Valence rejected the request", detail);
-			case SERVER_ERROR -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-server-error",
-					"Valence or its pod manager failed", detail);
-			case BAD_RESPONSE -> ProblemDocuments.of(ErrorCode.VALENCE_ERROR, "valence-bad-response",
-					"Valence sent an unreadable answer", detail);
+			case UNREACHABLE -> ProblemDocuments.of(code, "valence-unreachable", "Valence cannot be reached", detail);
+			case TIMEOUT -> ProblemDocuments.of(code, "valence-timeout", "Valence did not answer in time", detail);
+			case NODE_NOT_FOUND -> ProblemDocuments.of(code, "node-not-found", "Node not found in Valence", detail);
+			case REJECTED -> ProblemDocuments.of(code, "valence-rejected", "Valence rejected the request", detail);
+			case SERVER_ERROR ->
+				ProblemDocuments.of(code, "valence-server-error", "Valence or its pod manager failed", detail);
+			case BAD_RESPONSE ->
+				ProblemDocuments.of(code, "valence-bad-response", "Valence sent an unreadable answer", detail);
 		};
 	}
 

@@ -1,11 +1,18 @@
 package org.openstack.valence.driver.node;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.hibernate.validator.constraints.UniqueElements;
+import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.protocol.Protocol;
@@ -26,7 +33,36 @@ final class NodeApi {
 	 *
 	 * @param health one of protocol.HEALTH_STATES, or null when Valence reports none
 	 */
-	record PowerReadView(@JsonProperty("power_state") PowerState powerState, String health) {
+	record PowerReadView(@JsonProperty("power_state") PowerState powerState,
+			String health) implements PowerReadOutcome {
+	}
+
+	/**
+	 * @param nodes the node ids to read, each once
+	 */
+	record PowerReadsRequest(@ArraySchema(uniqueItems = true) @NotNull @Size(min = 1,
+			max = Protocol.POWER_READS_MAX_NODES) @UniqueElements List<@NotNull @Pattern(
+					regexp = Protocol.NODE_ID_PATTERN) String> nodes) {
+	}
+
+	/**
+	 * @param nodes every node id of the request, once: its power read or why it failed
+	 */
+	record PowerReadsView(Map<String, PowerReadOutcome> nodes) {
+	}
+
+	/** What a power read of many nodes answers for one of them. */
+	@Schema(oneOf = { PowerReadView.class, PowerReadFailure.class })
+	sealed interface PowerReadOutcome permits PowerReadView, PowerReadFailure {
+
+	}
+
+	/**
+	 * @param error one of protocol.POWER_READ_ERRORS
+	 */
+	record PowerReadFailure(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {
+			"NODE_NOT_FOUND", "VALENCE_UNREACHABLE", "VALENCE_TIMEOUT", "VALENCE_ERROR",
+			"INTERNAL_ERROR" }) ErrorCode error) implements PowerReadOutcome{
 	}
 
 	/**

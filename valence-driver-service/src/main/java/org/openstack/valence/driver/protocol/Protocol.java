@@ -35,6 +35,12 @@ public final class Protocol {
 	 */
 	public static final int ANSWER_OVERSHOOT_SECONDS = 1;
 
+	/**
+	 * The most node ids one power read of many nodes ({@code POST /v1/power-reads}) may
+	 * name.
+	 */
+	public static final int POWER_READS_MAX_NODES = 100;
+
 	/** The node document's health words (Redfish's), in their canonical spelling. */
 	public static final List<String> HEALTH_STATES = List.of("OK", "Warning", "Critical");
 

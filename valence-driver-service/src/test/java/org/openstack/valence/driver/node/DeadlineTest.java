@@ -9,6 +9,7 @@ import org.openstack.valence.driver.ServiceTest;
 import org.openstack.valence.driver.protocol.Protocol;
 
 import org.springframework.http.MediaType;
+import org.springframework.test.json.JsonCompareMode;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -30,7 +31,9 @@ import static org.openstack.valence.driver.node.ValenceStubs.VALENCE_NODE;
 import static org.openstack.valence.driver.node.ValenceStubs.actionChanges;
 import static org.openstack.valence.driver.node.ValenceStubs.node;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -154,6 +157,24 @@ class DeadlineTest extends ServiceTest {
 			.andExpect(status().isGatewayTimeout())
 			.andExpect(jsonPath("$.code").value("VALENCE_TIMEOUT"));
 		valence.verify(1, getRequestedFor(urlPathEqualTo(VALENCE_NODE)));
+	}
+
+	@Test
+	void powerReadsAnswerASlowNodeValenceTimeoutAndTheOthersWithinTheReadBudget() throws Exception {
+		valence.stubFor(WireMock.get("/v1/nodes/node-slow").willReturn(okJson(node("On")).withFixedDelay(HANG_MS)));
+		valence.stubFor(WireMock.get("/v1/nodes/node-1").willReturn(okJson(node("On"))));
+		valence.stubFor(WireMock.get("/v1/nodes/node-2").willReturn(okJson(node("Off"))));
+
+		answeredWithin(READ_BUDGET,
+				post("/v1/power-reads").header("Authorization", BEARER)
+					.contentType(MediaType.APPLICATION_JSON)
+					.content("{\"nodes\": [\"node-1\", \"node-slow\", \"node-2\"]}"))
+			.andExpect(status().isOk())
+			.andExpect(content().json("""
+					{"nodes": {"node-1": {"power_state": "power on", "health": "OK"},
+					           "node-slow": {"error": "VALENCE_TIMEOUT"},
+					           "node-2": {"power_state": "power off", "health": "OK"}}}
+					""", JsonCompareMode.STRICT));
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,12 +108,16 @@ class NodeReaderTest {
 	void readBegunAfterAPowerChangeNeverJoinsAReadBegunBeforeIt() throws Exception {
 		FakeValence valence = new FakeValence("Off", 1);
 		NodeReader reader = new NodeReader(valence);
+
+		assertReadsAroundAChange(valence, reader, powerOn(valence, reader), ValenceNode::powerState,
+				PowerState.POWER_OFF, PowerState.POWER_ON);
+	}
+
+	/** The node's power change from off to on, as the power endpoint makes it. */
+	private static Runnable powerOn(FakeValence valence, NodeReader reader) {
 		PowerService power = new PowerService(valence, reader,
 				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)));
-
-		assertReadsAroundAChange(valence, reader,
-				() -> assertThat(power.set(NODE, PowerState.POWER_ON, soon())).isEqualTo(PowerState.POWER_ON),
-				ValenceNode::powerState, PowerState.POWER_OFF, PowerState.POWER_ON);
+		return () -> assertThat(power.set(NODE, PowerState.POWER_ON, soon())).isEqualTo(PowerState.POWER_ON);
 	}
 
 	@Test
@@ -129,12 +134,35 @@ class NodeReaderTest {
 				ValenceNode::bootDevice, BootDevice.DISK, BootDevice.PXE);
 	}
 
-	/**
-	 * Holds a read begun before {@code change}, makes the change, begins another read,
-	 * then lets Valence answer the first: the second must see the change.
-	 */
+	@Test
+	void powerReadOfManyNodesBegunAfterAPowerChangeNeverJoinsAReadBegunBeforeIt() throws Exception {
+		FakeValence valence = new FakeValence("Off", 1);
+		NodeReader reader = new NodeReader(valence);
+		PowerReads reads = new PowerReads(reader, new PowerReadsProperties(2), new SimpleMeterRegistry());
+		try {
+			assertReadsAroundAChange(valence, reader, powerOn(valence, reader),
+					() -> reads.read(List.of(NODE), soon()).get(NODE), ValenceNode::powerState,
+					(read) -> ((NodeApi.PowerReadView) read).powerState(), PowerState.POWER_OFF, PowerState.POWER_ON);
+		}
+		finally {
+			reads.destroy();
+		}
+	}
+
 	private static <T> void assertReadsAroundAChange(FakeValence valence, NodeReader reader, Runnable change,
 			Function<ValenceNode, T> property, T before, T after) throws Exception {
+		assertReadsAroundAChange(valence, reader, change, () -> reader.read(NODE, soon()), property, property, before,
+				after);
+	}
+
+	/**
+	 * Holds a read begun before {@code change}, makes the change, begins another read
+	 * ({@code lateRead}), then lets Valence answer the first: the second must see the
+	 * change.
+	 */
+	private static <R, T> void assertReadsAroundAChange(FakeValence valence, NodeReader reader, Runnable change,
+			Callable<R> lateRead, Function<ValenceNode, T> property, Function<R, T> lateProperty, T before, T after)
+			throws Exception {
 		FakeValence.HeldRead beforeTheChange = valence.holdNextRead();
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		try {
@@ -142,13 +170,13 @@ class NodeReaderTest {
 			assertThat(beforeTheChange.started().await(5, TimeUnit.SECONDS)).isTrue();
 
 			change.run();
-			Future<ValenceNode> late = pool.submit(() -> reader.read(NODE, soon()));
+			Future<R> late = pool.submit(lateRead);
 			// A read of its own answers at once; one that joined the held read waits for
 			// it.
 			awaitAtMost(late, Duration.ofSeconds(1));
 			beforeTheChange.release().countDown();
 
-			assertThat(property.apply(late.get(5, TimeUnit.SECONDS))).as("read begun after the change")
+			assertThat(lateProperty.apply(late.get(5, TimeUnit.SECONDS))).as("read begun after the change")
 				.isEqualTo(after);
 			assertThat(property.apply(early.get(5, TimeUnit.SECONDS))).as("read begun before the change")
 				.isEqualTo(before);

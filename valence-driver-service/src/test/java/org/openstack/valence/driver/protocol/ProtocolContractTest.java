@@ -15,11 +15,13 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.valence.PowerPlan;
+import org.openstack.valence.driver.valence.ValenceException.Failure;
 import org.python.core.PyObject;
 import org.python.core.PySystemState;
 import org.python.util.PythonInterpreter;
@@ -142,6 +144,25 @@ class ProtocolContractTest {
 		assertThat(Protocol.POWER_TIMEOUT_MIN_SECONDS).isEqualTo(integer("POWER_TIMEOUT_MIN_SECONDS"));
 		assertThat(Protocol.POWER_TIMEOUT_MAX_SECONDS).isEqualTo(integer("POWER_TIMEOUT_MAX_SECONDS"));
 		assertThat(Protocol.ANSWER_OVERSHOOT_SECONDS).isEqualTo(integer("ANSWER_OVERSHOOT_SECONDS"));
+	}
+
+	@Test
+	void powerReadsBatchSizeAgrees() {
+		assertThat(Protocol.POWER_READS_MAX_NODES).isEqualTo(integer("POWER_READS_MAX_NODES"));
+	}
+
+	/**
+	 * The codes the OpenAPI document allows a node of a power read of many nodes, and
+	 * every code a failed Valence read of a node becomes there.
+	 */
+	@Test
+	void powerReadErrorsAgree() throws ReflectiveOperationException {
+		Schema error = Class.forName("org.openstack.valence.driver.node.NodeApi$PowerReadFailure")
+			.getDeclaredField("error")
+			.getAnnotation(Schema.class);
+		assertThat(error.allowableValues()).containsExactlyInAnyOrderElementsOf(strings("POWER_READ_ERRORS"));
+		assertThat(Arrays.stream(Failure.values()).map(ErrorCode::of).map(ErrorCode::name))
+			.isSubsetOf(strings("POWER_READ_ERRORS"));
 	}
 
 	@Test

@@ -1,6 +1,8 @@
 package org.openstack.valence.driver.security;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openstack.valence.driver.ValenceDriverApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -59,6 +61,13 @@ class StartupRefusalTest {
 	void readBudgetAboveTheProtocolsIsRefused() {
 		assertThatThrownBy(() -> start("--driver.read-budget=11s", "--server.port=0"))
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("driver.read-budget"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0", "65", "eight" })
+	void powerReadsParallelismOutsideItsRangeIsRefused(String parallelism) {
+		assertThatThrownBy(() -> start("--driver.power-reads.parallelism=" + parallelism, "--server.port=0"))
+			.hasStackTraceContaining("driver.power-reads.parallelism");
 	}
 
 }

@@ -28,6 +28,8 @@ class HostileRequestOverHttpTest {
 
 	private static final String AUTHORIZATION = "Authorization: " + ServiceTest.BEARER;
 
+	private static final String POWER_READS = "/v1/power-reads";
+
 	@LocalServerPort
 	private int port;
 
@@ -87,8 +89,23 @@ class HostileRequestOverHttpTest {
 						RawHttp.request("DELETE /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION)),
 				argumentSet("unacceptable Accept",
 						RawHttp.request("GET /v1/connection HTTP/1.1", AUTHORIZATION, "Accept: application/xml")),
-				argumentSet("body of another media type", RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1",
-						AUTHORIZATION, "Content-Type: application/xml", "Content-Length: 0")));
+				argumentSet("body of another media type",
+						RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION,
+								"Content-Type: application/xml", "Content-Length: 0")),
+				argumentSet("power reads of a node id walking up Valence's API",
+						RawHttp.postJson(POWER_READS, "{\"nodes\": [\"node-1\", \"../pod_managers\"]}", AUTHORIZATION)),
+				argumentSet("power reads of a node id with an encoded slash",
+						RawHttp.postJson(POWER_READS, "{\"nodes\": [\"..%2Fpod_managers\"]}", AUTHORIZATION)),
+				argumentSet("power reads of a node id with a raw NUL",
+						RawHttp.postJson(POWER_READS, "{\"nodes\": [\"node\u0000one\"]}", AUTHORIZATION)),
+				argumentSet("power reads of a node id with an escaped NUL",
+						RawHttp.postJson(POWER_READS, "{\"nodes\": [\"node\\u0000one\"]}", AUTHORIZATION)),
+				argumentSet("power reads over the body limit",
+						RawHttp.postJson(POWER_READS,
+								"{\"nodes\": [\"" + "n".repeat(64) + "\"" + (", \"" + "n".repeat(64) + "\"").repeat(300)
+										+ "]}",
+								AUTHORIZATION)),
+				argumentSet("power reads by GET", RawHttp.request("GET " + POWER_READS + " HTTP/1.1", AUTHORIZATION)));
 	}
 
 	@ParameterizedTest

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +38,18 @@ final class RawHttp {
 			out.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
 		}
 		out.writeBytes("Host: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		return out.toByteArray();
+	}
+
+	/** A POST of {@code body} as JSON, after the given header lines. */
+	static byte[] postJson(String path, String body, String... headerLines) {
+		byte[] content = body.getBytes(StandardCharsets.UTF_8);
+		String[] lines = Arrays.copyOf(headerLines, headerLines.length + 2);
+		lines[headerLines.length] = "Content-Type: application/json";
+		lines[headerLines.length + 1] = "Content-Length: " + content.length;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(request("POST " + path + " HTTP/1.1", lines));
+		out.writeBytes(content);
 		return out.toByteArray();
 	}
 

@@ -58,6 +58,10 @@ class SecretsOutOfTheLogTest {
 				RawHttp.request("TRACE /v1/connection HTTP/1.1", "Authorization: Bearer " + token),
 				RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", "Authorization: Bearer " + token,
 						"Content-Type: application/json", "Transfer-Encoding: gzip"),
+				RawHttp.postJson("/v1/power-reads", "{\"nodes\": [\"node-1\"]}",
+						"Authorization: Bearer " + token + "\u0001"),
+				RawHttp.postJson("/v1/power-reads", "{\"nodes\": [\"node-1\", \"node-2\"]}",
+						"Authorization: Bearer " + token),
 				RawHttp.request(power, "Authorization: Bearer " + token));
 	}
 
