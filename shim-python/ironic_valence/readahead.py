@@ -65,7 +65,8 @@ _DUE_FRACTION = 0.9
 # One batch being answered while the next one is on its way.
 _MAX_BATCHES_IN_FLIGHT = 2
 # The least time read-ahead stays off after a batch failed as a whole: an
-# older service answers every batch with 404, which must not cost one
+# older service refuses every batch (404, 405, or 400 INVALID_REQUEST from
+# this project's service before the endpoint), which must not cost one
 # failed call per node of a cycle.
 _MIN_PAUSE_SECONDS = 60
 
