@@ -138,7 +138,41 @@ class ReadAhead(object):
         self._in_flight = 0
         self._paused_until = None
 
-    def take(self, node_id):
+    def read(self, context, node_id, shared):
+        """A read of the node: answered from a read ahead if it may be.
+
+        Records the read, and reads ahead if it is time to.
+
+        :param context: the request context of the read; its request id
+            goes with the batch it starts.
+        :param shared: whether the read is the periodic sync's kind (in a
+            shared task); only such a read is answered from a read ahead
+            or starts a batch, and any other drops the node's read ahead.
+        :returns: the node's power read (the GET /v1/nodes/{id}/power
+            document), or None when the node must be read on its own.
+        """
+        size = CONF.valence.power_read_ahead
+        interval = CONF.conductor.sync_power_state_interval
+        if size <= 0 or interval <= 0:
+            return None
+        if shared:
+            answer = self._take(node_id)
+        else:
+            self.forget(node_id)
+            answer = None
+        # Before the node's own read, so a batch it starts is on its way
+        # meanwhile.
+        now = self._clock()
+        with self._lock:
+            self._known[node_id] = now
+            self._known.move_to_end(node_id)
+            batch = (self._next_batch(now, size, interval) if shared
+                     else None)
+        if batch is not None:
+            self._start(self._run, context, batch)
+        return answer
+
+    def _take(self, node_id):
         """The node's read ahead, at most once, if it is fresh.
 
         Waits for a batch in flight that reads the node, at most until that
@@ -173,27 +207,6 @@ class ReadAhead(object):
         with self._lock:
             self._ready.pop(node_id, None)
             self._pending.pop(node_id, None)
-
-    def note_read(self, context, node_id, shared):
-        """Record a read of the node, and read ahead if it is time to.
-
-        :param context: the request context of the read; its request id
-            goes with the batch it starts.
-        :param shared: whether the read is the periodic sync's kind (in a
-            shared task); only such a read starts a batch.
-        """
-        size = CONF.valence.power_read_ahead
-        interval = CONF.conductor.sync_power_state_interval
-        if size <= 0 or interval <= 0:
-            return
-        now = self._clock()
-        with self._lock:
-            self._known[node_id] = now
-            self._known.move_to_end(node_id)
-            batch = (self._next_batch(now, size, interval) if shared
-                     else None)
-        if batch is not None:
-            self._start(self._run, context, batch)
 
     def _next_batch(self, now, size, interval):
         """Take the due nodes of a new batch out of the known ones.
@@ -292,14 +305,7 @@ def read_power(task, action):
         for a failed call.
     """
     node_id = utils.parse_driver_info(task.node)['node_id']
-    if task.shared:
-        answer = _READ_AHEAD.take(node_id)
-    else:
-        _READ_AHEAD.forget(node_id)
-        answer = None
-    # Before the node's own read, so a batch it starts is on its way
-    # meanwhile.
-    _READ_AHEAD.note_read(task.context, node_id, task.shared)
+    answer = _READ_AHEAD.read(task.context, node_id, task.shared)
     if answer is None:
         answer = utils.call_service(task, 'GET', '/power',
                                     exception.PowerStateFailure, action)

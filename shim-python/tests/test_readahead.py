@@ -444,19 +444,19 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.assertEqual([2, 3, 1, 1, 1], self.single_reads())
 
     def test_off(self):
-        for group, name, value in [('valence', 'power_read_ahead', 0),
-                                   ('conductor', 'sync_power_state_interval',
-                                    0),
-                                   ('conductor', 'sync_power_state_interval',
-                                    -1)]:
-            with self.subTest(name=name, value=value):
+        for size, interval in [(0, INTERVAL), (2, 0), (2, -1)]:
+            with self.subTest(size=size, interval=interval):
                 self.fresh()
-                self.config(**{name: value, 'group': group})
+                self.config(power_read_ahead=size, group='valence')
+                self.config(sync_power_state_interval=interval,
+                            group='conductor')
                 self.cycle()
                 self.clock.now += NEXT_CYCLE
                 self.cycle()
                 self.assertEqual([], self.batches)
                 self.assertEqual([2] * 5, self.single_reads())
+                # Nothing to see for an operator who turned it off.
+                self.counters.assert_not_called()
 
     def test_hits_and_misses_are_counted(self):
         self.read_ahead_of_second_cycle()
@@ -488,21 +488,21 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.config(sync_power_state_interval=INTERVAL, group='conductor')
         self.config(power_read_ahead=1, group='valence')
         read_ahead = self.read_ahead
-        read_ahead.note_read(self.context, 'a', True)
-        read_ahead.note_read(self.context, 'b', True)
+        read_ahead.read(self.context, 'a', True)
+        read_ahead.read(self.context, 'b', True)
         self.clock.now += NEXT_CYCLE
         self.posts = self.http.post(BATCH_URL, json=_batch_answer)
-        read_ahead.note_read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True)
         (function, args), = self.batches
         function(*args)
         # 'a' is never read: once its read is past the max age, it no
         # longer holds back the next batch.
-        read_ahead.note_read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True)
         self.assertEqual(1, len(self.batches))
         self.clock.now += 6
-        read_ahead.note_read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True)
         self.assertEqual(2, len(self.batches))
-        self.assertIsNone(read_ahead.take('a'))
+        self.assertIsNone(read_ahead.read(self.context, 'a', True))
 
     def test_forget_of_a_node_with_bad_driver_info(self):
         self.node.driver_info = {}
