@@ -160,8 +160,8 @@ class ReadAhead(object):
         else:
             self.forget(node_id)
             answer = None
-        # Before the node's own read, so a batch it starts is on its way
-        # meanwhile.
+        # Before the caller reads the node on its own, so that a batch this
+        # read starts is on its way meanwhile.
         now = self._clock()
         with self._lock:
             self._known[node_id] = now
@@ -169,7 +169,12 @@ class ReadAhead(object):
             batch = (self._next_batch(now, size, interval) if shared
                      else None)
         if batch is not None:
-            self._start(self._run, context, batch)
+            try:
+                self._start(self._run, context, batch)
+            except Exception as e:
+                # No thread to be had (RuntimeError): the read goes on, and
+                # nobody waits for the batch.
+                self._finish(batch, {}, e)
         return answer
 
     def _take(self, node_id):
@@ -262,18 +267,26 @@ class ReadAhead(object):
             LOG.exception('Unexpected failure of a power read-ahead')
             failure = e
         finally:
-            with self._lock:
-                self._in_flight -= 1
-                for node_id in batch.node_ids:
-                    # Not if the node was read, or changed, meanwhile.
-                    if self._pending.get(node_id) is batch:
-                        del self._pending[node_id]
-                        if node_id in reads:
-                            self._ready[node_id] = (batch.sent_at,
-                                                    reads[node_id])
-                if failure is not None:
-                    self._pause(failure)
-            batch.done.set()
+            self._finish(batch, reads, failure)
+
+    def _finish(self, batch, reads, failure):
+        """Store what a batch read, and wake the reads waiting for it.
+
+        :param reads: the usable power reads, by node id.
+        :param failure: the exception the batch failed with, or None.
+        """
+        with self._lock:
+            self._in_flight -= 1
+            for node_id in batch.node_ids:
+                # Not if the node was read, or changed, meanwhile.
+                if self._pending.get(node_id) is batch:
+                    del self._pending[node_id]
+                    if node_id in reads:
+                        self._ready[node_id] = (batch.sent_at,
+                                                reads[node_id])
+            if failure is not None:
+                self._pause(failure)
+        batch.done.set()
 
     def _pause(self, failure):
         """Turn read-ahead off for a while after a batch failed as a whole.

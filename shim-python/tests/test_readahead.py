@@ -422,6 +422,23 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.assertEqual(2, self.posts.call_count)
         self.assertEqual(1, log.output.count('ahead of the power sync'))
 
+    def test_batch_without_a_thread_breaks_no_read(self):
+        log = self.capture_log(logging.WARNING)
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+
+        def no_thread(function, *args):
+            raise RuntimeError("can't start new thread")
+
+        self.read_ahead._start = no_thread
+        self.assertEqual(protocol.POWER_ON, self.read(0))
+        # Nodes 1 and 2 do not wait for the batch that never ran.
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 2, 1, 1], self.single_reads())
+        self.assertFalse(self.posts.called)
+        self.assertIn("can't start new thread", log.output)
+
     def test_read_waits_for_its_batch_in_flight(self):
         self.start_second_cycle()
         (function, args), = self.batches
