@@ -186,14 +186,14 @@ def wait_for(budget):
 
 
 def request(context, method, path, body=None,
-            budget=protocol.READ_BUDGET_SECONDS):
+            budget=protocol.READ_BUDGET_SECONDS, read=None):
     """Call the driver service and return its JSON answer.
 
-    A GET is tried up to [valence]read_attempts times when the service
+    A read is tried up to [valence]read_attempts times when the service
     cannot be reached or answers HTTP 502/503, but only while the service's
     whole answer still fits in the time the call is given: the call, its
     retries included, ends within wait_for(budget) seconds. Any other
-    method changes the node and is sent once: whether a failed change
+    call changes the node and is sent once: whether a failed change
     reached Valence is not known, so repeating it is the caller's decision.
 
     :param context: the Ironic request context; its request_id is sent as
@@ -204,6 +204,9 @@ def request(context, method, path, body=None,
     :param body: JSON-serialisable request body, or None.
     :param budget: seconds the service may spend on the call: the read
         budget, or the power timeout of a power change.
+    :param read: whether the call only reads, and so may be repeated: None
+        means only a GET does; True for a POST that carries a read's
+        arguments in its body (POST /v1/power-reads).
     :returns: the decoded JSON object of a 2xx answer.
     :raises: ServiceError when the service cannot be reached, does not
         answer in time, answers with an error, or answers with something
@@ -228,7 +231,8 @@ def request(context, method, path, body=None,
     try:
         return attempt()
     except ServiceError as e:
-        if method != 'GET' or not e.retryable:
+        if not e.retryable or not (method == 'GET' if read is None
+                                   else read):
             raise
         first_failure = e
     return _retry(attempt, first_failure, method, path, request_id,

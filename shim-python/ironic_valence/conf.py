@@ -83,6 +83,32 @@ opts = [
                default=1,
                min=0,
                help=_('Seconds to wait before a read is tried again.')),
+    cfg.IntOpt('power_read_ahead',
+               default=50,
+               min=0,
+               max=protocol.POWER_READS_MAX_NODES,
+               help=_('How many nodes the shim reads in one call to the '
+                      'driver service ahead of the periodic power sync: '
+                      'the nodes the sync will read next, each read at '
+                      'most once ahead per read of it by the sync, so the '
+                      'sync costs the conductor one HTTP exchange per '
+                      'batch instead of one per node. Only the periodic '
+                      'sync (shared task) is answered from such reads; a '
+                      'power change, and any read made under an exclusive '
+                      'lock, always asks the service. Nothing is read '
+                      'ahead when [conductor]sync_power_state_interval is '
+                      '0 or less. 0 turns read-ahead off.')),
+    cfg.IntOpt('power_read_ahead_max_age',
+               default=5,
+               min=1,
+               max=60,
+               help=_('Seconds, counted from when its batch was sent, for '
+                      'which a power state read ahead may answer the '
+                      'periodic power sync; an older one is dropped and '
+                      'the node read on its own. The sync may so report '
+                      'a power state up to this old (never one from '
+                      'before a power change made through this '
+                      'conductor).')),
     cfg.StrOpt('inspection_hooks',
                default='validate-interfaces,ports,architecture',
                help=_('Comma-separated list of the inspection hooks run on '

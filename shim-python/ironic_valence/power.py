@@ -23,6 +23,7 @@ from ironic.conf import CONF
 from ironic.drivers import base
 
 from ironic_valence import protocol
+from ironic_valence import readahead
 from ironic_valence import utils
 
 LOG = log.getLogger(__name__)
@@ -57,6 +58,12 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
     def get_power_state(self, task):
         """Get the current power state of the task's node.
 
+        In a shared task (the periodic power sync's), the state may come
+        from a read made ahead for the sync, at most
+        [valence]power_read_ahead_max_age seconds old and never from before
+        a power change through this shim (see ironic_valence.readahead);
+        in an exclusive task it is always read from the service.
+
         :param task: a TaskManager instance containing the node to act on.
         :returns: states.POWER_ON, states.POWER_OFF, or states.ERROR when
             Valence reports a state that is neither.
@@ -67,8 +74,7 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             or gives an answer outside its contract.
         """
         action = _('Reading the power state')
-        answer = utils.call_service(task, 'GET', '/power',
-                                    exception.PowerStateFailure, action)
+        answer = readahead.read_power(task, action)
         power_state = answer.get('power_state')
         if power_state not in protocol.POWER_STATES_READ:
             raise utils.malformed_answer(exception.PowerStateFailure,
@@ -100,13 +106,19 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
                 {'state': power_state,
                  'supported': ', '.join(protocol.SUPPORTED_POWER_STATES)})
         timeout = _power_timeout(timeout)
-        # A health read after this change must not be answered from before it.
+        # No read after this change may be answered from before it: not the
+        # health read of this task, nor a read made ahead for the sync,
+        # including one in flight while the change is made.
         utils.take_power_read(task)
+        readahead.forget(task)
         action = _('Setting power state %s') % power_state
-        answer = utils.call_service(
-            task, 'PUT', '/power', exception.PowerStateFailure, action,
-            body={'target': power_state, 'timeout': timeout},
-            budget=timeout)
+        try:
+            answer = utils.call_service(
+                task, 'PUT', '/power', exception.PowerStateFailure, action,
+                body={'target': power_state, 'timeout': timeout},
+                budget=timeout)
+        finally:
+            readahead.forget(task)
         reached = answer.get('power_state')
         if reached not in _STEADY_STATES:
             raise utils.malformed_answer(exception.PowerStateFailure,

@@ -26,6 +26,7 @@ from ironic_valence import client
 # Registers the [valence] options, as loading the driver does in Ironic.
 from ironic_valence import conf  # noqa: F401
 from ironic_valence import protocol
+from ironic_valence import readahead
 from tests import fake_http
 
 SERVICE_URL = 'http://valence-driver.test:8080'
@@ -104,11 +105,29 @@ class ValenceTestCase(db_base.DbTestCase):
         # Each test builds its own connection pool.
         self.useFixture(fixtures.MockPatchObject(client, '_pool', None))
         if not self.fake_transport:
+            # Each test knows its own nodes.
+            self.useFixture(fixtures.MockPatchObject(
+                readahead, '_READ_AHEAD', readahead.ReadAhead()))
             return
         # No stub answers by default: an unexpected call fails the test.
         self.http = self.useFixture(fake_http.FakeService())
         self.clock = FakeClock()
         self.useFixture(fixtures.MockPatchObject(client, 'time', self.clock))
+        self.use_new_read_ahead()
+
+    def use_new_read_ahead(self):
+        """Power reads ahead from a registry that knows no node yet.
+
+        Its batches are started by the test, in its thread: self.batches
+        holds (function, args) of each one not started yet.
+        """
+        self.batches = []
+        self.read_ahead = readahead.ReadAhead(
+            clock=self.clock.monotonic,
+            start=lambda function, *args: self.batches.append(
+                (function, args)))
+        self.useFixture(fixtures.MockPatchObject(
+            readahead, '_READ_AHEAD', self.read_ahead))
 
     def capture_log(self, level):
         """Captures what the shim logs at level and above."""

@@ -303,6 +303,22 @@ class RetryTestCase(base.ValenceTestCase):
                 self.assertEqual('power off', self.get_power_state())
                 self.assertEqual(2, get.call_count)
 
+    def test_post_that_reads_is_retried(self):
+        url = base.SERVICE_URL + '/v1/power-reads'
+        post = self.http.post(url, [{'status_code': 503, 'text': 'later'},
+                                    {'json': {'nodes': {}}}])
+        self.assertEqual({'nodes': {}}, client.request(
+            self.context, 'POST', '/v1/power-reads',
+            body={'nodes': [base.NODE_ID]}, read=True))
+        self.assertEqual(2, post.call_count)
+
+    def test_post_is_sent_once_unless_it_reads(self):
+        url = base.SERVICE_URL + '/v1/nodes'
+        post = self.http.post(url, status_code=503, text='later')
+        self.assertRaises(client.ServiceError, client.request, self.context,
+                          'POST', '/v1/nodes', body={'name': 'n'})
+        self.assertEqual(1, post.call_count)
+
     def test_read_gives_up_after_read_attempts(self):
         self.config(read_attempts=4, read_retry_interval=2, answer_margin=10,
                     group='valence')

@@ -31,6 +31,7 @@ class ConfTestCase(testtools.TestCase):
         self.assertEqual(['service_url', 'auth_token', 'timeout',
                           'answer_margin', 'connect_timeout',
                           'read_attempts', 'read_retry_interval',
+                          'power_read_ahead', 'power_read_ahead_max_age',
                           'inspection_hooks', 'ca_file', 'insecure'],
                          [opt.name for opt in opts])
 
@@ -47,6 +48,18 @@ class ConfTestCase(testtools.TestCase):
                           0, 'valence')
         self.assertRaises(ValueError, conf_obj.set_override, 'read_attempts',
                           0, 'valence')
+
+    def test_power_read_ahead_is_bounded(self):
+        conf_obj = cfg.ConfigOpts()
+        conf_obj.register_opts(conf.opts, group='valence')
+        for name, value in [('power_read_ahead', -1),
+                            ('power_read_ahead', 101),
+                            ('power_read_ahead', 'many'),
+                            ('power_read_ahead_max_age', 0),
+                            ('power_read_ahead_max_age', 61)]:
+            with self.subTest(name=name, value=value):
+                self.assertRaises(ValueError, conf_obj.set_override, name,
+                                  value, 'valence')
 
     def test_generator_finds_the_entry_point(self):
         output = os.path.join(self.useFixture(fixtures.TempDir()).path,
@@ -66,6 +79,8 @@ class ConfTestCase(testtools.TestCase):
         self.assertIn('#answer_margin = 5', text)
         self.assertIn('#read_attempts = 3', text)
         self.assertIn('#read_retry_interval = 1', text)
+        self.assertIn('#power_read_ahead = 50', text)
+        self.assertIn('#power_read_ahead_max_age = 5', text)
         self.assertIn('#inspection_hooks = validate-interfaces,ports,'
                       'architecture', text)
         self.assertIn('#connect_timeout = 10', text)

@@ -25,6 +25,9 @@ import time
 
 import fixtures
 
+from ironic.conductor import task_manager
+from ironic.tests.unit.objects import utils as obj_utils
+
 from ironic_valence import client
 from ironic_valence import protocol
 from tests import base
@@ -54,9 +57,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_PUT(self):
         self._answer()
 
+    def do_POST(self):
+        self._answer()
+
     def _answer(self):
         length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length)
+        body = self.body = self.rfile.read(length)
         with self.server.lock:
             self.server.requests.append((self.command, self.path,
                                          self.headers, body))
@@ -79,6 +85,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 def _power_on(handler):
     return 200, {'power_state': protocol.POWER_ON, 'health': 'OK'}
+
+
+def _power_on_or_reads(handler):
+    """A power read, or for POST /v1/power-reads one of each node."""
+    if handler.command != 'POST':
+        return _power_on(handler)
+    return 200, {'nodes': {node_id: _power_on(handler)[1] for node_id
+                           in json.loads(handler.body)['nodes']}}
 
 
 class TransportTestCase(base.ValenceTestCase):
@@ -203,3 +217,29 @@ class TransportTestCase(base.ValenceTestCase):
         error = self.assertRaises(client.ServiceError, self.read_power)
         self.assertIn('rejected Bearer ***', str(error))
         self.assertNotIn(base.TOKEN, str(error))
+
+    def test_power_reads_ahead_of_the_sync(self):
+        # Due 0.9 s after their last read.
+        self.config(sync_power_state_interval=1, group='conductor')
+        other = obj_utils.create_test_node(
+            self.context, uuid='1be26c0b-03f2-4d2e-ae83-32e1d3e5f1a0',
+            driver='valence', driver_info={'valence_node_id': 'composed-2'})
+        server = self.serve(answer=_power_on_or_reads)
+
+        def sync(node):
+            with task_manager.acquire(self.context, node.uuid,
+                                      shared=True) as task:
+                return task.driver.power.get_power_state(task)
+
+        sync(self.node)
+        sync(other)
+        time.sleep(1)
+        sync(self.node)
+        # Answered from the batch the read before started, in its thread.
+        self.assertEqual(protocol.POWER_ON, sync(other))
+        posts = [(path, json.loads(body))
+                 for method, path, _headers, body in server.requests
+                 if method == 'POST']
+        self.assertEqual([('/v1/power-reads', {'nodes': ['composed-2']})],
+                         posts)
+        self.assertEqual(3, len(server.requests) - len(posts))

@@ -1,0 +1,334 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Power states read ahead of Ironic's periodic power sync, in batches.
+
+The sync reads every node of the conductor in a shared task, one node after
+the other, in the same order each cycle. Most of what a valence node costs
+it is the HTTP exchange of that read, so the shim reads the nodes the sync
+will come to next in one call (POST /v1/power-reads) and answers the sync's
+reads from that batch.
+
+Which nodes come next: every read of a node puts it at the end of a list of
+known nodes ordered by their last read (an LRU), so the nodes read longest
+ago, which the sync reaches first, are at its front. A node is due once its
+last read is 0.9 of [conductor]sync_power_state_interval old, so a cycle
+never reads ahead what it has just read, and a read is never made for a
+cycle that is still far away. A node taken into a batch leaves the list
+until the sync reads it again: each read allows at most one read ahead of
+that node, and a node the sync stops reading (deleted, in maintenance, taken
+over by another conductor) is read ahead once more at most.
+
+Freshness: a read ahead answers only a read in a shared task (the sync's),
+at most once, and only while it is younger than
+[valence]power_read_ahead_max_age, counted from when its batch was sent. A
+read in an exclusive task, which every power action holds, always asks the
+service; so does any read after a power change through this shim, which
+drops the node's entry and keeps a batch in flight from storing it.
+
+A batch that fails as a whole (the service down, or an older service
+without the endpoint) turns read-ahead off for a while; no read ever fails
+because of read-ahead: it asks the service on its own instead.
+"""
+
+import collections
+import threading
+import time
+
+from oslo_log import log
+
+from ironic.common import exception
+
+from ironic_valence import client
+from ironic_valence import conf as valence_conf
+from ironic_valence import protocol
+from ironic_valence import utils
+
+CONF = valence_conf.CONF
+LOG = log.getLogger(__name__)
+
+PATH = protocol.API_VERSION_PREFIX + '/power-reads'
+
+# Due at 0.9 of the interval, not 1: a cycle starts one interval after the
+# previous one started, and its pace varies a little from cycle to cycle.
+_DUE_FRACTION = 0.9
+# One batch being answered while the next one is on its way.
+_MAX_BATCHES_IN_FLIGHT = 2
+# The least time read-ahead stays off after a batch failed as a whole: an
+# older service refuses every batch (404, 405, or 400 INVALID_REQUEST from
+# this project's service before the endpoint), which must not cost one
+# failed call per node of a cycle.
+_MIN_PAUSE_SECONDS = 60
+
+
+class _BrokenAnswer(Exception):
+    """A batch's answer outside the contract."""
+
+
+class _Batch(object):
+    """The power reads of some nodes, asked for in one call."""
+
+    def __init__(self, node_ids, sent_at):
+        self.node_ids = node_ids
+        self.sent_at = sent_at
+        # When the call gives up at the latest, retries included.
+        self.deadline = sent_at + client.wait_for(
+            protocol.READ_BUDGET_SECONDS)
+        self.done = threading.Event()
+
+
+def _start_thread(function, *args):
+    # Under Ironic releases that monkey-patch with eventlet, this is a
+    # green thread; under Ironic 39's native threads, a real one.
+    threading.Thread(target=function, args=args, daemon=True,
+                     name='valence-power-read-ahead').start()
+
+
+def _reads(answer, node_ids):
+    """The usable power reads of a batch's answer, by node id.
+
+    A node's error, or a read that a single power read would refuse, is left
+    out: the node is then read on its own, which reports the failure as a
+    single read does.
+
+    :raises: _BrokenAnswer if the answer does not hold each node asked for,
+        and only those.
+    """
+    nodes = answer.get('nodes')
+    if not isinstance(nodes, dict) or nodes.keys() != set(node_ids):
+        raise _BrokenAnswer(
+            'the answer does not hold exactly the %d nodes asked for'
+            % len(node_ids))
+    return {node_id: read for node_id, read in nodes.items()
+            if isinstance(read, dict) and 'error' not in read
+            and read.get('power_state') in protocol.POWER_STATES_READ}
+
+
+class ReadAhead(object):
+    """The known nodes, the batches in flight and the reads they brought.
+
+    Thread-safe: the sync's workers and the batches' threads share it.
+    """
+
+    def __init__(self, clock=time.monotonic, start=_start_thread):
+        """:param clock: the monotonic clock.
+
+        :param start: runs a function with its arguments in the background.
+        """
+        self._clock = clock
+        self._start = start
+        self._lock = threading.Lock()
+        # node id -> monotonic time of its last read, oldest first.
+        self._known = collections.OrderedDict()
+        # node id -> (monotonic time its batch was sent, its power read),
+        # in about the order the batches were sent.
+        self._ready = collections.OrderedDict()
+        # node id -> the _Batch in flight that reads it.
+        self._pending = {}
+        self._in_flight = 0
+        self._paused_until = None
+
+    def read(self, context, node_id, shared):
+        """A read of the node: answered from a read ahead if it may be.
+
+        Records the read, and reads ahead if it is time to.
+
+        :param context: the request context of the read; its request id
+            goes with the batch it starts.
+        :param shared: whether the read is the periodic sync's kind (in a
+            shared task); only such a read is answered from a read ahead
+            or starts a batch, and any other drops the node's read ahead.
+        :returns: the node's power read (the GET /v1/nodes/{id}/power
+            document), or None when the node must be read on its own.
+        """
+        size = CONF.valence.power_read_ahead
+        interval = CONF.conductor.sync_power_state_interval
+        if size <= 0 or interval <= 0:
+            return None
+        if shared:
+            answer = self._take(node_id)
+        else:
+            self.forget(node_id)
+            answer = None
+        # Before the caller reads the node on its own, so that a batch this
+        # read starts is on its way meanwhile.
+        now = self._clock()
+        with self._lock:
+            self._known[node_id] = now
+            self._known.move_to_end(node_id)
+            batch = (self._next_batch(now, size, interval) if shared
+                     else None)
+        if batch is not None:
+            try:
+                self._start(self._run, context, batch)
+            except Exception as e:
+                # No thread to be had (RuntimeError): the read goes on, and
+                # nobody waits for the batch.
+                self._finish(batch, {}, e)
+        return answer
+
+    def _take(self, node_id):
+        """The node's read ahead, at most once, if it is fresh.
+
+        Waits for a batch in flight that reads the node, at most until that
+        batch's own call gives up.
+
+        :returns: the node's power read (the GET /v1/nodes/{id}/power
+            document), or None when the node must be read on its own.
+        """
+        with self._lock:
+            entry = self._ready.pop(node_id, None)
+            batch = self._pending.get(node_id) if entry is None else None
+        if batch is not None:
+            batch.done.wait(max(0.0, batch.deadline - self._clock()))
+            with self._lock:
+                entry = self._ready.pop(node_id, None)
+                if self._pending.get(node_id) is batch:
+                    # Given up on: the batch must not store it any more.
+                    del self._pending[node_id]
+        if (entry is None or self._clock() - entry[0]
+                > CONF.valence.power_read_ahead_max_age):
+            utils.METRICS.send_counter('ReadAhead.miss', 1)
+            return None
+        utils.METRICS.send_counter('ReadAhead.hit', 1)
+        return entry[1]
+
+    def forget(self, node_id):
+        """Drop what was or is being read ahead of the node.
+
+        For a read that must be fresh, and around a power change: a batch in
+        flight will not store the node's read.
+        """
+        with self._lock:
+            self._ready.pop(node_id, None)
+            self._pending.pop(node_id, None)
+
+    def _next_batch(self, now, size, interval):
+        """Take the due nodes of a new batch out of the known ones.
+
+        Called with the lock held.
+
+        :returns: a _Batch, or None when no batch is to be sent now.
+        """
+        if self._paused_until is not None and now < self._paused_until:
+            return None
+        if self._in_flight >= _MAX_BATCHES_IN_FLIGHT:
+            return None
+        # Reads that nobody took (the node was deleted, or read in an
+        # exclusive task meanwhile) would otherwise count as ready forever.
+        max_age = CONF.valence.power_read_ahead_max_age
+        while self._ready:
+            node_id, (sent_at, _read) = next(iter(self._ready.items()))
+            if now - sent_at <= max_age:
+                break
+            del self._ready[node_id]
+        if len(self._ready) + len(self._pending) >= size:
+            return None
+        due = now - _DUE_FRACTION * interval
+        node_ids = []
+        for node_id, last_read in self._known.items():
+            if last_read > due or len(node_ids) == size:
+                break
+            node_ids.append(node_id)
+        if not node_ids:
+            return None
+        batch = _Batch(node_ids, now)
+        for node_id in node_ids:
+            del self._known[node_id]
+            self._pending[node_id] = batch
+        self._in_flight += 1
+        return batch
+
+    def _run(self, context, batch):
+        """Send the batch and store what it read (in the background)."""
+        utils.METRICS.send_counter('ReadAhead.batch', 1)
+        reads = {}
+        failure = None
+        try:
+            answer = client.request(context, 'POST', PATH,
+                                    body={'nodes': batch.node_ids},
+                                    read=True)
+            reads = _reads(answer, batch.node_ids)
+        except (client.ServiceError, _BrokenAnswer) as e:
+            failure = e
+        except Exception as e:
+            # Nothing of a batch may break a read; the sync's own read
+            # reports what is wrong with the service.
+            LOG.exception('Unexpected failure of a power read-ahead')
+            failure = e
+        finally:
+            self._finish(batch, reads, failure)
+
+    def _finish(self, batch, reads, failure):
+        """Store what a batch read, and wake the reads waiting for it.
+
+        :param reads: the usable power reads, by node id.
+        :param failure: the exception the batch failed with, or None.
+        """
+        with self._lock:
+            self._in_flight -= 1
+            for node_id in batch.node_ids:
+                # Not if the node was read, or changed, meanwhile.
+                if self._pending.get(node_id) is batch:
+                    del self._pending[node_id]
+                    if node_id in reads:
+                        self._ready[node_id] = (batch.sent_at,
+                                                reads[node_id])
+            if failure is not None:
+                self._pause(failure)
+        batch.done.set()
+
+    def _pause(self, failure):
+        """Turn read-ahead off for a while after a batch failed as a whole.
+
+        Called with the lock held; logs once per pause.
+        """
+        now = self._clock()
+        if self._paused_until is not None and now < self._paused_until:
+            return
+        seconds = max(_MIN_PAUSE_SECONDS,
+                      CONF.conductor.sync_power_state_interval)
+        self._paused_until = now + seconds
+        LOG.warning('Reading power states ahead of the power sync failed; '
+                    'each node is read on its own for the next %(seconds)s '
+                    'seconds: %(error)s',
+                    {'seconds': seconds, 'error': client.redact(str(failure))})
+
+
+_READ_AHEAD = ReadAhead()
+
+
+def read_power(task, action):
+    """The task's node's power read, read ahead if the task allows it.
+
+    :param task: a TaskManager instance containing the node to act on.
+    :param action: what is being done, for the message of a failure.
+    :returns: the service's GET /v1/nodes/{id}/power document.
+    :raises: the exceptions of utils.call_service(), with PowerStateFailure
+        for a failed call.
+    """
+    node_id = utils.parse_driver_info(task.node)['node_id']
+    answer = _READ_AHEAD.read(task.context, node_id, task.shared)
+    if answer is None:
+        answer = utils.call_service(task, 'GET', '/power',
+                                    exception.PowerStateFailure, action)
+    return answer
+
+
+def forget(task):
+    """Drop what was or is being read ahead of the task's node.
+
+    :raises: MissingParameterValue or InvalidParameterValue on bad
+        driver_info.
+    """
+    _READ_AHEAD.forget(utils.parse_driver_info(task.node)['node_id'])

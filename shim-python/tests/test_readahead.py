@@ -1,0 +1,529 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Power states read ahead of the periodic sync, in batches.
+
+The clock is the test's (base.FakeClock) and batches run when the test says
+so, in its own thread, unless a test needs one to end while a read waits.
+"""
+
+import logging
+import threading
+
+import fixtures
+from oslo_utils import uuidutils
+
+from ironic.common import exception
+from ironic.conductor import task_manager
+from ironic.tests.unit.objects import utils as obj_utils
+
+from ironic_valence import management
+from ironic_valence import protocol
+from ironic_valence import readahead
+from ironic_valence import utils
+from tests import base
+
+BATCH_URL = base.SERVICE_URL + '/v1/power-reads'
+INTERVAL = 60
+# The sync's next cycle: every node read in the last one is due.
+NEXT_CYCLE = 0.9 * INTERVAL
+
+
+def _read(node_id):
+    return {'power_state': protocol.POWER_ON, 'health': 'OK'}
+
+
+def _batch_answer(request, context):
+    """The service's answer: every node asked for, read."""
+    return {'nodes': {node_id: _read(node_id)
+                      for node_id in request.json()['nodes']}}
+
+
+class ReadAheadTestCase(base.ValenceTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.config(sync_power_state_interval=INTERVAL, group='conductor')
+        self.config(power_read_ahead=2, group='valence')
+        # The sync's order: this node, then the others.
+        self.nodes = [self.node] + [
+            obj_utils.create_test_node(
+                self.context, uuid=uuidutils.generate_uuid(),
+                driver='valence',
+                driver_info={'valence_node_id': 'composed-%d' % i})
+            for i in range(1, 5)]
+        self.node_ids = [n.driver_info['valence_node_id']
+                         for n in self.nodes]
+        self.gets = {node_id: self.http.get(self.power_url(index),
+                                            json=_read(node_id))
+                     for index, node_id in enumerate(self.node_ids)}
+        self.posts = self.http.post(BATCH_URL, json=_batch_answer)
+        self.counters = self.useFixture(fixtures.MockPatchObject(
+            utils.METRICS, 'send_counter')).mock
+
+    def power_url(self, index):
+        return '%s/v1/nodes/%s/power' % (base.SERVICE_URL,
+                                         self.node_ids[index])
+
+    def read(self, index, shared=True):
+        with task_manager.acquire(self.context, self.nodes[index].uuid,
+                                  shared=shared) as task:
+            return task.driver.power.get_power_state(task)
+
+    def cycle(self, indexes=range(5)):
+        """The sync's reads, each batch answered before the next read."""
+        for index in indexes:
+            self.read(index)
+            self.run_batches()
+
+    def fresh(self):
+        """For a subtest: a registry that knows no node, no call made."""
+        self.use_new_read_ahead()
+        for route in self.gets.values():
+            route.request_history.clear()
+
+    def single_reads(self):
+        """How many GET .../power each node had."""
+        return [self.gets[node_id].call_count for node_id in self.node_ids]
+
+    def run_batches(self):
+        while self.batches:
+            function, args = self.batches.pop(0)
+            function(*args)
+
+    def batches_sent(self):
+        return [request.json()['nodes']
+                for request in self.posts.request_history]
+
+    def start_second_cycle(self):
+        """Cycle one, then the first read of cycle two.
+
+        That read starts the batch of nodes 1 and 2, which is not run yet.
+        """
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+        self.read(0)
+
+    def read_ahead_of_second_cycle(self):
+        """Cycle one, then the start of cycle two: nodes 1 and 2 read."""
+        self.start_second_cycle()
+        self.run_batches()
+
+    def test_first_cycle_reads_each_node_alone(self):
+        self.cycle()
+        self.assertEqual([1] * 5, self.single_reads())
+        self.assertEqual([], self.batches)
+
+    def test_due_nodes_are_read_in_one_batch_in_the_sync_order(self):
+        self.read_ahead_of_second_cycle()
+        self.assertEqual([self.node_ids[1:3]], self.batches_sent())
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 1, 1, 1, 1], self.single_reads())
+
+    def test_batch_is_sent_with_the_token_and_request_id(self):
+        self.read_ahead_of_second_cycle()
+        request = self.posts.last_request
+        self.assertEqual('Bearer ' + base.TOKEN,
+                         request.headers['Authorization'])
+        self.assertIn(protocol.REQUEST_ID_HEADER, request.headers)
+
+    def test_nodes_read_less_than_nine_tenths_of_an_interval_ago(self):
+        self.cycle()
+        self.clock.now += NEXT_CYCLE - 0.1
+        self.read(0)
+        self.assertEqual([], self.batches)
+
+    def test_the_read_answered_from_a_batch_reports_its_state(self):
+        self.gets[self.node_ids[1]]._answers[0] = {
+            'json': {'power_state': protocol.POWER_OFF, 'health': 'OK'}}
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+        self.posts = self.http.post(BATCH_URL, json={'nodes': {
+            self.node_ids[1]: {'power_state': protocol.POWER_ON,
+                               'health': 'OK'},
+            self.node_ids[2]: {'power_state': protocol.POWER_OFF,
+                               'health': 'OK'}}})
+        self.read(0)
+        self.run_batches()
+        self.assertEqual(protocol.POWER_ON, self.read(1))
+        self.assertEqual(protocol.POWER_OFF, self.read(2))
+
+    def test_each_read_allows_one_read_ahead(self):
+        self.read_ahead_of_second_cycle()
+        # Nodes 1 and 2 are no longer read (deleted, say): the next cycles
+        # never read them ahead again.
+        for _ in range(2):
+            self.clock.now += NEXT_CYCLE
+            self.cycle([0, 3, 4])
+            self.run_batches()
+        sent = sum(self.batches_sent(), [])
+        self.assertEqual(1, sent.count(self.node_ids[1]))
+        self.assertEqual(1, sent.count(self.node_ids[2]))
+
+    def test_a_read_ahead_is_used_once(self):
+        self.read_ahead_of_second_cycle()
+        self.read(1)
+        self.read(1)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_exclusive_read_asks_the_service_and_drops_the_entry(self):
+        self.read_ahead_of_second_cycle()
+        self.read(1, shared=False)
+        self.read(1)
+        self.assertEqual([2, 3, 1, 1, 1], self.single_reads())
+
+    def test_exclusive_read_starts_no_batch(self):
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+        self.read(0, shared=False)
+        self.assertEqual([], self.batches)
+
+    def test_read_older_than_max_age_is_not_used(self):
+        self.read_ahead_of_second_cycle()
+        self.clock.now += 5.5
+        self.read(1)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_max_age_counts_from_when_the_batch_was_sent(self):
+        self.config(power_read_ahead_max_age=10, group='valence')
+        self.read_ahead_of_second_cycle()
+        self.clock.now += 10
+        self.read(1)
+        self.assertEqual([2, 1, 1, 1, 1], self.single_reads())
+
+    def _set_power(self, index, target=protocol.POWER_OFF):
+        self.http.put(self.power_url(index),
+                      json={'power_state': target})
+        with task_manager.acquire(self.context,
+                                  self.nodes[index].uuid) as task:
+            task.driver.power.set_power_state(task, target)
+
+    def test_power_change_drops_the_read_ahead(self):
+        self.read_ahead_of_second_cycle()
+        self._set_power(1)
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_batch_answered_after_a_power_change_is_not_stored(self):
+        self.start_second_cycle()
+        # Sent before the change, answered after it.
+        self._set_power(1)
+        self.run_batches()
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_read_during_a_power_change_asks_the_service(self):
+        self.read_ahead_of_second_cycle()
+        during = []
+
+        def change(request, context):
+            # Ironic's sync skips a locked node, but not every shared read.
+            during.append(self.read(1))
+            return {'power_state': protocol.POWER_OFF}
+
+        self.http.put(self.power_url(1), json=change)
+        with task_manager.acquire(self.context, self.nodes[1].uuid) as task:
+            task.driver.power.set_power_state(task, protocol.POWER_OFF)
+        self.assertEqual([protocol.POWER_ON], during)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def _batch_during_power_change(self, answer):
+        """Node 1's power change, while the sync reads ahead of node 1."""
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+
+        def change(request, context):
+            # The sync goes on meanwhile: its read of node 0 starts a
+            # batch with node 1, which is answered before the change.
+            self.read(0)
+            self.run_batches()
+            context.status_code = answer['status_code']
+            return answer['json']
+
+        self.http.put(self.power_url(1), json=change)
+        with task_manager.acquire(self.context, self.nodes[1].uuid) as task:
+            try:
+                task.driver.power.set_power_state(task, protocol.POWER_OFF)
+            except exception.PowerStateFailure:
+                pass
+        self.assertEqual([self.node_ids[1:3]], self.batches_sent())
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_batch_answered_while_a_power_change_is_made_is_not_stored(self):
+        self._batch_during_power_change(
+            {'status_code': 200,
+             'json': {'power_state': protocol.POWER_OFF}})
+
+    def test_batch_answered_while_a_power_change_fails_is_not_stored(self):
+        self._batch_during_power_change(
+            base.problem(protocol.VALENCE_TIMEOUT, 'slow'))
+
+    def test_node_error_in_the_batch_is_read_on_its_own(self):
+        self.config(read_attempts=1, group='valence')
+        self.cycle()
+        self.gets[self.node_ids[1]]._answers[0] = base.problem(
+            protocol.VALENCE_UNREACHABLE, 'Valence is down')
+        self.posts = self.http.post(BATCH_URL, json={'nodes': {
+            self.node_ids[1]: {'error': protocol.VALENCE_UNREACHABLE},
+            self.node_ids[2]: _read(self.node_ids[2])}})
+        self.clock.now += NEXT_CYCLE
+        self.read(0)
+        self.run_batches()
+        # The single read gives the service's detailed error, as always.
+        error = self.assertRaises(exception.PowerStateFailure, self.read, 1)
+        self.assertIn('Valence is down', str(error))
+        self.read(2)
+        self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def _answer_batches(self, **answer):
+        self.posts = self.http.post(BATCH_URL, **answer)
+        self.start_second_cycle()
+        self.run_batches()
+
+    def test_malformed_batch_answers_are_never_used(self):
+        ids = self.node_ids
+        malformed = {
+            'not an object': {'json': ['power on']},
+            'no nodes': {'json': {}},
+            'nodes not an object': {'json': {'nodes': [ids[1], ids[2]]}},
+            'a node missing': {'json': {'nodes': {ids[1]: _read(ids[1])}}},
+            'a node not asked for': {'json': {'nodes': {
+                ids[1]: _read(ids[1]), ids[2]: _read(ids[2]),
+                ids[3]: _read(ids[3])}}},
+            'not JSON': {'text': 'power on'},
+        }
+        for case, answer in malformed.items():
+            with self.subTest(case=case):
+                self.fresh()
+                self._answer_batches(**answer)
+                self.read(1)
+                self.read(2)
+                self.assertEqual([2, 2, 2, 1, 1], self.single_reads())
+
+    def test_malformed_node_read_is_read_on_its_own(self):
+        ids = self.node_ids
+        for case, read in [('string', 'power on'), ('null', None),
+                           ('unknown state', {'power_state': 'on'}),
+                           ('no state', {'health': 'OK'}),
+                           ('state and error', {
+                               'power_state': protocol.POWER_ON,
+                               'error': protocol.INTERNAL_ERROR})]:
+            with self.subTest(case=case):
+                self.fresh()
+                self._answer_batches(json={'nodes': {
+                    ids[1]: read, ids[2]: _read(ids[2])}})
+                self.read(1)
+                self.read(2)
+                self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_failed_batch_falls_back_and_pauses_read_ahead(self):
+        self.config(read_attempts=1, group='valence')
+        log = self.capture_log(logging.WARNING)
+        self._answer_batches(**base.problem(protocol.INTERNAL_ERROR,
+                                            'broken'))
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 2, 1, 1], self.single_reads())
+        self.assertIn('Reading power states ahead of the power sync failed',
+                      log.output)
+        self.assertIn('INTERNAL_ERROR', log.output)
+        # Paused for a minute at least: the next cycle reads alone ...
+        self.clock.now += NEXT_CYCLE
+        self.cycle()
+        self.assertEqual(1, self.posts.call_count)
+        self.assertEqual([3, 3, 3, 2, 2], self.single_reads())
+        # ... and the one after it tries again.
+        self.clock.now += NEXT_CYCLE
+        self.read(0)
+        self.run_batches()
+        self.assertEqual(2, self.posts.call_count)
+
+    def test_older_service_without_the_endpoint(self):
+        self.config(read_attempts=1, group='valence')
+        # This project's service before the endpoint answered the 400 (its
+        # e2e run's log); other servers say 404 or 405.
+        older = base.problem(protocol.INVALID_REQUEST,
+                             'No static resource v1/power-reads.')
+        for status, answer in [(400, older),
+                               (404, {'status_code': 404, 'text': 'No'}),
+                               (405, {'status_code': 405, 'text': 'No'})]:
+            with self.subTest(status=status):
+                self.fresh()
+                log = self.capture_log(logging.WARNING)
+                self._answer_batches(**answer)
+                self.read(1)
+                self.read(2)
+                self.assertEqual([2, 2, 2, 1, 1], self.single_reads())
+                self.assertEqual(1, self.posts.call_count)
+                self.assertIn('HTTP %d' % status, log.output)
+
+    def test_batch_is_retried_like_a_read(self):
+        self._answer_batches(response_list=[
+            base.problem(protocol.INTERNAL_ERROR, 'x') | {'status_code': 503},
+            {'json': _batch_answer}])
+        self.read(1)
+        self.assertEqual(2, self.posts.call_count)
+        self.assertEqual([2, 1, 1, 1, 1], self.single_reads())
+
+    def test_token_is_never_logged(self):
+        self.config(read_attempts=1, group='valence')
+        log = self.capture_log(logging.DEBUG)
+
+        def echo(request, context):
+            context.status_code = 401
+            return {'code': protocol.UNAUTHORIZED,
+                    'detail': 'rejected %s' % request.headers['Authorization']}
+
+        self._answer_batches(json=echo)
+        self.assertIn('rejected Bearer ***', log.output)
+        self.assertNotIn(base.TOKEN, log.output)
+
+    def test_at_most_two_batches_in_flight(self):
+        self.config(power_read_ahead=1, group='valence')
+        self.start_second_cycle()
+        # A read in an exclusive task takes its node out of its batch, so
+        # fewer than one batch is pending, but two are still in flight.
+        self.read(1, shared=False)
+        self.read(0)
+        self.read(2, shared=False)
+        self.read(0)
+        self.assertEqual(2, len(self.batches))
+        self.run_batches()
+        self.read(0)
+        self.assertEqual(1, len(self.batches))
+
+    def test_failing_batches_are_logged_once_per_pause(self):
+        self.config(power_read_ahead=1, read_attempts=1, group='valence')
+        log = self.capture_log(logging.WARNING)
+        self.posts = self.http.post(BATCH_URL, status_code=404,
+                                    text='Not Found')
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+        # Two batches in flight, as above, both failing.
+        self.read(0)
+        self.read(1, shared=False)
+        self.read(0)
+        self.run_batches()
+        self.assertEqual(2, self.posts.call_count)
+        self.assertEqual(1, log.output.count('ahead of the power sync'))
+
+    def test_batch_without_a_thread_breaks_no_read(self):
+        log = self.capture_log(logging.WARNING)
+        self.cycle()
+        self.clock.now += NEXT_CYCLE
+
+        def no_thread(function, *args):
+            raise RuntimeError("can't start new thread")
+
+        self.read_ahead._start = no_thread
+        self.assertEqual(protocol.POWER_ON, self.read(0))
+        # Nodes 1 and 2 do not wait for the batch that never ran.
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 2, 1, 1], self.single_reads())
+        self.assertFalse(self.posts.called)
+        self.assertIn("can't start new thread", log.output)
+
+    def test_read_waits_for_its_batch_in_flight(self):
+        self.start_second_cycle()
+        (function, args), = self.batches
+        # The batch's answer comes while node 1's read waits for it.
+        timer = threading.Timer(0.05, function, args)
+        timer.start()
+        self.addCleanup(timer.join, 5)
+        self.read(1)
+        self.assertEqual([2, 1, 1, 1, 1], self.single_reads())
+
+    def test_read_waits_no_longer_than_its_batch_may_take(self):
+        self.start_second_cycle()
+        # The batch's call would have given up by now.
+        self.clock.now += protocol.READ_BUDGET_SECONDS + 10
+        self.read(1)
+        self.run_batches()
+        self.config(power_read_ahead_max_age=60, group='valence')
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 3, 1, 1, 1], self.single_reads())
+
+    def test_off(self):
+        for size, interval in [(0, INTERVAL), (2, 0), (2, -1)]:
+            with self.subTest(size=size, interval=interval):
+                self.fresh()
+                self.config(power_read_ahead=size, group='valence')
+                self.config(sync_power_state_interval=interval,
+                            group='conductor')
+                self.cycle()
+                self.clock.now += NEXT_CYCLE
+                self.cycle()
+                self.assertEqual([], self.batches)
+                self.assertEqual([2] * 5, self.single_reads())
+                # Nothing to see for an operator who turned it off.
+                self.counters.assert_not_called()
+
+    def test_hits_and_misses_are_counted(self):
+        self.read_ahead_of_second_cycle()
+        self.read(1)
+        self.clock.now += 6
+        self.read(2)
+        self.assertEqual(
+            ['ReadAhead.miss'] * 6 + ['ReadAhead.batch', 'ReadAhead.hit',
+                                      'ReadAhead.miss'],
+            [c.args[0] for c in self.counters.call_args_list])
+
+    def test_health_of_the_sync_comes_from_the_read_ahead(self):
+        if not management.health_states:
+            self.skipTest('Ironic without health monitoring')
+        self.read_ahead_of_second_cycle()
+        with task_manager.acquire(self.context, self.nodes[1].uuid,
+                                  shared=True) as task:
+            task.driver.power.get_power_state(task)
+            health = task.driver.management.get_node_health(task)
+        self.assertEqual(management.health_states.HealthState.OK, health)
+        self.assertEqual(1, self.posts.call_count)
+        self.assertEqual([2, 1, 1, 1, 1], self.single_reads())
+
+
+class ReadAheadUnitTestCase(base.ValenceTestCase):
+    """What only the registry itself shows."""
+
+    def test_unused_reads_expire(self):
+        self.config(sync_power_state_interval=INTERVAL, group='conductor')
+        self.config(power_read_ahead=1, group='valence')
+        read_ahead = self.read_ahead
+        read_ahead.read(self.context, 'a', True)
+        read_ahead.read(self.context, 'b', True)
+        self.clock.now += NEXT_CYCLE
+        self.posts = self.http.post(BATCH_URL, json=_batch_answer)
+        read_ahead.read(self.context, 'c', True)
+        (function, args), = self.batches
+        function(*args)
+        # 'a' is never read: once its read is past the max age, it no
+        # longer holds back the next batch.
+        read_ahead.read(self.context, 'c', True)
+        self.assertEqual(1, len(self.batches))
+        self.clock.now += 6
+        read_ahead.read(self.context, 'c', True)
+        self.assertEqual(2, len(self.batches))
+        self.assertIsNone(read_ahead.read(self.context, 'a', True))
+
+    def test_forget_of_a_node_with_bad_driver_info(self):
+        self.node.driver_info = {}
+        self.node.save()
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            self.assertRaises(exception.MissingParameterValue,
+                              readahead.forget, task)
