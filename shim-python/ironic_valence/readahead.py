@@ -37,8 +37,9 @@ service; so does any read after a power change through this shim, which
 drops the node's entry and keeps a batch in flight from storing it.
 
 A batch that fails as a whole (the service down, or an older service
-without the endpoint) turns read-ahead off for a while; no read ever fails
-because of read-ahead: it asks the service on its own instead.
+without the endpoint), or that reads none of its nodes (Valence down),
+turns read-ahead off for a while; no read ever fails because of read-ahead:
+it asks the service on its own instead.
 """
 
 import collections
@@ -73,6 +74,10 @@ _MIN_PAUSE_SECONDS = 60
 
 class _BrokenAnswer(Exception):
     """A batch's answer outside the contract."""
+
+
+class _NothingRead(Exception):
+    """A batch that read none of its nodes: Valence is down or failing."""
 
 
 class _Batch(object):
@@ -259,7 +264,17 @@ class ReadAhead(object):
                                     body={'nodes': batch.node_ids},
                                     read=True)
             reads = _reads(answer, batch.node_ids)
-        except (client.ServiceError, _BrokenAnswer) as e:
+            if not reads:
+                # The sync's reads of these nodes fall back to single reads
+                # anyway; when no node could be read, the next batches would
+                # only add their own waits and Valence calls to every one.
+                raise _NothingRead(
+                    'none of the %d nodes could be read: %s' % (
+                        len(batch.node_ids), ', '.join(sorted({
+                            str(read.get('error')) for read in
+                            answer['nodes'].values()
+                            if isinstance(read, dict)}))))
+        except (client.ServiceError, _BrokenAnswer, _NothingRead) as e:
             failure = e
         except Exception as e:
             # Nothing of a batch may break a read; the sync's own read

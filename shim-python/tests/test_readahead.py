@@ -353,6 +353,21 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.run_batches()
         self.assertEqual(2, self.posts.call_count)
 
+    def test_batch_that_read_no_node_pauses_read_ahead(self):
+        log = self.capture_log(logging.WARNING)
+        ids = self.node_ids
+        self._answer_batches(json={'nodes': {
+            ids[1]: {'error': protocol.VALENCE_UNREACHABLE},
+            ids[2]: {'error': protocol.VALENCE_TIMEOUT}}})
+        self.read(1)
+        self.read(2)
+        self.assertEqual([2, 2, 2, 1, 1], self.single_reads())
+        self.assertIn('none of the 2 nodes could be read: '
+                      'VALENCE_TIMEOUT, VALENCE_UNREACHABLE', log.output)
+        self.clock.now += NEXT_CYCLE
+        self.cycle()
+        self.assertEqual(1, self.posts.call_count)
+
     def test_older_service_without_the_endpoint(self):
         self.config(read_attempts=1, group='valence')
         # This project's service before the endpoint answered the 400 (its
