@@ -332,6 +332,20 @@ class StatsdSink:
             metric.rsplit(':', 1)[0] for metric in metrics
             if metric.endswith('|ms'))
 
+    def counters(self):
+        """{metric name: its total} of the counters so far.
+
+        A statsd counter arrives as `name:increment|c`.
+        """
+        with self._lock:
+            metrics = list(self._metrics)
+        totals = collections.Counter()
+        for metric in metrics:
+            if metric.endswith('|c'):
+                name, _, value = metric[:-len('|c')].rpartition(':')
+                totals[name] += int(value)
+        return totals
+
     def stop(self):
         self._stopped.set()
         self._thread.join(timeout=5)

@@ -64,6 +64,20 @@ def set_power(cli, node, *action):
     return shown['power_state']
 
 
+def service_metric(stack, series):
+    """The value of one series of the service's Prometheus metrics, 0 when
+    it has none yet; series is the name with its labels, as exposed."""
+    response = requests.get(
+        stack.service_url + '/actuator/prometheus', timeout=30,
+        headers={'Authorization': 'Bearer ' + stack.token})
+    response.raise_for_status()
+    for line in response.text.splitlines():
+        name, _, value = line.rpartition(' ')
+        if name == series:
+            return float(value)
+    return 0.0
+
+
 def reset_types_since(internal, received_before):
     """The Reset types of the actions a node received after a count."""
     actions = internal['actions']
@@ -318,6 +332,21 @@ def test_out_of_band_power_change_is_picked_up_by_sync(cli, emulator,
                lambda: cli.value(node, 'power_state') == 'power off',
                timeout=POWER_SYNC_INTERVAL_S * 15, interval=1)
     assert emulator.node(valence_id)['node_power_state'] == 'Off'
+
+
+def test_power_sync_reads_ahead_in_batches(stack, manageable, node_a,
+                                           valence_ids):
+    # Two nodes the sync reads (node_a's Valence node and one no other
+    # synced node shares): enough for a read of one to bring the other.
+    manageable('e2e-batch', valence_ids[2])
+
+    def answered_from_batches():
+        hits = stack.statsd.counters()['ironic_valence.ReadAhead.hit']
+        return hits >= 2 and service_metric(
+            stack, 'valence_power_reads_total{outcome="ok"}') >= 2
+    wait_until('the sync answered from batches of the service',
+               answered_from_batches,
+               timeout=POWER_SYNC_INTERVAL_S * 15, interval=1)
 
 
 def test_path_like_valence_node_id_fails_validate(cli, enroll):

@@ -474,9 +474,12 @@ class Backends:
         return [{}] * self.nodes
 
     def service_counts(self):
-        """Counts so far: requests the service has answered, other than
-        the actuator's, and the node reads it made of Valence for them
-        (one per node read, however many nodes a request named)."""
+        """Counts so far.
+
+        The requests the service has answered, other than the actuator's,
+        and the node reads it made of Valence for them (one per node read,
+        however many nodes a request named).
+        """
         request = urllib.request.Request(
             self.service_url + '/actuator/prometheus',
             headers={'Authorization': 'Bearer %s' % self.token})

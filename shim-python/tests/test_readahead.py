@@ -496,8 +496,10 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.clock.now += 6
         self.read(2)
         self.assertEqual(
-            ['ReadAhead.miss'] * 6 + ['ReadAhead.batch', 'ReadAhead.hit',
-                                      'ReadAhead.miss'],
+            ['ironic_valence.ReadAhead.miss'] * 6 + [
+                'ironic_valence.ReadAhead.batch',
+                'ironic_valence.ReadAhead.hit',
+                'ironic_valence.ReadAhead.miss'],
             [c.args[0] for c in self.counters.call_args_list])
 
     def test_health_of_the_sync_comes_from_the_read_ahead(self):
