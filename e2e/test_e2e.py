@@ -725,9 +725,10 @@ def test_service_layout_runs_on_the_java_it_is_given(tmp_path):
 
 def test_service_layout_refuses_a_java_that_is_not_one(tmp_path):
     layout = tmp_path / 'layout'
+    no_java = tmp_path / 'no-java'
     result = lay_out(processes.SERVICE_JAR, processes.SERVICE_JVM_OPTIONS,
-                     layout, java=str(tmp_path / 'no-java'))
+                     layout, java=str(no_java))
     assert result.returncode == 1
-    assert result.stderr == '%s: not a java launcher\n' % (tmp_path / 'no-java')
+    assert result.stderr == '%s: not a java launcher\n' % no_java
     assert result.stdout == ''
     assert not layout.exists()
