@@ -643,8 +643,10 @@ def java_release(java):
 
 
 def archive_of(layout):
-    """The archive a layout's launch.args names: an AOT cache (Java 25 or
-    later) or a class-data sharing archive."""
+    """The archive a layout's launch.args names.
+
+    An AOT cache on Java 25 or later, a class-data sharing archive before.
+    """
     first = (layout / 'launch.args').read_text().splitlines()[0]
     flag, _, path = first.partition('=')
     assert flag in ('-XX:AOTCache', '-XX:SharedArchiveFile'), first
