@@ -65,8 +65,10 @@ def set_power(cli, node, *action):
 
 
 def service_metric(stack, series):
-    """The value of one series of the service's Prometheus metrics, 0 when
-    it has none yet; series is the name with its labels, as exposed."""
+    """The value of one series of the service's Prometheus metrics.
+
+    series is the name with its labels, as exposed; 0 when it has none yet.
+    """
     response = requests.get(
         stack.service_url + '/actuator/prometheus', timeout=30,
         headers={'Authorization': 'Bearer ' + stack.token})
