@@ -35,6 +35,12 @@ final class NodeApi {
 	 */
 	record PowerReadView(@JsonProperty("power_state") PowerState powerState,
 			String health) implements PowerReadOutcome {
+
+		/** The one place a node becomes a power read, single or in a batch. */
+		static PowerReadView of(ValenceNode node) {
+			return new PowerReadView(node.powerState(), node.health());
+		}
+
 	}
 
 	/**

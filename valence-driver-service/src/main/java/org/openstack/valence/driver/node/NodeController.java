@@ -16,7 +16,6 @@ import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
-import org.openstack.valence.driver.valence.ValenceNode;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -72,8 +71,7 @@ class NodeController {
 			VALENCE_ERROR })
 	@GetMapping("/power")
 	PowerReadView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		ValenceNode node = this.reader.read(nodeId, this.budget.readDeadline());
-		return new PowerReadView(node.powerState(), node.health());
+		return PowerReadView.of(this.reader.read(nodeId, this.budget.readDeadline()));
 	}
 
 	/**

@@ -102,7 +102,7 @@ public class PowerReads implements DisposableBean {
 		try {
 			ValenceNode node = read.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
 			count("ok");
-			return new PowerReadView(node.powerState(), node.health());
+			return PowerReadView.of(node);
 		}
 		catch (TimeoutException ex) {
 			log.warn("power read of node {} not done within the request's time budget of {}", nodeId,
