@@ -163,12 +163,16 @@ class ReadAhead(object):
         :returns: the node's power read (the GET /v1/nodes/{id}/power
             document), or None when the node must be read on its own.
         """
-        size = CONF.valence.power_read_ahead
+        # Each option is read once per read, as client.request() does: this
+        # runs once per node per power sync.
+        conf = CONF.valence
+        size = conf.power_read_ahead
         interval = CONF.conductor.sync_power_state_interval
         if size <= 0 or interval <= 0:
             return None
+        max_age = conf.power_read_ahead_max_age
         if shared:
-            answer = self._take(node_id)
+            answer = self._take(node_id, max_age)
         else:
             self.forget(node_id)
             answer = None
@@ -178,7 +182,7 @@ class ReadAhead(object):
         with self._lock:
             self._known[node_id] = now
             self._known.move_to_end(node_id)
-            batch = (self._next_batch(now, size, interval) if shared
+            batch = (self._next_batch(now, size, interval, max_age) if shared
                      else None)
         if batch is not None:
             try:
@@ -189,7 +193,7 @@ class ReadAhead(object):
                 self._finish(batch, {}, e)
         return answer
 
-    def _take(self, node_id):
+    def _take(self, node_id, max_age):
         """The node's read ahead, at most once, if it is fresh.
 
         Waits for a batch in flight that reads the node, at most until that
@@ -209,7 +213,7 @@ class ReadAhead(object):
                     # Given up on: the batch must not store it any more.
                     del self._pending[node_id]
         if (entry is None or self._clock() - entry[0]
-                > CONF.valence.power_read_ahead_max_age):
+                > max_age):
             _count('ReadAhead.miss')
             return None
         _count('ReadAhead.hit')
@@ -225,7 +229,7 @@ class ReadAhead(object):
             self._ready.pop(node_id, None)
             self._pending.pop(node_id, None)
 
-    def _next_batch(self, now, size, interval):
+    def _next_batch(self, now, size, interval, max_age):
         """Take the due nodes of a new batch out of the known ones.
 
         Called with the lock held.
@@ -238,7 +242,6 @@ class ReadAhead(object):
             return None
         # Reads that nobody took (the node was deleted, or read in an
         # exclusive task meanwhile) would otherwise count as ready forever.
-        max_age = CONF.valence.power_read_ahead_max_age
         while self._ready:
             node_id, (sent_at, _read) = next(iter(self._ready.items()))
             if now - sent_at <= max_age:
