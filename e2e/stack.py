@@ -321,29 +321,26 @@ class StatsdSink:
                 self._metrics.extend(
                     packet.decode(errors='replace').splitlines()[:room])
 
-    def timers(self):
-        """{metric name: how many times it was sent} of the timers so far.
+    def _sent(self, kind):
+        """(name, value) of each metric of a statsd kind ('ms', 'c') so far.
 
-        A statsd timer arrives as `name:milliseconds|ms`.
+        A statsd metric arrives as `name:value|kind`.
         """
         with self._lock:
             metrics = list(self._metrics)
-        return collections.Counter(
-            metric.rsplit(':', 1)[0] for metric in metrics
-            if metric.endswith('|ms'))
+        suffix = '|' + kind
+        return [metric[:-len(suffix)].rpartition(':')[::2]
+                for metric in metrics if metric.endswith(suffix)]
+
+    def timers(self):
+        """{metric name: how many times it was sent} of the timers so far."""
+        return collections.Counter(name for name, _ in self._sent('ms'))
 
     def counters(self):
-        """{metric name: its total} of the counters so far.
-
-        A statsd counter arrives as `name:increment|c`.
-        """
-        with self._lock:
-            metrics = list(self._metrics)
+        """{metric name: its total} of the counters so far."""
         totals = collections.Counter()
-        for metric in metrics:
-            if metric.endswith('|c'):
-                name, _, value = metric[:-len('|c')].rpartition(':')
-                totals[name] += int(value)
+        for name, value in self._sent('c'):
+            totals[name] += int(value)
         return totals
 
     def stop(self):
