@@ -27,8 +27,8 @@ from ironic_valence import inspect
 from ironic_valence import management
 from ironic_valence import power
 from ironic_valence import protocol
+from ironic_valence.tests.unit import base
 from ironic_valence import vendor
-from tests import base
 
 VALENCE_INTERFACES = {
     'power': power.ValencePower,

@@ -30,8 +30,8 @@ from ironic.tests.unit.objects import utils as obj_utils
 from ironic_valence import management
 from ironic_valence import protocol
 from ironic_valence import readahead
+from ironic_valence.tests.unit import base
 from ironic_valence import utils
-from tests import base
 
 BATCH_URL = base.SERVICE_URL + '/v1/power-reads'
 INTERVAL = 60

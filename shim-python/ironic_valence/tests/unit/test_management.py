@@ -20,7 +20,7 @@ from ironic.conductor import task_manager
 
 from ironic_valence import management
 from ironic_valence import protocol
-from tests import base
+from ironic_valence.tests.unit import base
 
 BOOT_URL = base.NODE_URL + '/boot-device'
 

@@ -27,7 +27,7 @@ from ironic_valence import client
 from ironic_valence import conf  # noqa: F401
 from ironic_valence import protocol
 from ironic_valence import readahead
-from tests import fake_http
+from ironic_valence.tests.unit import fake_http
 
 SERVICE_URL = 'http://valence-driver.test:8080'
 TOKEN = 's3cret-driver-token'

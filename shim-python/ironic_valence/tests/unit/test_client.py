@@ -24,8 +24,8 @@ from ironic.conductor import task_manager
 
 from ironic_valence import client
 from ironic_valence import protocol
-from tests import base
-from tests import fake_http
+from ironic_valence.tests.unit import base
+from ironic_valence.tests.unit import fake_http
 
 POWER_URL = base.NODE_URL + '/power'
 

@@ -16,8 +16,8 @@
 from ironic.common import exception
 from ironic.conductor import task_manager
 
+from ironic_valence.tests.unit import base
 from ironic_valence import utils
-from tests import base
 
 INTERFACES = ('power', 'management', 'vendor', 'inspect')
 

@@ -23,8 +23,8 @@ from ironic.tests.unit.objects import utils as obj_utils
 
 from ironic_valence import inspect
 from ironic_valence import protocol
+from ironic_valence.tests.unit import base
 from ironic_valence import utils
-from tests import base
 
 MACS = ['52:54:00:aa:bb:01', '52:54:00:aa:bb:02']
 

@@ -20,8 +20,8 @@ from ironic.conductor import manager
 from ironic.conductor import task_manager
 
 from ironic_valence import protocol
-from tests import base
-from tests import fake_http
+from ironic_valence.tests.unit import base
+from ironic_valence.tests.unit import fake_http
 
 CONNECTION_URL = base.SERVICE_URL + '/v1/connection'
 

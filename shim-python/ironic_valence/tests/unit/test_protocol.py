@@ -18,7 +18,7 @@ from ironic.common import states
 from ironic_valence import inspect
 from ironic_valence import management
 from ironic_valence import protocol
-from tests import base
+from ironic_valence.tests.unit import base
 
 
 class ProtocolTestCase(base.ValenceTestCase):

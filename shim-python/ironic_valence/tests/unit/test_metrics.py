@@ -22,8 +22,8 @@ import fixtures
 from ironic.conductor import task_manager
 
 from ironic_valence import management
+from ironic_valence.tests.unit import base
 from ironic_valence import utils
-from tests import base
 
 POWER_URL = base.NODE_URL + '/power'
 BOOT_URL = base.NODE_URL + '/boot-device'

@@ -30,7 +30,7 @@ from ironic.tests.unit.objects import utils as obj_utils
 
 from ironic_valence import client
 from ironic_valence import protocol
-from tests import base
+from ironic_valence.tests.unit import base
 
 POWER_PATH = '/v1/nodes/%s/power' % base.NODE_ID
 # Longest a handler sleeps before it answers: past the 0.5 s a slow call is
