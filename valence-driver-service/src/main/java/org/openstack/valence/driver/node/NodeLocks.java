@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * changes in progress.
  */
 @Component
-class NodeLocks {
+public class NodeLocks {
 
 	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
