@@ -25,10 +25,11 @@ import org.springframework.stereotype.Component;
 /**
  * One fair lock per node, under which this replica changes the node's power or boot
  * device: a change reads the node, decides and acts only once the change before it has
- * been answered, so that no answer claims a state that a later action of this replica has
- * already reversed. Changes of other nodes never wait. A node's lock exists only while a
- * change holds it or waits for it, so the map holds no more entries than there are
- * changes in progress.
+ * ended with its answer decided, so that no answer claims a state that a later action of
+ * this replica has already reversed (the later change begins with a read of the node, so
+ * its first action follows that answer by a round trip to Valence at least). Changes of
+ * other nodes never wait. A node's lock exists only while a change holds it or waits for
+ * it, so the map holds no more entries than there are changes in progress.
  */
 @Component
 public class NodeLocks {
