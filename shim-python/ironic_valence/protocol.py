@@ -94,6 +94,10 @@ VALENCE_UNREACHABLE = 'VALENCE_UNREACHABLE'
 VALENCE_TIMEOUT = 'VALENCE_TIMEOUT'
 VALENCE_ERROR = 'VALENCE_ERROR'
 POWER_STATE_TIMEOUT = 'POWER_STATE_TIMEOUT'
+# The node began moving to the target, then settled in the other power state:
+# another change (another replica of the service, or someone behind Valence's
+# back) reversed this one.
+POWER_STATE_CONFLICT = 'POWER_STATE_CONFLICT'
 # A fault of the service itself; its log has the details under the request id.
 INTERNAL_ERROR = 'INTERNAL_ERROR'
 # Composition: no Valence flavor has that uuid or name; a composed node
@@ -113,6 +117,7 @@ ERROR_STATUS = {
     VALENCE_TIMEOUT: 504,
     VALENCE_ERROR: 502,
     POWER_STATE_TIMEOUT: 504,
+    POWER_STATE_CONFLICT: 409,
     INTERNAL_ERROR: 500,
     FLAVOR_NOT_FOUND: 404,
     NAME_IN_USE: 409,
@@ -140,7 +145,8 @@ OPERATION_ERRORS = {
     'decompose': _ASKS_VALENCE,
     'node': _ASKS_VALENCE,
     'powerState': _ASKS_VALENCE,
-    'setPowerState': _ASKS_VALENCE + (UNSUPPORTED, POWER_STATE_TIMEOUT),
+    'setPowerState': _ASKS_VALENCE + (UNSUPPORTED, POWER_STATE_TIMEOUT,
+                                      POWER_STATE_CONFLICT),
     'bootDevice': _ASKS_VALENCE,
     'setBootDevice': _ASKS_VALENCE,
     'powerReads': _EVERY_OPERATION,

@@ -118,7 +118,8 @@ def call_service(task, method, suffix, failure, action, body=None,
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
     :raises: InvalidParameterValue if the composed node does not exist.
-    :raises: ``failure`` for every other error.
+    :raises: ``failure`` for every other error; for POWER_STATE_CONFLICT its
+        message says that another change reversed this one.
     """
     node_id = parse_driver_info(task.node)['node_id']
     path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
@@ -131,6 +132,15 @@ def call_service(task, method, suffix, failure, action, body=None,
                 _('Valence composed node %(id)s not found (driver_info '
                   'valence_node_id of node %(node)s). %(error)s') %
                 {'id': node_id, 'node': task.node.uuid, 'error': e}) from e
+        if e.code == protocol.POWER_STATE_CONFLICT:
+            raise failure(
+                _('%(action)s of node %(node)s failed: another change of '
+                  'its power state reversed this one before the node '
+                  'settled (another conductor, or a change made outside '
+                  'Ironic); the node is not in the state asked for. '
+                  '%(error)s') %
+                {'action': action, 'node': task.node.uuid, 'error': e}
+            ) from e
         raise failure(
             _('%(action)s of node %(node)s failed: %(error)s') %
             {'action': action, 'node': task.node.uuid, 'error': e}) from e

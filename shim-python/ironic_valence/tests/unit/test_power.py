@@ -178,6 +178,20 @@ class SetPowerStateTestCase(base.ValenceTestCase):
         self.assertIn('POWER_STATE_TIMEOUT: Node did not reach power on '
                       'within 60 seconds', str(error))
 
+    def test_reversal_by_another_change_says_so(self):
+        self.http.put(POWER_URL, **base.problem(
+            protocol.POWER_STATE_CONFLICT,
+            "node n-1 settled in 'power on' after it had begun moving to "
+            "'power off': another change reversed this one"))
+        error = self.assertRaises(exception.PowerStateFailure,
+                                  self._set_power_state, states.POWER_OFF)
+        self.assertIn('Setting power state power off of node %s failed: '
+                      'another change of its power state reversed this one'
+                      % self.node.uuid, str(error))
+        self.assertIn("POWER_STATE_CONFLICT: node n-1 settled in 'power on'",
+                      str(error))
+        self.assertIn(base.SERVICE_REQUEST_ID, str(error))
+
     def test_composed_node_not_found(self):
         self.http.put(POWER_URL, **base.problem(protocol.NODE_NOT_FOUND,
                                                 'gone'))

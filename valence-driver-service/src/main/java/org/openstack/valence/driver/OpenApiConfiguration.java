@@ -91,8 +91,9 @@ class OpenApiConfiguration {
 			code.addEnumItem(value.name());
 		}
 		Schema<?> actionsSent = new ArraySchema().items(new StringSchema())
-			.description("Only when a power change failed after asking Valence: the Reset types sent, in order; one "
-					+ "whose answer did not come back is listed, since Valence may have acted on it");
+			.description("Only when a change failed: the actions sent to Valence, in order (a power change's Reset "
+					+ "types, e.g. ForceOff; Boot Pxe/Continuous; compose; delete); one whose answer did not come "
+					+ "back is listed, since Valence may have acted on it");
 		Schema<?> nodeId = new StringSchema()
 			.description("Only when a composition failed once Valence had composed the node, or a node already has "
 					+ "the name: that node's id, so that nothing is left behind unreported");

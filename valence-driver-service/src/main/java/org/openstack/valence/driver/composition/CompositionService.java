@@ -1,6 +1,7 @@
 package org.openstack.valence.driver.composition;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,14 @@ public class CompositionService {
 
 	/** The problem document member naming the node composed before a failure. */
 	static final String NODE_ID = "node_id";
+
+	/** The composition (POST /v1/nodes) as a failure's actions_sent lists it. */
+	static final String COMPOSE = "compose";
+
+	/**
+	 * The decomposition (DELETE /v1/nodes/{uuid}) as a failure's actions_sent lists it.
+	 */
+	static final String DELETE = "delete";
 
 	private static final String ASSEMBLED = "Assembled";
 
@@ -73,9 +82,18 @@ public class CompositionService {
 	 * The flavor with this uuid, else the one with this name.
 	 * @throws CompositionException FLAVOR_NOT_FOUND when none has, or when two flavors
 	 * share the name
+	 * @throws ExtendedProblemException with an empty
+	 * {@value ExtendedProblemException#ACTIONS_SENT}: the {@link ValenceException} of a
+	 * flavor list that failed, before anything was composed
 	 */
 	public ValenceFlavor flavor(String uuidOrName, Deadline deadline) {
-		List<ValenceFlavor> flavors = this.valence.listFlavors(deadline);
+		List<ValenceFlavor> flavors;
+		try {
+			flavors = this.valence.listFlavors(deadline);
+		}
+		catch (ValenceException ex) {
+			throw failure(ex, List.of(), null);
+		}
 		for (ValenceFlavor flavor : flavors) {
 			if (uuidOrName.equals(flavor.uuid())) {
 				return flavor;
@@ -91,25 +109,30 @@ public class CompositionService {
 	}
 
 	/**
-	 * Composes the node and waits until Valence reports it Assembled.
-	 * @throws CompositionException NAME_IN_USE when a composed node has the name,
-	 * COMPOSITION_FAILED when Valence refuses the composition (before any node exists)
-	 * @throws ValenceException when a call to Valence fails before the composition was
-	 * accepted (a timeout of the compose call itself may leave a node behind: its name
-	 * tells it)
-	 * @throws ExtendedProblemException once the node exists, with its {@value #NODE_ID}:
-	 * a COMPOSITION_FAILED when it ends Failed, a COMPOSITION_TIMEOUT when it is not
+	 * Composes the node and waits until Valence reports it Assembled. Every failure
+	 * carries the {@value ExtendedProblemException#ACTIONS_SENT} member:
+	 * {@value #COMPOSE} once the composition was sent, else nothing.
+	 * @throws ExtendedProblemException with a CompositionException NAME_IN_USE when a
+	 * composed node has the name (its {@value #NODE_ID}) or one of that name is being
+	 * composed now, COMPOSITION_FAILED when Valence refuses the composition (before any
+	 * node exists), or the {@link ValenceException} of a call that failed before the
+	 * composition was accepted (a timeout of the compose call itself may leave a node
+	 * behind: its name tells it); once the node exists, with its {@value #NODE_ID} too: a
+	 * COMPOSITION_FAILED when it ends Failed, a COMPOSITION_TIMEOUT when it is not
 	 * Assembled by the deadline, or the {@link ValenceException} of a read that failed
 	 */
 	public ValenceNode compose(Composition composition, Deadline deadline) {
 		String name = composition.name();
+		List<String> sent = new ArrayList<>();
 		if (!this.composing.add(name)) {
-			throw CompositionException.nameInUse("a node named '" + name + "' is being composed now");
+			throw failure(CompositionException.nameInUse("a node named '" + name + "' is being composed now"), sent,
+					null);
 		}
 		try {
 			refuseUsedName(name, deadline);
 			ValenceNodeSummary created;
 			try {
+				sent.add(COMPOSE);
 				created = this.valence.compose(composition, deadline);
 			}
 			catch (ValenceException.Rejected ex) {
@@ -120,8 +143,11 @@ public class CompositionService {
 				return awaitAssembled(created.uuid(), deadline);
 			}
 			catch (ValenceException | CompositionException ex) {
-				throw new ExtendedProblemException(ex, Map.of(NODE_ID, created.uuid()));
+				throw failure(ex, sent, created.uuid());
 			}
+		}
+		catch (ValenceException | CompositionException ex) {
+			throw failure(ex, sent, null);
 		}
 		finally {
 			this.composing.remove(name);
@@ -130,19 +156,34 @@ public class CompositionService {
 
 	/**
 	 * Disassembles the node in Valence.
-	 * @throws ValenceException NodeNotFound for an unknown node, or when the call fails
+	 * @throws ExtendedProblemException with the
+	 * {@value ExtendedProblemException#ACTIONS_SENT} member ({@value #DELETE}): the
+	 * {@link ValenceException} NodeNotFound for an unknown node, or of the failed call
 	 */
 	public void decompose(String nodeId, Deadline deadline) {
-		this.valence.deleteNode(nodeId, deadline);
+		try {
+			this.valence.deleteNode(nodeId, deadline);
+		}
+		catch (ValenceException ex) {
+			throw failure(ex, List.of(DELETE), null);
+		}
 		log.info("node {} decomposed", nodeId);
+	}
+
+	private static ExtendedProblemException failure(RuntimeException ex, List<String> sent, String nodeId) {
+		Map<String, Object> members = new HashMap<>();
+		members.put(ExtendedProblemException.ACTIONS_SENT, List.copyOf(sent));
+		if (nodeId != null) {
+			members.put(NODE_ID, nodeId);
+		}
+		return new ExtendedProblemException(ex, members);
 	}
 
 	private void refuseUsedName(String name, Deadline deadline) {
 		for (ValenceNodeSummary node : this.valence.listNodes(deadline)) {
 			if (name.equals(node.name())) {
-				throw new ExtendedProblemException(
-						CompositionException.nameInUse("Valence already has a node named '" + name + "'"),
-						Map.of(NODE_ID, node.uuid()));
+				throw failure(CompositionException.nameInUse("Valence already has a node named '" + name + "'"),
+						List.of(), node.uuid());
 			}
 		}
 	}

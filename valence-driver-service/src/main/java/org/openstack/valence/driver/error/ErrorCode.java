@@ -12,10 +12,16 @@ public enum ErrorCode {
 	UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "soft power off (Valence has no GracefulShutdown)"),
 	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "missing or wrong bearer token"),
 	VALENCE_UNREACHABLE(HttpStatus.BAD_GATEWAY, "no connection to Valence"),
-	VALENCE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "no answer from Valence within the request's budget"),
+	VALENCE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
+			"no answer from Valence within the request's budget, or a boot device change's budget ran out "
+					+ "behind an earlier change of the node"),
 	VALENCE_ERROR(HttpStatus.BAD_GATEWAY, "Valence failed the call; its detail is quoted"),
 	POWER_STATE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
-			"the node did not settle by the request's timeout; actions_sent says which Reset actions were sent"),
+			"the node did not settle by the request's timeout, or the timeout passed behind an earlier change of "
+					+ "the node; actions_sent says which Reset actions were sent"),
+	POWER_STATE_CONFLICT(HttpStatus.CONFLICT,
+			"the node began moving to the target, then settled in the other power state: another change "
+					+ "reversed this one; actions_sent says which Reset actions were sent"),
 	/** A fault of the service itself, never of the client or of Valence. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "a fault of the service itself, logged under the request_id"),
 	FLAVOR_NOT_FOUND(HttpStatus.NOT_FOUND, "Valence has no flavor with that uuid or name"),

@@ -9,6 +9,13 @@ import java.util.Map;
  */
 public class ExtendedProblemException extends RuntimeException {
 
+	/**
+	 * The member of a failed change's problem document that lists the actions sent to
+	 * Valence before it failed, in order, so that the caller knows whether Valence may
+	 * have acted; an action whose answer did not come back is listed.
+	 */
+	public static final String ACTIONS_SENT = "actions_sent";
+
 	private final RuntimeException failure;
 
 	private final Map<String, Object> members;

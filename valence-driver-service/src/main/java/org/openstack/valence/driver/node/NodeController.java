@@ -15,7 +15,6 @@ import org.openstack.valence.driver.node.NodeApi.PowerStateView;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.ValenceClient;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
+import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_CONFLICT;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_TIMEOUT;
 import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 import static org.openstack.valence.driver.error.ErrorCode.UNSUPPORTED;
@@ -45,17 +45,17 @@ class NodeController {
 
 	private final PowerService power;
 
-	private final ValenceClient valence;
+	private final BootDeviceService bootDevice;
 
 	private final PowerProperties powerProperties;
 
 	private final BudgetProperties budget;
 
-	NodeController(NodeReader reader, PowerService power, ValenceClient valence, PowerProperties powerProperties,
+	NodeController(NodeReader reader, PowerService power, BootDeviceService bootDevice, PowerProperties powerProperties,
 			BudgetProperties budget) {
 		this.reader = reader;
 		this.power = power;
-		this.valence = valence;
+		this.bootDevice = bootDevice;
 		this.powerProperties = powerProperties;
 		this.budget = budget;
 	}
@@ -79,7 +79,7 @@ class NodeController {
 	 * on it.
 	 */
 	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT })
+			VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -100,13 +100,7 @@ class NodeController {
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {
-		try {
-			this.valence.setBootOverride(nodeId, request.bootDevice(), request.isPersistent(),
-					this.budget.readDeadline());
-		}
-		finally {
-			this.reader.changed(nodeId);
-		}
+		this.bootDevice.set(nodeId, request.bootDevice(), request.isPersistent(), this.budget.readDeadline());
 		return new BootDeviceView(request.bootDevice(), request.isPersistent());
 	}
 

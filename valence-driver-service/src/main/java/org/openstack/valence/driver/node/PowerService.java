@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.openstack.valence.driver.error.ApiException;
+import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.NodePoller;
 import org.openstack.valence.driver.valence.PowerPlan;
-import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
@@ -21,16 +22,12 @@ import org.springframework.stereotype.Service;
 /**
  * Drives a node to a power state and waits until Valence reports it settled there:
  * Valence accepts an action before it is carried out. The request's deadline bounds every
- * read, action and wait, and no action is sent once it has passed.
+ * read, action and wait, and no action is sent once it has passed. The changes of one
+ * node through this service run one after the other ({@link NodeLocks}), each deciding
+ * from a read made once the one before it was answered.
  */
 @Service
 public class PowerService {
-
-	/**
-	 * The problem document member that lists the Reset types sent before a power change
-	 * failed, so that the caller knows whether Valence may have acted.
-	 */
-	static final String ACTIONS_SENT = "actions_sent";
 
 	private static final Logger log = LoggerFactory.getLogger(PowerService.class);
 
@@ -38,11 +35,14 @@ public class PowerService {
 
 	private final NodeReader reader;
 
+	private final NodeLocks locks;
+
 	private final NodePoller poller;
 
-	public PowerService(ValenceClient valence, NodeReader reader, PowerProperties properties) {
+	public PowerService(ValenceClient valence, NodeReader reader, NodeLocks locks, PowerProperties properties) {
 		this.valence = valence;
 		this.reader = reader;
+		this.locks = locks;
 		this.poller = new NodePoller(valence, properties.pollInterval());
 	}
 
@@ -52,20 +52,33 @@ public class PowerService {
 	 * soft power off, before anything is sent
 	 * @throws org.openstack.valence.driver.valence.ValenceArgumentException for a state
 	 * that can only be read, before anything is sent
-	 * @throws ExtendedProblemException once Valence was asked: a
-	 * {@link PowerStateTimeoutException} when the node has not settled by the deadline,
-	 * or a {@link ValenceException} when a call to Valence failed (a
-	 * {@link ValenceException.Timeout} when the deadline cut it short), with the
-	 * {@value #ACTIONS_SENT} member
+	 * @throws ExtendedProblemException with the
+	 * {@value ExtendedProblemException#ACTIONS_SENT} member: a POWER_STATE_TIMEOUT when
+	 * the node has not settled by the deadline (or the deadline passed while an earlier
+	 * change of the node was under way), a {@link PowerStateConflictException} when
+	 * another change reversed this one, or a {@link ValenceException} when a call to
+	 * Valence failed (a {@link ValenceException.Timeout} when the deadline cut it short)
 	 */
 	public PowerState set(String nodeId, PowerState target, Deadline deadline) {
 		PowerState reached = PowerPlan.reached(target);
 		List<String> sent = new ArrayList<>();
 		try {
+			return this.locks.run(nodeId, deadline, ErrorCode.POWER_STATE_TIMEOUT,
+					() -> change(nodeId, target, reached, deadline, sent));
+		}
+		catch (ValenceException | ApiException ex) {
+			throw new ExtendedProblemException(ex, Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
+		}
+	}
+
+	/** Reads, decides and acts; run under the node's lock. */
+	private PowerState change(String nodeId, PowerState target, PowerState reached, Deadline deadline,
+			List<String> sent) {
+		try {
 			ValenceNode node = this.valence.getNode(nodeId, deadline);
-			List<PowerPlan.Step> steps = PowerPlan.steps(target, node.powerState());
+			List<PowerPlan.Step> steps = PowerPlan.steps(target, node);
 			if (steps.isEmpty()) {
-				log.info("node {} is already {}: no action sent", nodeId, node.powerState());
+				log.info("node {} is {}: no action sent for {}", nodeId, node.nodePowerState(), target);
 			}
 			for (PowerPlan.Step step : steps) {
 				if (deadline.hasPassed()) {
@@ -81,9 +94,6 @@ public class PowerService {
 			awaitSettled(nodeId, node, reached, deadline);
 			return reached;
 		}
-		catch (ValenceException | PowerStateTimeoutException ex) {
-			throw new ExtendedProblemException(ex, Map.of(ACTIONS_SENT, sent));
-		}
 		finally {
 			// A failed change may have acted too.
 			this.reader.changed(nodeId);
@@ -91,7 +101,8 @@ public class PowerService {
 	}
 
 	private ValenceNode awaitSettled(String nodeId, ValenceNode first, PowerState awaited, Deadline deadline) {
-		return this.poller.until(nodeId, NodePoller.Read.of(first), (node) -> node.settledIn(awaited), deadline,
+		Settling settling = new Settling(nodeId, awaited);
+		return this.poller.until(nodeId, NodePoller.Read.of(first), settling::reached, deadline,
 				(node) -> new PowerStateTimeoutException("node " + nodeId + " did not reach '" + awaited
 						+ "' within the timeout of " + seconds(deadline) + " (no time left for another read); "
 						+ "Valence last reported node_power_state " + node.nodePowerState()));
@@ -99,6 +110,51 @@ public class PowerService {
 
 	private static String seconds(Deadline deadline) {
 		return (deadline.budget().toMillis() / 1000.0) + " s";
+	}
+
+	/**
+	 * The wait for one awaited state, and how it tells a reversal from a Valence that is
+	 * slow to begin: the node is taken to have moved once it is seen in transition
+	 * towards the awaited state (PoweringOn for power on, PoweringOff for power off);
+	 * until then, the state it was in before the action says nothing, since Valence may
+	 * not have begun the transition yet. Once it has moved, seeing it settled in the
+	 * other state means another change reversed this one, and waiting longer is
+	 * pointless; a transition away from the awaited state is waited out, since the node
+	 * may still come back.
+	 */
+	private static final class Settling {
+
+		private final String nodeId;
+
+		private final PowerState awaited;
+
+		private boolean moved;
+
+		Settling(String nodeId, PowerState awaited) {
+			this.nodeId = nodeId;
+			this.awaited = awaited;
+		}
+
+		/**
+		 * @throws PowerStateConflictException when the node settled in the other state
+		 * after it had moved
+		 */
+		boolean reached(ValenceNode node) {
+			PowerState settled = node.settledState();
+			if (settled == this.awaited) {
+				return true;
+			}
+			if (node.movingTo(this.awaited)) {
+				this.moved = true;
+			}
+			else if (this.moved && settled != null) {
+				throw new PowerStateConflictException("node " + this.nodeId + " settled in '" + settled
+						+ "' (Valence reports node_power_state " + node.nodePowerState() + ") after it had begun "
+						+ "moving to '" + this.awaited + "': another change reversed this one");
+			}
+			return false;
+		}
+
 	}
 
 }

@@ -25,6 +25,11 @@ enum BootTarget {
 		return this.wire;
 	}
 
+	/** Valence's Enabled: Continuous for a persistent override, else Once. */
+	static String enabled(boolean persistent) {
+		return persistent ? "Continuous" : "Once";
+	}
+
 	static BootTarget of(BootDevice device) {
 		return Arrays.stream(values())
 			.filter((target) -> target.device == device)

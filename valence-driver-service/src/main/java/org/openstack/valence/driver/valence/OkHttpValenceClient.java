@@ -3,11 +3,13 @@ package org.openstack.valence.driver.valence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,6 +67,10 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	private final HttpUrl base;
 
+	private final Duration connectTimeout;
+
+	private final Duration readTimeout;
+
 	private final Duration callTimeout;
 
 	private final int maxAttempts;
@@ -76,6 +82,8 @@ public class OkHttpValenceClient implements ValenceClient {
 	public OkHttpValenceClient(OkHttpClient http, ValenceProperties properties, MeterRegistry meters) {
 		this.http = http;
 		this.base = HttpUrl.get(properties.url().toString());
+		this.connectTimeout = properties.connectTimeout();
+		this.readTimeout = properties.readTimeout();
 		this.callTimeout = properties.callTimeout();
 		this.meters = meters;
 		ValenceProperties.Retry retry = properties.retry();
@@ -172,8 +180,9 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	@Override
 	public void setBootOverride(String nodeId, BootDevice device, boolean persistent, Deadline deadline) {
-		String enabled = persistent ? "Continuous" : "Once";
-		action("boot", nodeId, Map.of("Boot", Map.of("Enabled", enabled, "Target", BootTarget.of(device).wire())),
+		action("boot", nodeId,
+				Map.of("Boot",
+						Map.of("Enabled", BootTarget.enabled(persistent), "Target", BootTarget.of(device).wire())),
 				deadline);
 	}
 
@@ -256,11 +265,8 @@ public class OkHttpValenceClient implements ValenceClient {
 		}
 		catch (InterruptedIOException ex) {
 			outcome = "timeout";
-			String within = (timeout.compareTo(this.callTimeout) < 0)
-					? "within what was left of the request's time budget of " + seconds(deadline.budget())
-					: "within the call timeout of " + seconds(this.callTimeout);
-			throw new ValenceException.Timeout(
-					describe(request) + " got no complete answer " + within + " (" + ex.getMessage() + ")", ex);
+			throw new ValenceException.Timeout(describe(request) + " got no complete answer "
+					+ cutBy(ex, timeout, deadline) + " (" + ex.getMessage() + ")", ex);
 		}
 		catch (IOException ex) {
 			outcome = "unreachable";
@@ -300,6 +306,23 @@ public class OkHttpValenceClient implements ValenceClient {
 			this.http.connectionPool().evictAll();
 			return call(request, deadline.cap(this.callTimeout)).execute();
 		}
+	}
+
+	/**
+	 * Names the limit that cut a call short: OkHttp throws a SocketTimeoutException when
+	 * the connect timeout or the read timeout (a silence) expired, and a plain
+	 * InterruptedIOException when the whole call's timeout did, which is the call timeout
+	 * or what the deadline left, whichever was shorter.
+	 */
+	private String cutBy(InterruptedIOException ex, Duration timeout, Deadline deadline) {
+		if (ex instanceof SocketTimeoutException) {
+			return (ex.getMessage() != null && ex.getMessage().toLowerCase(Locale.ROOT).contains("connect"))
+					? "within the connect timeout of " + seconds(this.connectTimeout)
+					: "within the read timeout of " + seconds(this.readTimeout) + " (the longest silence allowed)";
+		}
+		return (timeout.compareTo(this.callTimeout) < 0)
+				? "within what was left of the request's time budget of " + seconds(deadline.budget())
+				: "within the call timeout of " + seconds(this.callTimeout);
 	}
 
 	private Call call(Request request, Duration timeout) {

@@ -43,21 +43,31 @@ public final class PowerPlan {
 	}
 
 	/**
-	 * The actions that take a node from {@code current} to {@code target}; none when it
-	 * is already there. A reboot of a node that is off only powers it on, as Ironic's
-	 * redfish driver does.
+	 * The actions that take {@code node} to {@code target}; none when it is there already
+	 * or in transition towards it, so that a change taken over from a replica that died
+	 * after sending its action does not send it again. A reboot of a node that is off, or
+	 * powering off, only powers it on, as Ironic's redfish driver does. A reboot of a
+	 * node that is powering on sends nothing either: the boot under way is the fresh boot
+	 * a reboot asks for, and it honours a boot override set before it completes.
 	 */
-	public static List<Step> steps(PowerState target, PowerState current) {
+	public static List<Step> steps(PowerState target, ValenceNode node) {
 		requireSupported(target);
-		Step on = new Step(ResetType.ON, PowerState.POWER_ON);
-		return switch (target) {
-			case POWER_ON -> (current == PowerState.POWER_ON) ? List.of() : List.of(on);
-			case POWER_OFF -> (current == PowerState.POWER_OFF) ? List.of()
+		if (target == PowerState.POWER_OFF) {
+			return (node.powerState() == PowerState.POWER_OFF) ? List.of()
 					: List.of(new Step(ResetType.FORCE_OFF, PowerState.POWER_OFF));
-			case REBOOT -> (current == PowerState.POWER_OFF) ? List.of(on)
-					: List.of(new Step(ResetType.FORCE_OFF, PowerState.POWER_OFF), on);
-			case SOFT_REBOOT -> (current == PowerState.POWER_OFF) ? List.of(on)
-					: List.of(new Step(ResetType.GRACEFUL_RESTART, PowerState.POWER_ON));
+		}
+		// Every other target ends on.
+		if (node.movingTo(PowerState.POWER_ON)) {
+			return List.of();
+		}
+		Step on = new Step(ResetType.ON, PowerState.POWER_ON);
+		if (node.powerState() == PowerState.POWER_OFF) {
+			return List.of(on);
+		}
+		return switch (target) {
+			case POWER_ON -> (node.settledState() == PowerState.POWER_ON) ? List.of() : List.of(on);
+			case REBOOT -> List.of(new Step(ResetType.FORCE_OFF, PowerState.POWER_OFF), on);
+			case SOFT_REBOOT -> List.of(new Step(ResetType.GRACEFUL_RESTART, PowerState.POWER_ON));
 			default -> throw new IllegalStateException("requireSupported let " + target + " through");
 		};
 	}

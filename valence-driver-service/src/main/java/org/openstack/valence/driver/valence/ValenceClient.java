@@ -43,4 +43,12 @@ public interface ValenceClient {
 	/** POST a Boot action: Pxe or Hdd, Continuous when persistent else Once. */
 	void setBootOverride(String nodeId, BootDevice device, boolean persistent, Deadline deadline);
 
+	/**
+	 * The Boot action {@link #setBootOverride} sends, in Valence's words, as a failed
+	 * change lists it: {@code Boot Pxe/Continuous}.
+	 */
+	static String bootAction(BootDevice device, boolean persistent) {
+		return "Boot " + BootTarget.of(device).wire() + "/" + BootTarget.enabled(persistent);
+	}
+
 }

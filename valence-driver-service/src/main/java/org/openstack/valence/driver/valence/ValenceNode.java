@@ -49,10 +49,27 @@ public record ValenceNode(String uuid, String name, String description, String i
 		return PowerState.ERROR;
 	}
 
-	/** True once the node has finished a transition into {@code state}. */
-	public boolean settledIn(PowerState state) {
-		return (state == PowerState.POWER_ON && "On".equals(this.nodePowerState))
-				|| (state == PowerState.POWER_OFF && "Off".equals(this.nodePowerState));
+	/**
+	 * The steady state the node is in: power on for On, power off for Off; null while it
+	 * is in transition or in a state Valence does not document.
+	 */
+	public PowerState settledState() {
+		if ("On".equals(this.nodePowerState)) {
+			return PowerState.POWER_ON;
+		}
+		if ("Off".equals(this.nodePowerState)) {
+			return PowerState.POWER_OFF;
+		}
+		return null;
+	}
+
+	/**
+	 * True while the node is in transition towards {@code state}: PoweringOn towards
+	 * power on, PoweringOff towards power off.
+	 */
+	public boolean movingTo(PowerState state) {
+		return (state == PowerState.POWER_ON && "PoweringOn".equals(this.nodePowerState))
+				|| (state == PowerState.POWER_OFF && "PoweringOff".equals(this.nodePowerState));
 	}
 
 	/** Pxe is pxe, Hdd is disk, anything else is unknown (null). */

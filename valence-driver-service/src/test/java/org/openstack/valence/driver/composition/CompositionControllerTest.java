@@ -18,7 +18,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.openstack.valence.driver.TestResources.read;
 import static org.openstack.valence.driver.TestResources.valenceError;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -208,7 +210,8 @@ class CompositionControllerTest extends ServiceTest {
 			.andExpect(status().isGatewayTimeout())
 			.andExpect(jsonPath("$.code").value("COMPOSITION_TIMEOUT"))
 			.andExpect(jsonPath("$.detail", containsString("node_state Assembling")))
-			.andExpect(jsonPath("$.node_id").value(NEW_NODE));
+			.andExpect(jsonPath("$.node_id").value(NEW_NODE))
+			.andExpect(jsonPath("$.actions_sent").value(contains("compose")));
 	}
 
 	@Test
@@ -221,7 +224,31 @@ class CompositionControllerTest extends ServiceTest {
 		this.mvc.perform(compose("{\"name\": \"web-1\", \"hardware\": {\"memory_mib\": 4096}, \"timeout\": 5}"))
 			.andExpect(status().isBadGateway())
 			.andExpect(jsonPath("$.code").value("VALENCE_UNREACHABLE"))
-			.andExpect(jsonPath("$.node_id").value(NEW_NODE));
+			.andExpect(jsonPath("$.node_id").value(NEW_NODE))
+			.andExpect(jsonPath("$.actions_sent").value(contains("compose")));
+	}
+
+	@Test
+	void compositionCallThatFailsSaysItWasSent() throws Exception {
+		valenceHasNodes("[]");
+		valence.stubFor(WireMock.post("/v1/nodes").willReturn(aResponse().withStatus(500)));
+
+		this.mvc.perform(compose("{\"name\": \"web-1\", \"hardware\": {\"memory_mib\": 4096}, \"timeout\": 5}"))
+			.andExpect(status().isBadGateway())
+			.andExpect(jsonPath("$.code").value("VALENCE_ERROR"))
+			.andExpect(jsonPath("$.actions_sent").value(contains("compose")))
+			.andExpect(jsonPath("$.node_id").doesNotExist());
+	}
+
+	@Test
+	void flavorListThatFailsSaysNothingWasSent() throws Exception {
+		valence.stubFor(WireMock.get("/v1/flavors").willReturn(aResponse().withStatus(503)));
+
+		this.mvc.perform(compose("{\"name\": \"web-1\", \"flavor\": \"small\", \"timeout\": 5}"))
+			.andExpect(status().isBadGateway())
+			.andExpect(jsonPath("$.code").value("VALENCE_ERROR"))
+			.andExpect(jsonPath("$.actions_sent").value(empty()));
+		valence.verify(0, postRequestedFor(urlPathEqualTo("/v1/nodes")));
 	}
 
 	@Test
@@ -310,7 +337,19 @@ class CompositionControllerTest extends ServiceTest {
 
 		this.mvc.perform(authorized(delete("/v1/nodes/{id}", NODE)))
 			.andExpect(status().isNotFound())
-			.andExpect(jsonPath("$.code").value("NODE_NOT_FOUND"));
+			.andExpect(jsonPath("$.code").value("NODE_NOT_FOUND"))
+			.andExpect(jsonPath("$.actions_sent").value(contains("delete")));
+	}
+
+	@Test
+	void decompositionThatFailsSaysTheDeleteWasSent() throws Exception {
+		valence.stubFor(WireMock.delete("/v1/nodes/" + NODE).willReturn(aResponse().withStatus(500)));
+
+		this.mvc.perform(authorized(delete("/v1/nodes/{id}", NODE)))
+			.andExpect(status().isBadGateway())
+			.andExpect(jsonPath("$.code").value("VALENCE_ERROR"))
+			.andExpect(jsonPath("$.actions_sent").value(contains("delete")));
+		valence.verify(1, deleteRequestedFor(urlPathEqualTo("/v1/nodes/" + NODE)));
 	}
 
 	@Test

@@ -205,7 +205,8 @@ class DeadlineTest extends ServiceTest {
 					.contentType(MediaType.APPLICATION_JSON)
 					.content("{\"boot_device\": \"pxe\"}"))
 			.andExpect(status().isGatewayTimeout())
-			.andExpect(jsonPath("$.code").value("VALENCE_TIMEOUT"));
+			.andExpect(jsonPath("$.code").value("VALENCE_TIMEOUT"))
+			.andExpect(jsonPath("$.actions_sent").value(contains("Boot Pxe/Once")));
 		valence.verify(1, postRequestedFor(urlPathEqualTo(VALENCE_ACTION)));
 	}
 

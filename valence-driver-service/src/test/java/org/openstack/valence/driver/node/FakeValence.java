@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.valence.Composition;
@@ -30,9 +31,18 @@ class FakeValence implements ValenceClient {
 
 	private String powerState;
 
+	private String passingThrough;
+
 	private String settlesInto;
 
 	private int readsLeft;
+
+	private int slowStart;
+
+	private int startReadsLeft;
+
+	private Consumer<ValenceNode> afterRead = (node) -> {
+	};
 
 	private int reads;
 
@@ -45,6 +55,22 @@ class FakeValence implements ValenceClient {
 	FakeValence(String powerState, int transitionReads) {
 		this.powerState = powerState;
 		this.transitionReads = transitionReads;
+	}
+
+	/**
+	 * A Valence that is slow to act: after an accepted Reset the node shows the state it
+	 * was in for {@code reads} - 1 more reads before its transition begins.
+	 */
+	FakeValence slowToStart(int reads) {
+		this.slowStart = reads;
+		return this;
+	}
+
+	/**
+	 * Runs {@code hook} with each node read, after the read, as another client may act.
+	 */
+	void afterRead(Consumer<ValenceNode> hook) {
+		this.afterRead = hook;
 	}
 
 	/** A node stuck in a transition that never ends. */
@@ -84,7 +110,12 @@ class FakeValence implements ValenceClient {
 		HeldRead hold;
 		synchronized (this) {
 			this.reads++;
-			if (this.settlesInto != null && --this.readsLeft <= 0) {
+			if (this.startReadsLeft > 0) {
+				if (--this.startReadsLeft == 0) {
+					this.powerState = this.passingThrough;
+				}
+			}
+			else if (this.settlesInto != null && --this.readsLeft <= 0) {
 				this.powerState = this.settlesInto;
 				this.settlesInto = null;
 			}
@@ -102,6 +133,7 @@ class FakeValence implements ValenceClient {
 				Thread.currentThread().interrupt();
 			}
 		}
+		this.afterRead.accept(node);
 		return node;
 	}
 
@@ -116,9 +148,13 @@ class FakeValence implements ValenceClient {
 	}
 
 	private void transition(String passingThrough, String into) {
-		this.powerState = passingThrough;
+		this.passingThrough = passingThrough;
 		this.settlesInto = into;
 		this.readsLeft = this.transitionReads;
+		this.startReadsLeft = this.slowStart;
+		if (this.slowStart == 0) {
+			this.powerState = passingThrough;
+		}
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.openstack.valence.driver.TestResources.valenceError;
@@ -178,7 +179,8 @@ class NodeControllerTest extends ServiceTest {
 			.andExpect(status().isBadGateway())
 			.andExpect(jsonPath("$.code").value("VALENCE_ERROR"))
 			.andExpect(jsonPath("$.title").value("Valence rejected the request"))
-			.andExpect(jsonPath("$.detail").value(containsString("'Pxe' is not one of ['Hdd']")));
+			.andExpect(jsonPath("$.detail").value(containsString("'Pxe' is not one of ['Hdd']")))
+			.andExpect(jsonPath("$.actions_sent").value(contains("Boot Pxe/Once")));
 	}
 
 	@Test

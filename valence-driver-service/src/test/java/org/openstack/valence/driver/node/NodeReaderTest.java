@@ -115,7 +115,7 @@ class NodeReaderTest {
 
 	/** The node's power change from off to on, as the power endpoint makes it. */
 	private static Runnable powerOn(FakeValence valence, NodeReader reader) {
-		PowerService power = new PowerService(valence, reader,
+		PowerService power = new PowerService(valence, reader, new NodeLocks(),
 				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)));
 		return () -> assertThat(power.set(NODE, PowerState.POWER_ON, soon())).isEqualTo(PowerState.POWER_ON);
 	}
@@ -125,9 +125,10 @@ class NodeReaderTest {
 		FakeValence valence = new FakeValence("On", 1);
 		NodeReader reader = new NodeReader(valence);
 		BudgetProperties budget = new BudgetProperties(Duration.ofSeconds(10));
-		NodeController controller = new NodeController(reader,
-				new PowerService(valence, reader, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1))),
-				valence, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)), budget);
+		NodeLocks locks = new NodeLocks();
+		PowerProperties power = new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1));
+		NodeController controller = new NodeController(reader, new PowerService(valence, reader, locks, power),
+				new BootDeviceService(valence, reader, locks), power, budget);
 
 		assertReadsAroundAChange(valence, reader,
 				() -> controller.setBootDevice(NODE, new NodeApi.BootDeviceRequest(BootDevice.PXE, false)),

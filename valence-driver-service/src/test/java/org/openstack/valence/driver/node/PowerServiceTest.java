@@ -3,9 +3,17 @@ package org.openstack.valence.driver.node;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.error.ApiException;
+import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
@@ -26,7 +34,12 @@ class PowerServiceTest {
 	}
 
 	private static PowerService service(FakeValence valence) {
-		return new PowerService(valence, new NodeReader(valence), new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
+		return service(valence, new NodeLocks());
+	}
+
+	private static PowerService service(FakeValence valence, NodeLocks locks) {
+		return new PowerService(valence, new NodeReader(valence), locks,
+				new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
 	}
 
 	@Test
@@ -139,6 +152,152 @@ class PowerServiceTest {
 			.extracting("members")
 			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
 		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
+	}
+
+	@Test
+	void rebootOfANodePoweringOnSendsNothingAndWaitsUntilOn() {
+		FakeValence valence = poweringOn();
+
+		assertThat(service(valence).set(NODE, PowerState.REBOOT, deadline())).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.actions()).isEmpty();
+		assertThat(valence.getNode(NODE, deadline()).nodePowerState()).isEqualTo("On");
+	}
+
+	@Test
+	void softRebootOfANodePoweringOnSendsNothingAndWaitsUntilOn() {
+		FakeValence valence = poweringOn();
+
+		assertThat(service(valence).set(NODE, PowerState.SOFT_REBOOT, deadline())).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.actions()).isEmpty();
+	}
+
+	/** A node another replica (since gone) has begun to power on. */
+	private static FakeValence poweringOn() {
+		FakeValence valence = new FakeValence("Off", 3);
+		valence.reset(NODE, ResetType.ON, deadline());
+		valence.actions().clear();
+		return valence;
+	}
+
+	@Test
+	void changeReversedByAnotherIsAConflictAsSoonAsTheNodeSettles() {
+		FakeValence valence = new FakeValence("Off", 3);
+		AtomicBoolean reversed = new AtomicBoolean();
+		valence.afterRead((node) -> {
+			if ("PoweringOn".equals(node.nodePowerState()) && reversed.compareAndSet(false, true)) {
+				valence.reset(NODE, ResetType.FORCE_OFF, deadline());
+			}
+		});
+
+		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.POWER_ON, deadline()))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(PowerStateConflictException.class)
+			.hasMessageContaining("settled in 'power off'")
+			.hasMessageContaining("another change reversed this one")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of("On")));
+		// read, read after On (PoweringOn), two reads PoweringOff, then Off: no read
+		// more.
+		assertThat(valence.reads()).isEqualTo(5);
+		assertThat(valence.resets()).containsExactly(ResetType.ON, ResetType.FORCE_OFF);
+	}
+
+	@Test
+	void valenceSlowToBeginTheTransitionIsNoReversal() {
+		FakeValence valence = new FakeValence("Off", 2).slowToStart(4);
+
+		assertThat(service(valence).set(NODE, PowerState.POWER_ON, deadline())).isEqualTo(PowerState.POWER_ON);
+		assertThat(valence.resets()).containsExactly(ResetType.ON);
+	}
+
+	@Test
+	void secondChangeOfANodeReadsAndActsOnlyOnceTheFirstIsAnswered() throws Exception {
+		FakeValence valence = new FakeValence("Off", 2);
+		NodeLocks locks = new NodeLocks();
+		PowerService power = service(valence, locks);
+		FakeValence.HeldRead held = valence.holdNextRead();
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<PowerState> first = threads.submit(() -> power.set(NODE, PowerState.POWER_ON, deadline()));
+			assertThat(held.started().await(5, TimeUnit.SECONDS)).isTrue();
+			Future<PowerState> second = threads.submit(() -> power.set(NODE, PowerState.POWER_OFF, deadline()));
+			Thread.sleep(200);
+			assertThat(valence.reads()).as("the second change waits before its read").isEqualTo(1);
+			assertThat(locks.size()).isEqualTo(1);
+
+			held.release().countDown();
+
+			assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(PowerState.POWER_ON);
+			assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(PowerState.POWER_OFF);
+		}
+		finally {
+			held.release().countDown();
+			threads.shutdownNow();
+		}
+		assertThat(valence.actions()).containsExactly(new FakeValence.Action(ResetType.ON, "Off"),
+				new FakeValence.Action(ResetType.FORCE_OFF, "On"));
+		assertThat(locks.size()).as("no lock is kept for an idle node").isZero();
+	}
+
+	@Test
+	void changesQueuedPastTheirDeadlineTimeOutWithNothingSent() throws Exception {
+		FakeValence valence = new FakeValence("Off", 2);
+		NodeLocks locks = new NodeLocks();
+		PowerService power = service(valence, locks);
+		BootDeviceService bootDevice = new BootDeviceService(valence, new NodeReader(valence), locks);
+		FakeValence.HeldRead held = valence.holdNextRead();
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			Future<PowerState> first = threads.submit(() -> power.set(NODE, PowerState.POWER_ON, deadline()));
+			assertThat(held.started().await(5, TimeUnit.SECONDS)).isTrue();
+
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> power.set(NODE, PowerState.POWER_OFF, Deadline.after(Duration.ofMillis(200))))
+				.isInstanceOf(ExtendedProblemException.class)
+				.hasCauseInstanceOf(QueuedTooLongException.class)
+				.hasMessageContaining("earlier power or boot device change of node " + NODE)
+				.satisfies((ex) -> assertThat(((ApiException) ex.getCause()).code())
+					.isEqualTo(ErrorCode.POWER_STATE_TIMEOUT))
+				.extracting("members")
+				.isEqualTo(Map.of("actions_sent", List.of()));
+			assertThatThrownBy(() -> bootDevice.set(NODE, BootDevice.PXE, true, Deadline.after(Duration.ofMillis(200))))
+				.isInstanceOf(ExtendedProblemException.class)
+				.satisfies(
+						(ex) -> assertThat(((ApiException) ex.getCause()).code()).isEqualTo(ErrorCode.VALENCE_TIMEOUT))
+				.extracting("members")
+				.isEqualTo(Map.of("actions_sent", List.of()));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+			assertThat(valence.reads()).isEqualTo(1);
+
+			held.release().countDown();
+			assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(PowerState.POWER_ON);
+		}
+		finally {
+			held.release().countDown();
+			threads.shutdownNow();
+		}
+		assertThat(valence.resets()).containsExactly(ResetType.ON);
+		assertThat(valence.getNode(NODE, deadline()).bootDevice()).isEqualTo(BootDevice.DISK);
+		assertThat(locks.size()).isZero();
+	}
+
+	@Test
+	void changesOfOtherNodesDoNotWait() throws Exception {
+		FakeValence valence = new FakeValence("Off", 2);
+		PowerService power = service(valence, new NodeLocks());
+		FakeValence.HeldRead held = valence.holdNextRead();
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			threads.submit(() -> power.set(NODE, PowerState.POWER_ON, deadline()));
+			assertThat(held.started().await(5, TimeUnit.SECONDS)).isTrue();
+
+			assertThat(power.set("node-2", PowerState.POWER_ON, Deadline.after(Duration.ofSeconds(2))))
+				.isEqualTo(PowerState.POWER_ON);
+		}
+		finally {
+			held.release().countDown();
+			threads.shutdownNow();
+		}
 	}
 
 }

@@ -343,9 +343,22 @@ class OkHttpValenceClientTest {
 		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
 		OkHttpValenceClient client = client(properties(valence.baseUrl(), null, null, Duration.ofMillis(300)));
 
-		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.Timeout.class);
+		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.Timeout.class)
+			.hasMessageContaining("within the read timeout of 0.3 s")
+			.hasMessageNotContaining("call timeout");
 		assertThat(this.meters.timer("valence.upstream.requests", "operation", "reset", "outcome", "timeout").count())
 			.isEqualTo(1);
+	}
+
+	@Test
+	void answerSlowerThanTheDeadlineNamesTheRequestsBudget() {
+		valence.stubFor(post(ACTION_PATH).willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
+		OkHttpValenceClient client = client(properties(valence.baseUrl(), null, null, Duration.ofSeconds(2)));
+
+		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON, Deadline.after(Duration.ofMillis(500))))
+			.isInstanceOf(ValenceException.Timeout.class)
+			.hasMessageContaining("within what was left of the request's time budget of 0.5 s")
+			.hasMessageNotContaining("read timeout");
 	}
 
 	@Test
