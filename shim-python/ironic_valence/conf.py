@@ -88,8 +88,9 @@ opts = [
                help=_('How many times a read (power state, boot device, '
                       'composed node, connection check) is tried when the '
                       'driver service cannot be reached or answers HTTP '
-                      '502 or 503. Power changes and boot device changes '
-                      'are never repeated by the shim.')),
+                      '502 or 503, every replica of service_url in turn '
+                      'each time. A change is sent at most once to each '
+                      'replica.')),
     cfg.IntOpt('read_retry_interval',
                default=1,
                min=0,
