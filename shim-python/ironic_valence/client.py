@@ -392,10 +392,16 @@ def read_each(context, path):
         thread.start()
     for thread in threads:
         thread.join(max(0.0, calls[0].deadline - time.monotonic()))
-    return [(call.replicas[0].display,) + (result or (None, ServiceError(
-        'Valence driver service at %s did not answer in time'
-        % call.replicas[0].display, replica_failed=True)))
-        for call, result in zip(calls, results)]
+    reports = []
+    for call, result in zip(calls, results):
+        display = call.replicas[0].display
+        if result is None:
+            # Its read was still ending when the time was up.
+            result = (None, ServiceError(
+                'Valence driver service at %s did not answer in time'
+                % display, replica_failed=True))
+        reports.append((display,) + result)
+    return reports
 
 
 def _run(call, conf):
