@@ -465,13 +465,17 @@ class _Call(object):
                            self.connect_timeout,
                            self.deadline - time.monotonic())
         except ServiceError as e:
-            if e.replica_failed:
-                _HEALTH.failed(replica, e, self.down_seconds)
-            else:
-                _HEALTH.answered(replica)
-            raise
-        _HEALTH.answered(replica)
-        return answer
+            error = e
+        else:
+            _HEALTH.answered(replica)
+            return answer
+        # Outside the except clause: oslo.log would append the exception
+        # being handled to the warning, which already names it.
+        if error.replica_failed:
+            _HEALTH.failed(replica, error, self.down_seconds)
+        else:
+            _HEALTH.answered(replica)
+        raise error
 
     def _body_for_another(self, error):
         """The body of the call for the next replica.
