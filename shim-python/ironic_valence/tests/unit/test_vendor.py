@@ -30,6 +30,7 @@ CONNECTION = {
     'valence': {'url': 'http://127.0.0.1:8181', 'reachable': True,
                 'version': 'v1.0', 'latency_ms': 3.5, 'error': None},
 }
+ANSWERED = [{'url': base.SERVICE_URL, 'answered': True, 'error': None}]
 
 
 class VendorTestCase(base.ValenceTestCase):
@@ -78,8 +79,9 @@ class VendorTestCase(base.ValenceTestCase):
 
     def test_test_connection(self):
         get = self.http.get(CONNECTION_URL, json=CONNECTION)
-        self.assertEqual({'return': CONNECTION, 'async': False,
-                          'attach': False}, self._driver_passthru())
+        self.assertEqual({'return': dict(CONNECTION, replicas=ANSWERED),
+                          'async': False, 'attach': False},
+                         self._driver_passthru())
         self.assertEqual(self.context.request_id,
                          get.last_request.headers[protocol.REQUEST_ID_HEADER])
         self.assertEqual('Bearer ' + base.TOKEN,
@@ -87,7 +89,7 @@ class VendorTestCase(base.ValenceTestCase):
 
     def test_test_connection_by_post(self):
         self.http.get(CONNECTION_URL, json=CONNECTION)
-        self.assertEqual(CONNECTION,
+        self.assertEqual(dict(CONNECTION, replicas=ANSWERED),
                          self._driver_passthru('POST')['return'])
 
     def test_test_connection_with_valence_down_is_an_answer(self):
@@ -97,7 +99,8 @@ class VendorTestCase(base.ValenceTestCase):
                             'latency_ms': None,
                             'error': 'Connection refused'}}
         self.http.get(CONNECTION_URL, json=down)
-        self.assertEqual(down, self._driver_passthru()['return'])
+        self.assertEqual(dict(down, replicas=ANSWERED),
+                         self._driver_passthru()['return'])
 
     def test_test_connection_takes_no_arguments(self):
         error = self._raises(exception.InvalidParameterValue,
@@ -112,6 +115,40 @@ class VendorTestCase(base.ValenceTestCase):
                              self._driver_passthru)
         self.assertIn('Testing the connection failed: Cannot reach the '
                       'Valence driver service at %s' % base.SERVICE_URL,
+                      str(error))
+
+    def test_test_connection_reports_each_replica(self):
+        other = 'http://ironic:hunter2@valence-2.test:8080'
+        self.config(service_url=[base.SERVICE_URL, other], group='valence')
+        self.http.get(CONNECTION_URL, exc=fake_http.refused())
+        get = self.http.get('http://valence-2.test:8080/v1/connection',
+                            json=CONNECTION)
+        answer = self._driver_passthru()['return']
+        [down, up] = answer.pop('replicas')
+        self.assertEqual(CONNECTION, answer)
+        self.assertEqual((base.SERVICE_URL, False),
+                         (down['url'], down['answered']))
+        self.assertIn('Cannot reach the Valence driver service at %s'
+                      % base.SERVICE_URL, down['error'])
+        self.assertEqual({'url': 'http://valence-2.test:8080',
+                          'answered': True, 'error': None}, up)
+        self.assertEqual(self.context.request_id,
+                         get.last_request.headers[protocol.REQUEST_ID_HEADER])
+
+    def test_test_connection_fails_when_no_replica_answers(self):
+        self.config(service_url=[base.SERVICE_URL,
+                                 'http://valence-2.test:8080'],
+                    read_attempts=1, group='valence')
+        self.http.get(CONNECTION_URL, exc=fake_http.refused())
+        self.http.get('http://valence-2.test:8080/v1/connection',
+                      **base.problem(protocol.UNAUTHORIZED, 'wrong token'))
+        error = self._raises(exception.VendorPassthruException,
+                             self._driver_passthru)
+        self.assertIn('Testing the connection failed: Cannot reach the '
+                      'Valence driver service at %s' % base.SERVICE_URL,
+                      str(error))
+        self.assertIn('; Valence driver service at http://valence-2.test:8080'
+                      ' answered HTTP 401 UNAUTHORIZED: wrong token',
                       str(error))
 
     def test_test_connection_every_service_error(self):
