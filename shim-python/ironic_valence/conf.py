@@ -14,6 +14,7 @@
 """The ``[valence]`` section of ironic.conf."""
 
 from oslo_config import cfg
+from oslo_config import types
 
 from ironic.common.i18n import _
 from ironic.conf import CONF
@@ -26,11 +27,21 @@ _BUDGET = {'budget': protocol.READ_BUDGET_SECONDS,
            'overshoot': protocol.ANSWER_OVERSHOOT_SECONDS}
 
 opts = [
-    cfg.URIOpt('service_url',
-               default='http://127.0.0.1:8080',
-               schemes=['http', 'https'],
-               help=_('Base URL of the valence-driver-service, without '
-                      'the /v1 prefix.')),
+    cfg.ListOpt('service_url',
+                item_type=types.URI(schemes=['http', 'https']),
+                default=['http://127.0.0.1:8080'],
+                help=_('Comma-separated base URLs of the replicas of the '
+                       'valence-driver-service, without the /v1 prefix. '
+                       'Each call goes to the first replica that is not '
+                       'known to be down, and moves to the next one when '
+                       'that replica cannot take it.')),
+    cfg.IntOpt('replica_down_seconds',
+               default=20,
+               min=1,
+               max=3600,
+               help=_('Seconds for which a replica of service_url that '
+                      'failed a call is tried last; after that one call '
+                      'tries it in its place again.')),
     cfg.StrOpt('auth_token',
                secret=True,
                help=_('Bearer token the driver service expects '
@@ -77,8 +88,9 @@ opts = [
                help=_('How many times a read (power state, boot device, '
                       'composed node, connection check) is tried when the '
                       'driver service cannot be reached or answers HTTP '
-                      '502 or 503. Power changes and boot device changes '
-                      'are never repeated by the shim.')),
+                      '502 or 503, every replica of service_url in turn '
+                      'each time. A change is sent at most once to each '
+                      'replica.')),
     cfg.IntOpt('read_retry_interval',
                default=1,
                min=0,

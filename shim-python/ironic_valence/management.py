@@ -73,9 +73,12 @@ class ValenceManagement(utils.DriverInfoMixin,
                 {'dev': device,
                  'supported': ', '.join(protocol.SUPPORTED_BOOT_DEVICES)})
         action = _('Setting boot device %s') % device
+        # Setting the same boot device twice does no harm, so the change
+        # may go to another replica after one that may have acted failed.
         answer = utils.call_service(
             task, 'PUT', '/boot-device', _failure, action,
-            body={'boot_device': device, 'persistent': bool(persistent)})
+            body={'boot_device': device, 'persistent': bool(persistent)},
+            replay=True)
         if answer.get('boot_device') != device:
             raise utils.malformed_answer(_failure, action, task, answer)
 

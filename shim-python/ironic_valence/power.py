@@ -22,6 +22,7 @@ from ironic.conductor import task_manager
 from ironic.conf import CONF
 from ironic.drivers import base
 
+from ironic_valence import client
 from ironic_valence import protocol
 from ironic_valence import readahead
 from ironic_valence import utils
@@ -53,6 +54,19 @@ def _power_timeout(timeout):
 
 
 class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
+
+    def __init__(self):
+        """Check [valence]service_url when the conductor loads the driver.
+
+        Every valence node needs the power interface, so its check stops a
+        conductor whose valence nodes could not reach any service.
+
+        :raises: ConfigInvalid if service_url names no URL, or one twice.
+        """
+        super().__init__()
+        invalid = client.check_service_urls(CONF.valence.service_url)
+        if invalid:
+            raise exception.ConfigInvalid(error_msg=invalid)
 
     @utils.METRICS.timer('ValencePower.get_power_state')
     def get_power_state(self, task):
@@ -113,10 +127,14 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         readahead.forget(task)
         action = _('Setting power state %s') % power_state
         try:
+            # Sent to another replica when the one it went to failed, even
+            # if that one may have acted: the service reads the node first
+            # and sends nothing for a node already at (or on its way to)
+            # the target; a reboot is done again in full (at least once).
             answer = utils.call_service(
                 task, 'PUT', '/power', exception.PowerStateFailure, action,
                 body={'target': power_state, 'timeout': timeout},
-                budget=timeout)
+                budget=timeout, replay=True, budget_member='timeout')
         finally:
             readahead.forget(task)
         reached = answer.get('power_state')

@@ -103,6 +103,9 @@ FLAVOR_NOT_FOUND = 'FLAVOR_NOT_FOUND'
 NAME_IN_USE = 'NAME_IN_USE'
 COMPOSITION_FAILED = 'COMPOSITION_FAILED'
 COMPOSITION_TIMEOUT = 'COMPOSITION_TIMEOUT'
+# This replica of the service took no action (it is stopping, or cannot
+# serve now); another replica may take the request.
+SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE'
 
 ERROR_STATUS = {
     NODE_NOT_FOUND: 404,
@@ -118,6 +121,7 @@ ERROR_STATUS = {
     NAME_IN_USE: 409,
     COMPOSITION_FAILED: 409,
     COMPOSITION_TIMEOUT: 504,
+    SERVICE_UNAVAILABLE: 503,
 }
 
 ERROR_CODES = tuple(sorted(ERROR_STATUS))
@@ -126,8 +130,9 @@ ERROR_CODES = tuple(sorted(ERROR_STATUS))
 # docs/openapi.yaml. The connection check reports Valence's failures in its
 # 200 answer, so only the other operations answer them as errors. A
 # composition answers NODE_NOT_FOUND when its new node is deleted while it
-# waits for it to be Assembled.
-_EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR)
+# waits for it to be Assembled. Any replica may answer SERVICE_UNAVAILABLE.
+_EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR,
+                    SERVICE_UNAVAILABLE)
 _VALENCE_FAILURES = (VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR)
 _LISTS = _EVERY_OPERATION + _VALENCE_FAILURES
 _ASKS_VALENCE = _LISTS + (NODE_NOT_FOUND,)

@@ -100,7 +100,8 @@ class DriverInfoMixin(object):
 
 
 def call_service(task, method, suffix, failure, action, body=None,
-                 budget=protocol.READ_BUDGET_SECONDS):
+                 budget=protocol.READ_BUDGET_SECONDS, replay=False,
+                 budget_member=None):
     """Call the driver service about the task's composed node.
 
     :param task: a TaskManager instance containing the node to act on.
@@ -114,6 +115,10 @@ def call_service(task, method, suffix, failure, action, body=None,
     :param body: JSON request body, or None.
     :param budget: seconds the service may spend on the call: the read
         budget, or the power timeout of a power change.
+    :param replay: whether a change may be sent to another replica after
+        the one it went to may have acted on it (client.request()).
+    :param budget_member: the member of ``body`` that carries ``budget``
+        (client.request()).
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
@@ -124,7 +129,8 @@ def call_service(task, method, suffix, failure, action, body=None,
     path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
     try:
         return client.request(task.context, method, path, body=body,
-                              budget=budget)
+                              budget=budget, replay=replay,
+                              budget_member=budget_member)
     except client.ServiceError as e:
         if e.code == protocol.NODE_NOT_FOUND:
             raise exception.InvalidParameterValue(

@@ -91,20 +91,37 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
     @base.driver_passthru(['GET', 'POST'], async_call=False,
                           description=_('Checks that the Valence driver '
                                         'service answers, and whether it '
-                                        'reaches Valence.'))
+                                        'reaches Valence; "replicas" says '
+                                        'which replicas of the service '
+                                        'answered.'))
     def test_connection(self, context, **kwargs):
         """Return the driver service's connection report.
 
+        Every replica of [valence]service_url is asked at once.
+
         :param context: the request context.
-        :returns: the service's GET /v1/connection document: its own name
-            and version, and Valence's URL, reachability, version, latency
-            and error.
-        :raises: VendorPassthruException if the service cannot be reached
-            or fails.
+        :returns: the GET /v1/connection document of the first replica in
+            [valence]service_url that answered (the service's own name and
+            version, and Valence's URL, reachability, version, latency and
+            error), with "replicas": for each replica in that order, its
+            "url" (without userinfo), whether it "answered", and the
+            "error" it failed with, or None.
+        :raises: VendorPassthruException if no replica answers, or every
+            one fails.
         """
         try:
-            return client.request(context, 'GET',
-                                  protocol.API_VERSION_PREFIX + '/connection')
+            results = client.read_each(
+                context, protocol.API_VERSION_PREFIX + '/connection')
         except client.ServiceError as e:
             raise exception.VendorPassthruException(
                 _('Testing the connection failed: %s') % e) from e
+        answers = [answer for _url, answer, _error in results
+                   if answer is not None]
+        if not answers:
+            raise exception.VendorPassthruException(
+                _('Testing the connection failed: %s') % '; '.join(
+                    str(error) for _url, _answer, error in results))
+        return dict(answers[0], replicas=[
+            {'url': url, 'answered': error is None,
+             'error': None if error is None else str(error)}
+            for url, _answer, error in results])

@@ -102,8 +102,11 @@ class ValenceTestCase(db_base.DbTestCase):
         self.node = obj_utils.create_test_node(
             self.context, driver='valence',
             driver_info={'valence_node_id': NODE_ID})
-        # Each test builds its own connection pool.
-        self.useFixture(fixtures.MockPatchObject(client, '_pool', None))
+        # Each test builds its own connection pools and knows no replica
+        # that failed.
+        self.useFixture(fixtures.MockPatchObject(client, '_replicas', None))
+        self.useFixture(fixtures.MockPatchObject(client, '_HEALTH',
+                                                 client._Health()))
         if not self.fake_transport:
             # Each test knows its own nodes.
             self.useFixture(fixtures.MockPatchObject(

@@ -28,7 +28,8 @@ class ConfTestCase(testtools.TestCase):
     def test_list_opts(self):
         (group, opts), = conf.list_opts()
         self.assertEqual('valence', group)
-        self.assertEqual(['service_url', 'auth_token', 'timeout',
+        self.assertEqual(['service_url', 'replica_down_seconds',
+                          'auth_token', 'timeout',
                           'answer_margin', 'connect_timeout',
                           'read_attempts', 'read_retry_interval',
                           'power_read_ahead', 'power_read_ahead_max_age',
@@ -73,6 +74,7 @@ class ConfTestCase(testtools.TestCase):
             text = sample.read()
         self.assertIn('[valence]', text)
         self.assertIn('#service_url = http://127.0.0.1:8080', text)
+        self.assertIn('#replica_down_seconds = 20', text)
         self.assertIn('#auth_token = <None>', text)
         self.assertIn('# This option is deprecated for removal.', text)
         self.assertIn('#timeout = 30', text)
@@ -87,8 +89,32 @@ class ConfTestCase(testtools.TestCase):
         self.assertIn('#ca_file = <None>', text)
         self.assertIn('#insecure = false', text)
 
-    def test_service_url_must_be_http(self):
+    def _conf(self):
         conf_obj = cfg.ConfigOpts()
         conf_obj.register_opts(conf.opts, group='valence')
+        return conf_obj
+
+    def test_service_url_must_be_http(self):
+        conf_obj = self._conf()
         self.assertRaises(ValueError, conf_obj.set_override, 'service_url',
                           'ftp://valence', 'valence')
+        self.assertRaises(ValueError, conf_obj.set_override, 'service_url',
+                          'http://valence-1:8080,ftp://valence-2',
+                          'valence')
+
+    def test_service_url_is_a_list(self):
+        conf_obj = self._conf()
+        self.assertEqual(['http://127.0.0.1:8080'],
+                         conf_obj.valence.service_url)
+        conf_obj.set_override(
+            'service_url', 'http://valence-1:8080, https://valence-2:8443',
+            'valence')
+        self.assertEqual(['http://valence-1:8080', 'https://valence-2:8443'],
+                         conf_obj.valence.service_url)
+
+    def test_replica_down_seconds_is_bounded(self):
+        conf_obj = self._conf()
+        for value in (0, 3601):
+            with self.subTest(value=value):
+                self.assertRaises(ValueError, conf_obj.set_override,
+                                  'replica_down_seconds', value, 'valence')

@@ -207,6 +207,51 @@ class TransportTestCase(base.ValenceTestCase):
                       str(error))
         self.assertNotIn(base.TOKEN, str(error))
 
+    def _url(self, server):
+        return 'http://127.0.0.1:%d' % server.server_port
+
+    def test_read_moves_from_a_refusing_replica(self):
+        dead = 'http://127.0.0.1:%d' % self._closed_port()
+        live = self.serve()
+        self.config(service_url=[dead, self._url(live)], read_attempts=1,
+                    group='valence')
+        began = time.monotonic()
+        for _ in range(3):
+            self.assertEqual(protocol.POWER_ON,
+                             self.read_power()['power_state'])
+        self.assertLess(time.monotonic() - began, 1)
+        self.assertEqual(3, len(live.requests))
+
+    def test_power_change_moves_when_the_connection_breaks(self):
+        broken = self.serve(hang_up=True)
+        live = self.serve()
+        self.config(service_url=[self._url(broken), self._url(live)],
+                    group='valence')
+        answer = client.request(
+            self.context, 'PUT', POWER_PATH,
+            body={'target': protocol.POWER_ON, 'timeout': 30}, budget=30,
+            replay=True, budget_member='timeout')
+        self.assertEqual(protocol.POWER_ON, answer['power_state'])
+        self.assertEqual(['PUT'], [r[0] for r in broken.requests])
+        [(method, _path, _headers, body)] = live.requests
+        sent = json.loads(body)
+        self.assertEqual(protocol.POWER_ON, sent['target'])
+        # Whole seconds of what is left of the call's 36 s, less the 6 s
+        # the shim waits beyond the service's answer.
+        self.assertIn(sent['timeout'], (29, 30))
+
+    def test_each_replica_is_checked(self):
+        dead = 'http://127.0.0.1:%d' % self._closed_port()
+        live = self.serve()
+        self.config(service_url=[dead, self._url(live)], group='valence')
+        [(dead_url, no_answer, error), (live_url, answer, no_error)] = (
+            client.read_each(self.context, '/v1/connection'))
+        self.assertEqual((dead, None), (dead_url, no_answer))
+        self.assertIn('Cannot reach the Valence driver service at %s'
+                      % dead, str(error))
+        self.assertEqual((self._url(live), None), (live_url, no_error))
+        self.assertEqual(protocol.POWER_ON, answer['power_state'])
+
     def test_token_echoed_in_an_answer_is_not_in_the_error(self):
         def echo(handler):
             return 401, {'code': protocol.UNAUTHORIZED,

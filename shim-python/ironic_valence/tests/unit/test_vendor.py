@@ -30,6 +30,7 @@ CONNECTION = {
     'valence': {'url': 'http://127.0.0.1:8181', 'reachable': True,
                 'version': 'v1.0', 'latency_ms': 3.5, 'error': None},
 }
+ANSWERED = [{'url': base.SERVICE_URL, 'answered': True, 'error': None}]
 
 
 class VendorTestCase(base.ValenceTestCase):
@@ -78,8 +79,9 @@ class VendorTestCase(base.ValenceTestCase):
 
     def test_test_connection(self):
         get = self.http.get(CONNECTION_URL, json=CONNECTION)
-        self.assertEqual({'return': CONNECTION, 'async': False,
-                          'attach': False}, self._driver_passthru())
+        self.assertEqual({'return': dict(CONNECTION, replicas=ANSWERED),
+                          'async': False, 'attach': False},
+                         self._driver_passthru())
         self.assertEqual(self.context.request_id,
                          get.last_request.headers[protocol.REQUEST_ID_HEADER])
         self.assertEqual('Bearer ' + base.TOKEN,
@@ -87,7 +89,7 @@ class VendorTestCase(base.ValenceTestCase):
 
     def test_test_connection_by_post(self):
         self.http.get(CONNECTION_URL, json=CONNECTION)
-        self.assertEqual(CONNECTION,
+        self.assertEqual(dict(CONNECTION, replicas=ANSWERED),
                          self._driver_passthru('POST')['return'])
 
     def test_test_connection_with_valence_down_is_an_answer(self):
@@ -97,7 +99,8 @@ class VendorTestCase(base.ValenceTestCase):
                             'latency_ms': None,
                             'error': 'Connection refused'}}
         self.http.get(CONNECTION_URL, json=down)
-        self.assertEqual(down, self._driver_passthru()['return'])
+        self.assertEqual(dict(down, replicas=ANSWERED),
+                         self._driver_passthru()['return'])
 
     def test_test_connection_takes_no_arguments(self):
         error = self._raises(exception.InvalidParameterValue,
