@@ -243,11 +243,17 @@ class HaStack(stack.Stack):
                 stack.START_TIMEOUT_S)
 
     def start_replica(self, replica):
-        """Starts a service replica again, on its port, until it is ready."""
+        """Starts a service replica again, on its port, until it is ready.
+
+        :raises AssertionError: when something answers on its port already
+            (the replica it replaces would be taken for the new one).
+        """
+        url = self.replica_url(replica)
+        if stack.answers(url + '/actuator/health'):
+            raise AssertionError('%s answers already at %s' % (replica, url))
         self.running[replica] = self.start_service(
             replica, self.ports[replica], self.emulator_url)
-        self.running[replica].wait_ready(
-            self.replica_url(replica) + '/actuator/health')
+        self.running[replica].wait_ready(url + '/actuator/health')
 
     def end(self, name, sig):
         """Sends sig to a process (its session) and waits until it exits.
