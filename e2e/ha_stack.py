@@ -61,6 +61,8 @@ IRONIC_TIMINGS = {
 # the same port, and all but one die at start-up and are forked again.
 API_SETTINGS = {'api': {'api_workers': '1'}, **IRONIC_TIMINGS}
 STOP_TIMEOUT_S = 60
+# The shim's [valence]replica_down_seconds, then a sync or two.
+REPLICA_BACK_TIMEOUT_S = 60
 
 
 def postgres_bin(name):
@@ -156,6 +158,8 @@ class HaStack(stack.Stack):
         self.ports = {}
         # The process now running under each name.
         self.running = {}
+        # Where the conductors' logs ended when a process was last ended.
+        self.ended_marks = {}
         self.emulator_url = None
 
     def start(self):
@@ -184,7 +188,7 @@ class HaStack(stack.Stack):
             self.running[replica].wait_ready(
                 self.replica_url(replica) + '/actuator/health')
         self.ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
-        api = self._spawn('ironic-api', [
+        api = self.running['ironic-api'] = self._spawn('ironic-api', [
             stack.VENV_BIN / 'ironic-api', '--config-file',
             self._config('api', extra=API_SETTINGS)])
         for conductor in CONDUCTORS:
@@ -255,16 +259,52 @@ class HaStack(stack.Stack):
             replica, self.ports[replica], self.emulator_url)
         self.running[replica].wait_ready(url + '/actuator/health')
 
+    def wait_in_use(self, replica):
+        """Waits until no conductor tries a started replica last any more.
+
+        A conductor that saw the replica fail tries it last for
+        [valence]replica_down_seconds (20 s), then in its place again,
+        logging that it answers again.
+        """
+        url = self.replica_url(replica)
+        marks = self.ended_marks.get(replica, {})
+
+        def in_use():
+            for conductor, offset in marks.items():
+                text = self.log_since(conductor, offset)
+                failed = text.rfind('replica %s failed' % url)
+                if failed >= 0 and text.rfind(
+                        'replica %s answers again' % url) < failed:
+                    return False
+            return True
+        stack.wait_until('the conductors calling %s again' % replica, in_use,
+                         REPLICA_BACK_TIMEOUT_S)
+
+    def log_offsets(self, names):
+        """Where each named process's log ends now, to read what follows."""
+        return {name: (self.log_dir / ('%s.log' % name)).stat().st_size
+                for name in names}
+
+    def log_since(self, name, offset):
+        """What a process logged after offset (one of log_offsets)."""
+        with open(self.log_dir / ('%s.log' % name), 'rb') as log:
+            log.seek(offset)
+            return log.read().decode(errors='replace')
+
     def end(self, name, sig):
         """Sends sig to a process (its session) and waits until it exits.
 
         :returns: the seconds it took to exit.
         """
-        process = self.running[name]
-        return process.end(sig, STOP_TIMEOUT_S)
+        self.ended_marks[name] = self.log_offsets(CONDUCTORS)
+        return self.running[name].end(sig, STOP_TIMEOUT_S)
 
     def stop(self):
         try:
+            # Ironic first, so that no sync meets a replica stopped before.
+            for name in (*CONDUCTORS, 'ironic-api', *REPLICAS):
+                if name in self.running:
+                    self.running[name].stop()
             super().stop()
         finally:
             if self.postgres:

@@ -166,22 +166,11 @@ def kill_when_busy(ha, replica, calls=1):
     return time.monotonic(), in_flight
 
 
-def log_marks(ha, names):
-    """Where each named process's log ends now, to read what follows."""
-    return {name: (ha.log_dir / ('%s.log' % name)).stat().st_size
-            for name in names}
-
-
 def failed_syncs_since(ha, marks):
     """The conductors' failed power sync lines logged after marks."""
-    failed = []
-    for name, offset in marks.items():
-        with open(ha.log_dir / ('%s.log' % name), 'rb') as log:
-            log.seek(offset)
-            failed += [line for line in
-                       log.read().decode(errors='replace').splitlines()
-                       if any(m in line for m in FAILED_SYNC_MARKERS)]
-    return failed
+    return [line for name, offset in marks.items()
+            for line in ha.log_since(name, offset).splitlines()
+            if any(marker in line for marker in FAILED_SYNC_MARKERS)]
 
 
 def reset_types_since(ha, valence_id, received_before):
@@ -261,7 +250,8 @@ def test_a_lost_conductors_nodes_are_taken_over_and_keep_syncing(
 
 def test_a_replica_killed_during_a_sync_costs_no_node(ha, enrolled):
     victim = REPLICAS[0]
-    marks = log_marks(ha, CONDUCTORS)
+    ha.wait_in_use(victim)
+    marks = ha.log_offsets(CONDUCTORS)
 
     # Valence slowed down, so that a sync's call lasts long enough to be
     # seen in flight.
@@ -296,10 +286,14 @@ def test_a_replica_killed_during_a_sync_costs_no_node(ha, enrolled):
 def test_power_changes_in_flight_when_a_replica_dies_end_as_ironic_says(
         ha, enrolled):
     victim = REPLICAS[0]
+    # The changes must go to the victim, the first replica of every
+    # conductor's list, and not to the next while it is tried last.
+    ha.wait_in_use(victim)
     current = nodes(ha)
     targets = {u: OPPOSITE[current[u]['power_state']] for u in enrolled}
     received = {u: ha.emulator.internal(enrolled[u])['actions_received']
                 for u in enrolled}
+    survivor_log = ha.log_offsets(REPLICAS[1:])
     sent = time.monotonic()
     # All at once, so that they are in flight together.
     with concurrent.futures.ThreadPoolExecutor(len(targets)) as pool:
@@ -312,11 +306,13 @@ def test_power_changes_in_flight_when_a_replica_dies_end_as_ironic_says(
     killed, in_flight = kill_when_busy(ha, victim, CHANGES_IN_FLIGHT)
     killed_after_s = killed - sent
     try:
+        pending = [n['name'] for n in nodes(ha).values()
+                   if n['target_power_state']]
         wait_until('every power change ended',
                    lambda: all(n['target_power_state'] is None
                                for n in nodes(ha).values()),
                    SETTLE_TIMEOUT_S)
-        answered_s = time.monotonic() - sent
+        ended_s = time.monotonic() - killed
         ended = nodes(ha)
         # A change that failed leaves Ironic's record to the next sync.
         wait_until('Ironic reporting the power Valence has',
@@ -330,24 +326,33 @@ def test_power_changes_in_flight_when_a_replica_dies_end_as_ironic_says(
                                                    received[u])
                for u in enrolled}
     done = [u for u in enrolled if ended[u]['last_error'] is None]
+    # The survivor's PowerService lines: one per change it was given.
+    replayed = [line for line in ha.log_since(*survivor_log.popitem())
+                .splitlines() if 'PowerService' in line]
+    # Else the test would not have tested the failover of a change.
+    assert pending, 'every change ended before the replica was killed'
     assert in_maintenance(ha) == []
     # A change Ironic reports done was done; none was sent twice.
     assert {u: valence_power(ha, enrolled[u]) for u in done} == {
         u: targets[u] for u in done}
     assert {n: a for n, a in actions.items() if len(a) > 1} == {}
     note('%d power changes accepted by Ironic in %.1f s; SIGKILL of the '
-         'replica serving %d calls %.1f s after the first was sent: %d '
-         'reported done, %d failed (%s), all ended %.1f s after the first '
-         'was sent; actions per change: %s; 0 in maintenance'
-         % (len(targets), accepted_s, in_flight, killed_after_s, len(done),
-            len(targets) - len(done),
+         'replica serving %d calls %.1f s after the first was sent, %d '
+         'changes not ended: %d moved to the other replica (%d of them '
+         'found the node already there), %d reported done, %d failed (%s), '
+         'all ended %.1f s after the kill; actions per change: %s; 0 in '
+         'maintenance'
+         % (len(targets), accepted_s, in_flight, killed_after_s,
+            len(pending), len(replayed),
+            sum('no action sent' in line for line in replayed),
+            len(done), len(targets) - len(done),
             sorted({ended[u]['last_error'] for u in enrolled
-                    if u not in done}), answered_s,
+                    if u not in done}), ended_s,
             sorted(len(a) for a in actions.values())))
 
 
 def test_rolling_restart_of_the_replicas_fails_no_sync(ha, enrolled):
-    marks = log_marks(ha, CONDUCTORS)
+    marks = ha.log_offsets(CONDUCTORS)
     started = time.monotonic()
     for replica in REPLICAS:
         stopped_in_s = ha.end(replica, signal.SIGTERM)
