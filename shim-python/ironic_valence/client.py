@@ -206,11 +206,15 @@ class _Health(object):
         # Replica URL -> monotonic time until which calls try it last.
         self._down = {}
 
-    def order(self, replicas, down_seconds):
-        """The replicas in the order a call tries them."""
+    def order(self, replicas, conf):
+        """The replicas in the order a call tries them.
+
+        :param conf: the [valence] options.
+        """
         # Read without the lock: nearly every call finds no replica down.
         if not self._down:
             return replicas
+        down_seconds = conf.replica_down_seconds
         now = time.monotonic()
         first, last = [], []
         with self._lock:
@@ -227,7 +231,8 @@ class _Health(object):
                     last.append(replica)
         return first + last
 
-    def failed(self, replica, error, down_seconds):
+    def failed(self, replica, error, conf):
+        down_seconds = conf.replica_down_seconds
         with self._lock:
             known = replica.url in self._down
             self._down[replica.url] = time.monotonic() + down_seconds
@@ -392,10 +397,16 @@ def read_each(context, path):
         thread.start()
     for thread in threads:
         thread.join(max(0.0, calls[0].deadline - time.monotonic()))
-    return [(call.replicas[0].display,) + (result or (None, ServiceError(
-        'Valence driver service at %s did not answer in time'
-        % call.replicas[0].display, replica_failed=True)))
-        for call, result in zip(calls, results)]
+    reports = []
+    for call, result in zip(calls, results):
+        display = call.replicas[0].display
+        if result is None:
+            # Its read was still ending when the time was up.
+            result = (None, ServiceError(
+                'Valence driver service at %s did not answer in time'
+                % display, replica_failed=True))
+        reports.append((display,) + result)
+    return reports
 
 
 def _run(call, conf):
@@ -429,8 +440,9 @@ class _Call(object):
         if body is not None:
             self.headers['Content-Type'] = 'application/json'
         self.connect_timeout = conf.connect_timeout
-        self.down_seconds = conf.replica_down_seconds
-        self.margin = conf.answer_margin
+        # Read only when a replica fails: the options a call always needs
+        # are read above, once.
+        self.conf = conf
 
     def attempt(self):
         """Send the call to the replicas in turn until one takes it.
@@ -440,7 +452,7 @@ class _Call(object):
         """
         body = self.body
         error = None
-        for replica in _HEALTH.order(self.replicas, self.down_seconds):
+        for replica in _HEALTH.order(self.replicas, self.conf):
             if error is not None:
                 body = self._body_for_another(error)
             try:
@@ -459,13 +471,17 @@ class _Call(object):
                            self.connect_timeout,
                            self.deadline - time.monotonic())
         except ServiceError as e:
-            if e.replica_failed:
-                _HEALTH.failed(replica, e, self.down_seconds)
-            else:
-                _HEALTH.answered(replica)
-            raise
-        _HEALTH.answered(replica)
-        return answer
+            error = e
+        else:
+            _HEALTH.answered(replica)
+            return answer
+        # Outside the except clause: oslo.log would append the exception
+        # being handled to the warning, which already names it.
+        if error.replica_failed:
+            _HEALTH.failed(replica, error, self.conf)
+        else:
+            _HEALTH.answered(replica)
+        raise error
 
     def _body_for_another(self, error):
         """The body of the call for the next replica.
@@ -485,10 +501,11 @@ class _Call(object):
                    'rid': self.request_id, 'error': error})
         if self.budget_member is None:
             return self.body
+        margin = self.conf.answer_margin
         # What is left, less what the shim waits beyond the service's
         # promise, so that the service still answers first.
         budget = math.floor(left - protocol.ANSWER_OVERSHOOT_SECONDS
-                            - self.margin)
+                            - margin)
         if budget < protocol.POWER_TIMEOUT_MIN_SECONDS:
             raise ServiceError(redact(
                 '%(error)s; it was not sent to another replica: only '
@@ -498,7 +515,7 @@ class _Call(object):
                 {'error': error, 'left': left, 'wait': wait_for(self.budget),
                  'member': self.budget_member,
                  'min': protocol.POWER_TIMEOUT_MIN_SECONDS,
-                 'more': protocol.ANSWER_OVERSHOOT_SECONDS + self.margin}),
+                 'more': protocol.ANSWER_OVERSHOOT_SECONDS + margin}),
                 code=error.code, status=error.status)
         return dict(self.body, **{self.budget_member: budget})
 

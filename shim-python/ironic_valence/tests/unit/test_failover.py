@@ -190,6 +190,19 @@ class FailoverTestCase(base.ValenceTestCase):
                                  second.last_request.json())
                 self.assertEqual(16, second.last_request.timeout[1])
 
+    def test_reboot_is_replayed_whole_at_least_once(self):
+        # The first replica may have rebooted the node before it died: the
+        # node may be rebooted twice, but Ironic never records a reboot
+        # that may not have happened.
+        first, second = self._routes(POWER_PATH, self._taking(
+            5, fake_http.reset()), method='PUT')
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            task.driver.power.reboot(task, timeout=60)
+        self.assertEqual({'target': protocol.REBOOT, 'timeout': 60},
+                         first.last_request.json())
+        self.assertEqual({'target': protocol.REBOOT, 'timeout': 55},
+                         second.last_request.json())
+
     def test_power_change_without_time_for_another_replica(self):
         first, second = self._routes(POWER_PATH, self._taking(
             30, fake_http.reset()), method='PUT')

@@ -117,6 +117,40 @@ class VendorTestCase(base.ValenceTestCase):
                       'Valence driver service at %s' % base.SERVICE_URL,
                       str(error))
 
+    def test_test_connection_reports_each_replica(self):
+        other = 'http://ironic:hunter2@valence-2.test:8080'
+        self.config(service_url=[base.SERVICE_URL, other], group='valence')
+        self.http.get(CONNECTION_URL, exc=fake_http.refused())
+        get = self.http.get('http://valence-2.test:8080/v1/connection',
+                            json=CONNECTION)
+        answer = self._driver_passthru()['return']
+        [down, up] = answer.pop('replicas')
+        self.assertEqual(CONNECTION, answer)
+        self.assertEqual((base.SERVICE_URL, False),
+                         (down['url'], down['answered']))
+        self.assertIn('Cannot reach the Valence driver service at %s'
+                      % base.SERVICE_URL, down['error'])
+        self.assertEqual({'url': 'http://valence-2.test:8080',
+                          'answered': True, 'error': None}, up)
+        self.assertEqual(self.context.request_id,
+                         get.last_request.headers[protocol.REQUEST_ID_HEADER])
+
+    def test_test_connection_fails_when_no_replica_answers(self):
+        self.config(service_url=[base.SERVICE_URL,
+                                 'http://valence-2.test:8080'],
+                    read_attempts=1, group='valence')
+        self.http.get(CONNECTION_URL, exc=fake_http.refused())
+        self.http.get('http://valence-2.test:8080/v1/connection',
+                      **base.problem(protocol.UNAUTHORIZED, 'wrong token'))
+        error = self._raises(exception.VendorPassthruException,
+                             self._driver_passthru)
+        self.assertIn('Testing the connection failed: Cannot reach the '
+                      'Valence driver service at %s' % base.SERVICE_URL,
+                      str(error))
+        self.assertIn('; Valence driver service at http://valence-2.test:8080'
+                      ' answered HTTP 401 UNAUTHORIZED: wrong token',
+                      str(error))
+
     def test_test_connection_every_service_error(self):
         for code in protocol.OPERATION_ERRORS['connection']:
             with self.subTest(code=code):
