@@ -14,12 +14,16 @@ import signal
 
 import pytest
 
+import ha_stack
 import stack as e2e_stack
 
 
-@pytest.fixture(scope='session')
-def stack():
-    """The emulator, the service and Ironic, up for the whole run.
+# Set when this session started the high-availability run.
+_HA_RAN = pytest.StashKey[bool]()
+
+
+def _up(running):
+    """Yields a started stack; stops it and checks its logs afterwards.
 
     Once every test has run and every process has stopped, no log may hold
     the bearer token: checked here rather than in a test, so that it sees
@@ -31,8 +35,6 @@ def stack():
     # sent to ours: on SIGTERM pytest must unwind as on Ctrl-C, so that the
     # finally below stops them.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    e2e_stack.reset_work_dir()
-    running = e2e_stack.Stack()
     try:
         running.start()
         yield running
@@ -41,6 +43,21 @@ def stack():
     leaked = [str(log) for log in running.log_files()
               if running.token in log.read_text(errors='replace')]
     assert not leaked, 'the bearer token is in %s' % ', '.join(leaked)
+
+
+@pytest.fixture(scope='session')
+def stack():
+    """The emulator, the service and Ironic, up for the whole run."""
+    e2e_stack.reset_work_dir()
+    yield from _up(e2e_stack.Stack())
+
+
+@pytest.fixture(scope='session')
+def ha(pytestconfig):
+    """The production topology (ha_stack), up for the whole run."""
+    ha_stack.reset_work_dir()
+    pytestconfig.stash[_HA_RAN] = True
+    yield from _up(ha_stack.HaStack())
 
 
 @pytest.fixture(scope='session')
@@ -91,3 +108,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus):
     terminalreporter.write_line(
         'e2e logs (emulator, service, ironic, baremetal, ironic-cli): %s'
         % e2e_stack.LOG_DIR)
+    if terminalreporter.config.stash.get(_HA_RAN, False):
+        terminalreporter.write_line(
+            'high-availability run: logs in %s; what it measured:'
+            % ha_stack.LOG_DIR)
+        figures = (ha_stack.FIGURES.read_text().splitlines()
+                   if ha_stack.FIGURES.is_file() else ['nothing'])
+        for line in figures:
+            terminalreporter.write_line('  ' + line)

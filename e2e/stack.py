@@ -102,14 +102,14 @@ def answers(url):
 
 
 class Process(processes.Process):
-    """A child of the run, logging into the run's log directory."""
+    """A child of the run, logging into a log directory of the run."""
 
-    def __init__(self, name, argv, env=None):
+    def __init__(self, name, argv, env=None, log_dir=LOG_DIR):
         super().__init__(
-            name, argv, LOG_DIR / ('%s.log' % name),
+            name, argv, log_dir / ('%s.log' % name),
             {**clean_environ('VALENCE_', 'EMULATOR_', 'SPRING_'),
              **(env or {})},
-            cwd=WORK_DIR)
+            cwd=log_dir.parent)
 
     def wait_ready(self, url):
         def probe():
@@ -118,6 +118,18 @@ class Process(processes.Process):
             return answers(url)
         wait_until('%s answering at %s' % (self.name, url), probe,
                    START_TIMEOUT_S)
+
+    def end(self, sig, timeout):
+        """Sends sig to its session and waits until it exits.
+
+        :returns: the seconds it took to exit.
+        :raises subprocess.TimeoutExpired: when it is still running after
+            timeout seconds.
+        """
+        started = time.monotonic()
+        os.killpg(self.pid, sig)
+        self.popen.wait(timeout=timeout)
+        return time.monotonic() - started
 
 
 class Emulator:
@@ -189,10 +201,10 @@ class CommandFailed(AssertionError):
 class Cli:
     """A command line client run as an operator would, logged to a file."""
 
-    def __init__(self, name, argv, env):
+    def __init__(self, name, argv, env, log_dir=LOG_DIR):
         self.argv = [str(a) for a in argv]
         self.env = env
-        self.log_path = LOG_DIR / ('%s.log' % name)
+        self.log_path = log_dir / ('%s.log' % name)
 
     def _invoke(self, *args):
         argv = [*self.argv, *map(str, args)]
@@ -219,7 +231,7 @@ class Cli:
 class Baremetal(Cli):
     """The `baremetal` CLI (python-ironicclient)."""
 
-    def __init__(self, endpoint, service_url, token):
+    def __init__(self, endpoint, service_url, token, log_dir=LOG_DIR):
         # The valence commands find the driver service in the environment,
         # so that the token is in no command line (nor the CLI's log).
         super().__init__(
@@ -228,7 +240,7 @@ class Baremetal(Cli):
             {**clean_environ('OS_', 'VALENCE_DRIVER_'),
              'OS_ENDPOINT': endpoint, 'OS_AUTH_TYPE': 'none',
              'VALENCE_DRIVER_URL': service_url,
-             'VALENCE_DRIVER_TOKEN': token})
+             'VALENCE_DRIVER_TOKEN': token}, log_dir)
 
     def fails(self, *args):
         """Runs a command that must fail, and returns its stderr."""
@@ -352,6 +364,8 @@ class StatsdSink:
 class Stack:
     """Starts the emulator, the service and Ironic; stop() ends them all."""
 
+    log_dir = LOG_DIR
+
     def __init__(self):
         self.token = 'e2e-' + secrets.token_urlsafe(24)
         self.processes = []
@@ -365,25 +379,13 @@ class Stack:
         self.service_pid = None
 
     def start(self):
-        for jar in (EMULATOR_JAR, processes.SERVICE_JAR):
-            if not jar.is_file():
-                raise AssertionError('%s is missing: build it with '
-                                     'mvn -B package -DskipTests' % jar)
+        check_jars()
         emulator_port, service_port, self.ironic_port = free_ports(3)
         emulator_url = 'http://127.0.0.1:%d' % emulator_port
         service_url = 'http://127.0.0.1:%d' % service_port
         self.service_url = service_url
-        emulator = self._spawn('emulator', ['java', '-jar', EMULATOR_JAR], {
-            'SERVER_PORT': str(emulator_port),
-            'EMULATOR_NODE_COUNT': str(EMULATOR_NODE_COUNT),
-            'EMULATOR_TRANSITION_DELAY': EMULATOR_TRANSITION_DELAY,
-        })
-        # The service as it ships: its JVM options, class-data sharing.
-        service = self._spawn('service', processes.service_command(), {
-            'SERVER_PORT': str(service_port),
-            'VALENCE_URL': emulator_url,
-            'VALENCE_DRIVER_TOKEN': self.token,
-        })
+        emulator = self.start_emulator(emulator_port, EMULATOR_NODE_COUNT)
+        service = self.start_service('service', service_port, emulator_url)
         self.service_pid = service.pid
         self.statsd = StatsdSink()
         # Both JVMs start side by side; Ironic's schema is made meanwhile.
@@ -400,9 +402,36 @@ class Stack:
                                         config])
         ironic.wait_ready(self.ironic_url + '/v1')
         self.emulator = Emulator(emulator_url)
-        self.cli = Baremetal(self.ironic_url, service_url, self.token)
+        self.cli = Baremetal(self.ironic_url, service_url, self.token,
+                             self.log_dir)
         self.legacy_cli = LegacyIronic(self.ironic_url)
-        # The conductor registers its drivers a moment after the API answers.
+        self.wait_driver_listed()
+
+    def start_emulator(self, port, node_count,
+                       transition_delay=EMULATOR_TRANSITION_DELAY):
+        """Starts the emulator with node_count nodes (not yet ready)."""
+        return self._spawn('emulator', ['java', '-jar', EMULATOR_JAR], {
+            'SERVER_PORT': str(port),
+            'EMULATOR_NODE_COUNT': str(node_count),
+            'EMULATOR_TRANSITION_DELAY': transition_delay,
+        })
+
+    def start_service(self, name, port, emulator_url):
+        """Starts a driver service in front of the emulator (not yet ready).
+
+        It runs as it ships: its JVM options, class-data sharing.
+        """
+        return self._spawn(name, processes.service_command(), {
+            'SERVER_PORT': str(port),
+            'VALENCE_URL': emulator_url,
+            'VALENCE_DRIVER_TOKEN': self.token,
+        })
+
+    def wait_driver_listed(self):
+        """Waits until a conductor has registered the valence driver.
+
+        A conductor registers its drivers a moment after the API answers.
+        """
         wait_until('Ironic listing the valence driver', self._driver_listed,
                    START_TIMEOUT_S)
 
@@ -422,7 +451,7 @@ class Stack:
                    for d in self.cli.json('driver', 'list'))
 
     def _spawn(self, name, argv, env=None):
-        process = Process(name, argv, env)
+        process = Process(name, argv, env, self.log_dir)
         self.processes.append(process)
         return process
 
@@ -446,11 +475,24 @@ class Stack:
             self.statsd.stop()
 
     def log_files(self):
-        return sorted(LOG_DIR.glob('*.log'))
+        return sorted(self.log_dir.glob('*.log'))
+
+
+def check_jars():
+    """:raises AssertionError: when a jar the run starts is not built."""
+    for jar in (EMULATOR_JAR, processes.SERVICE_JAR):
+        if not jar.is_file():
+            raise AssertionError('%s is missing: build it with '
+                                 'mvn -B package -DskipTests' % jar)
 
 
 def reset_work_dir():
-    """Starts each run from an empty database and empty logs."""
-    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    """Starts each run from an empty database and empty logs.
+
+    Only this run's own directories go: the high-availability run keeps its
+    own in WORK_DIR too, and may be running in the same pytest session.
+    """
+    for directory in (LOG_DIR, STATE_DIR):
+        shutil.rmtree(directory, ignore_errors=True)
     LOG_DIR.mkdir(parents=True)
     STATE_DIR.mkdir(parents=True)

@@ -13,10 +13,13 @@
 
 """Writes an ironic.conf for a standalone Ironic that drives Valence nodes.
 
-One writer serves the end-to-end run and the Ironic container of
-docker-compose.yml, so that both run Ironic the same way: single process
-(`ironic`), no Keystone, no message bus, SQLite, and only interfaces that
-need no other OpenStack service. The bearer token is read from the
+One writer serves every topology Ironic runs in here, so that each runs it
+the same way: no Keystone, and only interfaces that need no other OpenStack
+service. By default that is the single process (`ironic`) of the
+end-to-end run and of docker-compose.yml's Ironic container, with SQLite
+and no message bus; the high-availability end-to-end run gives each of its
+processes (`ironic-api`, two `ironic-conductor`) a PostgreSQL database URL,
+JSON-RPC and a host of its own. The bearer token is read from the
 VALENCE_DRIVER_TOKEN environment variable, never from the command line, and
 the file is created readable by its owner only.
 """
@@ -29,20 +32,33 @@ import sys
 
 
 def render(state_dir, api_host, api_port, service_url, token,
-           sync_interval, extra=None):
+           sync_interval, extra=None, database=None, rpc_transport='none',
+           host=None, rpc_port=None):
     """Returns the text of ironic.conf.
 
-    :param state_dir: directory for the SQLite database, locks and the
-        PXE/HTTP roots Ironic's PXE boot interface writes at start-up.
+    :param state_dir: directory for the SQLite database (unless `database`
+        names another), locks and the PXE/HTTP roots Ironic's PXE boot
+        interface writes at start-up.
+    :param api_host: the address the API, and a conductor's JSON-RPC
+        server, listen on.
     :param sync_interval: seconds between Ironic's power state syncs.
     :param extra: further sections, {section: {option: value}}, for what
         only one caller needs (the end-to-end run's statsd sink).
+    :param database: the SQLAlchemy URL of the database; None: SQLite in
+        state_dir.
+    :param rpc_transport: 'none' for the single-process `ironic`, which
+        calls its conductor in-process; 'json-rpc' for separate processes,
+        unauthenticated on loopback.
+    :param host: the process's [DEFAULT]host; None: Ironic's default, the
+        machine's name.
+    :param rpc_port: the port of a conductor's JSON-RPC server. Ironic
+        names the conductor `host:rpc_port` in its hash ring, which is how
+        the API and the other conductors reach it.
     """
     conf = {}
     conf['DEFAULT'] = {
         'auth_strategy': 'noauth',
-        # Single-process Ironic calls its conductor in-process.
-        'rpc_transport': 'none',
+        'rpc_transport': rpc_transport,
         'enabled_hardware_types': 'valence',
         'enabled_power_interfaces': 'valence',
         'enabled_management_interfaces': 'valence',
@@ -60,8 +76,15 @@ def render(state_dir, api_host, api_port, service_url, token,
         'enabled_bios_interfaces': 'no-bios',
         'enabled_firmware_interfaces': 'no-firmware',
     }
+    if host is not None:
+        conf['DEFAULT']['host'] = host
+    if rpc_transport == 'json-rpc':
+        conf['json_rpc'] = {'auth_strategy': 'noauth', 'host_ip': api_host}
+        if rpc_port is not None:
+            conf['json_rpc']['port'] = str(rpc_port)
     conf['database'] = {
-        'connection': 'sqlite:///' + os.path.join(state_dir, 'ironic.sqlite'),
+        'connection': database or 'sqlite:///' + os.path.join(
+            state_dir, 'ironic.sqlite'),
     }
     conf['api'] = {'host_ip': api_host, 'port': str(api_port)}
     conf['conductor'] = {
