@@ -1,4 +1,16 @@
 # shellcheck shell=bash
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 # Shell helpers shared by scripts/run, scripts/soak, scripts/test and scripts/bench.
 # Sourced, never executed: it sets no shell options of its own so that each
 # caller keeps control of `set -e` and its traps.
