@@ -11,7 +11,7 @@
 # under the License.
 
 # The Valence emulator, with the JVM's defaults.
-# Build the jar first: mvn -B package -DskipTests
+# Build the jar first: ./mvnw -B package -DskipTests
 FROM eclipse-temurin:17-jre
 # curl serves the compose health checks.
 RUN apt-get update \

@@ -16,7 +16,7 @@
 # of Java 25 (its classes loaded and linked) made here by scripts/service-layout,
 # the very script scripts/run and the other scripts start it with (see
 # "Start-up" in docs/service.md). Build the jar first:
-# mvn -B package -DskipTests
+# ./mvnw -B package -DskipTests
 FROM eclipse-temurin:25-jre
 # curl serves the compose health checks.
 RUN apt-get update \

@@ -19,6 +19,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EMULATOR_JAR="$ROOT/valence-emulator/target/valence-emulator.jar"
 SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service.jar"
 VENV="$ROOT/.venv"
+# The Maven wrapper: the Maven release of .mvn/wrapper, fetched from Maven
+# Central into ~/.m2/wrapper on first use, so that no installed mvn is needed.
+MVN="$ROOT/mvnw"
 # The service's JVM options (heap, metaspace, code cache, stacks, GC) that
 # bound its memory, as a java @argfile, which the container image
 # (docker/service.Dockerfile) reads too. See docs/performance.md.
@@ -50,9 +53,8 @@ ensure_jars() {
     if [[ -f "$EMULATOR_JAR" && -f "$SERVICE_JAR" ]]; then
         return 0
     fi
-    need_cmd mvn
-    say "building the jars (mvn -B -q package -DskipTests)"
-    (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the Maven build failed"
+    say "building the jars (./mvnw -B -q package -DskipTests)"
+    (cd "$ROOT" && "$MVN" -B -q package -DskipTests) || die "the Maven build failed"
     [[ -f "$EMULATOR_JAR" ]] || die "the build did not produce $EMULATOR_JAR"
     [[ -f "$SERVICE_JAR" ]] || die "the build did not produce $SERVICE_JAR"
 }

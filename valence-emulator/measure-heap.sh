@@ -13,7 +13,7 @@
 
 # Measures the emulator's live heap with 0 and with N seeded nodes (default 10000) and prints the
 # difference, so docs/emulator.md can quote a figure with the command that produced it.
-# Usage: valence-emulator/measure-heap.sh [NODES] [PORT]   (after `mvn -B -pl valence-emulator package`)
+# Usage: valence-emulator/measure-heap.sh [NODES] [PORT]   (after `./mvnw -B -pl valence-emulator package`)
 # Talks only to 127.0.0.1; every wait is bounded; the emulators it starts are stopped on exit.
 set -euo pipefail
 
@@ -32,7 +32,7 @@ stop() {
 }
 trap 'stop; rm -f "$LOG"' EXIT
 
-[[ -f "$JAR" ]] || { echo "no $JAR: run mvn -B -pl valence-emulator package first" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "no $JAR: run ./mvnw -B -pl valence-emulator package first" >&2; exit 1; }
 
 # Prints the live heap in bytes of an emulator seeded with $1 nodes, after one full listing.
 live_heap() {
