@@ -82,7 +82,8 @@ free_ports() {
 # wait_http URL SECONDS [PID]: polls URL until it answers 2xx, at most SECONDS
 # seconds; gives up early when PID (the process meant to serve it) has exited.
 wait_http() {
-    local url=$1 seconds=$2 pid=${3:-} deadline=$((SECONDS + $2))
+    local url=$1 seconds=$2 pid=${3:-} deadline
+    deadline=$((SECONDS + seconds))
     while ((SECONDS < deadline)); do
         if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
             return 0
@@ -100,7 +101,8 @@ wait_http() {
 # stop_pids PID...: SIGTERM, a bounded wait for a clean shutdown, then SIGKILL
 # for whatever is still there, and reap every one so no zombie is left.
 stop_pids() {
-    local pid deadline=$((SECONDS + 20))
+    local pid deadline
+    deadline=$((SECONDS + 20))
     for pid in "$@"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
@@ -126,14 +128,15 @@ show_log_tail() {
 
 # Creates .venv when missing and installs the shim with its test extra (which
 # pins the Ironic release the shim is tested against, the one place it is
-# written; it needs Python >= 3.11) and Ironic's CLI. A stamp of the inputs skips pip when nothing changed; the
+# written; it needs Python >= 3.11), Ironic's CLI and pre-commit (which
+# installs the linters of .pre-commit-config.yaml). A stamp of the inputs skips pip when nothing changed; the
 # shim is installed editable, so a change to its code needs no reinstall.
 ensure_venv() {
     need_cmd python3
     python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
         die "Python >= 3.11 is required (Ironic 39 needs it); found $(python3 --version)"
-    local stamp="$VENV/.e2e-installed" want
-    want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "python-ironicclient") |
+    local stamp="$VENV/.e2e-installed" want tools=(python-ironicclient pre-commit)
+    want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "${tools[@]}") |
         sha256sum | cut -d' ' -f1)
     if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         say "the venv at $VENV is up to date"
@@ -141,7 +144,7 @@ ensure_venv() {
     fi
     [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV" || die "could not create $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip || die "could not upgrade pip in $VENV"
-    "$VENV/bin/python" -m pip install -q python-ironicclient \
+    "$VENV/bin/python" -m pip install -q "${tools[@]}" \
         -e "$ROOT/shim-python[test]" || die "pip could not install into $VENV"
     echo "$want" >"$stamp"
 }
