@@ -128,14 +128,15 @@ show_log_tail() {
 
 # Creates .venv when missing and installs the shim with its test extra (which
 # pins the Ironic release the shim is tested against, the one place it is
-# written; it needs Python >= 3.11), Ironic's CLI and pre-commit (which
-# installs the linters of .pre-commit-config.yaml). A stamp of the inputs skips pip when nothing changed; the
-# shim is installed editable, so a change to its code needs no reinstall.
+# written; it needs Python >= 3.11), Ironic's CLI, pre-commit (which
+# installs the linters of .pre-commit-config.yaml) and reno (`reno new`).
+# A stamp of the inputs skips pip when nothing changed; the shim is
+# installed editable, so a change to its code needs no reinstall.
 ensure_venv() {
     need_cmd python3
     python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
         die "Python >= 3.11 is required (Ironic 39 needs it); found $(python3 --version)"
-    local stamp="$VENV/.e2e-installed" want tools=(python-ironicclient pre-commit)
+    local stamp="$VENV/.e2e-installed" want tools=(python-ironicclient pre-commit reno)
     want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "${tools[@]}") |
         sha256sum | cut -d' ' -f1)
     if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
