@@ -1,10 +1,22 @@
 # syntax=docker/dockerfile:1
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 # The driver service as it ships: its JVM options
 # (valence-driver-service/jvm.options), its jar extracted, and the AOT cache
 # of Java 25 (its classes loaded and linked) made here by scripts/service-layout,
 # the very script scripts/run and the other scripts start it with (see
 # "Start-up" in docs/service.md). Build the jar first:
-# mvn -B package -DskipTests
+# ./mvnw -B package -DskipTests
 FROM eclipse-temurin:25-jre
 # curl serves the compose health checks.
 RUN apt-get update \

@@ -1,4 +1,16 @@
 # shellcheck shell=bash
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 # Shell helpers shared by scripts/run, scripts/soak, scripts/test and scripts/bench.
 # Sourced, never executed: it sets no shell options of its own so that each
 # caller keeps control of `set -e` and its traps.
@@ -7,6 +19,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EMULATOR_JAR="$ROOT/valence-emulator/target/valence-emulator.jar"
 SERVICE_JAR="$ROOT/valence-driver-service/target/valence-driver-service.jar"
 VENV="$ROOT/.venv"
+# The Maven wrapper: the Maven release of .mvn/wrapper, fetched from Maven
+# Central into ~/.m2/wrapper on first use, so that no installed mvn is needed.
+MVN="$ROOT/mvnw"
 # The service's JVM options (heap, metaspace, code cache, stacks, GC) that
 # bound its memory, as a java @argfile, which the container image
 # (docker/service.Dockerfile) reads too. See docs/performance.md.
@@ -38,9 +53,8 @@ ensure_jars() {
     if [[ -f "$EMULATOR_JAR" && -f "$SERVICE_JAR" ]]; then
         return 0
     fi
-    need_cmd mvn
-    say "building the jars (mvn -B -q package -DskipTests)"
-    (cd "$ROOT" && mvn -B -q package -DskipTests) || die "the Maven build failed"
+    say "building the jars (./mvnw -B -q package -DskipTests)"
+    (cd "$ROOT" && "$MVN" -B -q package -DskipTests) || die "the Maven build failed"
     [[ -f "$EMULATOR_JAR" ]] || die "the build did not produce $EMULATOR_JAR"
     [[ -f "$SERVICE_JAR" ]] || die "the build did not produce $SERVICE_JAR"
 }
@@ -68,7 +82,8 @@ free_ports() {
 # wait_http URL SECONDS [PID]: polls URL until it answers 2xx, at most SECONDS
 # seconds; gives up early when PID (the process meant to serve it) has exited.
 wait_http() {
-    local url=$1 seconds=$2 pid=${3:-} deadline=$((SECONDS + $2))
+    local url=$1 seconds=$2 pid=${3:-} deadline
+    deadline=$((SECONDS + seconds))
     while ((SECONDS < deadline)); do
         if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
             return 0
@@ -86,7 +101,8 @@ wait_http() {
 # stop_pids PID...: SIGTERM, a bounded wait for a clean shutdown, then SIGKILL
 # for whatever is still there, and reap every one so no zombie is left.
 stop_pids() {
-    local pid deadline=$((SECONDS + 20))
+    local pid deadline
+    deadline=$((SECONDS + 20))
     for pid in "$@"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
@@ -112,14 +128,16 @@ show_log_tail() {
 
 # Creates .venv when missing and installs the shim with its test extra (which
 # pins the Ironic release the shim is tested against, the one place it is
-# written; it needs Python >= 3.11) and Ironic's CLI. A stamp of the inputs skips pip when nothing changed; the
-# shim is installed editable, so a change to its code needs no reinstall.
+# written; it needs Python >= 3.11), Ironic's CLI, pre-commit (which
+# installs the linters of .pre-commit-config.yaml) and reno (`reno new`).
+# A stamp of the inputs skips pip when nothing changed; the shim is
+# installed editable, so a change to its code needs no reinstall.
 ensure_venv() {
     need_cmd python3
     python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
         die "Python >= 3.11 is required (Ironic 39 needs it); found $(python3 --version)"
-    local stamp="$VENV/.e2e-installed" want
-    want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "python-ironicclient") |
+    local stamp="$VENV/.e2e-installed" want tools=(python-ironicclient pre-commit reno)
+    want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "${tools[@]}") |
         sha256sum | cut -d' ' -f1)
     if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         say "the venv at $VENV is up to date"
@@ -127,7 +145,7 @@ ensure_venv() {
     fi
     [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV" || die "could not create $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip || die "could not upgrade pip in $VENV"
-    "$VENV/bin/python" -m pip install -q python-ironicclient \
+    "$VENV/bin/python" -m pip install -q "${tools[@]}" \
         -e "$ROOT/shim-python[test]" || die "pip could not install into $VENV"
     echo "$want" >"$stamp"
 }

@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 # Measures the emulator's live heap with 0 and with N seeded nodes (default 10000) and prints the
 # difference, so docs/emulator.md can quote a figure with the command that produced it.
-# Usage: valence-emulator/measure-heap.sh [NODES] [PORT]   (after `mvn -B -pl valence-emulator package`)
+# Usage: valence-emulator/measure-heap.sh [NODES] [PORT]   (after `./mvnw -B -pl valence-emulator package`)
 # Talks only to 127.0.0.1; every wait is bounded; the emulators it starts are stopped on exit.
 set -euo pipefail
 
@@ -20,7 +32,7 @@ stop() {
 }
 trap 'stop; rm -f "$LOG"' EXIT
 
-[[ -f "$JAR" ]] || { echo "no $JAR: run mvn -B -pl valence-emulator package first" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "no $JAR: run ./mvnw -B -pl valence-emulator package first" >&2; exit 1; }
 
 # Prints the live heap in bytes of an emulator seeded with $1 nodes, after one full listing.
 live_heap() {
