@@ -103,6 +103,13 @@ FLAVOR_NOT_FOUND = 'FLAVOR_NOT_FOUND'
 NAME_IN_USE = 'NAME_IN_USE'
 COMPOSITION_FAILED = 'COMPOSITION_FAILED'
 COMPOSITION_TIMEOUT = 'COMPOSITION_TIMEOUT'
+# The service is shutting down: this replica took no action for the request,
+# so another replica may take it. A request that had already sent an action
+# when the shutdown began is answered with its timeout code instead
+# (POWER_STATE_TIMEOUT with actions_sent, COMPOSITION_TIMEOUT with node_id).
+SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE'
+# No such route in the service's API (e.g. a shim newer than the service).
+ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND'
 
 ERROR_STATUS = {
     NODE_NOT_FOUND: 404,
@@ -118,6 +125,8 @@ ERROR_STATUS = {
     NAME_IN_USE: 409,
     COMPOSITION_FAILED: 409,
     COMPOSITION_TIMEOUT: 504,
+    SERVICE_UNAVAILABLE: 503,
+    ROUTE_NOT_FOUND: 404,
 }
 
 ERROR_CODES = tuple(sorted(ERROR_STATUS))
@@ -126,8 +135,10 @@ ERROR_CODES = tuple(sorted(ERROR_STATUS))
 # docs/openapi.yaml. The connection check reports Valence's failures in its
 # 200 answer, so only the other operations answer them as errors. A
 # composition answers NODE_NOT_FOUND when its new node is deleted while it
-# waits for it to be Assembled.
-_EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR)
+# waits for it to be Assembled. ROUTE_NOT_FOUND is answered by no operation:
+# it is the answer of a path the API does not have.
+_EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR,
+                    SERVICE_UNAVAILABLE)
 _VALENCE_FAILURES = (VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR)
 _LISTS = _EVERY_OPERATION + _VALENCE_FAILURES
 _ASKS_VALENCE = _LISTS + (NODE_NOT_FOUND,)

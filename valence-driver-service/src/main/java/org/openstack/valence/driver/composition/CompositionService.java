@@ -11,6 +11,8 @@ import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.valence.Composition;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.NodePoller;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceFlavor;
@@ -43,12 +45,15 @@ public class CompositionService {
 
 	private final NodePoller poller;
 
+	private final Shutdown shutdown;
+
 	/** Names being composed now: Valence itself would compose two nodes of one name. */
 	private final Set<String> composing = ConcurrentHashMap.newKeySet();
 
-	public CompositionService(ValenceClient valence, CompositionProperties properties) {
+	public CompositionService(ValenceClient valence, CompositionProperties properties, Shutdown shutdown) {
 		this.valence = valence;
-		this.poller = new NodePoller(valence, properties.pollInterval());
+		this.poller = new NodePoller(valence, properties.pollInterval(), shutdown);
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -99,7 +104,10 @@ public class CompositionService {
 	 * tells it)
 	 * @throws ExtendedProblemException once the node exists, with its {@value #NODE_ID}:
 	 * a COMPOSITION_FAILED when it ends Failed, a COMPOSITION_TIMEOUT when it is not
-	 * Assembled by the deadline, or the {@link ValenceException} of a read that failed
+	 * Assembled by the deadline (or when the service began shutting down), or the
+	 * {@link ValenceException} of a read that failed
+	 * @throws ShutdownException when the service began shutting down before asking
+	 * Valence to compose
 	 */
 	public ValenceNode compose(Composition composition, Deadline deadline) {
 		String name = composition.name();
@@ -109,6 +117,7 @@ public class CompositionService {
 		try {
 			refuseUsedName(name, deadline);
 			ValenceNodeSummary created;
+			this.shutdown.refuse("Valence was asked to compose '" + name + "'");
 			try {
 				created = this.valence.compose(composition, deadline);
 			}
@@ -121,6 +130,11 @@ public class CompositionService {
 			}
 			catch (ValenceException | CompositionException ex) {
 				throw new ExtendedProblemException(ex, Map.of(NODE_ID, created.uuid()));
+			}
+			catch (ShutdownException ex) {
+				throw new ExtendedProblemException(CompositionException.timedOut("node " + created.uuid() + " was not "
+						+ ASSEMBLED + " yet: " + ex.getMessage() + "; it exists in Valence"),
+						Map.of(NODE_ID, created.uuid()));
 			}
 		}
 		finally {

@@ -1,5 +1,6 @@
 package org.openstack.valence.driver.error;
 
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 import org.openstack.valence.driver.valence.ValenceException;
@@ -28,6 +29,9 @@ final class ValenceProblems {
 		if (ex instanceof UnsupportedPowerStateException) {
 			return ProblemDocuments.of(ErrorCode.UNSUPPORTED, "unsupported-power-state",
 					"Power state not supported by Valence", detail);
+		}
+		if (ex instanceof ShutdownException) {
+			return ProblemDocuments.serviceUnavailable(detail);
 		}
 		if (ex instanceof ValenceArgumentException) {
 			return ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail);

@@ -10,6 +10,8 @@ import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.NodePoller;
 import org.openstack.valence.driver.valence.PowerPlan;
 import org.openstack.valence.driver.valence.ResetType;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
@@ -40,10 +42,13 @@ public class PowerService {
 
 	private final NodePoller poller;
 
-	public PowerService(ValenceClient valence, NodeReader reader, PowerProperties properties) {
+	private final Shutdown shutdown;
+
+	public PowerService(ValenceClient valence, NodeReader reader, PowerProperties properties, Shutdown shutdown) {
 		this.valence = valence;
 		this.reader = reader;
-		this.poller = new NodePoller(valence, properties.pollInterval());
+		this.poller = new NodePoller(valence, properties.pollInterval(), shutdown);
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -56,7 +61,9 @@ public class PowerService {
 	 * {@link PowerStateTimeoutException} when the node has not settled by the deadline,
 	 * or a {@link ValenceException} when a call to Valence failed (a
 	 * {@link ValenceException.Timeout} when the deadline cut it short), with the
-	 * {@value #ACTIONS_SENT} member
+	 * {@value #ACTIONS_SENT} member; when the service began shutting down, a
+	 * {@link ShutdownException} if nothing was sent, else a
+	 * {@link PowerStateTimeoutException}
 	 */
 	public PowerState set(String nodeId, PowerState target, Deadline deadline) {
 		PowerState reached = PowerPlan.reached(target);
@@ -73,6 +80,7 @@ public class PowerService {
 							+ step.reset() + " could be sent to node " + nodeId
 							+ "; Valence last reported node_power_state " + node.nodePowerState());
 				}
+				this.shutdown.refuse("Reset " + step.reset() + " could be sent to node " + nodeId);
 				log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target, step.awaited());
 				sent.add(step.reset().toString());
 				this.valence.reset(nodeId, step.reset(), deadline);
@@ -83,6 +91,14 @@ public class PowerService {
 		}
 		catch (ValenceException | PowerStateTimeoutException ex) {
 			throw new ExtendedProblemException(ex, Map.of(ACTIONS_SENT, sent));
+		}
+		catch (ShutdownException ex) {
+			// Another replica may take the change only when this one sent nothing.
+			throw new ExtendedProblemException(
+					sent.isEmpty() ? ex
+							: new PowerStateTimeoutException("node " + nodeId + " did not reach '" + reached + "': "
+									+ ex.getMessage() + ", after sending " + sent + "; nothing more is sent"),
+					Map.of(ACTIONS_SENT, sent));
 		}
 		finally {
 			// A failed change may have acted too.

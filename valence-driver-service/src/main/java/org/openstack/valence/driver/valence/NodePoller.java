@@ -8,7 +8,8 @@ import java.util.function.Predicate;
  * Reads a node until a condition holds, within a request's deadline: Valence accepts an
  * action or a composition before it is carried out. A poll is only begun when its answer
  * can come before the deadline (judged by the last read's time), so that a node still on
- * its way is reported as such rather than as a Valence read cut short.
+ * its way is reported as such rather than as a Valence read cut short. The wait ends at
+ * once when the service begins to shut down.
  */
 public final class NodePoller {
 
@@ -16,12 +17,15 @@ public final class NodePoller {
 
 	private final Duration interval;
 
+	private final Shutdown shutdown;
+
 	/**
 	 * @param interval the pause between two reads
 	 */
-	public NodePoller(ValenceClient valence, Duration interval) {
+	public NodePoller(ValenceClient valence, Duration interval, Shutdown shutdown) {
 		this.valence = valence;
 		this.interval = interval;
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -50,6 +54,7 @@ public final class NodePoller {
 	 * left for another read
 	 * @return the first node read for which {@code done} holds
 	 * @throws ValenceException when a read fails
+	 * @throws ShutdownException when the service begins to shut down during the wait
 	 */
 	public ValenceNode until(String nodeId, Read first, Predicate<ValenceNode> done, Deadline deadline,
 			Function<ValenceNode, ? extends RuntimeException> outOfTime) {
@@ -58,7 +63,9 @@ public final class NodePoller {
 			if (!deadline.affords(this.interval.plus(last.took()))) {
 				throw outOfTime.apply(last.node());
 			}
-			deadline.sleep(this.interval);
+			if (this.shutdown.await(deadline.cap(this.interval))) {
+				throw new ShutdownException("the service began shutting down while waiting for node " + nodeId);
+			}
 			last = read(nodeId, deadline);
 		}
 		return last.node();

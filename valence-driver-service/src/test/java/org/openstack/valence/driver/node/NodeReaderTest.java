@@ -21,6 +21,7 @@ import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.Shutdown;
 import org.openstack.valence.driver.valence.OkHttpValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceHttp;
@@ -116,7 +117,7 @@ class NodeReaderTest {
 	/** The node's power change from off to on, as the power endpoint makes it. */
 	private static Runnable powerOn(FakeValence valence, NodeReader reader) {
 		PowerService power = new PowerService(valence, reader,
-				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)));
+				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)), new Shutdown());
 		return () -> assertThat(power.set(NODE, PowerState.POWER_ON, soon())).isEqualTo(PowerState.POWER_ON);
 	}
 
@@ -126,7 +127,8 @@ class NodeReaderTest {
 		NodeReader reader = new NodeReader(valence);
 		BudgetProperties budget = new BudgetProperties(Duration.ofSeconds(10));
 		NodeController controller = new NodeController(reader,
-				new PowerService(valence, reader, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1))),
+				new PowerService(valence, reader, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)),
+						new Shutdown()),
 				valence, new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)), budget);
 
 		assertReadsAroundAChange(valence, reader,

@@ -3,12 +3,16 @@ package org.openstack.valence.driver.node;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 
@@ -26,7 +30,11 @@ class PowerServiceTest {
 	}
 
 	private static PowerService service(FakeValence valence) {
-		return new PowerService(valence, new NodeReader(valence), new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
+		return service(valence, new Shutdown(), Duration.ofMillis(1));
+	}
+
+	private static PowerService service(FakeValence valence, Shutdown shutdown, Duration pollInterval) {
+		return new PowerService(valence, new NodeReader(valence), new PowerProperties(TIMEOUT, pollInterval), shutdown);
 	}
 
 	@Test
@@ -138,6 +146,40 @@ class PowerServiceTest {
 			.hasMessageContaining("did not reach 'power off'")
 			.extracting("members")
 			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
+		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
+	}
+
+	@Test
+	void shutdownBeforeAnyActionSendsNothingSoAnotherReplicaMayTakeTheChange() {
+		FakeValence valence = new FakeValence("On", 3);
+		Shutdown shutdown = new Shutdown();
+		shutdown.begin();
+
+		assertThatThrownBy(
+				() -> service(valence, shutdown, Duration.ofMillis(1)).set(NODE, PowerState.REBOOT, deadline()))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(ShutdownException.class)
+			.hasMessageContaining("before Reset ForceOff could be sent")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of()));
+		assertThat(valence.actions()).isEmpty();
+	}
+
+	@Test
+	void shutdownEndsTheWaitAtOnceAndSendsNoFurtherAction() {
+		FakeValence valence = new FakeValence("On", Integer.MAX_VALUE);
+		Shutdown shutdown = new Shutdown();
+		PowerService power = service(valence, shutdown, Duration.ofSeconds(30));
+		CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(shutdown::begin);
+		long start = System.nanoTime();
+
+		assertThatThrownBy(() -> power.set(NODE, PowerState.REBOOT, Deadline.after(Duration.ofSeconds(60))))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(PowerStateTimeoutException.class)
+			.hasMessageContaining("shutting down")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
 	}
 
