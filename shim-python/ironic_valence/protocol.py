@@ -136,7 +136,7 @@ ERROR_CODES = tuple(sorted(ERROR_STATUS))
 # 200 answer, so only the other operations answer them as errors. A
 # composition answers NODE_NOT_FOUND when its new node is deleted while it
 # waits for it to be Assembled. ROUTE_NOT_FOUND is answered by no operation:
-# it is the answer of a path the API does not have.
+# it is the answer of a path the API does not have (ROUTE_ERRORS).
 _EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR,
                     SERVICE_UNAVAILABLE)
 _VALENCE_FAILURES = (VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR)
@@ -156,6 +156,7 @@ OPERATION_ERRORS = {
     'setBootDevice': _ASKS_VALENCE,
     'powerReads': _EVERY_OPERATION,
 }
+ROUTE_ERRORS = (ROUTE_NOT_FOUND,)
 
 # Power reads of many nodes in one call (POST /v1/power-reads), which the
 # shim makes ahead of Ironic's periodic power sync so that the sync costs
