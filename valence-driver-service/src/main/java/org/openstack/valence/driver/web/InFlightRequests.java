@@ -80,7 +80,7 @@ class InFlightRequests implements ApplicationListener<ContextClosedEvent> {
 		long end = start + this.drainTimeout.toNanos();
 		synchronized (this.lock) {
 			this.shutdown.begin();
-			log.info("shutting down: {} API requests in flight; new ones are answered 503 SERVICE_UNAVAILABLE",
+			log.info("shutting down: API requests in flight: {}; new ones are answered 503 SERVICE_UNAVAILABLE",
 					this.count);
 			try {
 				while (this.count > 0 && end - System.nanoTime() > 0) {
@@ -91,7 +91,7 @@ class InFlightRequests implements ApplicationListener<ContextClosedEvent> {
 				Thread.currentThread().interrupt();
 			}
 			if (this.count > 0) {
-				log.warn("shutting down with {} API requests still in flight after {}", this.count, this.drainTimeout);
+				log.warn("shutting down with API requests still in flight after {}: {}", this.drainTimeout, this.count);
 			}
 			else {
 				log.info("every API request in flight was answered within {} ms",
