@@ -26,7 +26,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param probeInterval the pause between the end of one probe of Valence and the start of
  * the next
- * @param probeTimeout how long one probe may take; at most the read budget
+ * @param probeTimeout how long one probe may take; at most the read budget. A Valence
+ * slower than this is reported DOWN, so it is not short: a Valence that answers in a few
+ * seconds is slow but usable, since a read may take the read budget
  * @param maxAge how old the last probe's result may be before health reports it stale;
  * more than one interval and one timeout, so that a probe that is merely slow never makes
  * it stale
@@ -35,8 +37,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("driver.health")
 public record HealthProperties(@NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration probeInterval,
 		@NotNull @DurationMin(millis = 1) @DurationMax(
-				seconds = Protocol.READ_BUDGET_SECONDS) @DefaultValue("2s") Duration probeTimeout,
-		@NotNull @DefaultValue("15s") Duration maxAge) {
+				seconds = Protocol.READ_BUDGET_SECONDS) @DefaultValue("5s") Duration probeTimeout,
+		@NotNull @DefaultValue("20s") Duration maxAge) {
 
 	@AssertTrue(message = "max-age must be longer than probe-interval plus probe-timeout")
 	boolean isMaxAgeLongerThanOneProbe() {
