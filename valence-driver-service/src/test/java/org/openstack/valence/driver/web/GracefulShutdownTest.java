@@ -29,10 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.ServiceTest;
-import org.openstack.valence.driver.ValenceDriverApplication;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -74,10 +71,9 @@ class GracefulShutdownTest {
 		this.valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(okJson(read("valence/node-detail.json"))));
 		this.valence.stubFor(WireMock.post(VALENCE_NODE + "/action")
 			.willReturn(aResponse().withStatus(204).withFixedDelay((int) SLOW_ACTION.toMillis())));
-		this.service = new SpringApplicationBuilder(ValenceDriverApplication.class).run("--server.port=0",
-				"--valence.url=" + this.valence.baseUrl(), "--valence.read-timeout=10s", "--valence.call-timeout=15s",
+		this.service = RunningService.start(this.valence, "--valence.read-timeout=10s", "--valence.call-timeout=15s",
 				"--driver.health.probe-interval=100ms");
-		this.port = ((WebServerApplicationContext) this.service).getWebServer().getPort();
+		this.port = RunningService.port(this.service);
 	}
 
 	@AfterEach

@@ -14,43 +14,56 @@ package org.openstack.valence.driver.web;
 import java.io.IOException;
 import java.time.Duration;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openstack.valence.driver.ServiceTest;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openstack.valence.driver.TestResources.read;
 
 /**
  * Readiness answers at once whatever Valence does: while Valence hangs it turns DOWN once
  * a probe has failed, and UP again once Valence answers, each answer far within a
- * prober's 1 s timeout (asserted with room for a loaded machine). Its context is closed
- * after, so that its probes never reach the Valence of other tests.
+ * prober's 1 s timeout (asserted with room for a loaded machine).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "driver.health.probe-interval=100ms", "driver.health.probe-timeout=300ms",
-				"valence.read-timeout=30s", "valence.call-timeout=30s" })
-@DirtiesContext
-class HealthWhileValenceHangsTest extends ServiceTest {
+class HealthWhileValenceHangsTest {
 
 	private static final Duration PROMPT = Duration.ofSeconds(2);
 
-	@LocalServerPort
+	private final WireMockServer valence = new WireMockServer(wireMockConfig().dynamicPort());
+
+	private ConfigurableApplicationContext service;
+
 	private int port;
+
+	@BeforeEach
+	void start() {
+		this.valence.start();
+		this.service = RunningService.start(this.valence, "--driver.health.probe-interval=100ms",
+				"--driver.health.probe-timeout=300ms", "--valence.read-timeout=30s", "--valence.call-timeout=30s");
+		this.port = RunningService.port(this.service);
+	}
+
+	@AfterEach
+	void stop() {
+		this.service.close();
+		this.valence.stop();
+	}
 
 	@Test
 	void readinessFollowsValenceWithoutWaitingForIt() throws IOException, InterruptedException {
 		// The first request of a new server is slower than any other.
 		RawHttp.exchange(this.port, RawHttp.request("GET /actuator/health/readiness HTTP/1.1"));
-		valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json")).withFixedDelay(20_000)));
+		this.valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json")).withFixedDelay(5_000)));
 		assertThat(readinessUntil(503)).contains("\"status\":\"DOWN\"");
 
-		valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json"))));
+		this.valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json"))));
 		assertThat(readinessUntil(200)).contains("\"status\":\"UP\"");
 	}
 
