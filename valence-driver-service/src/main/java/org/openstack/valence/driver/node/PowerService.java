@@ -84,7 +84,7 @@ public class PowerService {
 				log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target, step.awaited());
 				sent.add(step.reset().toString());
 				this.valence.reset(nodeId, step.reset(), deadline);
-				node = awaitSettled(nodeId, this.valence.getNode(nodeId, deadline), step.awaited(), deadline);
+				node = awaitSettled(nodeId, this.poller.read(nodeId, deadline).node(), step.awaited(), deadline);
 			}
 			awaitSettled(nodeId, node, reached, deadline);
 			return reached;

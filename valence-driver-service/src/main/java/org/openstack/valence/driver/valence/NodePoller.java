@@ -40,8 +40,15 @@ public final class NodePoller {
 
 	}
 
-	/** Reads the node once, timed. */
+	/**
+	 * Reads the node once, timed.
+	 * @throws ShutdownException when the service has begun to shut down: a request in
+	 * flight is then answered with what it did, not held up by another Valence call
+	 */
 	public Read read(String nodeId, Deadline deadline) {
+		if (this.shutdown.hasBegun()) {
+			throw new ShutdownException("the service began shutting down before node " + nodeId + " was read again");
+		}
 		long start = System.nanoTime();
 		ValenceNode node = this.valence.getNode(nodeId, deadline);
 		return new Read(node, Duration.ofNanos(System.nanoTime() - start));
