@@ -52,6 +52,9 @@ PROFILES = {
 }
 LOAD_CLIENTS = 200
 RSS_SAMPLE_S = 0.5
+# Readiness reports the service's last background probe of Valence: a fault
+# shows within one probe interval and timeout (docs/service.md).
+PROBE_LAG_S = 5 + 5 + 2
 STATUS = re.compile(rb'^HTTP/1\.[01] (\d{3})')
 CODE = re.compile(rb'"code"\s*:\s*"([A-Z_]+)"')
 
@@ -123,6 +126,17 @@ class Soak:
         if verdict != 'ok':
             self.failures.append('%s: %s' % (name, verdict))
 
+    def status(self, request):
+        """The status of the answer to request, not recorded; None if none."""
+        try:
+            with socket.create_connection((self.host, self.port),
+                                          timeout=READ_BOUND_S) as conn:
+                conn.sendall(request)
+                match = STATUS.match(conn.recv(65536))
+        except OSError:
+            return None
+        return int(match.group(1)) if match else None
+
     def request(self, method, target, *headers, body=None, auth=True):
         """A request as bytes, with Host, Connection: close and the token."""
         lines = ['%s %s HTTP/1.1' % (method, target), 'Host: 127.0.0.1']
@@ -154,6 +168,7 @@ def hostile(soak, node):
     boot = '/v1/nodes/%s/boot-device' % node
     bad = (400,)
     unauthorized = (401,)
+    unknown = (404,)
     token = soak.token
     cases = [
         # auth
@@ -197,10 +212,10 @@ def hostile(soak, node):
          bad),
         ('space in the path', r('GET', '/v1/nodes/a b/power'), bad),
         # paths
-        ('unknown route', r('GET', '/v1/nodes/%s/firmware' % node), bad),
+        ('unknown route', r('GET', '/v1/nodes/%s/firmware' % node), unknown),
         ('dot segments to the actuator', r('GET', '/v1/../actuator/env'),
          bad),
-        ('actuator heap dump', r('GET', '/actuator/heapdump'), bad),
+        ('actuator heap dump', r('GET', '/actuator/heapdump'), unknown),
         ('absolute-form target naming another host',
          r('GET', 'http://valence.example%s' % power), bad),
         ('asterisk target', r('GET', '*'), bad),
@@ -261,8 +276,23 @@ def hostile(soak, node):
     for name, request, expect in cases:
         soak.raw(name, request, expect, expect_code=(
             ('UNAUTHORIZED',) if expect == unauthorized else
+            ('ROUTE_NOT_FOUND',) if expect == unknown else
             ('INVALID_REQUEST',)))
     return len(cases)
+
+
+def readiness(soak, name, ready):
+    """Readiness once its probe has seen Valence as it is now.
+
+    The service's answers are not recorded until then: each is the last
+    probe's, at once.
+    """
+    request = soak.request('GET', '/actuator/health/readiness', auth=False)
+    began = time.monotonic()
+    while (time.monotonic() - began < PROBE_LAG_S
+           and soak.status(request) not in ready):
+        time.sleep(0.2)
+    soak.raw(name, request, ready, problem=False)
 
 
 def set_fault(emulator, path, fault):
@@ -321,17 +351,13 @@ def faults(soak, emulator, nodes, profile):
                              r('GET', '/v1/connection'), (200,))
                     # Readiness asks Valence too: DOWN when it fails.
                     ready = tuple(200 if s == 200 else 503 for s in expect)
-                    soak.raw(label + 'GET readiness',
-                             r('GET', '/actuator/health/readiness',
-                               auth=False), ready, problem=False)
+                    readiness(soak, label + 'GET readiness', ready)
             finally:
                 set_fault(emulator, path, None)
     # Nothing stays stuck once the faults are gone.
     soak.raw('after the faults: GET power',
              r('GET', '/v1/nodes/%s/power' % nodes[0]), (200,))
-    soak.raw('after the faults: readiness',
-             r('GET', '/actuator/health/readiness', auth=False), (200,),
-             problem=False)
+    readiness(soak, 'after the faults: readiness', (200,))
 
 
 def load(soak, base_url, nodes, seconds, pid):

@@ -107,9 +107,13 @@ FLAVOR_NOT_FOUND = 'FLAVOR_NOT_FOUND'
 NAME_IN_USE = 'NAME_IN_USE'
 COMPOSITION_FAILED = 'COMPOSITION_FAILED'
 COMPOSITION_TIMEOUT = 'COMPOSITION_TIMEOUT'
-# This replica of the service took no action (it is stopping, or cannot
-# serve now); another replica may take the request.
+# The service is shutting down: this replica took no action for the request,
+# so another replica may take it. A request that had already sent an action
+# when the shutdown began is answered with its timeout code instead
+# (POWER_STATE_TIMEOUT with actions_sent, COMPOSITION_TIMEOUT with node_id).
 SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE'
+# No such route in the service's API (e.g. a shim newer than the service).
+ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND'
 
 ERROR_STATUS = {
     NODE_NOT_FOUND: 404,
@@ -127,6 +131,7 @@ ERROR_STATUS = {
     COMPOSITION_FAILED: 409,
     COMPOSITION_TIMEOUT: 504,
     SERVICE_UNAVAILABLE: 503,
+    ROUTE_NOT_FOUND: 404,
 }
 
 ERROR_CODES = tuple(sorted(ERROR_STATUS))
@@ -135,7 +140,8 @@ ERROR_CODES = tuple(sorted(ERROR_STATUS))
 # docs/openapi.yaml. The connection check reports Valence's failures in its
 # 200 answer, so only the other operations answer them as errors. A
 # composition answers NODE_NOT_FOUND when its new node is deleted while it
-# waits for it to be Assembled. Any replica may answer SERVICE_UNAVAILABLE.
+# waits for it to be Assembled. ROUTE_NOT_FOUND is answered by no operation:
+# it is the answer of a path the API does not have (ROUTE_ERRORS).
 _EVERY_OPERATION = (INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR,
                     SERVICE_UNAVAILABLE)
 _VALENCE_FAILURES = (VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR)
@@ -156,6 +162,7 @@ OPERATION_ERRORS = {
     'setBootDevice': _ASKS_VALENCE,
     'powerReads': _EVERY_OPERATION,
 }
+ROUTE_ERRORS = (ROUTE_NOT_FOUND,)
 
 # Power reads of many nodes in one call (POST /v1/power-reads), which the
 # shim makes ahead of Ironic's periodic power sync so that the sync costs

@@ -52,8 +52,8 @@ class ProtocolTestCase(base.ValenceTestCase):
                 self.assertLessEqual(set(codes), set(protocol.ERROR_CODES))
                 self.assertEqual(len(codes), len(set(codes)))
 
-    def test_every_code_is_answered_by_some_operation(self):
-        answered = set()
+    def test_every_code_is_answered_by_some_operation_or_route(self):
+        answered = set(protocol.ROUTE_ERRORS)
         for codes in protocol.OPERATION_ERRORS.values():
             answered.update(codes)
         self.assertEqual(set(protocol.ERROR_CODES), answered)

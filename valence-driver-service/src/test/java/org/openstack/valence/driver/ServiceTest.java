@@ -16,6 +16,7 @@ package org.openstack.valence.driver;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.BeforeEach;
+import org.openstack.valence.driver.valence.ValenceHealthIndicator;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,13 +50,21 @@ public abstract class ServiceTest {
 	@Autowired
 	protected MockMvc mvc;
 
+	@Autowired
+	private ValenceHealthIndicator valenceHealth;
+
 	@DynamicPropertySource
 	static void valenceUrl(DynamicPropertyRegistry registry) {
 		registry.add("valence.url", valence::baseUrl);
 	}
 
+	/**
+	 * Probes first: a probe holds the indicator's lock, so the probe made at start-up has
+	 * ended and cannot reach Valence during the test.
+	 */
 	@BeforeEach
 	void resetValence() {
+		this.valenceHealth.probe();
 		valence.resetAll();
 	}
 

@@ -48,6 +48,7 @@ import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NAME_IN_USE;
 import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
+import static org.openstack.valence.driver.error.ErrorCode.SERVICE_UNAVAILABLE;
 import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_TIMEOUT;
@@ -74,13 +75,15 @@ class CompositionController {
 		this.budget = budget;
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
 	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
 	List<ComposedNodeView> nodes() {
 		return this.composition.list(this.budget.readDeadline());
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
+			VALENCE_ERROR })
 	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/flavors", produces = MediaType.APPLICATION_JSON_VALUE)
 	List<FlavorView> flavors() {
 		return this.valence.listFlavors(this.budget.readDeadline()).stream().map(FlavorView::of).toList();
@@ -90,8 +93,8 @@ class CompositionController {
 	 * The request's timeout is its deadline, counted from here, for the flavor lookup,
 	 * the name check, the composition and the wait alike.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR, FLAVOR_NOT_FOUND, NAME_IN_USE, COMPOSITION_FAILED, COMPOSITION_TIMEOUT })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR, FLAVOR_NOT_FOUND, NAME_IN_USE, COMPOSITION_FAILED, COMPOSITION_TIMEOUT })
 	@PostMapping(path = Protocol.API_VERSION_PREFIX + "/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.CREATED)
 	ComposedNodeView compose(@Valid @RequestBody ComposeRequest request) {
@@ -113,8 +116,8 @@ class CompositionController {
 		return ComposedNodeView.of(this.composition.compose(asked, deadline));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@DeleteMapping(Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void decompose(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {

@@ -26,6 +26,8 @@ import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.valence.Composition;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.NodePoller;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceFlavor;
@@ -66,12 +68,15 @@ public class CompositionService {
 
 	private final NodePoller poller;
 
+	private final Shutdown shutdown;
+
 	/** Names being composed now: Valence itself would compose two nodes of one name. */
 	private final Set<String> composing = ConcurrentHashMap.newKeySet();
 
-	public CompositionService(ValenceClient valence, CompositionProperties properties) {
+	public CompositionService(ValenceClient valence, CompositionProperties properties, Shutdown shutdown) {
 		this.valence = valence;
-		this.poller = new NodePoller(valence, properties.pollInterval());
+		this.poller = new NodePoller(valence, properties.pollInterval(), shutdown);
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -133,7 +138,10 @@ public class CompositionService {
 	 * composition was accepted (a timeout of the compose call itself may leave a node
 	 * behind: its name tells it); once the node exists, with its {@value #NODE_ID} too: a
 	 * COMPOSITION_FAILED when it ends Failed, a COMPOSITION_TIMEOUT when it is not
-	 * Assembled by the deadline, or the {@link ValenceException} of a read that failed
+	 * Assembled by the deadline (or when the service began shutting down), or the
+	 * {@link ValenceException} of a read that failed
+	 * @throws ShutdownException when the service began shutting down before asking
+	 * Valence to compose: nothing was sent
 	 */
 	public ValenceNode compose(Composition composition, Deadline deadline) {
 		String name = composition.name();
@@ -145,6 +153,7 @@ public class CompositionService {
 		try {
 			refuseUsedName(name, deadline);
 			ValenceNodeSummary created;
+			this.shutdown.refuse("Valence was asked to compose '" + name + "'");
 			try {
 				sent.add(COMPOSE);
 				created = this.valence.compose(composition, deadline);
@@ -158,6 +167,10 @@ public class CompositionService {
 			}
 			catch (ValenceException | CompositionException ex) {
 				throw failure(ex, sent, created.uuid());
+			}
+			catch (ShutdownException ex) {
+				throw failure(CompositionException.timedOut("node " + created.uuid() + " was not " + ASSEMBLED
+						+ " yet: " + ex.getMessage() + "; it exists in Valence"), sent, created.uuid());
 			}
 		}
 		catch (ValenceException | CompositionException ex) {

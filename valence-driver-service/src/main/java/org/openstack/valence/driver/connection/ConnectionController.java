@@ -67,7 +67,8 @@ class ConnectionController {
 	record ConnectionView(ServiceView service, ValenceView valence) {
 	}
 
-	@Answers({ ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.INTERNAL_ERROR })
+	@Answers({ ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.INTERNAL_ERROR,
+			ErrorCode.SERVICE_UNAVAILABLE })
 	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/connection", produces = MediaType.APPLICATION_JSON_VALUE)
 	ConnectionView connection() {
 		ServiceView service = new ServiceView(SERVICE_NAME, this.build.getVersion());

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 import org.openstack.valence.driver.valence.ValenceException;
@@ -51,9 +52,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * {@code code} and the {@code request_id}.
  *
  * <p>
- * Everything the client got wrong that Spring MVC itself detects (unknown route, wrong
- * method or media type, unreadable or invalid body) is INVALID_REQUEST with status 400,
- * because the contract ties each status to one code.
+ * Everything the client got wrong that Spring MVC itself detects (wrong method or media
+ * type, unreadable or invalid body) is INVALID_REQUEST with status 400, because the
+ * contract ties each status to one code; a route the API does not have is
+ * ROUTE_NOT_FOUND, so that it is not taken for a missing node.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -61,7 +63,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
 	@ExceptionHandler({ ApiException.class, ValenceException.class, UnsupportedPowerStateException.class,
-			ValenceArgumentException.class })
+			ValenceArgumentException.class, ShutdownException.class })
 	ResponseEntity<ProblemDetail> handleKnownFailure(RuntimeException ex, HttpServletRequest request,
 			HttpServletResponse response) {
 		return answer(problemOf(ex), ex, request, response);
@@ -106,7 +108,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (!statusCode.is4xxClientError()) {
 			return ResponseEntity.internalServerError().body(internalError(ex, servletRequest, servletResponse));
 		}
-		ProblemDetail problem = ProblemDocuments.decorate(ProblemDocuments.invalidRequest(clientErrorDetail(ex, body)),
+		ProblemDetail problem = ProblemDocuments.decorate(
+				(statusCode.value() == HttpStatus.NOT_FOUND.value())
+						? ProblemDocuments.routeNotFound(servletRequest.getMethod(), servletRequest.getRequestURI())
+						: ProblemDocuments.invalidRequest(clientErrorDetail(ex, body)),
 				servletRequest, servletResponse);
 		HttpHeaders kept = new HttpHeaders();
 		if (headers.getAllow() != null && !headers.getAllow().isEmpty()) {

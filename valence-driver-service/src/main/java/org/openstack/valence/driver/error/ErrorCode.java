@@ -44,7 +44,15 @@ public enum ErrorCode {
 	COMPOSITION_FAILED(HttpStatus.CONFLICT,
 			"Valence refused the composition, or the node ended Failed (node_id names it); Valence's detail is quoted"),
 	COMPOSITION_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
-			"the composed node was not Assembled by the request's timeout; node_id names it");
+			"the composed node was not Assembled by the request's timeout; node_id names it"),
+	/**
+	 * The service is shutting down and took no action for the request: another replica
+	 * may take it.
+	 */
+	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE,
+			"the service is shutting down and took no action for this request; another replica may take it"),
+	/** A path the API does not have; no operation answers it. */
+	ROUTE_NOT_FOUND(HttpStatus.NOT_FOUND, "the API has no such route");
 
 	private final HttpStatus status;
 

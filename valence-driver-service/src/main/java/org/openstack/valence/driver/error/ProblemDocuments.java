@@ -24,6 +24,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.openstack.valence.driver.protocol.Protocol;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
@@ -37,6 +39,8 @@ import org.springframework.stereotype.Component;
 public class ProblemDocuments {
 
 	private static final String TYPE_PREFIX = "urn:valence-driver:problem:";
+
+	private static final String RETRY_AFTER_SECONDS = "1";
 
 	private final JsonMapper json;
 
@@ -61,6 +65,17 @@ public class ProblemDocuments {
 		return of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail);
 	}
 
+	/** The service is shutting down: this replica took no action for the request. */
+	public static ProblemDetail serviceUnavailable(String detail) {
+		return of(ErrorCode.SERVICE_UNAVAILABLE, "service-unavailable", "Service shutting down", detail);
+	}
+
+	/** A path the API does not have. */
+	public static ProblemDetail routeNotFound(String method, String path) {
+		return of(ErrorCode.ROUTE_NOT_FOUND, "route-not-found", "No such route",
+				"the API has no route " + method + " " + path + "; see /v3/api-docs");
+	}
+
 	/**
 	 * A fault of the service itself: nothing of the internals, the log has them under the
 	 * request id.
@@ -73,7 +88,8 @@ public class ProblemDocuments {
 	/**
 	 * Adds what every document carries: the path it answers, when that is a URI at all
 	 * (Tomcat refuses some requests for their path), and the request id the response
-	 * echoes in its header, so that the two never differ.
+	 * echoes in its header, so that the two never differ; a 503 also gets its Retry-After
+	 * header.
 	 */
 	public static ProblemDetail decorate(ProblemDetail problem, HttpServletRequest request,
 			HttpServletResponse response) {
@@ -87,6 +103,10 @@ public class ProblemDocuments {
 			}
 		}
 		problem.setProperty("request_id", response.getHeader(Protocol.REQUEST_ID_HEADER));
+		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+			// This replica is going away; the same address may lead to another one.
+			response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+		}
 		return problem;
 	}
 

@@ -30,7 +30,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
  * The servlet container's error page, in place of Spring Boot's default JSON: what Tomcat
  * refuses inside the application (TRACE) or a failure outside Spring MVC is answered as a
  * problem document like every other error. A client error keeps the contract's single
- * status for INVALID_REQUEST; the container's Allow header, when it set one, stays.
+ * status for INVALID_REQUEST; the container's Allow header, when it set one, stays. A
+ * request for the error page itself is not an error dispatch: it is answered as the route
+ * the API does not have, not as a fault of the service.
  */
 @Controller
 class ProblemErrorController implements ErrorController {
@@ -44,12 +46,19 @@ class ProblemErrorController implements ErrorController {
 	@RequestMapping("${server.error.path:/error}")
 	void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		int status = (request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code) ? code
-				: HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+				: HttpServletResponse.SC_NOT_FOUND;
 		HttpStatus known = HttpStatus.resolve(status);
-		ProblemDetail problem = (known != null && known.is4xxClientError())
-				? ProblemDocuments.invalidRequest("the server refused " + method(request) + " "
-						+ ProblemDocuments.path(request) + " (" + status + " " + known.getReasonPhrase() + ")")
-				: ProblemDocuments.internalError();
+		ProblemDetail problem;
+		if (status == HttpServletResponse.SC_NOT_FOUND) {
+			problem = ProblemDocuments.routeNotFound(method(request), ProblemDocuments.path(request));
+		}
+		else if (known != null && known.is4xxClientError()) {
+			problem = ProblemDocuments.invalidRequest("the server refused " + method(request) + " "
+					+ ProblemDocuments.path(request) + " (" + status + " " + known.getReasonPhrase() + ")");
+		}
+		else {
+			problem = ProblemDocuments.internalError();
+		}
 		this.problems.write(request, response, problem);
 	}
 

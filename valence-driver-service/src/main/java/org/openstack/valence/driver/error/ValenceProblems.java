@@ -14,6 +14,7 @@
 
 package org.openstack.valence.driver.error;
 
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 import org.openstack.valence.driver.valence.ValenceException;
@@ -42,6 +43,9 @@ final class ValenceProblems {
 		if (ex instanceof UnsupportedPowerStateException) {
 			return ProblemDocuments.of(ErrorCode.UNSUPPORTED, "unsupported-power-state",
 					"Power state not supported by Valence", detail);
+		}
+		if (ex instanceof ShutdownException) {
+			return ProblemDocuments.serviceUnavailable(detail);
 		}
 		if (ex instanceof ValenceArgumentException) {
 			return ProblemDocuments.of(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail);

@@ -21,6 +21,8 @@ import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.slf4j.Logger;
@@ -44,10 +46,13 @@ public class BootDeviceService {
 
 	private final NodeLocks locks;
 
-	public BootDeviceService(ValenceClient valence, NodeReader reader, NodeLocks locks) {
+	private final Shutdown shutdown;
+
+	public BootDeviceService(ValenceClient valence, NodeReader reader, NodeLocks locks, Shutdown shutdown) {
 		this.valence = valence;
 		this.reader = reader;
 		this.locks = locks;
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -56,7 +61,8 @@ public class BootDeviceService {
 	 * {@value ExtendedProblemException#ACTIONS_SENT} member (the Boot action, as
 	 * {@link ValenceClient#bootAction} names it, once it was sent): a VALENCE_TIMEOUT
 	 * when the deadline passed while an earlier change of the node was under way, or the
-	 * {@link ValenceException} of the failed call
+	 * {@link ValenceException} of the failed call; a {@link ShutdownException}, nothing
+	 * having been sent, when the service began shutting down before the action
 	 */
 	public void set(String nodeId, BootDevice device, boolean persistent, Deadline deadline) {
 		List<String> sent = new ArrayList<>();
@@ -64,6 +70,7 @@ public class BootDeviceService {
 			this.locks.run(nodeId, deadline, ErrorCode.VALENCE_TIMEOUT, () -> {
 				try {
 					String action = ValenceClient.bootAction(device, persistent);
+					this.shutdown.refuse(action + " could be sent to node " + nodeId);
 					log.info("node {}: {}", nodeId, action);
 					sent.add(action);
 					this.valence.setBootOverride(nodeId, device, persistent, deadline);
@@ -74,7 +81,7 @@ public class BootDeviceService {
 				}
 			});
 		}
-		catch (ValenceException | ApiException ex) {
+		catch (ValenceException | ApiException | ShutdownException ex) {
 			throw new ExtendedProblemException(ex, Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
 		}
 	}

@@ -43,6 +43,7 @@ import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_CONFLICT;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_TIMEOUT;
+import static org.openstack.valence.driver.error.ErrorCode.SERVICE_UNAVAILABLE;
 import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 import static org.openstack.valence.driver.error.ErrorCode.UNSUPPORTED;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_ERROR;
@@ -74,15 +75,15 @@ class NodeController {
 		this.budget = budget;
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping
 	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return NodeView.of(this.reader.read(nodeId, this.budget.readDeadline()));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping("/power")
 	PowerReadView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return PowerReadView.of(this.reader.read(nodeId, this.budget.readDeadline()));
@@ -92,8 +93,8 @@ class NodeController {
 	 * The request's timeout is its deadline, counted from here: the shim's wait is sized
 	 * on it.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -102,15 +103,15 @@ class NodeController {
 		return new PowerStateView(this.power.set(nodeId, request.target(), Deadline.after(timeout)));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping("/boot-device")
 	BootDeviceView bootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return new BootDeviceView(this.reader.read(nodeId, this.budget.readDeadline()).bootDevice(), null);
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
-			VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
+			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {

@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
+import static org.openstack.valence.driver.error.ErrorCode.SERVICE_UNAVAILABLE;
 import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 
 /**
@@ -52,7 +53,7 @@ class PowerReadsController {
 	 * Valence's failures are each node's, in the answer: the request itself fails only as
 	 * every operation can.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE })
 	@PostMapping(path = Protocol.API_VERSION_PREFIX + "/power-reads", produces = MediaType.APPLICATION_JSON_VALUE)
 	PowerReadsView powerReads(@Valid @RequestBody PowerReadsRequest request) {
 		return new PowerReadsView(this.reads.read(request.nodes(), this.budget.readDeadline()));

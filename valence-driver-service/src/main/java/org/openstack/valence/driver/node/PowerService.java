@@ -25,6 +25,8 @@ import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.NodePoller;
 import org.openstack.valence.driver.valence.PowerPlan;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
@@ -53,11 +55,15 @@ public class PowerService {
 
 	private final NodePoller poller;
 
-	public PowerService(ValenceClient valence, NodeReader reader, NodeLocks locks, PowerProperties properties) {
+	private final Shutdown shutdown;
+
+	public PowerService(ValenceClient valence, NodeReader reader, NodeLocks locks, PowerProperties properties,
+			Shutdown shutdown) {
 		this.valence = valence;
 		this.reader = reader;
 		this.locks = locks;
-		this.poller = new NodePoller(valence, properties.pollInterval());
+		this.poller = new NodePoller(valence, properties.pollInterval(), shutdown);
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -71,7 +77,9 @@ public class PowerService {
 	 * the node has not settled by the deadline (or the deadline passed while an earlier
 	 * change of the node was under way), a {@link PowerStateConflictException} when
 	 * another change reversed this one, or a {@link ValenceException} when a call to
-	 * Valence failed (a {@link ValenceException.Timeout} when the deadline cut it short)
+	 * Valence failed (a {@link ValenceException.Timeout} when the deadline cut it short);
+	 * when the service began shutting down, a {@link ShutdownException} if nothing was
+	 * sent, else a {@link PowerStateTimeoutException}
 	 */
 	public PowerState set(String nodeId, PowerState target, Deadline deadline) {
 		PowerState reached = PowerPlan.reached(target);
@@ -82,6 +90,14 @@ public class PowerService {
 		}
 		catch (ValenceException | ApiException ex) {
 			throw new ExtendedProblemException(ex, Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
+		}
+		catch (ShutdownException ex) {
+			// Another replica may take the change only when this one sent nothing.
+			throw new ExtendedProblemException(
+					sent.isEmpty() ? ex
+							: new PowerStateTimeoutException("node " + nodeId + " did not reach '" + reached + "': "
+									+ ex.getMessage() + ", after sending " + sent + "; nothing more is sent"),
+					Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
 		}
 	}
 
@@ -100,10 +116,11 @@ public class PowerService {
 							+ step.reset() + " could be sent to node " + nodeId
 							+ "; Valence last reported node_power_state " + node.nodePowerState());
 				}
+				this.shutdown.refuse("Reset " + step.reset() + " could be sent to node " + nodeId);
 				log.info("node {}: Reset {} for {}, then waiting for {}", nodeId, step.reset(), target, step.awaited());
 				sent.add(step.reset().toString());
 				this.valence.reset(nodeId, step.reset(), deadline);
-				node = awaitSettled(nodeId, this.valence.getNode(nodeId, deadline), step.awaited(), deadline);
+				node = awaitSettled(nodeId, this.poller.read(nodeId, deadline).node(), step.awaited(), deadline);
 			}
 			awaitSettled(nodeId, node, reached, deadline);
 			return reached;

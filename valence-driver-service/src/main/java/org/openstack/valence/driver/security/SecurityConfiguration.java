@@ -14,6 +14,7 @@
 
 package org.openstack.valence.driver.security;
 
+import jakarta.servlet.DispatcherType;
 import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ProblemDocuments;
 import org.openstack.valence.driver.protocol.Protocol;
@@ -32,7 +33,9 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Everything needs the bearer token except health (status only) and the OpenAPI document,
- * which hold nothing secret. Stateless: no session, no CSRF token, no login page.
+ * which hold nothing secret, and the error page when the container forwards a refused
+ * request to it (asked for directly, it needs the token like any other path). Stateless:
+ * no session, no CSRF token, no login page.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -63,8 +66,10 @@ class SecurityConfiguration {
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.addFilterBefore(new BearerTokenFilter(token), AuthorizationFilter.class)
 			.authorizeHttpRequests((requests) -> requests
-				.requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs.yaml",
-						"/error")
+				.requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+						"/v3/api-docs", "/v3/api-docs.yaml")
+				.permitAll()
+				.dispatcherTypeMatchers(DispatcherType.ERROR)
 				.permitAll()
 				.anyRequest()
 				.authenticated())

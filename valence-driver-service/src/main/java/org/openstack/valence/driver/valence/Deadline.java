@@ -67,21 +67,6 @@ public final class Deadline {
 		return this.expiresAt - other.expiresAt <= 0;
 	}
 
-	/**
-	 * Sleeps for {@code interval}, or until the deadline when that comes first.
-	 * @throws IllegalStateException when the thread is interrupted (its interrupt flag is
-	 * set again)
-	 */
-	public void sleep(Duration interval) {
-		try {
-			Thread.sleep(cap(interval).toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while waiting", ex);
-		}
-	}
-
 	@Override
 	public String toString() {
 		return "Deadline[budget=" + this.budget + ", remaining=" + remaining() + "]";

@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * Reads a node until a condition holds, within a request's deadline: Valence accepts an
  * action or a composition before it is carried out. A poll is only begun when its answer
  * can come before the deadline (judged by the last read's time), so that a node still on
- * its way is reported as such rather than as a Valence read cut short.
+ * its way is reported as such rather than as a Valence read cut short. The wait ends at
+ * once when the service begins to shut down.
  */
 public final class NodePoller {
 
@@ -30,12 +31,15 @@ public final class NodePoller {
 
 	private final Duration interval;
 
+	private final Shutdown shutdown;
+
 	/**
 	 * @param interval the pause between two reads
 	 */
-	public NodePoller(ValenceClient valence, Duration interval) {
+	public NodePoller(ValenceClient valence, Duration interval, Shutdown shutdown) {
 		this.valence = valence;
 		this.interval = interval;
+		this.shutdown = shutdown;
 	}
 
 	/**
@@ -50,8 +54,15 @@ public final class NodePoller {
 
 	}
 
-	/** Reads the node once, timed. */
+	/**
+	 * Reads the node once, timed.
+	 * @throws ShutdownException when the service has begun to shut down: a request in
+	 * flight is then answered with what it did, not held up by another Valence call
+	 */
 	public Read read(String nodeId, Deadline deadline) {
+		if (this.shutdown.hasBegun()) {
+			throw new ShutdownException("the service began shutting down before node " + nodeId + " was read again");
+		}
 		long start = System.nanoTime();
 		ValenceNode node = this.valence.getNode(nodeId, deadline);
 		return new Read(node, Duration.ofNanos(System.nanoTime() - start));
@@ -64,6 +75,7 @@ public final class NodePoller {
 	 * left for another read
 	 * @return the first node read for which {@code done} holds
 	 * @throws ValenceException when a read fails
+	 * @throws ShutdownException when the service begins to shut down during the wait
 	 */
 	public ValenceNode until(String nodeId, Read first, Predicate<ValenceNode> done, Deadline deadline,
 			Function<ValenceNode, ? extends RuntimeException> outOfTime) {
@@ -72,7 +84,9 @@ public final class NodePoller {
 			if (!deadline.affords(this.interval.plus(last.took()))) {
 				throw outOfTime.apply(last.node());
 			}
-			deadline.sleep(this.interval);
+			if (this.shutdown.await(deadline.cap(this.interval))) {
+				throw new ShutdownException("the service began shutting down while waiting for node " + nodeId);
+			}
 			last = read(nodeId, deadline);
 		}
 		return last.node();

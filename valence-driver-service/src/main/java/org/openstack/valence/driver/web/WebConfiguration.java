@@ -18,6 +18,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.openstack.valence.driver.error.ProblemDocuments;
+import org.openstack.valence.driver.protocol.Protocol;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
@@ -56,7 +57,29 @@ class WebConfiguration {
 			ProblemDocuments problems) {
 		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
 				new RequestBodyLimitFilter(properties.maxRequestBody().toBytes(), problems));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+		return registration;
+	}
+
+	/**
+	 * After the request id, so that a refusal carries it, and before everything else, so
+	 * that a refused request costs nothing more.
+	 */
+	@Bean
+	FilterRegistrationBean<ShutdownFilter> shutdownFilter(InFlightRequests inFlight, ProblemDocuments problems) {
+		FilterRegistrationBean<ShutdownFilter> registration = new FilterRegistrationBean<>(
+				new ShutdownFilter(inFlight, problems));
+		registration.addUrlPatterns(Protocol.API_VERSION_PREFIX + "/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<BareNotFoundFilter> bareNotFoundFilter() {
+		FilterRegistrationBean<BareNotFoundFilter> registration = new FilterRegistrationBean<>(
+				new BareNotFoundFilter());
+		registration.addUrlPatterns("/actuator/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
 		return registration;
 	}
 

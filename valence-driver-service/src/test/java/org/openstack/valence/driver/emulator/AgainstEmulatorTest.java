@@ -36,6 +36,7 @@ import org.openstack.valence.driver.node.PowerProperties;
 import org.openstack.valence.driver.node.PowerService;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.Shutdown;
 import org.openstack.valence.driver.valence.ValenceClient;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -300,7 +301,7 @@ class AgainstEmulatorTest {
 	@Test
 	void changeReversedByAnotherReplicaIsAConflictWithinAPollOfTheNodeSettling() throws Exception {
 		PowerService otherReplica = new PowerService(this.valence, new NodeReader(this.valence), new NodeLocks(),
-				this.powerProperties);
+				this.powerProperties, new Shutdown());
 		ExecutorService threads = Executors.newSingleThreadExecutor();
 		try {
 			Future<MvcResult> powerOn = threads.submit(() -> setPower("power on", 30).andReturn());

@@ -316,10 +316,10 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	@Test
-	void unknownRouteIsInvalidRequest() throws Exception {
+	void unknownRouteIsRouteNotFoundRatherThanAMissingNode() throws Exception {
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/firmware", NODE)))
-			.andExpect(status().isBadRequest())
-			.andExpect(jsonPath("$.code").value("INVALID_REQUEST"));
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.code").value("ROUTE_NOT_FOUND"));
 	}
 
 	@Test

@@ -35,6 +35,7 @@ import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.Shutdown;
 import org.openstack.valence.driver.valence.OkHttpValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceHttp;
@@ -130,7 +131,7 @@ class NodeReaderTest {
 	/** The node's power change from off to on, as the power endpoint makes it. */
 	private static Runnable powerOn(FakeValence valence, NodeReader reader) {
 		PowerService power = new PowerService(valence, reader, new NodeLocks(),
-				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)));
+				new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1)), new Shutdown());
 		return () -> assertThat(power.set(NODE, PowerState.POWER_ON, soon())).isEqualTo(PowerState.POWER_ON);
 	}
 
@@ -140,9 +141,11 @@ class NodeReaderTest {
 		NodeReader reader = new NodeReader(valence);
 		BudgetProperties budget = new BudgetProperties(Duration.ofSeconds(10));
 		NodeLocks locks = new NodeLocks();
+		Shutdown shutdown = new Shutdown();
 		PowerProperties power = new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1));
-		NodeController controller = new NodeController(reader, new PowerService(valence, reader, locks, power),
-				new BootDeviceService(valence, reader, locks), power, budget);
+		NodeController controller = new NodeController(reader,
+				new PowerService(valence, reader, locks, power, shutdown),
+				new BootDeviceService(valence, reader, locks, shutdown), power, budget);
 
 		assertReadsAroundAChange(valence, reader,
 				() -> controller.setBootDevice(NODE, new NodeApi.BootDeviceRequest(BootDevice.PXE, false)),

@@ -17,6 +17,7 @@ package org.openstack.valence.driver.node;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +32,8 @@ import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
+import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 
@@ -53,7 +56,12 @@ class PowerServiceTest {
 
 	private static PowerService service(FakeValence valence, NodeLocks locks) {
 		return new PowerService(valence, new NodeReader(valence), locks,
-				new PowerProperties(TIMEOUT, Duration.ofMillis(1)));
+				new PowerProperties(TIMEOUT, Duration.ofMillis(1)), new Shutdown());
+	}
+
+	private static PowerService service(FakeValence valence, Shutdown shutdown, Duration pollInterval) {
+		return new PowerService(valence, new NodeReader(valence), new NodeLocks(),
+				new PowerProperties(TIMEOUT, pollInterval), shutdown);
 	}
 
 	@Test
@@ -258,7 +266,7 @@ class PowerServiceTest {
 		FakeValence valence = new FakeValence("Off", 2);
 		NodeLocks locks = new NodeLocks();
 		PowerService power = service(valence, locks);
-		BootDeviceService bootDevice = new BootDeviceService(valence, new NodeReader(valence), locks);
+		BootDeviceService bootDevice = new BootDeviceService(valence, new NodeReader(valence), locks, new Shutdown());
 		FakeValence.HeldRead held = valence.holdNextRead();
 		ExecutorService threads = Executors.newSingleThreadExecutor();
 		try {
@@ -312,6 +320,56 @@ class PowerServiceTest {
 			held.release().countDown();
 			threads.shutdownNow();
 		}
+	}
+
+	@Test
+	void shutdownBeforeAnyActionSendsNothingSoAnotherReplicaMayTakeTheChange() {
+		FakeValence valence = new FakeValence("On", 3);
+		Shutdown shutdown = new Shutdown();
+		shutdown.begin();
+
+		assertThatThrownBy(
+				() -> service(valence, shutdown, Duration.ofMillis(1)).set(NODE, PowerState.REBOOT, deadline()))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(ShutdownException.class)
+			.hasMessageContaining("before Reset ForceOff could be sent")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of()));
+		assertThat(valence.actions()).isEmpty();
+	}
+
+	@Test
+	void bootDeviceChangeAfterTheShutdownBeganSendsNothing() {
+		FakeValence valence = new FakeValence("On", 3);
+		Shutdown shutdown = new Shutdown();
+		shutdown.begin();
+		BootDeviceService bootDevice = new BootDeviceService(valence, new NodeReader(valence), new NodeLocks(),
+				shutdown);
+
+		assertThatThrownBy(() -> bootDevice.set(NODE, BootDevice.PXE, false, deadline()))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(ShutdownException.class)
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of()));
+		assertThat(valence.getNode(NODE, deadline()).bootDevice()).isNotEqualTo(BootDevice.PXE);
+	}
+
+	@Test
+	void shutdownEndsTheWaitAtOnceAndSendsNoFurtherAction() {
+		FakeValence valence = new FakeValence("On", Integer.MAX_VALUE);
+		Shutdown shutdown = new Shutdown();
+		PowerService power = service(valence, shutdown, Duration.ofSeconds(30));
+		CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(shutdown::begin);
+		long start = System.nanoTime();
+
+		assertThatThrownBy(() -> power.set(NODE, PowerState.REBOOT, Deadline.after(Duration.ofSeconds(60))))
+			.isInstanceOf(ExtendedProblemException.class)
+			.hasCauseInstanceOf(PowerStateTimeoutException.class)
+			.hasMessageContaining("shutting down")
+			.extracting("members")
+			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
 	}
 
 }

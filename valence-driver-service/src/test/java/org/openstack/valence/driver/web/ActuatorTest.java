@@ -17,6 +17,9 @@ package org.openstack.valence.driver.web;
 import com.github.tomakehurst.wiremock.http.Fault;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.ServiceTest;
+import org.openstack.valence.driver.valence.ValenceHealthIndicator;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -30,12 +33,18 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 class ActuatorTest extends ServiceTest {
 
+	@Autowired
+	private ValenceHealthIndicator valenceHealth;
+
+	/** Valence answers, and health has probed it since. */
 	private void valenceUp() {
 		valence.stubFor(WireMock.get("/").willReturn(okJson(read("valence/root.json"))));
+		this.valenceHealth.probe();
 	}
 
 	private void valenceDown() {
 		valence.stubFor(WireMock.get("/").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		this.valenceHealth.probe();
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openstack.valence.driver.ServiceTest;
 import org.openstack.valence.driver.protocol.Protocol;
 
@@ -98,7 +99,6 @@ class HostileRequestOverHttpTest {
 				argumentSet("Content-Length that is not a number",
 						RawHttp.request("PUT /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION,
 								"Content-Type: application/json", "Content-Length: twelve")),
-				argumentSet("unknown path", RawHttp.request("GET /v1/firmware HTTP/1.1", AUTHORIZATION)),
 				argumentSet("method the route does not have",
 						RawHttp.request("DELETE /v1/nodes/node-1/power HTTP/1.1", AUTHORIZATION)),
 				argumentSet("unacceptable Accept",
@@ -132,6 +132,47 @@ class HostileRequestOverHttpTest {
 			.containsPattern("(?i)" + Protocol.REQUEST_ID_HEADER + ": req-[0-9a-f-]{36}");
 		assertThat(answer.code()).isEqualTo("INVALID_REQUEST");
 		assertThat(answer.text()).contains("\"request_id\":\"req-").doesNotContain("<html");
+	}
+
+	/**
+	 * A path the API does not have is neither the client's malformed request nor a fault
+	 * of the service; the error page asked for directly is such a path.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "GET /v1/firmware", "DELETE /v1/nodes/node-1/firmware", "POST /v2/nodes", "GET /error",
+			"GET /nope", "GET /actuator/nope", "GET /actuator/health/nope" })
+	void unknownRouteWithTheTokenIsRouteNotFound(String route) throws IOException {
+		RawHttp.Answer answer = RawHttp.exchange(this.port, RawHttp.request(route + " HTTP/1.1", AUTHORIZATION));
+
+		assertThat(answer.status()).as(answer.text()).isEqualTo(404);
+		assertThat(answer.head()).containsIgnoringCase("Content-Type: application/problem+json");
+		assertThat(answer.code()).isEqualTo("ROUTE_NOT_FOUND");
+		assertThat(answer.text()).contains("\"request_id\":\"req-");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/error", "/v1/firmware", "/nope", "/actuator/nope", "/actuator/health/nope",
+			"/v3/api-docs/nope" })
+	void unknownRouteWithoutTheTokenIsNeverAServerError(String path) throws IOException {
+		RawHttp.Answer answer = RawHttp.exchange(this.port, RawHttp.request("GET " + path + " HTTP/1.1"));
+
+		assertThat(answer.status()).as(answer.text()).isIn(401, 404);
+		assertThat(answer.code()).isIn("UNAUTHORIZED", "ROUTE_NOT_FOUND");
+	}
+
+	@Test
+	void unknownRoutesAreNotCountedAsServerErrors() throws IOException {
+		for (String path : new String[] { "/error", "/v1/firmware", "/actuator/health/nope" }) {
+			RawHttp.exchange(this.port, RawHttp.request("GET " + path + " HTTP/1.1"));
+			RawHttp.exchange(this.port, RawHttp.request("GET " + path + " HTTP/1.1", AUTHORIZATION));
+		}
+
+		RawHttp.Answer metrics = RawHttp.exchange(this.port,
+				RawHttp.request("GET /actuator/prometheus HTTP/1.1", AUTHORIZATION));
+
+		assertThat(metrics.text()).contains("http_server_requests_seconds_count{")
+			.containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"404\"")
+			.doesNotContainPattern("http_server_requests_seconds_count\\{[^}]*status=\"5");
 	}
 
 	@Test
