@@ -74,7 +74,8 @@ public final class NodePoller {
 	 * @param outOfTime the failure to throw, given the last node read, when no time is
 	 * left for another read
 	 * @return the first node read for which {@code done} holds
-	 * @throws ValenceException when a read fails
+	 * @throws ValenceException when a read fails, but for a poll cut short by the
+	 * deadline, which is {@code outOfTime}
 	 * @throws ShutdownException when the service begins to shut down during the wait
 	 */
 	public ValenceNode until(String nodeId, Read first, Predicate<ValenceNode> done, Deadline deadline,
@@ -87,7 +88,17 @@ public final class NodePoller {
 			if (this.shutdown.await(deadline.cap(this.interval))) {
 				throw new ShutdownException("the service began shutting down while waiting for node " + nodeId);
 			}
-			last = read(nodeId, deadline);
+			try {
+				last = read(nodeId, deadline);
+			}
+			catch (ValenceException.Timeout ex) {
+				// A poll slower than the last one ran into the deadline: the wait is what
+				// ran out, and the node was last seen still on its way.
+				if (deadline.hasPassed()) {
+					throw outOfTime.apply(last.node());
+				}
+				throw ex;
+			}
 		}
 		return last.node();
 	}
