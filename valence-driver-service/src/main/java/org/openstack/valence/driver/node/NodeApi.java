@@ -115,11 +115,14 @@ final class NodeApi {
 			@JsonProperty("boot_persistent") Boolean bootPersistent, String health,
 			@JsonProperty("composition_state") String compositionState, Inventory inventory) {
 
-		/** local_gb stays null: Valence's metadata describes no disks. */
-		static NodeView of(ValenceNode node) {
+		/**
+		 * @param localGb the root disk size from the node's computer system, null when
+		 * Valence tells none
+		 */
+		static NodeView of(ValenceNode node, Integer localGb) {
 			return new NodeView(node.uuid(), node.name(), node.description(), node.powerState(), node.bootDevice(),
 					null, node.health(), node.nodeState(),
-					new Inventory(node.cpus(), node.memoryMb(), node.cpuArch(), null, node.macs()));
+					new Inventory(node.cpus(), node.memoryMb(), node.cpuArch(), localGb, node.macs()));
 		}
 
 	}

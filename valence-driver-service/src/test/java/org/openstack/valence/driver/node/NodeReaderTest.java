@@ -142,7 +142,7 @@ class NodeReaderTest {
 		NodeLocks locks = new NodeLocks();
 		PowerProperties power = new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1));
 		NodeController controller = new NodeController(reader, new PowerService(valence, reader, locks, power),
-				new BootDeviceService(valence, reader, locks), power, budget);
+				new BootDeviceService(valence, reader, locks), power, budget, new RootDisk(valence));
 
 		assertReadsAroundAChange(valence, reader,
 				() -> controller.setBootDevice(NODE, new NodeApi.BootDeviceRequest(BootDevice.PXE, false)),
