@@ -107,7 +107,11 @@ final class NodeApi {
 	}
 
 	record Inventory(Integer cpus, @JsonProperty("memory_mb") Integer memoryMb,
-			@JsonProperty("cpu_arch") String cpuArch, @JsonProperty("local_gb") Integer localGb, List<String> macs) {
+			@JsonProperty("cpu_arch") String cpuArch,
+			@Schema(description = "GiB of the root disk as Ironic's redfish inspection counts it (less 1 GiB), "
+					+ "from the storage Valence reports for the node's computer system (a total over its disks); "
+					+ "null when Valence tells none") @JsonProperty("local_gb") Integer localGb,
+			List<String> macs) {
 	}
 
 	record NodeView(@JsonProperty("node_id") String nodeId, String name, String description,
