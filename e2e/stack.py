@@ -150,6 +150,10 @@ class Emulator:
         """The node as Valence describes it (GET /v1/nodes/{uuid})."""
         return self._get('/v1/nodes/%s' % uuid)
 
+    def system(self, system_id):
+        """The system as Valence describes it: GET /v1/systems/{id}, a list."""
+        return self._get('/v1/systems/%s' % system_id)
+
     def internal(self, uuid):
         """The emulator's own view, with the actions it received."""
         return self._get('/emulator/nodes/%s' % uuid)

@@ -154,6 +154,20 @@ def test_inspect_fills_properties_and_ports(cli, emulator, node_a):
         n['mac'].lower() for n in metadata['network'])
 
 
+def test_inspect_sets_local_gb_from_the_systems_storage(cli, emulator,
+                                                        node_a):
+    node, valence_id = node_a
+    link = emulator.node(valence_id)['computer_system']['@odata.id']
+    [system] = emulator.system(link.rsplit('/', 1)[1])
+
+    cli.run('node', 'inspect', node, '--wait', '60')
+
+    properties = cli.json('node', 'show', node, '-c', 'properties')[
+        'properties']
+    # As Ironic's redfish inspection counts a disk: whole GiB less 1.
+    assert int(properties['local_gb']) == int(system['storage']) - 1
+
+
 def test_inventory_save_returns_the_stored_inventory(cli, emulator, node_a):
     node, valence_id = node_a
     metadata = emulator.node(valence_id)['metadata']

@@ -63,8 +63,10 @@ def _read_inventory(task, answer):
     cpus = inventory.get(protocol.INVENTORY_CPUS)
     memory_mb = inventory.get(protocol.INVENTORY_MEMORY_MB)
     cpu_arch = inventory.get(protocol.INVENTORY_CPU_ARCH)
+    local_gb = inventory.get(protocol.INVENTORY_LOCAL_GB)
     if ((cpus is not None and not _positive_int(cpus))
             or (memory_mb is not None and not _positive_int(memory_mb))
+            or (local_gb is not None and not _positive_int(local_gb))
             or (cpu_arch is not None and not isinstance(cpu_arch, str))):
         raise utils.malformed_answer(_failure, utils.READ_NODE, task, answer)
     missing = [name for name in _REQUIRED if inventory.get(name) is None]
@@ -79,7 +81,8 @@ def _ironic_inventory(inventory):
     """The service's inventory in Ironic's inventory format.
 
     Valence gives no boot mode, PXE NIC, disks or system vendor, so those
-    keys are absent rather than guessed; the CPU count defaults to 0 as in
+    keys are absent rather than guessed (its storage figure is a total over
+    the system's disks, not a disk); the CPU count defaults to 0 as in
     redfish inspection, so that hooks and rules find the key.
     """
     return {
@@ -119,7 +122,11 @@ class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
         of [valence]inspection_hooks on it (by default they check the NICs,
         create a port per NIC and set cpu_arch), stores the inventory and
         the hooks' plugin data, and applies the inspection rules of the
-        main phase. Valence reports no disks, so local_gb is left as it is.
+        main phase. local_gb is set to the root disk size the service
+        derives from the storage Valence reports for the node's computer
+        system, and left as it is when Valence reports none. Valence names
+        no disk (no serial, no per-disk size), so no root device hint is
+        set.
 
         :param task: a TaskManager instance.
         :returns: states.MANAGEABLE
@@ -140,6 +147,9 @@ class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
         cpus = valence_inventory.get(protocol.INVENTORY_CPUS)
         if cpus is not None:
             properties['cpus'] = cpus
+        local_gb = valence_inventory.get(protocol.INVENTORY_LOCAL_GB)
+        if local_gb is not None:
+            properties['local_gb'] = local_gb
         task.node.properties = properties
         task.node.save()
 
@@ -159,9 +169,9 @@ class ValenceInspect(utils.DriverInfoMixin, base.InspectInterface):
                   'architecture hook sets cpu_arch from the inventory') %
                 {'node': task.node.uuid, 'missing': ', '.join(missing)})
         if 'local_gb' not in task.node.properties:
-            LOG.warning('Valence reports no disks: set properties/local_gb '
-                        'of node %s yourself if it is to be deployed',
-                        task.node.uuid)
+            LOG.warning('Valence reports no storage for the computer '
+                        'system of node %s: set its properties/local_gb '
+                        'yourself if it is to be deployed', task.node.uuid)
         task.node.save()
         LOG.info('Node %(node)s inspected through Valence: %(props)s, '
                  '%(count)d NIC(s)',

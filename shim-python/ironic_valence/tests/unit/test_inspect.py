@@ -62,6 +62,46 @@ class InspectTestCase(base.ValenceTestCase):
                           'cpus': 16, 'memory_mb': 32768,
                           'cpu_arch': 'x86_64'}, self.node.properties)
 
+    def test_local_gb_from_valence(self):
+        self.http.get(base.NODE_URL, json=base.composed_node(local_gb=446))
+        warning = self.useFixture(fixtures.MockPatchObject(
+            inspect.LOG, 'warning')).mock
+        self._inspect()
+        self.node.refresh()
+        self.assertEqual({'cpus': 16, 'memory_mb': 32768, 'local_gb': 446,
+                          'cpu_arch': 'x86_64'}, self.node.properties)
+        warning.assert_not_called()
+
+    def test_local_gb_from_valence_replaces_the_operators(self):
+        # As Ironic's redfish inspection does with what it finds.
+        self.node.properties = {'local_gb': 100}
+        self.node.save()
+        self.http.get(base.NODE_URL, json=base.composed_node(local_gb=446))
+        self._inspect()
+        self.node.refresh()
+        self.assertEqual(446, self.node.properties['local_gb'])
+
+    def test_no_local_gb_from_valence_warns(self):
+        self.http.get(base.NODE_URL, json=base.composed_node())
+        warning = self.useFixture(fixtures.MockPatchObject(
+            inspect.LOG, 'warning')).mock
+        self._inspect()
+        self.node.refresh()
+        self.assertNotIn('local_gb', self.node.properties)
+        self.assertIn('Valence reports no storage',
+                      warning.call_args.args[0])
+
+    def test_no_root_device_hint_and_no_disks(self):
+        # Valence's storage is a total over the system's disks: nothing
+        # names one disk, so neither a hint nor a disk is made up.
+        self.http.get(base.NODE_URL, json=base.composed_node(local_gb=446))
+        self._inspect()
+        self.node.refresh()
+        self.assertIsNone(self.node.properties.get('root_device'))
+        stored = objects.NodeInventory.get_by_node_id(self.context,
+                                                      self.node.id)
+        self.assertNotIn('disks', stored.inventory_data)
+
     def test_creates_a_port_per_mac(self):
         self.http.get(base.NODE_URL, json=base.composed_node())
         self._inspect()
@@ -150,6 +190,8 @@ class InspectTestCase(base.ValenceTestCase):
     def test_inventory_outside_contract(self):
         for field, value in (('cpus', '16'), ('cpus', 0), ('cpus', True),
                              ('memory_mb', -1), ('cpu_arch', 64),
+                             ('local_gb', 0), ('local_gb', '446'),
+                             ('local_gb', 1.5),
                              ('macs', None), ('macs', [1])):
             with self.subTest(field=field, value=value):
                 self.http.get(base.NODE_URL,

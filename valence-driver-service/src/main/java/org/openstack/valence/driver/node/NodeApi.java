@@ -107,7 +107,11 @@ final class NodeApi {
 	}
 
 	record Inventory(Integer cpus, @JsonProperty("memory_mb") Integer memoryMb,
-			@JsonProperty("cpu_arch") String cpuArch, @JsonProperty("local_gb") Integer localGb, List<String> macs) {
+			@JsonProperty("cpu_arch") String cpuArch,
+			@Schema(description = "GiB of the root disk as Ironic's redfish inspection counts it (less 1 GiB), "
+					+ "from the storage Valence reports for the node's computer system (a total over its disks); "
+					+ "null when Valence tells none") @JsonProperty("local_gb") Integer localGb,
+			List<String> macs) {
 	}
 
 	record NodeView(@JsonProperty("node_id") String nodeId, String name, String description,
@@ -115,11 +119,14 @@ final class NodeApi {
 			@JsonProperty("boot_persistent") Boolean bootPersistent, String health,
 			@JsonProperty("composition_state") String compositionState, Inventory inventory) {
 
-		/** local_gb stays null: Valence's metadata describes no disks. */
-		static NodeView of(ValenceNode node) {
+		/**
+		 * @param localGb the root disk size from the node's computer system, null when
+		 * Valence tells none
+		 */
+		static NodeView of(ValenceNode node, Integer localGb) {
 			return new NodeView(node.uuid(), node.name(), node.description(), node.powerState(), node.bootDevice(),
 					null, node.health(), node.nodeState(),
-					new Inventory(node.cpus(), node.memoryMb(), node.cpuArch(), null, node.macs()));
+					new Inventory(node.cpus(), node.memoryMb(), node.cpuArch(), localGb, node.macs()));
 		}
 
 	}

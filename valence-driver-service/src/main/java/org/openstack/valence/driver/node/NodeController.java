@@ -29,6 +29,7 @@ import org.openstack.valence.driver.node.NodeApi.PowerStateView;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.BudgetProperties;
 import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.valence.ValenceNode;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -66,20 +67,25 @@ class NodeController {
 
 	private final BudgetProperties budget;
 
+	private final RootDisk rootDisk;
+
 	NodeController(NodeReader reader, PowerService power, BootDeviceService bootDevice, PowerProperties powerProperties,
-			BudgetProperties budget) {
+			BudgetProperties budget, RootDisk rootDisk) {
 		this.reader = reader;
 		this.power = power;
 		this.bootDevice = bootDevice;
 		this.powerProperties = powerProperties;
 		this.budget = budget;
+		this.rootDisk = rootDisk;
 	}
 
 	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
 			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping
 	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
-		return NodeView.of(this.reader.read(nodeId, this.budget.readDeadline()));
+		Deadline deadline = this.budget.readDeadline();
+		ValenceNode node = this.reader.read(nodeId, deadline);
+		return NodeView.of(node, this.rootDisk.localGb(node, deadline));
 	}
 
 	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,

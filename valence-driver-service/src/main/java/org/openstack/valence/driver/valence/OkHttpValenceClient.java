@@ -118,6 +118,27 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	@Override
+	public ValenceSystem getSystem(String systemId, Deadline deadline) {
+		if (systemId == null || !NODE_ID.matcher(systemId).matches()) {
+			throw new ValenceArgumentException("system id must match " + Protocol.NODE_ID_PATTERN);
+		}
+		Request request = get(this.base.newBuilder().addPathSegments("v1/systems").addPathSegment(systemId).build());
+		return retried("get_system", deadline, () -> exchange("get_system", request, deadline, false, (body) -> {
+			JsonNode root = WIRE.readTree(body);
+			if (!root.isArray()) {
+				throw new ValenceException.BadResponse("Valence's system answer is not an array", null);
+			}
+			for (JsonNode system : root) {
+				ValenceSystem read = WIRE.treeToValue(system, ValenceSystem.class);
+				if (read != null && systemId.equals(read.id())) {
+					return read;
+				}
+			}
+			return null;
+		}));
+	}
+
+	@Override
 	public List<ValenceNodeSummary> listNodes(Deadline deadline) {
 		Request request = get(this.base.newBuilder().addPathSegments("v1/nodes").build());
 		return retried("list_nodes", deadline, () -> exchange("list_nodes", request, deadline, false, (body) -> {

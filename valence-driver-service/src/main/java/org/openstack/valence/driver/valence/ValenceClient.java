@@ -32,6 +32,13 @@ public interface ValenceClient {
 	/** GET /v1/nodes/{uuid}; retried on transient failures. */
 	ValenceNode getNode(String nodeId, Deadline deadline);
 
+	/**
+	 * GET /v1/systems/{id}, which Valence answers with an array of the one system whose
+	 * Redfish Id it is, or an empty one; retried.
+	 * @return the system, or null when Valence lists none of that id
+	 */
+	ValenceSystem getSystem(String systemId, Deadline deadline);
+
 	/** GET /v1/nodes, a bare array or a {"nodes": [...]} wrapper; retried. */
 	List<ValenceNodeSummary> listNodes(Deadline deadline);
 

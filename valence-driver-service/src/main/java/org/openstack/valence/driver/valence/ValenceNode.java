@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -33,7 +34,9 @@ import org.openstack.valence.driver.protocol.Protocol;
 public record ValenceNode(String uuid, String name, String description, String index,
 		@JsonProperty("node_power_state") String nodePowerState, @JsonProperty("node_state") String nodeState,
 		@JsonProperty("boot_source") String bootSource, @JsonProperty("health_status") String healthStatus,
-		Metadata metadata) {
+		Metadata metadata, @JsonProperty("computer_system") ComputerSystem computerSystem) {
+
+	private static final Pattern SYSTEM_ID = Pattern.compile(Protocol.NODE_ID_PATTERN);
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	public record Metadata(List<Processor> processor, List<Memory> memory, List<Network> network) {
@@ -50,6 +53,11 @@ public record ValenceNode(String uuid, String name, String description, String i
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	public record Network(String mac) {
+	}
+
+	/** The PODM's Redfish link to the composed node's computer system. */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	public record ComputerSystem(@JsonProperty("@odata.id") String odataId) {
 	}
 
 	/** On/PoweringOn are on, Off/PoweringOff are off, anything else is an error. */
@@ -126,6 +134,20 @@ public record ValenceNode(String uuid, String name, String description, String i
 			.filter((mac) -> mac != null && !mac.isBlank())
 			.map((mac) -> mac.toLowerCase(Locale.ROOT))
 			.toList();
+	}
+
+	/**
+	 * The Redfish Id of the node's computer system (the last segment of its link), the id
+	 * Valence's {@code /v1/systems/{id}} takes; null when Valence links none, or one that
+	 * is not a safe path segment.
+	 */
+	public String systemId() {
+		String link = (this.computerSystem != null) ? this.computerSystem.odataId() : null;
+		if (link == null) {
+			return null;
+		}
+		String id = link.substring(link.lastIndexOf('/') + 1);
+		return SYSTEM_ID.matcher(id).matches() ? id : null;
 	}
 
 	@Override

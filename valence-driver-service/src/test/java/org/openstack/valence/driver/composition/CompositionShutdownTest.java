@@ -67,7 +67,7 @@ class CompositionShutdownTest {
 		given(this.valence.listNodes(any())).willReturn(List.of());
 		given(this.valence.compose(eq(WEB_1), any())).willReturn(new ValenceNodeSummary(NODE, "web-1", "5"));
 		given(this.valence.getNode(eq(NODE), any()))
-			.willReturn(new ValenceNode(NODE, "web-1", null, "5", "Off", "Assembling", "Hdd", "OK", null));
+			.willReturn(new ValenceNode(NODE, "web-1", null, "5", "Off", "Assembling", "Hdd", "OK", null, null));
 		CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(this.shutdown::begin);
 		long start = System.nanoTime();
 

@@ -38,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.nullValue;
 import static org.openstack.valence.driver.TestResources.read;
 import static org.openstack.valence.driver.node.ValenceStubs.NODE;
 import static org.openstack.valence.driver.node.ValenceStubs.VALENCE_ACTION;
@@ -113,6 +114,17 @@ class DeadlineTest extends ServiceTest {
 			.andExpect(jsonPath("$.actions_sent").value(empty()));
 		valence.verify(1, getRequestedFor(urlPathEqualTo(VALENCE_NODE)));
 		valence.verify(0, postRequestedFor(urlPathEqualTo(VALENCE_ACTION)));
+	}
+
+	@Test
+	void aSlowSystemIsCutAtTheReadDeadlineAndLeavesLocalGbNull() throws Exception {
+		valence.stubFor(WireMock.get(VALENCE_NODE).willReturn(okJson(node("On"))));
+		valence.stubFor(WireMock.get("/v1/systems/1").willReturn(okJson("[]").withFixedDelay(HANG_MS)));
+
+		answeredWithin(READ_BUDGET, get("/v1/nodes/{id}", NODE).header("Authorization", BEARER))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.inventory.memory_mb").value(32768))
+			.andExpect(jsonPath("$.inventory.local_gb").value(nullValue()));
 	}
 
 	@Test

@@ -28,6 +28,7 @@ import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceFlavor;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.valence.ValenceNodeSummary;
+import org.openstack.valence.driver.valence.ValenceSystem;
 import org.openstack.valence.driver.valence.ValenceVersion;
 
 /**
@@ -133,7 +134,7 @@ class FakeValence implements ValenceClient {
 				this.powerState = this.settlesInto;
 				this.settlesInto = null;
 			}
-			node = new ValenceNode(nodeId, "node", null, "1", this.powerState, "Assembled", this.bootSource, "OK",
+			node = new ValenceNode(nodeId, "node", null, "1", this.powerState, "Assembled", this.bootSource, "OK", null,
 					null);
 			hold = this.held;
 			this.held = null;
@@ -169,6 +170,11 @@ class FakeValence implements ValenceClient {
 		if (this.slowStart == 0) {
 			this.powerState = passingThrough;
 		}
+	}
+
+	@Override
+	public ValenceSystem getSystem(String systemId, Deadline deadline) {
+		throw new UnsupportedOperationException("not used by power changes");
 	}
 
 	@Override

@@ -145,7 +145,7 @@ class NodeReaderTest {
 		PowerProperties power = new PowerProperties(Duration.ofSeconds(5), Duration.ofMillis(1));
 		NodeController controller = new NodeController(reader,
 				new PowerService(valence, reader, locks, power, shutdown),
-				new BootDeviceService(valence, reader, locks, shutdown), power, budget);
+				new BootDeviceService(valence, reader, locks, shutdown), power, budget, new RootDisk(valence));
 
 		assertReadsAroundAChange(valence, reader,
 				() -> controller.setBootDevice(NODE, new NodeApi.BootDeviceRequest(BootDevice.PXE, false)),

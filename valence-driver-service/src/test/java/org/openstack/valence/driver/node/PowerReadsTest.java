@@ -62,7 +62,7 @@ class PowerReadsTest {
 	}
 
 	private static ValenceNode node(String nodeId) {
-		return new ValenceNode(nodeId, "node", null, "1", "On", "Assembled", "Hdd", "OK", null);
+		return new ValenceNode(nodeId, "node", null, "1", "On", "Assembled", "Hdd", "OK", null, null);
 	}
 
 	private static void sleep(Duration time) {

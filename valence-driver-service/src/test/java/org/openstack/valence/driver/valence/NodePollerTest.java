@@ -29,7 +29,7 @@ class NodePollerTest {
 	private static final String NODE = "node-1";
 
 	private static final ValenceNode ASSEMBLING = new ValenceNode(NODE, "web-1", null, "1", "Off", "Assembling", "Hdd",
-			"OK", null);
+			"OK", null, null);
 
 	private final ValenceClient valence = mock(ValenceClient.class);
 

@@ -18,15 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.openstack.valence.emulator.node.NodeInventory;
 import org.openstack.valence.emulator.web.Links;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Valence's version documents and its read-only collections: flavors, systems and pod
- * managers.
+ * Valence's version documents and its read-only collections of flavors and pod managers.
  */
 @RestController
 public class CatalogController {
@@ -34,16 +32,10 @@ public class CatalogController {
 	record MediaType(String base, String type) {
 	}
 
-	/** A full RSD rack of 1U sleds, to give systems a plausible location. */
-	private static final int NODES_PER_RACK = 40;
-
 	private final Catalog catalog;
 
-	private final NodeInventory inventory;
-
-	public CatalogController(Catalog catalog, NodeInventory inventory) {
+	public CatalogController(Catalog catalog) {
 		this.catalog = catalog;
-		this.inventory = inventory;
 	}
 
 	@GetMapping("/")
@@ -90,22 +82,6 @@ public class CatalogController {
 			view.put("driver", podm.driver());
 			view.put("status", podm.status());
 			view.put("links", Links.selfAndBookmark("pod_managers", podm.uuid()));
-			return view;
-		}).toList();
-	}
-
-	/** Every computer system the PODM holds, whether or not Valence manages its node. */
-	@GetMapping("/v1/systems")
-	List<Map<String, Object>> systems() {
-		return this.inventory.podmIndexes().stream().map((index) -> {
-			Map<String, Object> view = new LinkedHashMap<>();
-			view.put("id", index.toString());
-			view.put("name", "System " + index);
-			Map<String, String> location = new LinkedHashMap<>();
-			location.put("Pod", "pod-1");
-			location.put("Rack", "rack-" + (1 + (index - 1) / NODES_PER_RACK));
-			view.put("system_location", location);
-			view.put("links", Links.selfAndBookmark("systems", index.toString()));
 			return view;
 		}).toList();
 	}

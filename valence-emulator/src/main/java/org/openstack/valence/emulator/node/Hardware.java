@@ -66,6 +66,13 @@ public record Hardware(List<Processor> processor, List<Memory> memory, List<Nic>
 
 	private static final HexFormat MAC = HexFormat.ofDelimiter(":");
 
+	/** Drive sizes as sold (decimal): 240, 480, 960 and 1920 GB. */
+	private static final long[] DISK_BYTES = { 240_057_409_536L, 480_103_981_056L, 960_197_124_096L,
+			1_920_383_410_176L };
+
+	/** Keeps the disks' draws apart from the metadata's, which stay as they were. */
+	private static final long DISK_SALT = 0x5D15C5L;
+
 	/**
 	 * Golden-ratio stride: spreads (seed, index) pairs over the generator's seed space.
 	 */
@@ -100,6 +107,20 @@ public record Hardware(List<Processor> processor, List<Memory> memory, List<Nic>
 					List.of(ipv4(index, port)), vlans));
 		}
 		return new Hardware(List.copyOf(processors), List.copyOf(memory), List.copyOf(network));
+	}
+
+	/**
+	 * The capacities in bytes of the 1 or 2 disks of PODM node {@code index}'s computer
+	 * system, as its Redfish SimpleStorage devices report them ({@code CapacityBytes}).
+	 * Valence's node metadata never shows them; {@code GET /v1/systems} sums them.
+	 */
+	public static long[] diskBytes(long seed, int index) {
+		SplittableRandom random = new SplittableRandom((seed * STRIDE + index) ^ DISK_SALT);
+		long[] disks = new long[1 + random.nextInt(2)];
+		for (int disk = 0; disk < disks.length; disk++) {
+			disks[disk] = DISK_BYTES[random.nextInt(DISK_BYTES.length)];
+		}
+		return disks;
 	}
 
 	/**

@@ -186,7 +186,23 @@ public class NodeInventory {
 	}
 
 	public Hardware hardware(ComposedNode node) {
-		return Hardware.of(this.properties.seed(), node.index());
+		return hardware(node.index());
+	}
+
+	/** The disks of PODM node {@code index}, managed or not. */
+	public long[] diskBytes(int index) {
+		return Hardware.diskBytes(this.properties.seed(), index);
+	}
+
+	/** The hardware of PODM node {@code index}, managed or not. */
+	public Hardware hardware(int index) {
+		return Hardware.of(this.properties.seed(), index);
+	}
+
+	/** The Redfish UUID of PODM node {@code index}'s computer system. */
+	public UUID systemUuid(int index) {
+		return UUID.nameUUIDFromBytes(
+				("valence-emulator:" + this.properties.seed() + ":system:" + index).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private ComposedNode add(ComposedNode node) {

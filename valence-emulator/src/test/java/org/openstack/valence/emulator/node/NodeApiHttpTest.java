@@ -321,13 +321,6 @@ class NodeApiHttpTest extends RunningEmulator {
 	}
 
 	@Test
-	void systemsListEveryPodmNodeManagedOrNot() throws IOException {
-		JsonNode systems = json(this.client.get("/v1/systems"));
-
-		assertThat(systems.size()).isEqualTo(4);
-	}
-
-	@Test
 	void rootAndVersionDocumentsDescribeV1() throws IOException {
 		JsonNode root = json(this.client.get("/"));
 		JsonNode v1 = json(this.client.get("/v1"));
