@@ -122,6 +122,17 @@ public class ValenceHealthIndicator implements HealthIndicator, SmartLifecycle {
 		this.scheduler = null;
 		if (stopped != null) {
 			stopped.shutdownNow();
+			awaitProbeEnd(stopped);
+		}
+	}
+
+	/** A probe in flight ends within its timeout; once stopped, none reaches Valence. */
+	private void awaitProbeEnd(ScheduledExecutorService stopped) {
+		try {
+			stopped.awaitTermination(this.properties.probeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
