@@ -68,6 +68,23 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         if invalid:
             raise exception.ConfigInvalid(error_msg=invalid)
 
+    @utils.METRICS.timer('ValencePower.validate')
+    def validate(self, task):
+        """Check the driver_info, and that no older node drives the same.
+
+        Every action that uses a node's power validates the power interface
+        first (manage, provide, deploy, node validate), so this is where a
+        second Ironic node of one composed node is stopped. No network
+        call; one database query.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :raises: InvalidParameterValue on malformed parameter(s), or when
+            another, older, Ironic node drives the same composed node (its
+            message names that node).
+        :raises: MissingParameterValue on missing parameter(s)
+        """
+        utils.check_sole_driver(task.node)
+
     @utils.METRICS.timer('ValencePower.get_power_state')
     def get_power_state(self, task):
         """Get the current power state of the task's node.
