@@ -154,6 +154,10 @@ class DriverInfoMixin(object):
             parse_driver_info(task.node)
 
 
+class ComposedNodeNotFound(exception.InvalidParameterValue):
+    """Valence does not know the composed node of driver_info."""
+
+
 def call_service(task, method, suffix, failure, action, body=None,
                  budget=protocol.READ_BUDGET_SECONDS, replay=False,
                  budget_member=None):
@@ -177,7 +181,8 @@ def call_service(task, method, suffix, failure, action, body=None,
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
-    :raises: InvalidParameterValue if the composed node does not exist.
+    :raises: ComposedNodeNotFound (an InvalidParameterValue) if the
+        composed node does not exist.
     :raises: ``failure`` for every other error; for POWER_STATE_CONFLICT its
         message says that another change reversed this one.
     """
@@ -189,7 +194,7 @@ def call_service(task, method, suffix, failure, action, body=None,
                               budget_member=budget_member)
     except client.ServiceError as e:
         if e.code == protocol.NODE_NOT_FOUND:
-            raise exception.InvalidParameterValue(
+            raise ComposedNodeNotFound(
                 _('Valence composed node %(id)s not found (driver_info '
                   'valence_node_id of node %(node)s). %(error)s') %
                 {'id': node_id, 'node': task.node.uuid, 'error': e}) from e
