@@ -134,7 +134,8 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             composed node; in the power sync, such a node is put into
             maintenance first, with a reason that names the composed node.
         :raises: PowerStateFailure if the service cannot be reached, fails
-            or gives an answer outside its contract.
+            or gives an answer outside its contract, or if the composed
+            node's composition failed (put into maintenance as above).
         :raises: NodeLocked if the sync's lock could not be upgraded to put
             the node into maintenance.
         """
@@ -149,6 +150,16 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
                 {'id': task.node.driver_info['valence_node_id'],
                  'code': protocol.NODE_NOT_FOUND})
             raise
+        if (answer.get('composition_state')
+                == protocol.COMPOSITION_STATE_FAILED):
+            reason = _(
+                'Valence composed node %(id)s is in composition state '
+                '%(state)s. The node leaves maintenance by itself once the '
+                'composed node is no longer %(state)s.') % {
+                    'id': task.node.driver_info['valence_node_id'],
+                    'state': protocol.COMPOSITION_STATE_FAILED}
+            _to_maintenance(task, reason)
+            raise exception.PowerStateFailure(reason)
         power_state = answer.get('power_state')
         if power_state not in protocol.POWER_STATES_READ:
             raise utils.malformed_answer(exception.PowerStateFailure,

@@ -305,6 +305,18 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.assertIn('Valence composed node %s is gone' % self.node_ids[1],
                       self.nodes[1].maintenance_reason)
 
+    def test_failed_composition_read_ahead_goes_into_maintenance(self):
+        self.posts = self.http.post(BATCH_URL, json={'nodes': {
+            self.node_ids[1]: dict(_read(self.node_ids[1]),
+                                   composition_state='Failed'),
+            self.node_ids[2]: _read(self.node_ids[2])}})
+        self.read_ahead_of_second_cycle()
+        self.assertRaises(exception.PowerStateFailure, self.read, 1)
+        self.assertEqual(1, self.single_reads()[1])
+        self.nodes[1].refresh()
+        self.assertIn('composition state Failed',
+                      self.nodes[1].maintenance_reason)
+
     def _answer_batches(self, **answer):
         self.posts = self.http.post(BATCH_URL, **answer)
         self.start_second_cycle()

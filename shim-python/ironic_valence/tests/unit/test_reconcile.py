@@ -28,7 +28,8 @@ GONE = base.problem(protocol.NODE_NOT_FOUND,
                     "Composed node '%s' not found in database." % base.NODE_ID)
 
 
-class GoneComposedNodeTestCase(base.ValenceTestCase):
+class SyncTestCase(base.ValenceTestCase):
+    """An available node, and Ironic's own periodic tasks to run on it."""
 
     def setUp(self):
         super().setUp()
@@ -42,19 +43,31 @@ class GoneComposedNodeTestCase(base.ValenceTestCase):
                                   shared=True) as task:
             return manager.do_sync_power_state(task, 0)
 
-    def test_first_sync_puts_the_node_into_maintenance_naming_it(self):
-        self.http.get(POWER_URL, **GONE)
-
+    def assert_first_sync_sets_maintenance(self, reason):
+        # One failed read counted by Ironic, and maintenance already.
         self.assertEqual(1, self.sync())
-
         self.node.refresh()
         self.assertTrue(self.node.maintenance)
         self.assertEqual(faults.POWER_FAILURE, self.node.fault)
-        self.assertEqual(
+        self.assertEqual(reason, self.node.maintenance_reason)
+
+    def recover(self):
+        """One run of Ironic's own power failure recovery for the node."""
+        with task_manager.acquire(self.context, self.node.uuid,
+                                  shared=True) as task:
+            inspect.unwrap(manager.ConductorManager._power_failure_recovery)(
+                None, task, self.context)
+
+
+class GoneComposedNodeTestCase(SyncTestCase):
+
+    def test_first_sync_puts_the_node_into_maintenance_naming_it(self):
+        self.http.get(POWER_URL, **GONE)
+
+        self.assert_first_sync_sets_maintenance(
             'Valence composed node %s is gone: Valence does not know it '
             '(NODE_NOT_FOUND). The node leaves maintenance by itself once '
-            'Valence has it again.' % base.NODE_ID,
-            self.node.maintenance_reason)
+            'Valence has it again.' % base.NODE_ID)
         self.assertEqual(states.POWER_ON, self.node.power_state)
 
     def test_operators_maintenance_is_left_alone(self):
@@ -101,13 +114,6 @@ class GoneComposedNodeTestCase(base.ValenceTestCase):
         self.node.refresh()
         self.assertFalse(self.node.maintenance)
 
-    def recover(self):
-        """One run of Ironic's own power failure recovery for the node."""
-        with task_manager.acquire(self.context, self.node.uuid,
-                                  shared=True) as task:
-            inspect.unwrap(manager.ConductorManager._power_failure_recovery)(
-                None, task, self.context)
-
     def test_recovery_takes_the_node_out_once_valence_has_it_again(self):
         self.http.get(POWER_URL, **GONE)
         self.sync()
@@ -123,3 +129,44 @@ class GoneComposedNodeTestCase(base.ValenceTestCase):
         self.assertIsNone(self.node.maintenance_reason)
         self.assertIsNone(self.node.fault)
         self.assertEqual(states.POWER_OFF, self.node.power_state)
+
+
+FAILED_READ = {'power_state': 'power on', 'health': 'OK',
+               'composition_state': protocol.COMPOSITION_STATE_FAILED}
+
+
+class FailedComposedNodeTestCase(SyncTestCase):
+    """The same path for a composed node in Valence's Failed state."""
+
+    def test_first_sync_puts_the_node_into_maintenance_naming_it(self):
+        self.http.get(POWER_URL, json=FAILED_READ)
+
+        self.assert_first_sync_sets_maintenance(
+            'Valence composed node %s is in composition state Failed. The '
+            'node leaves maintenance by itself once the composed node is no '
+            'longer Failed.' % base.NODE_ID)
+
+    def test_exclusive_task_fails_without_maintenance(self):
+        self.http.get(POWER_URL, json=FAILED_READ)
+
+        error = self.assertRaises(exception.PowerStateFailure, self.call,
+                                  'power', 'get_power_state', shared=False)
+
+        self.assertIn('composition state Failed', str(error))
+        self.node.refresh()
+        self.assertFalse(self.node.maintenance)
+
+    def test_recovery_once_no_longer_failed(self):
+        self.http.get(POWER_URL, json=FAILED_READ)
+        self.sync()
+        self.recover()
+        self.node.refresh()
+        self.assertTrue(self.node.maintenance)
+
+        self.http.get(POWER_URL, json=dict(FAILED_READ,
+                                           composition_state='Assembled'))
+        self.recover()
+
+        self.node.refresh()
+        self.assertFalse(self.node.maintenance)
+        self.assertIsNone(self.node.fault)
