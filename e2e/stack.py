@@ -184,6 +184,26 @@ class Emulator:
                    lambda: self.node(uuid)['node_state'] == 'Assembled', 30)
         return uuid
 
+    def forget(self, uuid):
+        """Valence loses the node while its pod manager keeps it.
+
+        :returns: the node's PODM index, for manage().
+        """
+        response = requests.post(self.url + '/emulator/nodes/%s/forget'
+                                 % uuid, timeout=10)
+        response.raise_for_status()
+        return response.json()['index']
+
+    def manage(self, index):
+        """Valence adopts the pod manager's node (POST /v1/nodes/manage).
+
+        :returns: its uuid: a node forgotten and managed again keeps it.
+        """
+        response = requests.post(self.url + '/v1/nodes/manage',
+                                 json={'node_index': str(index)}, timeout=10)
+        response.raise_for_status()
+        return response.json()['uuid']
+
     def set_power(self, uuid, state):
         """Changes a node's power at once, as if someone pressed a button."""
         requests.post(self.url + '/emulator/nodes/%s/power' % uuid,

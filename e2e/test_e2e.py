@@ -126,6 +126,30 @@ def test_validate_passes_power_and_management(cli, enroll, valence_ids):
 
     assert result['power'] == (True, '')
     assert result['management'] == (True, '')
+    # Its composed node is the read-ahead test's, which manages its own.
+    cli.run('node', 'delete', node)
+
+
+def test_second_ironic_node_of_a_composed_node_cannot_be_managed(
+        cli, enroll, node_a):
+    first, valence_id = node_a
+    second = enroll('e2e-second', valence_id)
+    try:
+        ok, reason = validation(cli, second)['power']
+        assert ok is False
+        assert first in reason
+
+        with pytest.raises(CommandFailed):
+            cli.run('node', 'manage', second, '--wait', '60')
+        shown = cli.json('node', 'show', second, '-c', 'provision_state',
+                         '-c', 'last_error')
+        assert shown['provision_state'] == 'enroll'
+        assert ('Valence composed node %s is already driven by Ironic '
+                'node %s (e2e-a)' % (valence_id, first)
+                in shown['last_error'])
+        assert validation(cli, first)['power'] == (True, '')
+    finally:
+        cli.run('node', 'delete', second)
 
 
 def test_manage_reaches_manageable_with_power_state_read(cli, node_a):
@@ -388,6 +412,32 @@ def test_unknown_valence_node_fails_manage(cli, enroll):
     assert shown['provision_state'] == 'enroll'
     assert 'not found' in shown['last_error'].lower()
     assert missing in shown['last_error']
+
+
+def test_vanished_composed_node_is_maintenance_until_it_is_back(
+        cli, emulator, manageable):
+    valence_id = emulator.compose('e2e-vanishing')
+    node = manageable('e2e-vanishing', valence_id)
+
+    def maintenance():
+        shown = cli.json('node', 'show', node, '-c', 'maintenance',
+                         '-c', 'maintenance_reason', '-c', 'fault')
+        return shown if shown['maintenance'] else None
+
+    index = emulator.forget(valence_id)
+    # Two cycles: the one under way may have read the node already.
+    shown = wait_until('%s in maintenance' % node, maintenance,
+                       timeout=POWER_SYNC_INTERVAL_S * 2 + 3, interval=0.5)
+    assert shown['fault'] == 'power failure'
+    assert shown['maintenance_reason'].startswith(
+        'Valence composed node %s is gone: Valence does not know it '
+        '(NODE_NOT_FOUND)' % valence_id), shown['maintenance_reason']
+
+    assert emulator.manage(index) == valence_id
+    wait_until('%s out of maintenance' % node,
+               lambda: maintenance() is None,
+               timeout=POWER_SYNC_INTERVAL_S * 2 + 3, interval=0.5)
+    assert cli.json('node', 'show', node, '-c', 'fault')['fault'] is None
 
 
 # The legacy `ironic` CLI (python-ironicclient 2.8.0), the commands the

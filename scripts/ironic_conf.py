@@ -91,6 +91,9 @@ def render(state_dir, api_host, api_port, service_url, token,
         'sync_power_state_interval': str(sync_interval),
         # Record a power change made outside Ironic instead of undoing it.
         'force_power_state_during_sync': 'False',
+        # A node the sync put into maintenance because its composed node
+        # was gone leaves it within one cycle of the node being back.
+        'power_failure_recovery_interval': str(sync_interval),
         'automated_clean': 'False',
     }
     conf['dhcp'] = {'dhcp_provider': 'none'}

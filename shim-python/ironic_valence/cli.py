@@ -172,12 +172,18 @@ def _service(parsed_args):
 
 
 def _valence_nodes(ironic):
-    """Ironic nodes of the valence driver, by the Valence node they drive."""
+    """Ironic nodes of the valence driver, by the Valence node they drive.
+
+    Of two Ironic nodes of one composed node, the older one drives it (the
+    power interface refuses the other): Ironic lists the oldest first.
+    """
     nodes = ironic.node.list(
         driver=DRIVER, limit=0,
         fields=['uuid', 'name', 'provision_state', 'driver_info'])
-    return {(node.driver_info or {}).get(NODE_ID_FIELD): node
-            for node in nodes}
+    driving = {}
+    for node in nodes:
+        driving.setdefault((node.driver_info or {}).get(NODE_ID_FIELD), node)
+    return driving
 
 
 def _step(text):

@@ -16,6 +16,7 @@
 from oslo_log import log
 
 from ironic.common import exception
+from ironic.common import faults
 from ironic.common.i18n import _
 from ironic.common import states
 from ironic.conductor import task_manager
@@ -53,6 +54,36 @@ def _power_timeout(timeout):
     return timeout
 
 
+def _to_maintenance(task, reason):
+    """Put the sync's node into maintenance for a fault of its composed node.
+
+    Only in a shared task (the periodic power sync's) of a node that is
+    neither in maintenance already (an operator's stays untouched) nor in
+    enroll, whose power failure Ironic would never recover. The fault is
+    Ironic's power failure, so Ironic's power failure recovery
+    ([conductor]power_failure_recovery_interval) takes the node out of
+    maintenance once a power read succeeds again, and nothing else of ours
+    does.
+
+    :raises: NodeLocked if the lock cannot be upgraded; the next sync
+        tries again.
+    """
+    if (not task.shared or task.node.maintenance
+            or task.node.provision_state == states.ENROLL):
+        return
+    task.upgrade_lock()
+    node = task.node
+    # Read again under the exclusive lock: an operator may have been first.
+    if node.maintenance:
+        return
+    node.maintenance = True
+    node.maintenance_reason = reason
+    node.fault = faults.POWER_FAILURE
+    node.save()
+    LOG.error('Node %(node)s put into maintenance: %(reason)s',
+              {'node': node.uuid, 'reason': reason})
+
+
 class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
 
     def __init__(self):
@@ -67,6 +98,23 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         invalid = client.check_service_urls(CONF.valence.service_url)
         if invalid:
             raise exception.ConfigInvalid(error_msg=invalid)
+
+    @utils.METRICS.timer('ValencePower.validate')
+    def validate(self, task):
+        """Check the driver_info, and that no older node drives the same.
+
+        Every action that uses a node's power validates the power interface
+        first (manage, provide, deploy, node validate), so this is where a
+        second Ironic node of one composed node is stopped. No network
+        call; one database query.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :raises: InvalidParameterValue on malformed parameter(s), or when
+            another, older, Ironic node drives the same composed node (its
+            message names that node).
+        :raises: MissingParameterValue on missing parameter(s)
+        """
+        utils.check_sole_driver(task.node)
 
     @utils.METRICS.timer('ValencePower.get_power_state')
     def get_power_state(self, task):
@@ -83,12 +131,35 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             Valence reports a state that is neither.
         :raises: MissingParameterValue or InvalidParameterValue on bad
             driver_info, InvalidParameterValue if Valence does not know the
-            composed node.
+            composed node; in the power sync, such a node is put into
+            maintenance first, with a reason that names the composed node.
         :raises: PowerStateFailure if the service cannot be reached, fails
-            or gives an answer outside its contract.
+            or gives an answer outside its contract, or if the composed
+            node's composition failed (put into maintenance as above).
+        :raises: NodeLocked if the sync's lock could not be upgraded to put
+            the node into maintenance.
         """
         action = _('Reading the power state')
-        answer = readahead.read_power(task, action)
+        try:
+            answer = readahead.read_power(task, action)
+        except utils.ComposedNodeNotFound:
+            _to_maintenance(task, _(
+                'Valence composed node %(id)s is gone: Valence does not '
+                'know it (%(code)s). The node leaves maintenance by itself '
+                'once Valence has it again.') %
+                {'id': task.node.driver_info['valence_node_id'],
+                 'code': protocol.NODE_NOT_FOUND})
+            raise
+        if (answer.get('composition_state')
+                == protocol.COMPOSITION_STATE_FAILED):
+            reason = _(
+                'Valence composed node %(id)s is in composition state '
+                '%(state)s. The node leaves maintenance by itself once the '
+                'composed node is no longer %(state)s.') % {
+                    'id': task.node.driver_info['valence_node_id'],
+                    'state': protocol.COMPOSITION_STATE_FAILED}
+            _to_maintenance(task, reason)
+            raise exception.PowerStateFailure(reason)
         power_state = answer.get('power_state')
         if power_state not in protocol.POWER_STATES_READ:
             raise utils.malformed_answer(exception.PowerStateFailure,

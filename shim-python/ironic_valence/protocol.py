@@ -174,3 +174,8 @@ ROUTE_ERRORS = (ROUTE_NOT_FOUND,)
 # are the nodes', so the batch itself fails only as every operation can.
 POWER_READS_MAX_NODES = 100
 POWER_READ_ERRORS = (NODE_NOT_FOUND,) + _VALENCE_FAILURES + (INTERNAL_ERROR,)
+
+# A power read also carries the node's composition_state: Valence's
+# node_state as it is (Allocating, Allocated, Assembling, Assembled, Failed),
+# so that the power sync can tell a node whose composition failed.
+COMPOSITION_STATE_FAILED = 'Failed'

@@ -14,11 +14,16 @@
 """Parsing shared by the valence interfaces, and their one way to call
 the driver service for a node."""
 
+import json
 import re
+import threading
 
 from ironic.common import exception
 from ironic.common.i18n import _
 from ironic.common import metrics_utils
+from ironic.db.sqlalchemy import models
+from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
 
 from ironic_valence import client
 from ironic_valence import protocol
@@ -69,6 +74,56 @@ def parse_driver_info(node):
     return {'node_id': node_id}
 
 
+def check_sole_driver(node):
+    """Refuse a node whose composed node an older Ironic node drives.
+
+    Two Ironic nodes of one composed node would let Nova deploy two
+    instances onto one server. The older node (the lower database id)
+    keeps driving it, so the refusal never reaches a node that was driving
+    it first. One query of three columns of the valence nodes: the
+    database cannot look inside driver_info.
+
+    :param node: an Ironic node object of the valence hardware type.
+    :raises: MissingParameterValue or InvalidParameterValue on bad
+        driver_info.
+    :raises: InvalidParameterValue naming the other Ironic node.
+    """
+    node_id = parse_driver_info(node)['node_id']
+    for other in _older_nodes_naming(node, node_id):
+        if (json.loads(other.driver_info or '{}').get('valence_node_id')
+                == node_id):
+            raise exception.InvalidParameterValue(
+                _('Valence composed node %(id)s is already driven by Ironic '
+                  'node %(other)s%(name)s; node %(node)s may not drive it '
+                  'too. Delete one of the two Ironic nodes.') %
+                {'id': node_id, 'other': other.uuid,
+                 'name': ' (%s)' % other.name if other.name else '',
+                 'node': node.uuid})
+
+
+# The reader sessions of check_sole_driver(), on Ironic's database engine.
+_DB_CONTEXT = threading.local()
+
+
+def _older_nodes_naming(node, node_id):
+    """The older nodes of the node's driver whose driver_info holds node_id.
+
+    The database filters on the JSON text, so that at 10,000 nodes it hands
+    over only the few rows holding the id (Ironic's node list would build
+    every node: seconds, not milliseconds); the caller checks the member.
+
+    :returns: rows of uuid, name and driver_info (JSON text).
+    """
+    text = sa.type_coerce(models.Node.driver_info, sa.Text)
+    query = sa.select(models.Node.uuid, models.Node.name,
+                      text.label('driver_info')).where(
+        models.Node.driver == node.driver,
+        models.Node.id < node.id,
+        text.contains(node_id, autoescape=True))
+    with enginefacade.reader.using(_DB_CONTEXT) as session:
+        return session.execute(query).all()
+
+
 class DriverInfoMixin(object):
     """get_properties() and validate() of every valence interface.
 
@@ -99,6 +154,10 @@ class DriverInfoMixin(object):
             parse_driver_info(task.node)
 
 
+class ComposedNodeNotFound(exception.InvalidParameterValue):
+    """Valence does not know the composed node of driver_info."""
+
+
 def call_service(task, method, suffix, failure, action, body=None,
                  budget=protocol.READ_BUDGET_SECONDS, replay=False,
                  budget_member=None):
@@ -122,7 +181,8 @@ def call_service(task, method, suffix, failure, action, body=None,
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
-    :raises: InvalidParameterValue if the composed node does not exist.
+    :raises: ComposedNodeNotFound (an InvalidParameterValue) if the
+        composed node does not exist.
     :raises: ``failure`` for every other error; for POWER_STATE_CONFLICT its
         message says that another change reversed this one.
     """
@@ -134,7 +194,7 @@ def call_service(task, method, suffix, failure, action, body=None,
                               budget_member=budget_member)
     except client.ServiceError as e:
         if e.code == protocol.NODE_NOT_FOUND:
-            raise exception.InvalidParameterValue(
+            raise ComposedNodeNotFound(
                 _('Valence composed node %(id)s not found (driver_info '
                   'valence_node_id of node %(node)s). %(error)s') %
                 {'id': node_id, 'node': task.node.uuid, 'error': e}) from e

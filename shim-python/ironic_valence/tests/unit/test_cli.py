@@ -144,6 +144,18 @@ def test_node_list_shows_the_ironic_node_driving_each(http, ironic):
     assert ironic.node.list.call_args.kwargs['driver'] == 'valence'
 
 
+def test_node_list_shows_the_older_of_two_ironic_nodes(http, ironic):
+    http.get(NODES, json=[composed()])
+    newer = ironic_node('enroll')
+    newer.uuid = 'newer-node'
+    ironic.node.list.return_value = [ironic_node('available'), newer]
+
+    _, rows = run(cli.ListValenceNode, ironic, [])
+
+    assert rows == [
+        (VN, 'web-1', 'Assembled', 'power off', IRONIC_UUID, 'available')]
+
+
 def test_flavor_list(http, ironic):
     http.get(FLAVORS, json=[{'flavor_id': 'f1', 'name': 'small',
                              'description': '2 cores', 'total_cores': 2,

@@ -273,22 +273,49 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self._batch_during_power_change(
             base.problem(protocol.VALENCE_TIMEOUT, 'slow'))
 
-    def test_node_error_in_the_batch_is_read_on_its_own(self):
-        self.config(read_attempts=1, group='valence')
+    def _batch_with_error_of_node_1(self, code, detail):
+        """Cycle one, then a batch of cycle two that node 1 failed in.
+
+        The node's own read then fails with the same code.
+        """
         self.cycle()
-        self.gets[self.node_ids[1]]._answers[0] = base.problem(
-            protocol.VALENCE_UNREACHABLE, 'Valence is down')
+        self.gets[self.node_ids[1]]._answers[0] = base.problem(code, detail)
         self.posts = self.http.post(BATCH_URL, json={'nodes': {
-            self.node_ids[1]: {'error': protocol.VALENCE_UNREACHABLE},
+            self.node_ids[1]: {'error': code},
             self.node_ids[2]: _read(self.node_ids[2])}})
         self.clock.now += NEXT_CYCLE
         self.read(0)
         self.run_batches()
+
+    def test_node_error_in_the_batch_is_read_on_its_own(self):
+        self.config(read_attempts=1, group='valence')
+        self._batch_with_error_of_node_1(protocol.VALENCE_UNREACHABLE,
+                                         'Valence is down')
         # The single read gives the service's detailed error, as always.
         error = self.assertRaises(exception.PowerStateFailure, self.read, 1)
         self.assertIn('Valence is down', str(error))
         self.read(2)
         self.assertEqual([2, 2, 1, 1, 1], self.single_reads())
+
+    def test_node_gone_in_the_batch_goes_into_maintenance_as_alone(self):
+        self._batch_with_error_of_node_1(protocol.NODE_NOT_FOUND, 'gone')
+        self.assertRaises(exception.InvalidParameterValue, self.read, 1)
+        self.nodes[1].refresh()
+        self.assertTrue(self.nodes[1].maintenance)
+        self.assertIn('Valence composed node %s is gone' % self.node_ids[1],
+                      self.nodes[1].maintenance_reason)
+
+    def test_failed_composition_read_ahead_goes_into_maintenance(self):
+        self.posts = self.http.post(BATCH_URL, json={'nodes': {
+            self.node_ids[1]: dict(_read(self.node_ids[1]),
+                                   composition_state='Failed'),
+            self.node_ids[2]: _read(self.node_ids[2])}})
+        self.read_ahead_of_second_cycle()
+        self.assertRaises(exception.PowerStateFailure, self.read, 1)
+        self.assertEqual(1, self.single_reads()[1])
+        self.nodes[1].refresh()
+        self.assertIn('composition state Failed',
+                      self.nodes[1].maintenance_reason)
 
     def _answer_batches(self, **answer):
         self.posts = self.http.post(BATCH_URL, **answer)

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
 import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.Composition;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.NodePoller;
@@ -59,8 +60,6 @@ public class CompositionService {
 	static final String DELETE = "delete";
 
 	private static final String ASSEMBLED = "Assembled";
-
-	private static final String FAILED = "Failed";
 
 	private static final Logger log = LoggerFactory.getLogger(CompositionService.class);
 
@@ -217,8 +216,8 @@ public class CompositionService {
 
 	private ValenceNode awaitAssembled(String nodeId, Deadline deadline) {
 		return this.poller.until(nodeId, this.poller.read(nodeId, deadline), (node) -> {
-			if (FAILED.equals(node.nodeState())) {
-				throw CompositionException.failed("node " + nodeId + " ended " + FAILED
+			if (Protocol.COMPOSITION_STATE_FAILED.equals(node.nodeState())) {
+				throw CompositionException.failed("node " + nodeId + " ended " + Protocol.COMPOSITION_STATE_FAILED
 						+ " at the pod manager; it still exists in Valence until it is deleted", null);
 			}
 			return ASSEMBLED.equals(node.nodeState());

@@ -46,13 +46,15 @@ final class NodeApi {
 	 * state and then the health of each node, and one call can answer both.
 	 *
 	 * @param health one of protocol.HEALTH_STATES, or null when Valence reports none
+	 * @param compositionState Valence's node_state as it is, so that the sync can tell a
+	 * node whose composition failed (protocol.COMPOSITION_STATE_FAILED)
 	 */
-	record PowerReadView(@JsonProperty("power_state") PowerState powerState,
-			String health) implements PowerReadOutcome {
+	record PowerReadView(@JsonProperty("power_state") PowerState powerState, String health,
+			@JsonProperty("composition_state") String compositionState) implements PowerReadOutcome {
 
 		/** The one place a node becomes a power read, single or in a batch. */
 		static PowerReadView of(ValenceNode node) {
-			return new PowerReadView(node.powerState(), node.health());
+			return new PowerReadView(node.powerState(), node.health(), node.nodeState());
 		}
 
 	}

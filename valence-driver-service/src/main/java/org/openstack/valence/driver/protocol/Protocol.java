@@ -58,6 +58,12 @@ public final class Protocol {
 	/** The node document's health words (Redfish's), in their canonical spelling. */
 	public static final List<String> HEALTH_STATES = List.of("OK", "Warning", "Critical");
 
+	/**
+	 * Valence's node_state of a node whose composition failed; power reads carry the
+	 * node_state as their composition_state.
+	 */
+	public static final String COMPOSITION_STATE_FAILED = "Failed";
+
 	private Protocol() {
 	}
 

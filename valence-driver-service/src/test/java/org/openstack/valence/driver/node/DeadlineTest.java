@@ -196,11 +196,13 @@ class DeadlineTest extends ServiceTest {
 					.contentType(MediaType.APPLICATION_JSON)
 					.content("{\"nodes\": [\"node-1\", \"node-slow\", \"node-2\"]}"))
 			.andExpect(status().isOk())
-			.andExpect(content().json("""
-					{"nodes": {"node-1": {"power_state": "power on", "health": "OK"},
-					           "node-slow": {"error": "VALENCE_TIMEOUT"},
-					           "node-2": {"power_state": "power off", "health": "OK"}}}
-					""", JsonCompareMode.STRICT));
+			.andExpect(content().json(
+					"""
+							{"nodes": {"node-1": {"power_state": "power on", "health": "OK", "composition_state": "Assembled"},
+							           "node-slow": {"error": "VALENCE_TIMEOUT"},
+							           "node-2": {"power_state": "power off", "health": "OK", "composition_state": "Assembled"}}}
+							""",
+					JsonCompareMode.STRICT));
 	}
 
 	@Test

@@ -90,7 +90,9 @@ class NodeControllerTest extends ServiceTest {
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)))
 			.andExpect(status().isOk())
-			.andExpect(content().json("{\"power_state\": \"power on\", \"health\": \"OK\"}", JsonCompareMode.STRICT));
+			.andExpect(content().json("""
+					{"power_state": "power on", "health": "OK", "composition_state": "Assembled"}
+					""", JsonCompareMode.STRICT));
 		valence.verify(1, WireMock.getRequestedFor(WireMock.urlPathEqualTo(VALENCE_NODE)));
 	}
 

@@ -85,8 +85,8 @@ class PowerReadsControllerTest extends ServiceTest {
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
 			.andExpect(content().json("""
 					{"nodes": {
-					  "node-on": {"power_state": "power on", "health": "OK"},
-					  "node-off": {"power_state": "power off", "health": "OK"},
+					  "node-on": {"power_state": "power on", "health": "OK", "composition_state": "Assembled"},
+					  "node-off": {"power_state": "power off", "health": "OK", "composition_state": "Assembled"},
 					  "node-gone": {"error": "NODE_NOT_FOUND"},
 					  "node-broken": {"error": "VALENCE_ERROR"},
 					  "node-cut-off": {"error": "VALENCE_UNREACHABLE"}}}

@@ -185,6 +185,11 @@ class ProtocolContractTest {
 	}
 
 	@Test
+	void failedCompositionStateAgrees() {
+		assertThat(Protocol.COMPOSITION_STATE_FAILED).isEqualTo(string("COMPOSITION_STATE_FAILED"));
+	}
+
+	@Test
 	void inventoryKeysAgreeInOrder() throws ClassNotFoundException {
 		List<String> keys = Arrays
 			.stream(Class.forName("org.openstack.valence.driver.node.NodeApi$Inventory").getRecordComponents())

@@ -120,6 +120,17 @@ public class ControlController {
 		return stateOf(node);
 	}
 
+	/**
+	 * Valence forgets the node while the PODM keeps it; POST /v1/nodes/manage with its
+	 * index brings it back under the same uuid.
+	 * @throws org.openstack.valence.emulator.web.ValenceException 404 for a node Valence
+	 * does not manage
+	 */
+	@PostMapping("/emulator/nodes/{uuid}/forget")
+	NodeState forget(@PathVariable String uuid) {
+		return stateOf(this.inventory.forget(uuid));
+	}
+
 	/** What the emulated pod manager can do; absent from a PUT means it can. */
 	record PodManagerState(@JsonProperty("allocation_fails") boolean allocationFails) {
 	}

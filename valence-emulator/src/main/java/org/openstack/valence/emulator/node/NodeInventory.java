@@ -155,6 +155,18 @@ public class NodeInventory {
 	}
 
 	/**
+	 * Valence loses the node from its database while the PODM keeps it, as when Valence's
+	 * database is restored from an older backup: the node is unmanaged again, and
+	 * {@link #manage(String)} of its index brings it back with the same uuid.
+	 * @throws ValenceException 404 when Valence does not manage such a node
+	 */
+	public synchronized ComposedNode forget(String uuid) {
+		ComposedNode node = delete(uuid);
+		this.unmanaged.add(node.index());
+		return node;
+	}
+
+	/**
 	 * Adopts a node the PODM already holds.
 	 * @throws ValenceException 400 when the index is not a PODM index, 409 when Valence
 	 * already manages it, 404 when the PODM has no such node

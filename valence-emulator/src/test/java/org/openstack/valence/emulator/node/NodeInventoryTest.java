@@ -144,6 +144,18 @@ class NodeInventoryTest {
 	}
 
 	@Test
+	void forgottenNodeComesBackUnderItsUuidWhenManaged() {
+		NodeInventory inventory = inventory(2, 1);
+		String uuid = NodeInventory.uuidOf(1, 1).toString();
+
+		inventory.forget(uuid);
+
+		assertThatExceptionOfType(ValenceException.class).isThrownBy(() -> inventory.find(uuid));
+		assertThat(inventory.manage("1").uuid().toString()).isEqualTo(uuid);
+		assertThat(inventory.find(uuid).status().composition()).isEqualTo(CompositionState.Assembled);
+	}
+
+	@Test
 	void manageAdoptsAnUnmanagedPodmNode() {
 		NodeInventory inventory = inventory(2, 1);
 
