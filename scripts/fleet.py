@@ -36,6 +36,7 @@ Every process listens on 127.0.0.1; every wait is bounded, the whole run by
 """
 
 import argparse
+import collections
 import configparser
 import dataclasses
 import functools
@@ -399,6 +400,8 @@ class Result:
     # per conductor), the nodes in maintenance at the end, the failover
     failures: dict = None
     maintenance: int = None
+    # conductor name -> the nodes the hash ring gave it
+    share: dict = None
     failover: 'Failover' = None
 
     @property
@@ -896,19 +899,25 @@ class HaIronic:
                     for end, seconds in t.cycles if end - seconds >= moment]
                 for c, t in self.timers.items()}
 
-    def maintenance(self):
-        """How many nodes are in maintenance."""
-        count = 0
-        path = '/v1/nodes?maintenance=true&fields=uuid&limit=1000'
+    def _nodes(self, query):
+        """The nodes the API lists for a query, every page of them."""
+        nodes = []
+        path = '/v1/nodes?limit=1000&' + query
         # Bounded: at most MAX_NODES nodes, 1,000 a page.
         for _ in range(MAX_NODES // 1000 + 1):
             page = self._api(path)
-            count += len(page['nodes'])
+            nodes += page['nodes']
             if not page.get('next'):
-                return count
+                return nodes
             path = urllib.parse.urlsplit(page['next'])
             path = '%s?%s' % (path.path, path.query)
-        raise RuntimeError('more nodes in maintenance than %d' % MAX_NODES)
+        raise RuntimeError('the API listed more than %d nodes' % MAX_NODES)
+
+    def share(self):
+        """How many nodes Ironic's hash ring gives each conductor."""
+        hosts = collections.Counter(
+            n['conductor'] for n in self._nodes('fields=uuid,conductor'))
+        return {c: hosts[host] for c, host in self.hosts.items()}
 
     def failures(self):
         """LOGGED's name -> how often each conductor logged it."""
@@ -925,7 +934,8 @@ class HaIronic:
 
     def before_stop(self, result, measured_from):
         """Records the nodes in maintenance and the failover's cycles."""
-        result.maintenance = self.maintenance()
+        result.maintenance = len(self._nodes('maintenance=true&fields=uuid'))
+        result.share = self.share()
         if result.failover:
             result.failover.restarting.join(timeout=START_TIMEOUT_S)
             result.failover.cycles = self.cycles_since(measured_from)
@@ -1250,10 +1260,12 @@ def report_ha(results):
             continue
         p50 = ', '.join('%s %.2f s' % (name, statistics.median(
             c.conductors[name] for c in r.cycles)) for name in CONDUCTORS)
-        print('%s: cycle p50 %s; PostgreSQL %s ms of CPU per synced node; '
-              'nodes in maintenance after the run: %s' % (
-                  r.kind.name, p50, fmt(r.cpu_ms_per_node('postgres'),
-                                        '%.2f'), fmt(r.maintenance, '%d')))
+        print('%s: cycle p50 %s; nodes by the hash ring %s; PostgreSQL %s ms '
+              'of CPU per synced node; nodes in maintenance after the run: '
+              '%s' % (r.kind.name, p50, ' / '.join(
+                  str(n) for n in (r.share or {}).values()),
+                  fmt(r.cpu_ms_per_node('postgres'), '%.2f'),
+                  fmt(r.maintenance, '%d')))
         if r.failures:
             print('    logged by %s: %s' % (' / '.join(CONDUCTORS), '; '.join(
                 '%s %s' % (name, ' / '.join(str(n) for n in each.values()))
