@@ -36,7 +36,6 @@ Every process listens on 127.0.0.1; every wait is bounded, the whole run by
 """
 
 import argparse
-import collections
 import configparser
 import dataclasses
 import functools
@@ -915,9 +914,9 @@ class HaIronic:
 
     def share(self):
         """How many nodes Ironic's hash ring gives each conductor."""
-        hosts = collections.Counter(
-            n['conductor'] for n in self._nodes('fields=uuid,conductor'))
-        return {c: hosts[host] for c, host in self.hosts.items()}
+        return {c: len(self._nodes(urllib.parse.urlencode({
+            'fields': 'uuid', 'conductor': host})))
+            for c, host in self.hosts.items()}
 
     def failures(self):
         """LOGGED's name -> how often each conductor logged it."""
