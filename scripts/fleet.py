@@ -36,6 +36,7 @@ Every process listens on 127.0.0.1; every wait is bounded, the whole run by
 """
 
 import argparse
+import collections
 import configparser
 import dataclasses
 import functools
@@ -81,7 +82,7 @@ MAX_NODES = 100000
 # How Ironic's statsd timer of one whole power sync is named.
 SYNC_TIMER = 'ConductorManager._sync_power_states'
 TOPOLOGIES = ('single', 'ha')
-# The processes of --topology ha, each a log of its own per kind.
+# The service replicas and the conductors of --topology ha.
 REPLICAS = ('service-a', 'service-b')
 CONDUCTORS = ('conductor-a', 'conductor-b')
 # One API process: its workers would each bind the same port, and all but
@@ -800,6 +801,8 @@ class HaIronic:
                             rpc_port=port)
             for c, port in zip(CONDUCTORS, rpc_ports)}
         self.running = {}
+        # Where each conductor's log began in its file.
+        self.log_starts = {}
         # Where the round under way began (time.monotonic()).
         self.round_start = None
 
@@ -812,6 +815,11 @@ class HaIronic:
             'ironic-api-%s' % self.kind.name,
             ironic_argv(self.kind, self.config, 'ironic-api', self.args))
         for conductor, config in self.configs.items():
+            # A log of an earlier run goes on in the same file.
+            log = self.processes.log_dir / ('%s-%s.log' % (conductor,
+                                                           self.kind.name))
+            self.log_starts[conductor] = (log.stat().st_size if log.exists()
+                                          else 0)
             self.running[conductor] = self.processes.start(
                 '%s-%s' % (conductor, self.kind.name),
                 ironic_argv(self.kind, config, 'ironic-conductor',
@@ -898,10 +906,10 @@ class HaIronic:
                     for end, seconds in t.cycles if end - seconds >= moment]
                 for c, t in self.timers.items()}
 
-    def _nodes(self, query):
+    def _nodes(self, query, listing='/v1/nodes'):
         """The nodes the API lists for a query, every page of them."""
         nodes = []
-        path = '/v1/nodes?limit=1000&' + query
+        path = '%s?limit=1000&%s' % (listing, query)
         # Bounded: at most MAX_NODES nodes, 1,000 a page.
         for _ in range(MAX_NODES // 1000 + 1):
             page = self._api(path)
@@ -913,17 +921,22 @@ class HaIronic:
         raise RuntimeError('the API listed more than %d nodes' % MAX_NODES)
 
     def share(self):
-        """How many nodes Ironic's hash ring gives each conductor."""
-        return {c: len(self._nodes(urllib.parse.urlencode({
-            'fields': 'uuid', 'conductor': host})))
-            for c, host in self.hosts.items()}
+        """How many nodes Ironic's hash ring gives each conductor.
+
+        From the detailed list: the list's conductor filter applies to
+        each page after it was read, and a field list cannot name it.
+        """
+        hosts = collections.Counter(
+            n['conductor'] for n in self._nodes('', '/v1/nodes/detail'))
+        return {c: hosts[host] for c, host in self.hosts.items()}
 
     def failures(self):
         """LOGGED's name -> how often each conductor logged it."""
         logged = {}
         for conductor in CONDUCTORS:
-            text = self.running[conductor].log_path.read_text(
-                errors='replace')
+            with open(self.running[conductor].log_path, 'rb') as log:
+                log.seek(self.log_starts[conductor])
+                text = log.read().decode(errors='replace')
             for name, pattern in LOGGED:
                 found = (len(pattern.findall(text))
                          if isinstance(pattern, re.Pattern)
