@@ -20,14 +20,12 @@ both can run in one pytest session). Any of them can be stopped, killed
 and started again on the same port. Every wait here is bounded.
 """
 
-import glob
-import os
-from pathlib import Path
-import pwd
 import shutil
 import subprocess
 
 import stack
+
+postgres = stack._load_script('postgres')
 
 WORK_DIR = stack.WORK_DIR / 'ha'
 LOG_DIR = WORK_DIR / 'logs'
@@ -65,88 +63,6 @@ STOP_TIMEOUT_S = 60
 REPLICA_BACK_TIMEOUT_S = 60
 
 
-def postgres_bin(name):
-    """The path of a PostgreSQL server program, the newest release's.
-
-    Debian keeps them in /usr/lib/postgresql/<major>/bin, off the PATH.
-
-    :raises AssertionError: when PostgreSQL is not installed.
-    """
-    found = sorted(glob.glob('/usr/lib/postgresql/*/bin/' + name),
-                   key=lambda p: int(Path(p).parts[-3]))
-    path = found[-1] if found else shutil.which(name)
-    if not path:
-        raise AssertionError(
-            '%s is missing: install PostgreSQL (apt-get install postgresql; '
-            'scripts/test does)' % name)
-    return path
-
-
-class Postgres:
-    """A PostgreSQL cluster of the run's own, on 127.0.0.1 only.
-
-    Its socket stays in its own directory. Run by root, the server programs
-    run as the `postgres` user (initdb and postgres refuse root), which
-    Debian's postgresql package creates. Anyone on this machine may connect
-    as `ironic` without a password: it holds only the run's test data.
-    """
-
-    def __init__(self, directory, port):
-        self.directory = Path(directory)
-        self.data = self.directory / 'data'
-        self.port = port
-        self.url = 'postgresql+psycopg2://ironic@127.0.0.1:%d/ironic' % port
-        self._as_owner = []
-        self.process = None
-
-    def _run(self, *argv):
-        with open(LOG_DIR / 'postgres-admin.log', 'ab') as log:
-            subprocess.run([*self._as_owner, *argv], check=True,
-                           timeout=stack.CLI_TIMEOUT_S, stdout=log,
-                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-    def start(self):
-        """Creates the cluster and its `ironic` database, and starts it."""
-        self.directory.mkdir(parents=True)
-        if os.geteuid() == 0:
-            try:
-                pwd.getpwnam('postgres')
-            except KeyError:
-                raise AssertionError('PostgreSQL refuses to run as root and '
-                                     'there is no postgres user to run it')
-            shutil.chown(self.directory, 'postgres')
-            self._as_owner = ['runuser', '-u', 'postgres', '--']
-        self._run(postgres_bin('initdb'), '-D', self.data, '-U', 'ironic',
-                  '--auth=trust', '--encoding=UTF8', '--no-sync')
-        # Durability is not what is tested: no fsync keeps it quick.
-        self.process = stack.Process('postgres', [
-            *self._as_owner, postgres_bin('postgres'), '-D', self.data,
-            '-p', str(self.port), '-c', 'listen_addresses=127.0.0.1',
-            '-c', 'unix_socket_directories=%s' % self.directory,
-            '-c', 'fsync=off', '-c', 'full_page_writes=off'],
-            log_dir=LOG_DIR)
-        stack.wait_until('PostgreSQL accepting connections', self._ready,
-                         stack.START_TIMEOUT_S)
-        self._run(postgres_bin('createdb'), '-h', '127.0.0.1',
-                  '-p', str(self.port), '-U', 'ironic', 'ironic')
-
-    def _ready(self):
-        if not self.process.running():
-            raise AssertionError(self.process.exited_before('it answered'))
-        return subprocess.run(
-            [postgres_bin('pg_isready'), '-q', '-h', '127.0.0.1',
-             '-p', str(self.port)], timeout=10).returncode == 0
-
-    def stop(self):
-        """Stops the server (fast: open sessions are ended)."""
-        if self.process is None:
-            return
-        if self.process.running():
-            self._run(postgres_bin('pg_ctl'), 'stop', '-D', self.data,
-                      '-m', 'fast', '-w', '-t', str(STOP_TIMEOUT_S))
-        self.process.stop()
-
-
 class HaStack(stack.Stack):
     """Starts the production topology; stop() ends every process of it."""
 
@@ -155,6 +71,7 @@ class HaStack(stack.Stack):
     def __init__(self):
         super().__init__()
         self.postgres = None
+        self.database_url = None
         self.ports = {}
         # The process now running under each name.
         self.running = {}
@@ -175,8 +92,11 @@ class HaStack(stack.Stack):
             self.running[replica] = self.start_service(
                 replica, self.ports[replica], self.emulator_url)
         # The JVMs start while the database is made.
-        self.postgres = Postgres(POSTGRES_DIR, self.ports['postgres'])
-        self.postgres.start()
+        self.postgres = postgres.Postgres(
+            POSTGRES_DIR, self.ports['postgres'], LOG_DIR,
+            lambda name, argv: stack.Process(name, argv, log_dir=LOG_DIR))
+        self.postgres.start(stack.START_TIMEOUT_S)
+        self.database_url = self.postgres.create_database('ironic')
         with open(LOG_DIR / 'ironic-dbsync.log', 'wb') as log:
             subprocess.run(
                 [str(stack.VENV_BIN / 'ironic-dbsync'), '--config-file',
@@ -229,7 +149,7 @@ class HaStack(stack.Stack):
         writer.write(path, writer.render(
             str(state_dir), '127.0.0.1', self.ironic_port, self.service_url,
             self.token, stack.POWER_SYNC_INTERVAL_S, extra=extra,
-            database=self.postgres.url, rpc_transport='json-rpc', host=host,
+            database=self.database_url, rpc_transport='json-rpc', host=host,
             rpc_port=rpc_port))
         return path
 
@@ -319,14 +239,7 @@ def note(line):
 
 def reset_work_dir():
     """Starts each run from no database and empty logs."""
-    if POSTGRES_DIR.exists():
-        # A run killed before it stopped its PostgreSQL left it running.
-        pid_file = POSTGRES_DIR / 'data' / 'postmaster.pid'
-        if pid_file.exists():
-            raise AssertionError(
-                'a PostgreSQL of an earlier run may still be running: see '
-                '%s, stop it with pg_ctl stop -D %s' % (
-                    pid_file, pid_file.parent))
+    postgres.check_stopped(POSTGRES_DIR)
     shutil.rmtree(WORK_DIR, ignore_errors=True)
     LOG_DIR.mkdir(parents=True)
     STATE_DIR.mkdir(parents=True)

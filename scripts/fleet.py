@@ -21,19 +21,32 @@ statsd timer of ConductorManager._sync_power_states. At the end of every
 cycle it reads the CPU time of each process from /proc/<pid>/stat, so the
 CPU per synced node covers whole cycles only.
 
+With --topology ha each kind runs in the production topology instead:
+PostgreSQL (a cluster of the run's own), one ironic-api and two
+ironic-conductor processes on JSON-RPC, and, for valence, two service
+replicas in [valence]service_url. Each conductor sends its timer to a
+statsd socket of its own; a cycle of the run is a round in which each
+conductor ended one cycle, as long as the longer of the two. With
+--kill-replica-at-cycle K the first-listed replica is SIGKILLed during
+measured cycle K and started again once each conductor has ended the
+cycle it was killed in.
+
 Every process listens on 127.0.0.1; every wait is bounded, the whole run by
 --max-seconds; all processes are stopped on exit, on Ctrl-C and on SIGTERM.
 """
 
 import argparse
+import collections
 import configparser
 import dataclasses
 import functools
 import hashlib
+import importlib
 import json
 import os
 from pathlib import Path
 import platform
+import re
 import secrets
 import shlex
 import shutil
@@ -42,15 +55,18 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import types
 import urllib.error
+import urllib.parse
 import urllib.request
 
 # scripts/ is on the path as this file's directory.
 import benchmark
 import ironic_conf
 from ports import free_ports
+import postgres
 import processes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +81,23 @@ STOP_TIMEOUT_S = 20
 MAX_NODES = 100000
 # How Ironic's statsd timer of one whole power sync is named.
 SYNC_TIMER = 'ConductorManager._sync_power_states'
+TOPOLOGIES = ('single', 'ha')
+# The service replicas and the conductors of --topology ha.
+REPLICAS = ('service-a', 'service-b')
+CONDUCTORS = ('conductor-a', 'conductor-b')
+# One API process: its workers would each bind the same port, and all but
+# one die at start-up and are forked again.
+HA_API_SETTINGS = {'api': {'api_workers': '1'}}
+# What the conductors log when a sync could not read a node's power state,
+# when it gave up on a node (and put it in maintenance), and what the shim
+# logs when a replica failed a call.
+LOGGED = (
+    ('failed power reads', 'During sync_power_state, could not get power '
+     'state'),
+    ('nodes given up on', 'During sync_power_state, max retries exceeded'),
+    ('replica failures', re.compile(r'Valence driver service replica \S+ '
+                                    'failed')),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -218,6 +251,11 @@ class Process(processes.Process):
     def stop(self):
         super().stop(STOP_TIMEOUT_S)
 
+    def kill(self):
+        """SIGKILL to its session; returns once it has exited."""
+        os.killpg(self.pid, signal.SIGKILL)
+        self.popen.wait(timeout=STOP_TIMEOUT_S)
+
 
 def pinned(argv, role, args):
     """argv on the CPUs --pin gives its role, or argv as it is.
@@ -257,34 +295,75 @@ class Processes:
 
 
 class SyncTimer:
-    """Receives Ironic's statsd metrics and waits for whole sync cycles."""
+    """Receives Ironic's statsd metrics: the end and length of each cycle.
+
+    A thread of its own keeps every cycle's end, so that none is lost
+    while the run does something else (starts a replica again).
+    """
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(('127.0.0.1', 0))
+        self.sock.settimeout(1)
         self.port = self.sock.getsockname()[1]
+        # (time.monotonic() at its end, seconds) of each cycle, in order
+        self.cycles = []
+        self._returned = 0
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._receive, daemon=True)
+        self._thread.start()
 
-    def next_cycle(self, deadline):
-        """Seconds the next complete sync cycle took, once it has ended.
-
-        :raises OutOfTime: when the deadline passes first.
-        """
-        while True:
-            left = deadline.left()
-            if left <= 0:
-                raise OutOfTime('waiting for a sync cycle to end')
-            self.sock.settimeout(min(left, 5))
+    def _receive(self):
+        while not self._closed:
             try:
                 data = self.sock.recv(65536).decode(errors='replace')
             except socket.timeout:
                 continue
+            except OSError:
+                return
+            ended = time.monotonic()
             for line in data.splitlines():
                 name, _, rest = line.partition(':')
                 value, _, kind = rest.partition('|')
                 if name.endswith(SYNC_TIMER) and kind == 'ms':
-                    return float(value) / 1000
+                    with self._changed:
+                        self.cycles.append((ended, float(value) / 1000))
+                        self._changed.notify_all()
+
+    def _wait(self, found, deadline):
+        with self._changed:
+            while True:
+                cycle = found()
+                if cycle is not None:
+                    return cycle
+                left = deadline.left()
+                if left <= 0:
+                    raise OutOfTime('waiting for a sync cycle to end')
+                self._changed.wait(min(left, 5))
+
+    def next_cycle(self, deadline):
+        """Seconds the next cycle not returned yet took, once it has ended.
+
+        :raises OutOfTime: when the deadline passes first.
+        """
+        def found():
+            if self._returned < len(self.cycles):
+                self._returned += 1
+                return self.cycles[self._returned - 1][1]
+        return self._wait(found, deadline)
+
+    def cycle_ending_after(self, moment, deadline):
+        """(end, seconds) of the first cycle that ended after moment.
+
+        :raises OutOfTime: when the deadline passes first.
+        """
+        return self._wait(lambda: next(
+            (c for c in self.cycles if c[0] > moment), None), deadline)
 
     def close(self):
+        self._closed = True
+        self._thread.join(timeout=5)
         self.sock.close()
 
 
@@ -294,6 +373,8 @@ class Cycle:
     # process name -> CPU seconds used since the end of the cycle before
     cpu: dict
     warmup: bool
+    # --topology ha: conductor name -> seconds of its cycle in this round
+    conductors: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -315,6 +396,13 @@ class Result:
     all_cycles: list = dataclasses.field(default_factory=list)
     service_counts: Counts = None
     note: str = ''
+    # --topology ha: what the conductors logged (LOGGED's names -> count
+    # per conductor), the nodes in maintenance at the end, the failover
+    failures: dict = None
+    maintenance: int = None
+    # conductor name -> the nodes the hash ring gave it
+    share: dict = None
+    failover: 'Failover' = None
 
     @property
     def cycles(self):
@@ -342,37 +430,67 @@ class Backends:
         self.args = args
         self.token = 'fleet-' + secrets.token_urlsafe(24)
         self.started = {}
+        # name -> URL of each service replica, in service_url's order
+        self.replica_urls = {}
         self.service_url = None
         self.emulator_url = None
         self.sushy_url = None
         self.valence_ids = None
         self.sushy_ids = None
 
+    def replica_names(self):
+        """The service replicas: two with --topology ha, else one."""
+        return REPLICAS if self.args.topology == 'ha' else ('service',)
+
     def start_valence(self, deadline):
-        if 'service' in self.started:
+        if 'emulator' in self.started:
             return
-        emulator_port, service_port = free_ports(2)
+        names = self.replica_names()
+        emulator_port, *service_ports = free_ports(1 + len(names))
         self.emulator_url = 'http://127.0.0.1:%d' % emulator_port
-        self.service_url = 'http://127.0.0.1:%d' % service_port
+        self.replica_urls = {n: 'http://127.0.0.1:%d' % p
+                             for n, p in zip(names, service_ports)}
+        self.service_url = ','.join(self.replica_urls.values())
         emulator = self.processes.start(
             'emulator', pinned(['java', *self.args.emulator_jvm_opt, '-jar',
                                 self.args.emulator_jar], 'bmc', self.args),
             {'SERVER_PORT': str(emulator_port),
              'EMULATOR_NODE_COUNT': str(self.nodes),
              'EMULATOR_TRANSITION_DELAY': '0'})
-        service = self.processes.start(
-            'service', pinned(processes.service_command(
-                self.args.service_jar, self.args.service_jvm_opt),
-                'bmc', self.args),
-            {'SERVER_PORT': str(service_port),
-             'VALENCE_URL': self.emulator_url,
-             'VALENCE_DRIVER_TOKEN': self.token})
+        self.started['emulator'] = emulator
+        for name in names:
+            self._start_replica(name)
         emulator.wait_ready(self.emulator_url + '/', deadline)
-        service.wait_ready(self.service_url + '/actuator/health', deadline)
-        self.started.update(emulator=emulator, service=service)
+        for name in names:
+            self._wait_replica(name, deadline)
         self.valence_ids = [n['uuid'] for n in
                             http_json(self.emulator_url + '/v1/nodes')]
         self.warm_jvms(deadline)
+
+    def _start_replica(self, name):
+        port = urllib.parse.urlsplit(self.replica_urls[name]).port
+        self.started[name] = self.processes.start(
+            name, pinned(processes.service_command(
+                self.args.service_jar, self.args.service_jvm_opt),
+                'bmc', self.args),
+            {'SERVER_PORT': str(port),
+             'VALENCE_URL': self.emulator_url,
+             'VALENCE_DRIVER_TOKEN': self.token})
+
+    def _wait_replica(self, name, deadline):
+        self.started[name].wait_ready(
+            self.replica_urls[name] + '/actuator/health', deadline)
+
+    def kill_replica(self, name):
+        """SIGKILLs a replica, as a crash or an OOM kill would end it."""
+        process = self.started.pop(name)
+        process.kill()
+        self.processes.stop(process)
+
+    def restart_replica(self, name, deadline):
+        """Starts a killed replica again on its port, until it is ready."""
+        self._start_replica(name)
+        self._wait_replica(name, deadline)
 
     def warm_jvms(self, deadline):
         """Reads through the service until its JIT has compiled the paths.
@@ -388,14 +506,16 @@ class Backends:
             return
         print('    warming the service and the emulator up: %.0fs of reads '
               'through the service' % seconds)
-        for path in ('/v1/nodes/%s/power', '/v1/nodes/%s'):
-            target = benchmark.Target('service', self.service_url, path,
-                                      self.token)
-            _, errors, _, _ = benchmark.load(
-                target, self.valence_ids, 4, 10 ** 6, seconds / 2, [])
-            if errors:
-                raise RuntimeError('%d reads failed while warming up; see %s'
-                                   % (errors, self.processes.log_dir))
+        share = seconds / 2 / len(self.replica_urls)
+        for name, url in self.replica_urls.items():
+            for path in ('/v1/nodes/%s/power', '/v1/nodes/%s'):
+                target = benchmark.Target(name, url, path, self.token)
+                _, errors, _, _ = benchmark.load(
+                    target, self.valence_ids, 4, 10 ** 6, share, [])
+                if errors:
+                    raise RuntimeError(
+                        '%d reads failed while warming up; see %s'
+                        % (errors, self.processes.log_dir))
 
     def start_sushy(self, deadline):
         if 'sushy' in self.started:
@@ -436,16 +556,24 @@ class Backends:
 
     def stop_unneeded(self, kind):
         """Stops what the next kind does not use, so that it idles alone."""
-        wanted = {'valence': ('emulator', 'service'), 'sushy': ('sushy',)}
+        wanted = {'valence': ('emulator', *self.replica_names()),
+                  'sushy': ('sushy',)}
         keep = wanted.get(kind.backend if kind else None, ())
         for name in list(self.started):
             if name not in keep:
                 self.processes.stop(self.started.pop(name))
 
     def measured(self, kind):
-        """Names and pids of the processes a kind's figures include."""
-        names = {'valence': ('service', 'emulator'), 'sushy': ('sushy',)}
-        return {n: self.started[n].pid for n in names.get(kind.backend, ())}
+        """The pids of each part a kind's figures include, those now running.
+
+        The service is its replicas, together.
+        """
+        parts = {'valence': {'service': self.replica_names(),
+                             'emulator': ('emulator',)},
+                 'sushy': {'sushy': ('sushy',)}}
+        return {part: [self.started[n].pid for n in names
+                       if n in self.started]
+                for part, names in parts.get(kind.backend, {}).items()}
 
     # What each kind's BMC reports and Ironic caches on the node in its
     # first sync (health, vendor, boot mode): enrolled with it, the first
@@ -480,12 +608,17 @@ class Backends:
         and the node reads it made of Valence for them (one per node read,
         however many nodes a request named).
         """
-        request = urllib.request.Request(
-            self.service_url + '/actuator/prometheus',
-            headers={'Authorization': 'Bearer %s' % self.token})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
         counts = Counts()
+        for url in self.replica_urls.values():
+            request = urllib.request.Request(
+                url + '/actuator/prometheus',
+                headers={'Authorization': 'Bearer %s' % self.token})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                self._count(response.read().decode(), counts)
+        return counts
+
+    @staticmethod
+    def _count(text, counts):
         for line in text.splitlines():
             name, _, rest = line.partition('{')
             if (name == 'http_server_requests_seconds_count'
@@ -494,18 +627,24 @@ class Backends:
             elif (name == 'valence_upstream_requests_seconds_count'
                     and 'operation="get_node"' in rest):
                 counts.valence_reads += float(line.rsplit(' ', 1)[1])
-        return counts
 
 
-def write_config(kind, state_dir, api_port, backends, statsd_port):
-    """ironic.conf for one kind: scripts/ironic_conf.py's, adjusted."""
+def write_config(kind, state_dir, api_port, backends, statsd_port,
+                 extra=None, **placement):
+    """ironic.conf for one kind: scripts/ironic_conf.py's, adjusted.
+
+    :param statsd_port: where Ironic sends its metrics; None: nowhere.
+    :param extra: further sections, {section: {option: value}}.
+    :param placement: ironic_conf.render()'s database, rpc_transport, host
+        and rpc_port, for a process of the production topology.
+    """
     ironic_conf.prepare_state_dir(str(state_dir))
 
     def render(extra=None):
         return ironic_conf.render(
             str(state_dir), '127.0.0.1', api_port,
             backends.service_url or 'http://127.0.0.1:9', backends.token,
-            sync_interval=1, extra=extra)
+            sync_interval=1, extra=extra, **placement)
 
     # ironic_conf.py's interface lists, to put the kind's own first in.
     # No default section: [DEFAULT] is Ironic's, an ordinary one here.
@@ -519,14 +658,19 @@ def write_config(kind, state_dir, api_port, backends, statsd_port):
         rest = [i for i in base['DEFAULT'].get(key, '').split(',')
                 if i and i != name]
         defaults[key] = ','.join([name, *rest])
-    path = state_dir / 'ironic.conf'
-    ironic_conf.write(path, render({
+    sections = {
         'DEFAULT': defaults,
         'conductor': {'enable_health_monitoring': str(kind.health)},
-        'metrics': {'backend': 'statsd'},
-        'metrics_statsd': {'statsd_host': '127.0.0.1',
-                           'statsd_port': str(statsd_port)},
-    }))
+    }
+    if statsd_port is not None:
+        sections.update({
+            'metrics': {'backend': 'statsd'},
+            'metrics_statsd': {'statsd_host': '127.0.0.1',
+                               'statsd_port': str(statsd_port)}})
+    for section, options in (extra or {}).items():
+        sections.setdefault(section, {}).update(options)
+    path = state_dir / 'ironic.conf'
+    ironic_conf.write(path, render(sections))
     return path
 
 
@@ -559,82 +703,401 @@ def enroll(config, driver, specs_path):
         node.create()
 
 
-def run_ironic(config, memoise_pbkdf2):
-    """Ironic's single-process command, its redfish PBKDF2 memoised."""
+# Ironic's commands, by the module of ironic.command that runs each.
+IRONIC_COMMANDS = {'ironic': 'singleprocess', 'ironic-api': 'api',
+                   'ironic-conductor': 'conductor'}
+
+
+def run_ironic(config, memoise_pbkdf2, command='ironic'):
+    """One of Ironic's commands, its redfish PBKDF2 memoised."""
     import ironic.command  # noqa: F401  (first: picks the threading backend)
     if memoise_pbkdf2:
         from ironic.drivers.modules.redfish import utils as redfish_utils
         redfish_utils.hashlib = types.SimpleNamespace(
             pbkdf2_hmac=functools.lru_cache(maxsize=64)(hashlib.pbkdf2_hmac))
-    from ironic.command import singleprocess
-    sys.argv = ['ironic', '--config-file', str(config)]
-    return singleprocess.main()
+    module = importlib.import_module('ironic.command.'
+                                     + IRONIC_COMMANDS[command])
+    sys.argv = [command, '--config-file', str(config)]
+    return module.main()
 
 
-def measure_kind(kind, args, backends, processes, timer, deadline):
+def ironic_argv(kind, config, command, args):
+    """The command line that runs one of Ironic's commands for a kind."""
+    return pinned([sys.executable, __file__, 'ironic', '--config', config,
+                   '--command', command,
+                   *(['--memoise-pbkdf2'] if kind.memoise_pbkdf2 else [])],
+                  'conductor', args)
+
+
+class SingleIronic:
+    """Ironic as one process (`ironic`) on SQLite: the default topology."""
+
+    def __init__(self, kind, args, processes, timer, state_dir, backends):
+        self.kind = kind
+        self.args = args
+        self.processes = processes
+        self.timer = timer
+        self.api_port, = free_ports(1)
+        self.config = write_config(kind, state_dir, self.api_port, backends,
+                                   timer.port)
+        self.process = None
+
+    def start(self, deadline):
+        self.process = self.processes.start(
+            'ironic-%s' % self.kind.name,
+            ironic_argv(self.kind, self.config, 'ironic', self.args))
+        self.process.wait_ready('http://127.0.0.1:%d/v1' % self.api_port,
+                                deadline)
+        # The cycle under way when the API answered began before anything
+        # was measured; the first whole cycle starts when it ends.
+        self.timer.next_cycle(deadline)
+
+    def pids(self):
+        """The pids of each part of Ironic (the launcher forks)."""
+        return {'ironic': process_tree(self.process.pid)}
+
+    def next_round(self, deadline):
+        """Seconds of the next sync cycle, and no conductor's apart."""
+        return self.timer.next_cycle(deadline), {}
+
+    def before_stop(self, result, measured_from):
+        """Nothing more to record: the default run reads no logs."""
+
+    def after_stop(self, result):
+        """Nothing more to record: the default run reads no logs."""
+
+    def stop(self):
+        if self.process is not None:
+            self.processes.stop(self.process)
+
+
+class HaIronic:
+    """ironic-api and two ironic-conductor processes on PostgreSQL.
+
+    The conductors reach each other by JSON-RPC and share the nodes by
+    Ironic's hash ring; each sends its statsd metrics to a socket of its
+    own. Ironic's own timings (heartbeats, the hash ring's refresh) are
+    its defaults, as deployed.
+    """
+
+    def __init__(self, kind, args, processes, cluster, state_dir, backends):
+        self.kind = kind
+        self.args = args
+        self.processes = processes
+        self.cluster = cluster
+        self.timers = {c: SyncTimer() for c in CONDUCTORS}
+        self.api_port, *rpc_ports = free_ports(1 + len(CONDUCTORS))
+        self.hosts = {c: '127.0.0.1:%d' % p
+                      for c, p in zip(CONDUCTORS, rpc_ports)}
+        database = cluster.create_database(
+            'fleet_' + kind.name.replace('-', '_'))
+        self.config = write_config(
+            kind, state_dir / 'ironic-api', self.api_port, backends, None,
+            HA_API_SETTINGS, database=database, rpc_transport='json-rpc')
+        self.configs = {
+            c: write_config(kind, state_dir / c, self.api_port, backends,
+                            self.timers[c].port, database=database,
+                            rpc_transport='json-rpc', host='127.0.0.1',
+                            rpc_port=port)
+            for c, port in zip(CONDUCTORS, rpc_ports)}
+        self.running = {}
+        # Where each conductor's log began in its file.
+        self.log_starts = {}
+        # Where the round under way began (time.monotonic()).
+        self.round_start = None
+
+    def _api(self, path):
+        return http_json('http://127.0.0.1:%d%s' % (self.api_port, path),
+                         {'X-OpenStack-Ironic-API-Version': 'latest'})
+
+    def start(self, deadline):
+        self.running['ironic-api'] = self.processes.start(
+            'ironic-api-%s' % self.kind.name,
+            ironic_argv(self.kind, self.config, 'ironic-api', self.args))
+        for conductor, config in self.configs.items():
+            # A log of an earlier run goes on in the same file.
+            log = self.processes.log_dir / ('%s-%s.log' % (conductor,
+                                                           self.kind.name))
+            self.log_starts[conductor] = (log.stat().st_size if log.exists()
+                                          else 0)
+            self.running[conductor] = self.processes.start(
+                '%s-%s' % (conductor, self.kind.name),
+                ironic_argv(self.kind, config, 'ironic-conductor',
+                            self.args))
+        self.running['ironic-api'].wait_ready(
+            'http://127.0.0.1:%d/v1' % self.api_port, deadline)
+        limit = min(deadline.at, time.monotonic() + START_TIMEOUT_S)
+        while self._driver_hosts() != sorted(self.hosts.values()):
+            for process in self.running.values():
+                if not process.running():
+                    raise RuntimeError(process.exited_before(
+                        'both conductors registered'))
+            if time.monotonic() >= limit:
+                deadline.check('waiting for the conductors')
+                raise RuntimeError('the conductors did not both register '
+                                   'within %ss; see %s' % (
+                                       START_TIMEOUT_S,
+                                       self.processes.log_dir))
+            time.sleep(0.5)
+        # Cycles under way then began before anything was measured.
+        self.round_start = time.monotonic()
+        self.next_round(deadline)
+
+    def _driver_hosts(self):
+        drivers = self._api('/v1/drivers')['drivers']
+        return sorted(next((d['hosts'] for d in drivers
+                            if d['name'] == self.kind.driver), []))
+
+    def pids(self):
+        """The pids of Ironic's processes, and of PostgreSQL's."""
+        return {'ironic': [p for process in self.running.values()
+                           for p in process_tree(process.pid)],
+                'postgres': process_tree(self.cluster.process.pid)}
+
+    def next_round(self, deadline):
+        """The longer cycle of the next round, and each conductor's.
+
+        A round holds each conductor's first cycle ending after it began.
+        """
+        ends, seconds = [], {}
+        for conductor, timer in self.timers.items():
+            end, seconds[conductor] = timer.cycle_ending_after(
+                self.round_start, deadline)
+            ends.append(end)
+        self.round_start = max(ends)
+        return max(seconds.values()), seconds
+
+    def kill_replica(self, backends, replica, cycle, deadline):
+        """SIGKILLs a replica amid the round, and starts it again after.
+
+        The kill comes half a cycle into the round's cycle of the conductor
+        that ended the round before last: a cycle starts 1 s after the one
+        before started, or as soon as it ended when it took longer. A
+        thread starts the replica again once each conductor has ended the
+        cycle that met the kill, while the rounds go on.
+        """
+        longest = max(t.cycles[-1][1] for t in self.timers.values())
+        pause = (self.round_start + max(0, 1 - longest) + longest / 2
+                 - time.monotonic())
+        if pause > 0:
+            deadline.check('waiting to kill %s' % replica)
+            time.sleep(min(pause, max(0, deadline.left())))
+        backends.kill_replica(replica)
+        failover = Failover(replica, cycle, time.monotonic())
+        failover.restarting = threading.Thread(
+            target=self._restart, args=(failover, backends, deadline),
+            daemon=True)
+        failover.restarting.start()
+        return failover
+
+    def _restart(self, failover, backends, deadline):
+        try:
+            for timer in self.timers.values():
+                timer.cycle_ending_after(failover.killed_at, deadline)
+            backends.restart_replica(failover.replica, deadline)
+            failover.back_at = time.monotonic()
+        except (OutOfTime, RuntimeError, OSError) as e:
+            # The report says the replica did not come back, and why.
+            failover.error = str(e)
+
+    def cycles_since(self, moment):
+        """Each conductor's cycles that began after moment, as Spans."""
+        return {c: [Span(end - seconds, end, seconds)
+                    for end, seconds in t.cycles if end - seconds >= moment]
+                for c, t in self.timers.items()}
+
+    def _nodes(self, query, listing='/v1/nodes'):
+        """The nodes the API lists for a query, every page of them."""
+        nodes = []
+        path = '%s?limit=1000&%s' % (listing, query)
+        # Bounded: at most MAX_NODES nodes, 1,000 a page.
+        for _ in range(MAX_NODES // 1000 + 1):
+            page = self._api(path)
+            nodes += page['nodes']
+            if not page.get('next'):
+                return nodes
+            path = urllib.parse.urlsplit(page['next'])
+            path = '%s?%s' % (path.path, path.query)
+        raise RuntimeError('the API listed more than %d nodes' % MAX_NODES)
+
+    def share(self):
+        """How many nodes Ironic's hash ring gives each conductor.
+
+        From the detailed list: the list's conductor filter applies to
+        each page after it was read, and a field list cannot name it.
+        """
+        hosts = collections.Counter(
+            n['conductor'] for n in self._nodes('', '/v1/nodes/detail'))
+        return {c: hosts[host] for c, host in self.hosts.items()}
+
+    def failures(self):
+        """LOGGED's name -> how often each conductor logged it."""
+        logged = {}
+        for conductor in CONDUCTORS:
+            with open(self.running[conductor].log_path, 'rb') as log:
+                log.seek(self.log_starts[conductor])
+                text = log.read().decode(errors='replace')
+            for name, pattern in LOGGED:
+                found = (len(pattern.findall(text))
+                         if isinstance(pattern, re.Pattern)
+                         else text.count(pattern))
+                logged.setdefault(name, {})[conductor] = found
+        return logged
+
+    def before_stop(self, result, measured_from):
+        """Records the nodes in maintenance and the failover's cycles."""
+        result.maintenance = len(self._nodes('maintenance=true&fields=uuid'))
+        result.share = self.share()
+        if result.failover:
+            result.failover.restarting.join(timeout=START_TIMEOUT_S)
+            result.failover.cycles = self.cycles_since(measured_from)
+
+    def after_stop(self, result):
+        """Records what the conductors logged, all of it written now."""
+        result.failures = self.failures()
+
+    def stop(self):
+        try:
+            for name in reversed(list(self.running)):
+                self.processes.stop(self.running[name])
+        finally:
+            for timer in self.timers.values():
+                timer.close()
+
+
+@dataclasses.dataclass
+class Span:
+    start: float
+    end: float
+    seconds: float
+
+
+@dataclasses.dataclass
+class Failover:
+    """The replica killed, when (time.monotonic()), when it was back."""
+
+    replica: str
+    # the measured cycle it was killed in, from 1
+    cycle: int
+    killed_at: float
+    back_at: float = None
+    # why it could not be started again
+    error: str = None
+    restarting: threading.Thread = None
+    # rounds that began once it was back
+    rounds_after: int = 0
+
+    def settled(self):
+        """Whether a whole round ran after it was back (or it won't be)."""
+        return self.error is not None or self.rounds_after > 0
+    # conductor -> its Spans from the first measured round on
+    cycles: dict = None
+
+    def during(self, conductor):
+        """The conductor's cycle that met the kill: the first after it."""
+        return next((c for c in self.cycles[conductor]
+                     if c.end > self.killed_at), None)
+
+    def normal(self, conductor):
+        """Its cycles that met neither the kill nor the restart."""
+        back = self.back_at or float('inf')
+        return [c for c in self.cycles[conductor]
+                if c.end <= self.killed_at or c.start >= back]
+
+    def ratio(self, conductor):
+        """Its cycle that met the kill over its median normal one."""
+        during = self.during(conductor)
+        return self._over_normal(conductor, during and [during])
+
+    def restart_ratio(self, conductor):
+        """Its longest cycle until the replica was back, over a normal one.
+
+        Not counting the one that met the kill.
+        """
+        during, normal = self.during(conductor), self.normal(conductor)
+        return self._over_normal(conductor, [
+            c for c in self.cycles[conductor]
+            if c is not during and c not in normal and c.end > self.killed_at])
+
+    def _over_normal(self, conductor, cycles):
+        normal = self.normal(conductor)
+        if not cycles or not normal:
+            return None
+        return (max(c.seconds for c in cycles)
+                / statistics.median(c.seconds for c in normal))
+
+
+def measure_kind(kind, args, backends, processes, timer, deadline,
+                 cluster=None):
     result = Result(kind, args.nodes)
     backends.stop_unneeded(kind)
     backends.start_for(kind, deadline)
     state_dir = args.work_dir / kind.name
     shutil.rmtree(state_dir, ignore_errors=True)
-    api_port, = free_ports(1)
-    config = write_config(kind, state_dir, api_port, backends, timer.port)
-    subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file', config,
-                    'create_schema'], check=True, capture_output=True,
-                   timeout=max(1, deadline.left()))
+    if args.topology == 'ha':
+        ironic = HaIronic(kind, args, processes, cluster, state_dir, backends)
+    else:
+        ironic = SingleIronic(kind, args, processes, timer, state_dir,
+                              backends)
+    subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file',
+                    ironic.config, 'create_schema'], check=True,
+                   capture_output=True, timeout=max(1, deadline.left()))
     specs = state_dir / 'nodes.json'
     specs.write_text(json.dumps(backends.node_specs(kind)))
     began = time.monotonic()
     with open(state_dir / 'enroll.log', 'wb') as log:
         subprocess.run([sys.executable, __file__, 'enroll', '--config',
-                        config, '--driver', kind.driver, '--specs', specs],
+                        ironic.config, '--driver', kind.driver,
+                        '--specs', specs],
                        check=True, stdout=log, stderr=subprocess.STDOUT,
                        timeout=max(1, deadline.left()))
     result.enroll_s = time.monotonic() - began
     print('    %s: %d nodes enrolled in %.1fs' % (kind.name, args.nodes,
                                                   result.enroll_s))
-    ironic = processes.start('ironic-%s' % kind.name, pinned([
-        sys.executable, __file__, 'ironic', '--config', config,
-        *(['--memoise-pbkdf2'] if kind.memoise_pbkdf2 else [])],
-        'conductor', args))
+    kill_at = (args.kill_replica_at_cycle if kind.backend == 'valence'
+               else None)
     profiler = None
     try:
-        ironic.wait_ready('http://127.0.0.1:%d/v1' % api_port, deadline)
-        # The cycle under way when the API answered began before anything
-        # was measured; the first whole cycle starts when it ends.
-        timer.next_cycle(deadline)
-        pids = {'ironic': process_tree(ironic.pid),
-                **{n: [p] for n, p in backends.measured(kind).items()}}
-
-        jvms = {n: p for n, p in backends.measured(kind).items()
-                if n != 'sushy'}
+        ironic.start(deadline)
 
         def snapshot():
-            used = {n: sum(cpu_seconds(p) for p in ps)
-                    for n, ps in pids.items()}
-            for name, pid in jvms.items():
-                for part, seconds in jvm_cpu_seconds(pid).items():
-                    used['%s %s' % (name, part)] = seconds
-            return used
+            return cpu_snapshot({**ironic.pids(), **backends.measured(kind)})
 
         before = snapshot()
         warm_until = time.monotonic() + args.warmup_seconds
         counts_before = None
+        measured_from = None
         try:
-            while len(result.cycles) < args.cycles:
+            # With a kill, until a round ran after the replica was back.
+            while len(result.cycles) < args.cycles or (
+                    result.failover and not result.failover.settled()):
                 warmup = (len(result.all_cycles) < args.warmup_cycles
                           or time.monotonic() < warm_until)
-                if not warmup and counts_before is None:
-                    if kind.backend == 'valence':
+                if not warmup and measured_from is None:
+                    measured_from = getattr(ironic, 'round_start', None)
+                    # A replica started again counts from zero.
+                    if kind.backend == 'valence' and not kill_at:
                         counts_before = backends.service_counts()
                     if args.profile:
-                        profiler = Profilers(kind, args, processes, ironic,
-                                             jvms)
-                seconds = timer.next_cycle(deadline)
+                        # Not with --topology ha: one process each.
+                        profiler = Profilers(
+                            kind, args, processes, ironic.process,
+                            {n: ps[0] for n, ps
+                             in backends.measured(kind).items()
+                             if n != 'sushy'})
+                if (not warmup and kill_at == len(result.cycles) + 1
+                        and result.failover is None):
+                    result.failover = ironic.kill_replica(
+                        backends, backends.replica_names()[0], kill_at,
+                        deadline)
+                began = getattr(ironic, 'round_start', None)
+                seconds, conductors = ironic.next_round(deadline)
+                failover = result.failover
+                if failover and failover.back_at and began > failover.back_at:
+                    failover.rounds_after += 1
                 after = snapshot()
                 result.all_cycles.append(Cycle(
-                    seconds, {n: after[n] - before[n] for n in after},
-                    warmup))
+                    seconds, used_since(before, after), warmup, conductors))
                 before = after
         except OutOfTime:
             result.note = ('time bound reached after %d warm-up and %d of %d'
@@ -644,11 +1107,40 @@ def measure_kind(kind, args, backends, processes, timer, deadline):
         if counts_before is not None and result.cycles:
             result.service_counts = (backends.service_counts()
                                      - counts_before)
+        ironic.before_stop(result, measured_from)
     finally:
         if profiler is not None:
             profiler.stop()
-        processes.stop(ironic)
+        ironic.stop()
+    ironic.after_stop(result)
     return result
+
+
+def cpu_snapshot(parts):
+    """CPU seconds of each part's processes (part -> pids), by pid.
+
+    And, under '<part> jit' and '<part> gc', of each JVM's threads.
+    """
+    used = {part: {p: cpu_seconds(p) for p in pids}
+            for part, pids in parts.items()}
+    for part, pids in parts.items():
+        if part not in ('service', 'emulator'):
+            continue
+        for pid in pids:
+            for thread, seconds in jvm_cpu_seconds(pid).items():
+                used.setdefault('%s %s' % (part, thread), {})[pid] = seconds
+    return used
+
+
+def used_since(before, after):
+    """CPU seconds of each part between two cpu_snapshot()s.
+
+    A process started meanwhile counts from its start; one that ended, up
+    to the snapshot before.
+    """
+    return {part: sum(s - before.get(part, {}).get(p, 0.0)
+                      for p, s in used.items())
+            for part, used in after.items()}
 
 
 class Profilers:
@@ -700,11 +1192,16 @@ def fmt(value, pattern):
 def report(results, args):
     print('\n(fleet) Ironic 39 power sync of %d nodes per kind, 8 sync '
           'workers, 1 s interval; figures over %d measured cycles after at '
-          'least %d warm-up cycles and %ds%s' % (
+          'least %d warm-up cycles and %ds%s%s' % (
               args.nodes, args.cycles, args.warmup_cycles,
               args.warmup_seconds,
               '; pinned: Ironic on CPU 0, the BMC side on the others'
-              if args.pin else ''))
+              if args.pin else '',
+              '; production topology: PostgreSQL, ironic-api, two '
+              'conductors on JSON-RPC, two service replicas; a cycle is '
+              'the longer of the two conductors\' in a round, and Ironic\'s '
+              'CPU is all three processes\'' if args.topology == 'ha'
+              else ''))
     print('| nodes of kind | sync cycle p50 | nodes/s | CPU ms per synced '
           'node: Ironic / service / emulator (sushy) | service calls per '
           'node per cycle | Valence node reads per node per cycle |')
@@ -738,8 +1235,11 @@ def report(results, args):
                           r.kind.name, jvm,
                           100 * r.cpu_ms_per_node(jvm + ' jit') / total,
                           100 * r.cpu_ms_per_node(jvm + ' gc') / total))
-    print('\nevery cycle: seconds, then CPU ms per node of each process '
-          '(w: warm-up, not counted above)')
+    if args.topology == 'ha':
+        report_ha(results)
+    print('\nevery cycle: seconds%s, then CPU ms per node of each process '
+          '(w: warm-up, not counted above)' % (
+              ' (each conductor\'s)' if args.topology == 'ha' else ''))
     for r in results:
         note = '; %s' % r.note if r.note else ''
         print('    %s: enrolled in %s%s'
@@ -747,8 +1247,10 @@ def report(results, args):
         for c in r.all_cycles:
             cpu = '  '.join('%s %.2f' % (n, r.cpu_ms_per_node(n, [c]))
                             for n in c.cpu)
-            print('      %s %7.2f  %s'
-                  % ('w' if c.warmup else ' ', c.seconds, cpu))
+            each = ''.join(' %6.2f' % s for s in c.conductors.values())
+            print('      %s %7.2f%s  %s'
+                  % ('w' if c.warmup else ' ', c.seconds,
+                     each and ' (%s)' % each.strip(), cpu))
     by_name = {r.kind.name: r for r in results if r.cycles}
     valence = by_name.get('valence')
     if valence:
@@ -760,6 +1262,53 @@ def report(results, args):
                     peer, valence.p50() / p.p50(),
                     valence.cpu_ms_per_node('ironic')
                     / p.cpu_ms_per_node('ironic')))
+
+
+def report_ha(results):
+    """Each conductor's cycles, what they logged, and the failover."""
+    print()
+    for r in results:
+        if not r.cycles:
+            continue
+        p50 = ', '.join('%s %.2f s' % (name, statistics.median(
+            c.conductors[name] for c in r.cycles)) for name in CONDUCTORS)
+        print('%s: cycle p50 %s; nodes by the hash ring %s; PostgreSQL %s ms '
+              'of CPU per synced node; nodes in maintenance after the run: '
+              '%s' % (r.kind.name, p50, ' / '.join(
+                  str(n) for n in (r.share or {}).values()),
+                  fmt(r.cpu_ms_per_node('postgres'), '%.2f'),
+                  fmt(r.maintenance, '%d')))
+        if r.failures:
+            print('    logged by %s: %s' % (' / '.join(CONDUCTORS), '; '.join(
+                '%s %s' % (name, ' / '.join(str(n) for n in each.values()))
+                for name, each in r.failures.items())))
+        f = r.failover
+        if not f or not f.cycles:
+            continue
+        print('%s: %s SIGKILLed in measured cycle %d, %s; each conductor\'s '
+              'measured cycles, [the one that met the kill], (those that met '
+              'the restart):' % (
+                  r.kind.name, f.replica, f.cycle,
+                  'answering again %.1f s later' % (f.back_at - f.killed_at)
+                  if f.back_at else 'not started again: %s' % f.error))
+        for name in CONDUCTORS:
+            during, normal = f.during(name), f.normal(name)
+            print('    %s: %s; x%s of its median normal cycle (%s)' % (
+                name, ' '.join(
+                    ('[%.2f]' if c is during else
+                     '%.2f' if c in normal else '(%.2f)') % c.seconds
+                    for c in f.cycles[name]),
+                fmt(f.ratio(name), '%.2f'),
+                fmt(statistics.median(c.seconds for c in normal)
+                    if normal else None, '%.2f s')))
+        ratios = [f.ratio(name) for name in CONDUCTORS]
+        if None not in ratios:
+            print('    the cycle that met the failover: x%.2f of a normal '
+                  'one (the larger of the two conductors\')' % max(ratios))
+        restart = [f.restart_ratio(name) for name in CONDUCTORS]
+        if None not in restart:
+            print('    the longest cycle while the replica started again: '
+                  'x%.2f of a normal one' % max(restart))
 
 
 def run(args):
@@ -778,12 +1327,16 @@ def run(args):
     backends = Backends(processes, args.nodes, args.work_dir, args)
     timer = SyncTimer()
     results = []
+    cluster = None
 
     def terminate(signum, frame):
         raise KeyboardInterrupt('signal %d' % signum)
 
     signal.signal(signal.SIGTERM, terminate)
     try:
+        if args.topology == 'ha':
+            # Started first, it is stopped last, when no Ironic uses it.
+            cluster = start_postgres(args, processes, deadline)
         for position, name in enumerate(args.kinds):
             kind = KINDS[name]
             # Time left is shared among the kinds still to measure.
@@ -791,7 +1344,7 @@ def run(args):
             print('==> %s: %.0fs left for it' % (name, share.left()))
             try:
                 results.append(measure_kind(kind, args, backends, processes,
-                                            timer, share))
+                                            timer, share, cluster))
             except OutOfTime as e:
                 print('!!! %s: time bound reached (%s)' % (name, e))
                 results.append(Result(kind, args.nodes,
@@ -802,6 +1355,18 @@ def run(args):
         timer.close()
     report(results, args)
     return 0
+
+
+def start_postgres(args, processes, deadline):
+    """A PostgreSQL cluster of the run's own: a database in it per kind."""
+    directory = args.work_dir / 'postgres'
+    postgres.check_stopped(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    port, = free_ports(1)
+    cluster = postgres.Postgres(directory, port, args.work_dir,
+                                processes.start)
+    cluster.start(max(1, min(START_TIMEOUT_S, deadline.left())))
+    return cluster
 
 
 def run_bounded(run, args, log_dir):
@@ -841,8 +1406,10 @@ def main():
         parser = argparse.ArgumentParser(prog='fleet.py ironic')
         parser.add_argument('--config', required=True)
         parser.add_argument('--memoise-pbkdf2', action='store_true')
+        parser.add_argument('--command', choices=IRONIC_COMMANDS,
+                            default='ironic')
         args = parser.parse_args(sys.argv[2:])
-        return run_ironic(args.config, args.memoise_pbkdf2)
+        return run_ironic(args.config, args.memoise_pbkdf2, args.command)
     if sys.argv[1:2] == ['enroll']:
         parser = argparse.ArgumentParser(prog='fleet.py enroll')
         parser.add_argument('--config', required=True)
@@ -857,6 +1424,15 @@ def main():
     parser.add_argument('--kinds', default=','.join(DEFAULT_KINDS),
                         help='comma-separated, in order, of: %s'
                         % ', '.join(KINDS))
+    parser.add_argument('--topology', choices=TOPOLOGIES, default='single',
+                        help='single: one `ironic` process on SQLite; ha: '
+                        'PostgreSQL, ironic-api, two ironic-conductor on '
+                        'JSON-RPC and two service replicas')
+    parser.add_argument('--kill-replica-at-cycle', type=positive,
+                        metavar='K',
+                        help='with --topology ha: SIGKILL the first service '
+                        'replica during measured cycle K of the valence '
+                        'kinds, and start it again after')
     parser.add_argument('--cycles', type=positive, default=3,
                         help='measured sync cycles per kind')
     parser.add_argument('--warmup-cycles', type=positive, default=2,
@@ -893,6 +1469,13 @@ def main():
         parser.error('at most %d nodes' % MAX_NODES)
     if args.pin and (os.cpu_count() < 2 or not shutil.which('taskset')):
         parser.error('--pin needs two CPUs or more and taskset')
+    if args.topology == 'ha' and (args.pin or args.profile):
+        parser.error('--pin and --profile are for the single topology')
+    if args.kill_replica_at_cycle is not None and (
+            args.topology != 'ha' or args.kill_replica_at_cycle
+            > args.cycles):
+        parser.error('--kill-replica-at-cycle: with --topology ha, at most '
+                     '--cycles')
     args.kinds = args.kinds.split(',')
     unknown = [k for k in args.kinds if k not in KINDS]
     if unknown or len(set(args.kinds)) != len(args.kinds):
