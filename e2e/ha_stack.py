@@ -34,7 +34,7 @@ POSTGRES_DIR = WORK_DIR / 'postgres'
 # What the tests measured, a line each, printed at the end of the run.
 FIGURES = LOG_DIR / 'figures.txt'
 
-NODE_COUNT = 8
+NODE_COUNT = 16
 REPLICAS = ('service-a', 'service-b')
 CONDUCTORS = ('conductor-a', 'conductor-b')
 # Long enough that a power change is still in flight at the service when a

@@ -205,7 +205,7 @@ def enrolled(ha):
 
 def test_both_conductors_run_the_driver_and_share_the_nodes(ha, enrolled):
     # The ring hashes random node uuids over conductors named after random
-    # ports: it gives all 8 nodes to one of two conductors once in 128
+    # ports: it gives all 16 nodes to one of two conductors once in 32,768
     # runs, and this test (and the next) fail then.
     owners = collections.Counter(n['conductor']
                                  for n in nodes(ha).values())
