@@ -119,10 +119,7 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	@Override
 	public ValenceSystem getSystem(String systemId, Deadline deadline) {
-		if (systemId == null || !NODE_ID.matcher(systemId).matches()) {
-			throw new ValenceArgumentException("system id must match " + Protocol.NODE_ID_PATTERN);
-		}
-		Request request = get(this.base.newBuilder().addPathSegments("v1/systems").addPathSegment(systemId).build());
+		Request request = get(itemUrl("systems", "system", systemId).build());
 		return retried("get_system", deadline, () -> exchange("get_system", request, deadline, false, (body) -> {
 			JsonNode root = WIRE.readTree(body);
 			if (!root.isArray()) {
@@ -231,12 +228,20 @@ public class OkHttpValenceClient implements ValenceClient {
 		return RequestBody.create(WIRE.writeValueAsBytes(body), JSON);
 	}
 
-	/** Refuses a hostile id before it can become part of a URL. */
 	private HttpUrl.Builder nodeUrl(String nodeId) {
-		if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
-			throw new ValenceArgumentException("node id must match " + Protocol.NODE_ID_PATTERN);
+		return itemUrl("nodes", "node", nodeId);
+	}
+
+	/**
+	 * The URL of one item of a Valence collection; refuses a hostile id before it can
+	 * become part of a URL.
+	 * @param what the item's kind, for the message
+	 */
+	private HttpUrl.Builder itemUrl(String collection, String what, String id) {
+		if (id == null || !NODE_ID.matcher(id).matches()) {
+			throw new ValenceArgumentException(what + " id must match " + Protocol.NODE_ID_PATTERN);
 		}
-		return this.base.newBuilder().addPathSegments("v1/nodes").addPathSegment(nodeId);
+		return this.base.newBuilder().addPathSegment("v1").addPathSegment(collection).addPathSegment(id);
 	}
 
 	private static Request get(HttpUrl url) {
