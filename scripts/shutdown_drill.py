@@ -28,17 +28,15 @@ import os
 from pathlib import Path
 import secrets
 import signal
-import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ports import free_ports  # noqa: E402
-import processes  # noqa: E402
+# scripts/ is on the path as this file's directory.
+from ports import free_ports
+import processes
 
 EMULATOR_JAR = processes.ROOT / 'valence-emulator/target/valence-emulator.jar'
 LATENCY_MS = 3000
