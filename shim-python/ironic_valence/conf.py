@@ -45,8 +45,8 @@ opts = [
     cfg.StrOpt('auth_token',
                secret=True,
                help=_('Bearer token the driver service expects '
-                      '(its VALENCE_DRIVER_TOKEN). Required unless the '
-                      'service runs without authentication.')),
+                      '(its VALENCE_DRIVER_TOKEN). Required: the service '
+                      'answers every call without it with HTTP 401.')),
     cfg.IntOpt('timeout',
                default=30,
                min=1,
