@@ -47,16 +47,44 @@ need_cmd() {
     command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PATH"
 }
 
-# Builds the two jars only when one is missing, so that a second `scripts/run`
-# starts at once; `mvn verify` in scripts/test rebuilds them anyway.
+# stale_jar JAR MODULE...: says why JAR must be built, JAR missing or the
+# first file of the modules' sources (src/, pom.xml) or the parent pom that
+# is newer than it; prints nothing when JAR is current.
+stale_jar() {
+    local jar=$1 module newer
+    shift
+    [[ -f "$jar" ]] || { echo "${jar#"$ROOT/"} is missing"; return 0; }
+    for module in "$@"; do
+        newer=$(find "$ROOT/$module/src" "$ROOT/$module/pom.xml" "$ROOT/pom.xml" \
+            -newer "$jar" -type f -print -quit 2>/dev/null)
+        [[ -n "$newer" ]] && { echo "${newer#"$ROOT/"} is newer than ${jar#"$ROOT/"}"; return 0; }
+    done
+    return 0
+}
+
+# Builds the two jars when one is missing or older than a source of its
+# module (after a `git pull`, say), so that a run never starts old code; a
+# second `scripts/run` on current jars starts at once. Maven's own progress
+# lines (each module as it starts, the result) are shown as it builds; its
+# whole output, without colour codes, is in .run/logs/build.log.
 ensure_jars() {
-    if [[ -f "$EMULATOR_JAR" && -f "$SERVICE_JAR" ]]; then
-        return 0
+    local reason build log="$ROOT/.run/logs/build.log"
+    reason=$(stale_jar "$EMULATOR_JAR" valence-emulator)
+    [[ -n "$reason" ]] || reason=$(stale_jar "$SERVICE_JAR" valence-driver-service)
+    [[ -n "$reason" ]] || return 0
+    say "building the jars: $reason (./mvnw -B package -DskipTests, log: ${log#"$ROOT/"})"
+    mkdir -p "$(dirname "$log")"
+    : >"$log"
+    (cd "$ROOT" && exec "$MVN" -B -ntp -Dstyle.color=never package -DskipTests >"$log" 2>&1) &
+    build=$!
+    tail --pid="$build" -n +1 -f "$log" |
+        grep --line-buffered -E '^\[INFO\] (Building .*\[[0-9]+/[0-9]+\]$|BUILD |Total time)' || true
+    if ! wait "$build"; then
+        tail -n 40 "$log" >&2
+        die "the Maven build failed (log: $log)"
     fi
-    say "building the jars (./mvnw -B -q package -DskipTests)"
-    (cd "$ROOT" && "$MVN" -B -q package -DskipTests) || die "the Maven build failed"
-    [[ -f "$EMULATOR_JAR" ]] || die "the build did not produce $EMULATOR_JAR"
-    [[ -f "$SERVICE_JAR" ]] || die "the build did not produce $SERVICE_JAR"
+    [[ -z "$(stale_jar "$EMULATOR_JAR" valence-emulator)" ]] || die "the build did not produce a current $EMULATOR_JAR"
+    [[ -z "$(stale_jar "$SERVICE_JAR" valence-driver-service)" ]] || die "the build did not produce a current $SERVICE_JAR"
 }
 
 # service_command [JVM OPTION...]: sets the array SERVICE_COMMAND to the
@@ -67,6 +95,18 @@ service_command() {
     listing=$("$ROOT/scripts/service-layout" "$SERVICE_JAR" "$SERVICE_JVM_OPTIONS" \
         "$SERVICE_LAYOUT" "$@") || die "could not lay the service out in $SERVICE_LAYOUT"
     mapfile -t SERVICE_COMMAND <<<"$listing"
+}
+
+# service_java_version JAVA: the launcher's absolute path and its JDK's
+# build, from the JDK's release file when it has one (no JVM start), else
+# from `JAVA -version`.
+service_java_version() {
+    local path home version
+    path=$(command -v "$1") || { echo "$1 (not found)"; return 0; }
+    home=$(dirname "$(dirname "$(readlink -f "$path")")")
+    version=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$home/release" 2>/dev/null || true)
+    [[ -n "$version" ]] || version=$("$path" -version 2>&1 | head -n 1)
+    echo "$path ($version)"
 }
 
 # A throwaway bearer token for development runs; never used by the prod profile.
