@@ -55,7 +55,7 @@ COMMAND_TIMEOUT_S = 180
 # Where the operator guide's samples say the clone is.
 SAMPLE_ROOT = '/home/me/valence'
 # scripts/run builds the jars and lays the service out when they are stale.
-START_TIMEOUT_S = 150
+START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 30
 
 # Replaced on both sides before the comparison.
