@@ -24,6 +24,8 @@ import os
 from pathlib import Path
 import shlex
 import signal
+import subprocess
+import sys
 import time
 
 import processes
@@ -135,8 +137,9 @@ def run_bounded(run, args, log_dir):
 
     Every child it starts through `children` (logging into log_dir) is
     stopped however it ends, SIGTERM and Ctrl-C included. Returns the exit
-    status: run's (None counts as 0), 1 when the time bound was reached,
-    130 when interrupted.
+    status: run's (None counts as 0), 1 when the time bound was reached or
+    a child could not be started (RuntimeError, CalledProcessError), 130
+    when interrupted.
     """
     deadline = waiting.Deadline(args.max_seconds)
 
@@ -151,6 +154,11 @@ def run_bounded(run, args, log_dir):
     except waiting.OutOfTime as e:
         print('time bound of %ss reached after %.0fs: %s'
               % (args.max_seconds, time.monotonic() - began, e))
+        return 1
+    except (RuntimeError, subprocess.CalledProcessError) as e:
+        # A child that did not start, or a layout that could not be made:
+        # its log, or the lines above, say why.
+        print('!!! %s' % e, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print('!!! interrupted; every process was stopped')

@@ -37,6 +37,9 @@ DOCS = children.ROOT / 'docs'
 MIB = 1024 * 1024
 # The service's memory goal (issue 8), drawn on the RSS plot.
 RSS_GOAL_MIB = 256
+KIND_COLOURS = {'fake': 'tab:blue', 'valence': 'tab:green',
+                'redfish': 'tab:orange', 'valence-nohealth': 'tab:purple',
+                'redfish-asis': 'tab:brown'}
 PHASE_COLOURS = {'normal': 'tab:blue', 'kill': 'tab:red',
                  'restart': 'tab:orange'}
 
@@ -53,9 +56,9 @@ def sources(figure, documents):
     """Writes under the figure which runs it shows."""
     lines = sorted({'%s (commit %s, %s, load %s)' % (
         d['command'], d.get('commit') or '?', d.get('date', '?')[:10],
-        (d.get('machine') or {}).get('load_average', '?'))
+        (d.get('machine') or {}).get('load_average') or '?')
         for d in documents})
-    text = '\n'.join(textwrap.shorten(line, 150) for line in lines)
+    text = '\n'.join(textwrap.shorten(line, 180) for line in lines)
     figure.text(0.01, 0.01, text, fontsize=6, va='bottom')
     return len(lines)
 
@@ -90,14 +93,19 @@ def fleet(plt, documents, path):
         for kind, by_nodes in sorted(points.items()):
             nodes = sorted(by_nodes)
             label = kind if topology == 'single' else '%s (ha)' % kind
-            cycle.plot(nodes, [statistics.median(
-                k['cycle_p50_s'] for k in by_nodes[n]) for n in nodes],
-                style, label=label)
-            cpu.plot(nodes, [statistics.median(
-                k['cpu_ms_per_node'].get('ironic', 0) for k in by_nodes[n])
-                for n in nodes], style, label=label)
+            colour = KIND_COLOURS.get(kind)
+            for axes, figure_of in (
+                    (cycle, lambda k: k['cycle_p50_s']),
+                    (cpu, lambda k: k['cpu_ms_per_node'].get('ironic'))):
+                # A line through the medians, a dot for every run.
+                axes.plot(nodes, [statistics.median(
+                    figure_of(k) for k in by_nodes[n]) for n in nodes],
+                    style, color=colour, label=label)
+                runs = [(n, figure_of(k)) for n in nodes
+                        for k in by_nodes[n]]
+                axes.scatter(*zip(*runs), color=colour, s=8, alpha=0.5)
     cycle.set(xscale='log', yscale='log', xlabel='nodes of the kind',
-              ylabel='sync cycle p50, s (median over runs)',
+              ylabel='sync cycle p50, s (line: median of the runs)',
               title='Ironic\'s power sync cycle')
     cpu.set(xscale='log', xlabel='nodes of the kind',
             ylabel='Ironic CPU ms per synced node',
@@ -108,6 +116,18 @@ def fleet(plt, documents, path):
     return finish(figure, documents, path)
 
 
+def median_max(setup, key):
+    """(median, max) of a setup's wall or cpu seconds.
+
+    From the runs' figures (KEY_s), or from a summary of them
+    (KEY_median_s and KEY_max_s) when only that was recorded.
+    """
+    runs = setup.get('%s_s' % key)
+    if runs:
+        return statistics.median(runs), max(runs)
+    return setup['%s_median_s' % key], setup['%s_max_s' % key]
+
+
 def startup(plt, documents, path):
     """Median wall and CPU seconds to readiness of each setup, per run."""
     figure, each = panels(plt, documents, 5)
@@ -115,18 +135,19 @@ def startup(plt, documents, path):
         setups = d['figures']['setups']
         names = list(setups)
         x = range(len(names))
-        for offset, key, label in ((-0.2, 'wall_s', 'wall'),
-                                   (0.2, 'cpu_s', 'CPU')):
-            medians = [statistics.median(setups[n][key]) for n in names]
-            spread = [
-                [m - min(setups[n][key]) for m, n in zip(medians, names)],
-                [max(setups[n][key]) - m for m, n in zip(medians, names)]]
-            axes.bar([i + offset for i in x], medians, 0.4, yerr=spread,
-                     capsize=3, label='%s s (median, min to max)' % label)
+        for offset, key, label in ((-0.2, 'wall', 'wall'),
+                                   (0.2, 'cpu', 'CPU')):
+            medians, highs = zip(*(median_max(setups[n], key)
+                                   for n in names))
+            axes.bar([i + offset for i in x], medians, 0.4,
+                     yerr=[[0] * len(names),
+                           [h - m for m, h in zip(medians, highs)]],
+                     capsize=3, label='%s s (median; the line: max)' % label)
         axes.axhline(3, color='grey', linestyle=':', label='3 s goal')
         axes.set_xticks(list(x), names)
-        axes.set(ylabel='seconds to readiness 200',
-                 title=textwrap.shorten(d['figures'].get('java', ''), 40))
+        axes.set(ylabel='seconds to readiness 200', title='%s: %s' % (
+            d.get('commit') or '?',
+            textwrap.shorten(d['figures'].get('java', ''), 50)))
         axes.legend(fontsize=8)
     return finish(figure, documents, path)
 
@@ -174,6 +195,7 @@ def failover(plt, documents, path):
                                  marker='os'[row % 2], zorder=2,
                                  label='%s: %s' % (conductor, phase))
         back = f.get('back_after_s')
+        axes.xaxis.get_major_locator().set_params(integer=True)
         axes.set(xlabel='measured cycle of the conductor',
                  ylabel='cycle, s',
                  title='%d nodes, %s SIGKILLed; %s' % (

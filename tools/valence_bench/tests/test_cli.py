@@ -100,3 +100,9 @@ def test_a_result_file_names_its_command_and_commit(tmp_path):
     assert document['machine']['cores'] == os.cpu_count()
     with pytest.raises(ValueError, match='unknown kind'):
         results.record('weather', 'x', {})
+
+
+def test_start_up_from_the_runs_or_from_their_summary():
+    assert plot.median_max({'wall_s': [3.0, 2.0, 9.0]}, 'wall') == (3.0, 9.0)
+    assert plot.median_max({'cpu_median_s': 4.8, 'cpu_max_s': 4.9},
+                           'cpu') == (4.8, 4.9)

@@ -112,3 +112,14 @@ def test_run_bounded_stops_the_children_and_says_out_of_time(tmp_path):
     pids = subprocess.run(['pgrep', '-f', 'time.sleep(60)'],
                           capture_output=True, text=True).stdout.split()
     assert not pids
+
+
+def test_run_bounded_says_why_a_child_did_not_start(tmp_path, capsys):
+    class Args:
+        max_seconds = 60
+
+    def run(args, started, deadline):
+        raise RuntimeError('the emulator exited before it answered')
+
+    assert children.run_bounded(run, Args(), tmp_path) == 1
+    assert 'exited before it answered' in capsys.readouterr().err
