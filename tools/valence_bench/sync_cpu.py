@@ -445,4 +445,5 @@ def main(argv, prog):
     # conductor's code here, so nothing is pinned.
     args.emulator_jvm_opt = args.service_jvm_opt = []
     args.pin = False
+    args.topology = 'single'
     return run(args)
