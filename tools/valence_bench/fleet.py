@@ -957,3 +957,6 @@ def main(argv, prog):
     except KeyboardInterrupt:
         print('!!! interrupted; every process was stopped', file=sys.stderr)
         return 130
+    except (RuntimeError, subprocess.CalledProcessError) as e:
+        print('!!! %s; every process was stopped' % e, file=sys.stderr)
+        return 1

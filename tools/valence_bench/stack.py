@@ -430,9 +430,11 @@ def enroll_argv(config, driver, specs_path):
             '--config', config, '--driver', driver, '--specs', specs_path]
 
 
-def main():
+def parser():
+    """The command line of this module's two commands."""
     parser = argparse.ArgumentParser(prog='python -m valence_bench.stack')
-    commands = parser.add_subparsers(dest='command', required=True)
+    # Not `command`: that is the ironic subcommand's option.
+    commands = parser.add_subparsers(dest='what', required=True)
     ironic = commands.add_parser('ironic', help='run one of Ironic\'s '
                                  'commands')
     ironic.add_argument('--config', required=True)
@@ -444,8 +446,12 @@ def main():
     nodes.add_argument('--config', required=True)
     nodes.add_argument('--driver', required=True)
     nodes.add_argument('--specs', required=True)
-    args = parser.parse_args()
-    if args.command == 'ironic':
+    return parser
+
+
+def main():
+    args = parser().parse_args()
+    if args.what == 'ironic':
         return run_ironic(args.config, args.memoise_pbkdf2, args.command)
     enroll(args.config, args.driver, args.specs)
     return 0

@@ -22,6 +22,7 @@ import pytest
 from valence_bench import __main__ as cli
 from valence_bench import plot
 from valence_bench import results
+from valence_bench import stack
 
 TOOLS = Path(__file__).resolve().parents[2]
 ENV = {**os.environ,
@@ -106,3 +107,15 @@ def test_start_up_from_the_runs_or_from_their_summary():
     assert plot.median_max({'wall_s': [3.0, 2.0, 9.0]}, 'wall') == (3.0, 9.0)
     assert plot.median_max({'cpu_median_s': 4.8, 'cpu_max_s': 4.9},
                            'cpu') == (4.8, 4.9)
+
+
+def test_the_ironic_children_command_lines_parse_as_meant():
+    # ironic's --command must not take the place of the subcommand.
+    args = stack.parser().parse_args(
+        ['ironic', '--config', 'c.conf', '--command', 'ironic-api'])
+    assert (args.what, args.command, args.config) == (
+        'ironic', 'ironic-api', 'c.conf')
+    argv = stack.enroll_argv('c.conf', 'valence', 'nodes.json')
+    args = stack.parser().parse_args([str(a) for a in argv[3:]])
+    assert (args.what, args.driver, args.specs) == (
+        'enroll', 'valence', 'nodes.json')
