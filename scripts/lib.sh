@@ -11,7 +11,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-# Shell helpers shared by scripts/run, scripts/soak, scripts/test and scripts/bench.
+# Shell helpers shared by scripts/run, scripts/test and tools/bench.
 # Sourced, never executed: it sets no shell options of its own so that each
 # caller keeps control of `set -e` and its traps.
 
@@ -176,7 +176,7 @@ ensure_venv() {
     need_cmd python3
     python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
         die "Python >= 3.11 is required (Ironic 39 needs it); found $(python3 --version)"
-    local stamp="$VENV/.e2e-installed" want tools=(python-ironicclient pre-commit reno)
+    local stamp="$VENV/.e2e-installed" want tools=(python-ironicclient pre-commit reno matplotlib)
     want=$(cat "$ROOT/shim-python/pyproject.toml" <(echo "${tools[@]}") |
         sha256sum | cut -d' ' -f1)
     if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then

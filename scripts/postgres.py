@@ -13,7 +13,7 @@
 """A throw-away PostgreSQL cluster for Ironic's production topology.
 
 Shared by the high-availability end-to-end run (e2e/ha_stack.py) and the
-fleet benchmark's `--topology ha` (scripts/fleet.py): both run Ironic's
+fleet benchmark's `--topology ha` (tools/bench fleet): both run Ironic's
 API and conductors as separate processes on one database. The cluster
 lives in a directory of the run's own, listens on 127.0.0.1 only, and is
 made without durability (it holds only the run's test data).

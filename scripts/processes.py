@@ -12,8 +12,9 @@
 
 """The project's one Python helper for its own child processes.
 
-Used by the end-to-end run (e2e/stack.py) and the fleet benchmark
-(scripts/fleet.py); the shell scripts have theirs in scripts/lib.sh. Each
+Used by the end-to-end run (e2e/stack.py) and the benchmarks
+(tools/valence_bench/children.py); the shell scripts have theirs in
+scripts/lib.sh. Each
 child runs in a session of its own with its output in a log file, and
 stop() ends the whole session.
 """
@@ -28,6 +29,7 @@ import subprocess
 ROOT = Path(__file__).resolve().parent.parent
 # Named as scripts/lib.sh names them: the version is in the root pom.xml
 # alone.
+EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
 SERVICE_JAR = ROOT / 'valence-driver-service/target/valence-driver-service.jar'
 SERVICE_JVM_OPTIONS = ROOT / 'valence-driver-service/jvm.options'
 SERVICE_LAYOUT = ROOT / 'valence-driver-service/target/shipped'

@@ -25,31 +25,23 @@ Every process listens on 127.0.0.1; every loop is bounded in count and
 in time, the whole run by --max-seconds.
 """
 
-import argparse
+import random
 import secrets
-import sys
 import time
 
-# scripts/ is on the path as this file's directory.
-import benchmark
-import fleet
-from ports import free_ports
-import processes
+import ports
+
+from valence_bench import children
+from valence_bench import loadclient
+from valence_bench import proc
 
 
-def start(procs, args, token, deadline):
-    emulator_port, service_port = free_ports(2)
+def start(started, args, token, deadline):
+    emulator_port, service_port = ports.free_ports(2)
     emulator_url = 'http://127.0.0.1:%d' % emulator_port
     service_url = 'http://127.0.0.1:%d' % service_port
-    emulator = procs.start(
-        'emulator', ['java', '-jar', fleet.EMULATOR_JAR],
-        {'SERVER_PORT': str(emulator_port),
-         'EMULATOR_NODE_COUNT': str(args.nodes),
-         'EMULATOR_TRANSITION_DELAY': '0'})
-    service = procs.start(
-        'service', processes.service_command(),
-        {'SERVER_PORT': str(service_port), 'VALENCE_URL': emulator_url,
-         'VALENCE_DRIVER_TOKEN': token})
+    emulator = started.emulator(emulator_port, args.nodes)
+    service = started.service(service_port, emulator_url, token)
     emulator.wait_ready(emulator_url + '/', deadline)
     service.wait_ready(service_url + '/actuator/health', deadline)
     return emulator_url, emulator, service_url, service
@@ -78,14 +70,14 @@ def batches(client, nodes, size, deadline):
     return len(nodes), failures
 
 
-def run(args, procs, deadline):
+def run(args, started, deadline):
     token = 'bench-' + secrets.token_urlsafe(24)
     emulator_url, emulator, service_url, service = start(
-        procs, args, token, deadline)
-    direct = benchmark.Client(emulator_url)
+        started, args, token, deadline)
+    direct = loadclient.Client(emulator_url)
     nodes = [n['uuid'] for n in direct.json('GET', '/v1/nodes')]
     direct.close()
-    client = benchmark.Client(service_url, token)
+    client = loadclient.Client(service_url, token)
     ways = {'single': lambda chunk: singles(client, chunk, deadline),
             'batch': lambda chunk: batches(client, chunk, args.batch,
                                            deadline)}
@@ -93,7 +85,7 @@ def run(args, procs, deadline):
           % (args.warmup_rounds, len(nodes)))
     for _ in range(args.warmup_rounds):
         for way in ways.values():
-            benchmark.random.shuffle(nodes)
+            random.shuffle(nodes)
             way(nodes)
     pids = {'service': service.pid, 'emulator': emulator.pid}
     per_round = {(way, name): [] for way in ways for name in pids}
@@ -101,13 +93,13 @@ def run(args, procs, deadline):
     for r in range(args.rounds):
         order = sorted(ways) if r % 2 == 0 else sorted(ways)[::-1]
         for way in order:
-            benchmark.random.shuffle(nodes)
-            before = {n: benchmark.cpu_seconds(p) for n, p in pids.items()}
+            random.shuffle(nodes)
+            before = {n: proc.cpu_seconds(p) for n, p in pids.items()}
             began = time.perf_counter()
             reads, failures = ways[way](nodes)
             totals[way][2] += time.perf_counter() - began
             for name, pid in pids.items():
-                cpu = benchmark.cpu_seconds(pid) - before[name]
+                cpu = proc.cpu_seconds(pid) - before[name]
                 per_round[(way, name)].append(1000 * cpu / reads)
             totals[way][0] += reads
             totals[way][1] += failures
@@ -130,17 +122,10 @@ def run(args, procs, deadline):
             name, ' '.join('%.2f' % x for x in ratios)))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--nodes', type=fleet.positive, default=4000)
-    parser.add_argument('--batch', type=fleet.positive, default=100)
-    parser.add_argument('--rounds', type=fleet.positive, default=8)
-    parser.add_argument('--warmup-rounds', type=fleet.positive, default=10)
-    parser.add_argument('--max-seconds', type=fleet.positive, default=600)
-    args = parser.parse_args()
-    return fleet.run_bounded(run, args,
-                             fleet.ROOT / '.run' / 'power-reads-cpu')
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+def main(argv, prog):
+    parser = children.parser(prog, __doc__, 600)
+    parser.add_argument('--nodes', type=children.positive, default=4000)
+    parser.add_argument('--batch', type=children.positive, default=100)
+    parser.add_argument('--rounds', type=children.positive, default=8)
+    parser.add_argument('--warmup-rounds', type=children.positive, default=10)
+    return children.run_parsed(parser, argv, run)

@@ -10,35 +10,41 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The checks of scripts/soak, against a running emulator and service.
+"""tools/bench soak: hostile requests, Valence's faults, 200 clients.
 
-Hostile requests, every fault the emulator can play, then a load of 200
-clients; one table row per request and a non-zero exit on any 5xx without a
-`code`, an answer later than the protocol's time budget allows, a connection
-the service reset or closed without an answer, or the token in the service's
-log. scripts/soak starts the processes and calls this with their URLs,
-process ids and log; the token comes in the environment (SOAK_TOKEN), never
-on the command line. Standard library only; every request goes to 127.0.0.1
-and every loop is bounded in count and in time.
+Starts the emulator (40 nodes, 100 ms transitions) and the service as it
+ships (scripts/service-layout: the JVM options of
+valence-driver-service/jvm.options, the extracted jar and its archive of
+loaded classes), then sends hostile requests, plays every fault of the
+emulator, and loads the service with 200 clients; one table row per
+request and a non-zero exit on any 5xx without a `code`, an answer later
+than the protocol's time budget allows, a connection the service reset or
+closed without an answer, or the token in the service's log. About 2.5
+minutes (20 s of load); --short: under a minute (3 s of load; scripts/test
+runs it); --compare-memory: also a service with the JVM's defaults, loaded
+in turn. Every request goes to 127.0.0.1 and every loop is bounded in
+count and in time, the whole run by --max-seconds.
 """
 
-import argparse
 import http.client
 import json
-import os
 import re
 import runpy
+import secrets
 import socket
-import sys
 import threading
 import time
 import urllib.parse
 
-import benchmark
+import ports
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROTOCOL = runpy.run_path(
-    os.path.join(ROOT, 'shim-python', 'ironic_valence', 'protocol.py'))
+from valence_bench import children
+from valence_bench import loadclient
+from valence_bench import proc
+from valence_bench import results
+
+PROTOCOL = runpy.run_path(str(
+    children.ROOT / 'shim-python' / 'ironic_valence' / 'protocol.py'))
 OVERSHOOT_S = PROTOCOL['ANSWER_OVERSHOOT_SECONDS']
 # What the service promises for a request that is not a power change.
 READ_BOUND_S = PROTOCOL['READ_BUDGET_SECONDS'] + OVERSHOOT_S
@@ -373,7 +379,7 @@ def load(soak, base_url, nodes, seconds, pid):
 
     def client(i):
         mine = results[i]
-        conn = benchmark.Client(base_url, soak.token)
+        conn = loadclient.Client(base_url, soak.token)
         try:
             start.wait()
             deadline = time.monotonic() + seconds
@@ -387,7 +393,7 @@ def load(soak, base_url, nodes, seconds, pid):
                                              '/v1/nodes/%s/power' % node)
                 except (OSError, http.client.HTTPException):
                     mine['broken'] += 1
-                    conn = benchmark.Client(base_url, soak.token)
+                    conn = loadclient.Client(base_url, soak.token)
                     continue
                 elapsed = time.perf_counter() - began
                 mine['latencies'].append(elapsed)
@@ -406,7 +412,7 @@ def load(soak, base_url, nodes, seconds, pid):
 
     def sample():
         while not done.wait(RSS_SAMPLE_S):
-            rss.append(benchmark.vm_rss_bytes(pid))
+            rss.append(proc.vm_rss_bytes(pid))
 
     threads = [threading.Thread(target=client, args=(i,), daemon=True)
                for i in range(LOAD_CLIENTS)]
@@ -421,15 +427,15 @@ def load(soak, base_url, nodes, seconds, pid):
     wall = time.perf_counter() - began
     done.set()
     sampler.join(5)
-    rss.append(benchmark.vm_rss_bytes(pid))
+    rss.append(proc.vm_rss_bytes(pid))
     total = {key: sum(r[key] for r in results)
              for key in ('ok', 'errors', 'late', 'broken', 'uncoded')}
     latencies = sorted(x for r in results for x in r['latencies'])
     total.update(
         stuck=sum(t.is_alive() for t in threads), wall=wall,
         per_s=(total['ok'] + total['errors']) / wall,
-        p50=benchmark.percentile(latencies, 50),
-        p99=benchmark.percentile(latencies, 99),
+        p50=loadclient.percentile(latencies, 50),
+        p99=loadclient.percentile(latencies, 99),
         max=latencies[-1] if latencies else None,
         rss_peak=max(rss), rss_end=rss[-1])
     return total
@@ -439,9 +445,9 @@ def report_load(name, total):
     mib = 1024 * 1024
     print('    %-9s %8d %6d %6d %7.0f %8s %8s %8s %5d %5d %6d %9.1f %8.1f'
           % (name, total['ok'], total['errors'], total['uncoded'],
-             total['per_s'], benchmark.ms(total['p50']).strip(),
-             benchmark.ms(total['p99']).strip(),
-             benchmark.ms(total['max']).strip(), total['late'],
+             total['per_s'], loadclient.ms(total['p50']).strip(),
+             loadclient.ms(total['p99']).strip(),
+             loadclient.ms(total['max']).strip(), total['late'],
              total['broken'], total['stuck'], total['rss_peak'] / mib,
              total['rss_end'] / mib))
 
@@ -466,23 +472,34 @@ def token_in_log(token, log):
         return token.encode() in f.read()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--emulator', required=True)
-    parser.add_argument('--service', required=True)
-    parser.add_argument('--service-pid', type=int, required=True)
-    parser.add_argument('--service-log', required=True)
-    parser.add_argument('--baseline', help='a second service, started '
-                        'without the memory options, loaded alternately')
-    parser.add_argument('--baseline-pid', type=int)
-    parser.add_argument('--short', action='store_true')
-    args = parser.parse_args()
-    token = os.environ.get('SOAK_TOKEN')
-    if not token:
-        raise SystemExit('SOAK_TOKEN (the service token) is not set')
+def start(started, args, token, deadline):
+    """The emulator, the service as it ships and, to compare, a baseline.
+
+    :returns: the emulator's URL, and (name, URL, child) of each service.
+    """
+    emulator_port, service_port, baseline_port = ports.free_ports(3)
+    emulator_url = 'http://127.0.0.1:%d' % emulator_port
+    emulator = started.emulator(emulator_port, 40, '100ms')
+    services = [('bounded', service_port, started.service(
+        service_port, emulator_url, token))]
+    if args.compare_memory:
+        services.append(('default', baseline_port, started.service(
+            baseline_port, emulator_url, token,
+            ['java', '-jar', children.SERVICE_JAR], name='baseline')))
+    emulator.wait_ready(emulator_url + '/', deadline)
+    for _, port, child in services:
+        child.wait_ready('http://127.0.0.1:%d/actuator/health' % port,
+                         deadline)
+    return emulator_url, [(name, 'http://127.0.0.1:%d' % port, child)
+                          for name, port, child in services]
+
+
+def run(args, started, deadline):
+    token = 'soak-' + secrets.token_urlsafe(32)
     profile = PROFILES['short' if args.short else 'full']
-    soak = Soak(args.service, token)
-    emulator = benchmark.Client(args.emulator)
+    emulator_url, services = start(started, args, token, deadline)
+    soak = Soak(services[0][1], token)
+    emulator = loadclient.Client(emulator_url)
     emulator.call('POST', '/emulator/reset')
     nodes = [n['uuid'] for n in emulator.json('GET', '/v1/nodes')]
 
@@ -495,28 +512,40 @@ def main():
     soak.table('(1) %d hostile requests; actions Valence received: %s'
                % (count, reached))
 
+    deadline.check('the faults')
     faults(soak, emulator, list(nodes), profile)
     soak.table('(2) the emulator\'s faults, for all of Valence and for one '
                'node (bounds: %ss for reads, timeout + %ss for power changes)'
                % (READ_BOUND_S, OVERSHOOT_S))
     emulator.close()
 
+    deadline.check('the load')
     print('\n(3) %d clients, %ss each round, GET /v1/nodes/{id}/power over '
           '%d nodes' % (LOAD_CLIENTS, profile['load_s'], len(nodes)))
     print(LOAD_HEADER)
-    rounds = [('bounded', args.service, args.service_pid)]
-    if args.baseline:
-        rounds.append(('default', args.baseline, args.baseline_pid))
+    rounds = [(name, url, child.pid) for name, url, child in services]
+    if len(rounds) > 1:
         rounds = rounds + rounds
+    loads = []
     for name, url, pid in rounds:
         total = load(soak, url, nodes, profile['load_s'], pid)
         report_load(name, total)
         check_load(soak, name, total)
+        loads.append({'service': name, **{
+            key: total[key] for key in ('ok', 'errors', 'per_s', 'p50',
+                                        'p99', 'rss_peak', 'rss_end')}})
 
-    if token_in_log(token, args.service_log):
-        soak.failures.append('the token is in %s' % args.service_log)
-    print('\n(4) token in the service log: %s'
-          % ('YES' if token_in_log(token, args.service_log) else 'no'))
+    # Whatever the services wrote while stopping counts too.
+    started.stop_all()
+    logs = [child.log_path for _, _, child in services]
+    leaked = [str(log) for log in logs if token_in_log(token, log)]
+    if leaked:
+        soak.failures.append('the token is in %s' % ', '.join(leaked))
+    print('\n(4) token in the services\' logs: %s'
+          % ('YES' if leaked else 'no'))
+    results.write(results.record('soak', args.command, {
+        'clients': LOAD_CLIENTS, 'load_s': profile['load_s'],
+        'loads': loads}))
     if soak.failures:
         print('\nFAILED:')
         for failure in soak.failures:
@@ -526,5 +555,11 @@ def main():
     return 0
 
 
-if __name__ == '__main__':
-    sys.exit(main())
+def main(argv, prog):
+    parser = children.parser(prog, __doc__, 600)
+    parser.add_argument('--short', action='store_true',
+                        help='3 s of load and shorter faults')
+    parser.add_argument('--compare-memory', action='store_true',
+                        help='also a service with the JVM\'s defaults, '
+                        'loaded in turn with the one as it ships')
+    return children.run_parsed(parser, argv, run)

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Licensed under the Apache License, Version 2.0 (the "License"); you may
 # not use this file except in compliance with the License. You may obtain
 # a copy of the License at
@@ -11,9 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Where the time goes in the profiles `scripts/fleet --profile DIR` writes.
+"""Where the time goes in the profiles of `tools/bench fleet --profile DIR`.
 
-    python3 scripts/profile_top.py DIR/valence-ironic.txt DIR/*.jfr
+    tools/bench profile-top DIR/valence-ironic.txt DIR/*.jfr
 
 A .txt file is py-spy's raw output (collapsed stacks of the thread holding
 Python's GIL, so roughly Ironic's Python CPU); a .jfr file is a JFR
@@ -29,7 +28,6 @@ import collections
 import json
 import re
 import subprocess
-import sys
 
 # Libraries by the path of a Python frame's file, first match wins.
 PY_LIBRARIES = [
@@ -130,12 +128,13 @@ def jfr(path, most):
     summarise(stacks, JAVA_LIBRARIES, most)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv, prog):
+    parser = argparse.ArgumentParser(prog=prog,
+                                     description=__doc__.splitlines()[0])
     parser.add_argument('files', nargs='+')
     parser.add_argument('--most', type=int, default=15,
                         help='entries per list')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     for path in args.files:
         print('==> %s' % path)
         if path.endswith('.jfr'):
@@ -143,7 +142,3 @@ def main():
         else:
             py_spy(path, args.most)
     return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())

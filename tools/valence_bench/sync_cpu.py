@@ -12,9 +12,10 @@
 
 """The shim's conductor CPU per synced node, measured in-process.
 
-scripts/sync_cpu runs this with the Python of the shim's venv (Ironic 39).
+tools/bench sync-cpu runs this with the Python of the shim's venv (Ironic
+39).
 One Python process holds Ironic's conductor code, a SQLite database made by
-Ironic's own schema and objects (scripts/fleet.py's enrolment), N nodes of
+Ironic's own schema and objects (the fleet's enrolment, stack.py), N nodes of
 `fake-hardware` (Ironic's floor, no I/O) and N of `valence` (against an
 emulator and the service started on 127.0.0.1). Each round syncs every node
 of each kind the way Ironic's periodic power sync does, per node a shared
@@ -23,7 +24,7 @@ ironic.conductor.manager.do_sync_power_state() with health monitoring on,
 and reads this process's CPU time (time.process_time(), all its threads)
 around each kind. The difference per node is what the shim adds to the
 conductor's CPU. The JVMs are other processes: their CPU is not in these
-figures (scripts/fleet measures it).
+figures (tools/bench fleet measures it).
 
 Variants measured in the same rounds, on the same nodes, each leading a
 round in turn; the figures are medians over the rounds:
@@ -66,12 +67,11 @@ import sys
 import time
 import types
 
-# scripts/ is on the path as this file's directory.
-import benchmark
-import fleet
-import processes
+from valence_bench import children
+from valence_bench import loadclient
+from valence_bench import stack
+from valence_bench import waiting
 
-ROOT = Path(__file__).resolve().parent.parent
 KINDS = ('fake', 'valence')
 MICRO_ROUNDS = 5
 
@@ -83,27 +83,25 @@ def prepare(args, backends, deadline):
     """
     state_dir = args.work_dir / 'ironic'
     shutil.rmtree(state_dir, ignore_errors=True)
-    # scripts/fleet.py's configuration of the fake kind, both hardware
+    # The fleet's configuration of the fake kind, both hardware
     # types enabled: the interface lists already hold valence's.
-    both = dataclasses.replace(fleet.KINDS['fake'],
+    both = dataclasses.replace(stack.KINDS['fake'],
                                driver='fake-hardware,valence')
     # Neither Ironic's API nor statsd is used here (Syncer): port 9,
     # discard, stands for both.
-    config = fleet.write_config(both, state_dir, 9, backends, 9)
-    subprocess.run([fleet.VENV_BIN / 'ironic-dbsync', '--config-file',
+    config = stack.write_config(both, state_dir, 9, backends, 9)
+    subprocess.run([stack.VENV_BIN / 'ironic-dbsync', '--config-file',
                     config, 'create_schema'], check=True,
                    capture_output=True, timeout=max(1, deadline.left()))
     for name in KINDS:
-        kind = fleet.KINDS[name]
+        kind = stack.KINDS[name]
         specs = state_dir / ('%s-nodes.json' % name)
         specs.write_text(json.dumps(backends.node_specs(kind)))
-        # In a process of its own, as scripts/fleet enrolls: this one
+        # In a process of its own, as the fleet enrolls: this one
         # loads the drivers only once its configuration is final.
         with open(state_dir / 'enroll.log', 'ab') as log:
-            subprocess.run([sys.executable, fleet.__file__, 'enroll',
-                            '--config', config, '--driver', kind.driver,
-                            '--specs', specs], check=True, stdout=log,
-                           stderr=subprocess.STDOUT,
+            subprocess.run(stack.enroll_argv(config, kind.driver, specs),
+                           check=True, stdout=log, stderr=subprocess.STDOUT,
                            timeout=max(1, deadline.left()))
     return config
 
@@ -128,7 +126,7 @@ class Syncer:
         self.acquire = task_manager.acquire
         self.do_sync = manager.do_sync_power_state
         self.utils = utils
-        drivers = {fleet.KINDS[k].driver: k for k in KINDS}
+        drivers = {stack.KINDS[k].driver: k for k in KINDS}
         self.nodes = {k: [] for k in KINDS}
         for node in objects.Node.list(self.ctx):
             self.nodes[drivers[node.driver]].append(node.uuid)
@@ -241,7 +239,7 @@ def micro(syncer, backends, args, deadline):
                'X-Openstack-Request-Id': syncer.ctx.request_id}
     session = requests.Session()
     session.trust_env = False
-    connection = benchmark.Client(backends.service_url, backends.token)
+    connection = loadclient.Client(backends.service_url, backends.token)
     pool = urllib3.connectionpool.connection_from_url(backends.service_url,
                                                       retries=False)
 
@@ -347,13 +345,13 @@ def report(per_node, per_call, args, note):
 
 
 def run(args):
-    deadline = fleet.Deadline(args.max_seconds)
+    deadline = waiting.Deadline(args.max_seconds)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     print('==> machine: %s cores, Python %s' % (
         os.cpu_count(), platform.python_version()))
-    print('==> command: scripts/sync_cpu %s' % shlex.join(sys.argv[1:]))
-    started = fleet.Processes(args.work_dir)
-    backends = fleet.Backends(started, args.nodes, args.work_dir, args)
+    print('==> command: %s' % args.command)
+    started = children.Children(args.work_dir)
+    backends = stack.Backends(started, args.nodes, args.work_dir, args)
 
     def terminate(signum, frame):
         raise KeyboardInterrupt('signal %d' % signum)
@@ -387,17 +385,18 @@ def run(args):
     return report(per_node, per_call, args, note)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--nodes', type=fleet.positive, default=200,
+def main(argv, prog):
+    parser = argparse.ArgumentParser(prog=prog,
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument('--nodes', type=children.positive, default=200,
                         help='nodes of each kind (at most 10000)')
-    parser.add_argument('--rounds', type=fleet.positive, default=9,
+    parser.add_argument('--rounds', type=children.positive, default=9,
                         help='measured rounds (each syncs every node of '
                         'each kind once)')
-    parser.add_argument('--threads', type=fleet.positive, default=1,
+    parser.add_argument('--threads', type=children.positive, default=1,
                         help='threads syncing the nodes of a kind (Ironic '
                         'has 8 sync workers)')
-    parser.add_argument('--max-seconds', type=fleet.positive, default=300,
+    parser.add_argument('--max-seconds', type=children.positive, default=300,
                         help='bound of the whole run')
     parser.add_argument('--jvm-warmup-seconds', type=int, default=20,
                         help='reads through the service before the '
@@ -424,14 +423,15 @@ def main():
                         'urllib3\'s and http.client\'s lower levels'
                         % MICRO_ROUNDS)
     parser.add_argument('--service-jar', type=Path,
-                        default=processes.SERVICE_JAR,
+                        default=children.SERVICE_JAR,
                         help='the service to start as it ships (laid out '
                         'by scripts/service-layout)')
     parser.add_argument('--emulator-jar', type=Path,
-                        default=fleet.EMULATOR_JAR)
+                        default=children.EMULATOR_JAR)
     parser.add_argument('--work-dir', type=Path,
-                        default=ROOT / '.run' / 'sync_cpu')
-    args = parser.parse_args()
+                        default=children.RUN_DIR / 'sync-cpu')
+    args = parser.parse_args(argv)
+    args.command = '%s %s' % (prog, shlex.join(argv))
     if args.nodes > 10000:
         parser.error('--nodes: at most 10000')
     if not 0 <= args.micro <= 100000:
@@ -441,12 +441,9 @@ def main():
             parser.error('--before-client: no file %s' % path)
     if len({p.stem for p in args.before_client}) < len(args.before_client):
         parser.error('--before-client: two files of the same name')
-    # scripts/fleet.py's Backends takes these; one process holds the
+    # stack.Backends takes these; one process holds the
     # conductor's code here, so nothing is pinned.
     args.emulator_jvm_opt = args.service_jvm_opt = []
     args.pin = False
+    args.topology = 'single'
     return run(args)
-
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Licensed under the Apache License, Version 2.0 (the "License"); you may
 # not use this file except in compliance with the License. You may obtain
 # a copy of the License at
@@ -13,7 +12,7 @@
 
 """The driver service's start-up time, process start to ready, by JVM setup.
 
-    python3 scripts/startup.py [--runs 5]
+    tools/bench startup [--runs 5]
 
 Starts one emulator, then the service again and again against it, each
 time measuring from the moment the process is spawned to the first 200 of
@@ -36,38 +35,20 @@ turn so that a busy spell hits them all:
 Only 127.0.0.1; every wait is bounded; everything started is stopped.
 """
 
-import argparse
 import os
-from pathlib import Path
 import secrets
-import shutil
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 
-# scripts/ is on the path as this file's directory.
-from benchmark import cpu_seconds
-from ports import free_ports
+import ports
 import processes
 
-ROOT = Path(__file__).resolve().parent.parent
-# Named as scripts/lib.sh and e2e/stack.py name it: the version is in the
-# root pom.xml alone.
-EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
-READY_TIMEOUT_S = 120
+from valence_bench import children
+from valence_bench import proc
+from valence_bench import results
+
 POLL_S = 0.02
-
-
-def answers(url):
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def java_version(java):
@@ -75,42 +56,20 @@ def java_version(java):
                           text=True, timeout=30).stderr.splitlines()[0]
 
 
-def spawn(argv, env, log):
-    return subprocess.Popen(argv, env={**os.environ, **env},
-                            stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT)
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def time_to_ready(argv, env, url, log):
+def time_to_ready(started, name, argv, env, url, deadline):
     """Wall and CPU seconds from spawning argv to url answering 200."""
     began = time.monotonic()
-    process = spawn(argv, env, log)
+    child = started.start(name, argv, env)
     try:
-        while time.monotonic() - began < READY_TIMEOUT_S:
-            if answers(url):
-                return time.monotonic() - began, cpu_seconds(process.pid)
-            if process.poll() is not None:
-                raise SystemExit('the service exited with %s; see %s'
-                                 % (process.returncode, log.name))
-            time.sleep(POLL_S)
-        raise SystemExit('the service was not ready within %ss'
-                         % READY_TIMEOUT_S)
+        child.wait_ready(url, deadline, interval=POLL_S)
+        return time.monotonic() - began, proc.cpu_seconds(child.pid)
     finally:
-        stop(process)
+        started.stop(child)
 
 
 def setups():
     """The command line of each setup; lays the shipped service out."""
-    jar = str(processes.SERVICE_JAR)
+    jar = str(children.SERVICE_JAR)
     commands = {
         'jar': ['java', '-jar', jar],
         'jar-options': ['java', '@%s' % processes.SERVICE_JVM_OPTIONS,
@@ -122,37 +81,28 @@ def setups():
     return commands
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--runs', type=int, default=5)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix='valence-startup.'))
-    emulator_port, service_port = free_ports(2)
+def run(args, started, deadline):
+    emulator_port, service_port = ports.free_ports(2)
     env = {'SERVER_PORT': str(service_port),
            'VALENCE_URL': 'http://127.0.0.1:%d' % emulator_port,
            'VALENCE_DRIVER_TOKEN': 'startup-' + secrets.token_urlsafe(24)}
     url = 'http://127.0.0.1:%d/actuator/health/readiness' % service_port
-    with open(work / 'startup.log', 'wb') as log:
-        emulator = spawn(['java', '-jar', str(EMULATOR_JAR)],
-                         {'SERVER_PORT': str(emulator_port)}, log)
-        try:
-            deadline = time.monotonic() + READY_TIMEOUT_S
-            while not answers('http://127.0.0.1:%d/' % emulator_port):
-                if time.monotonic() > deadline or emulator.poll() is not None:
-                    raise SystemExit('the emulator did not start; see %s'
-                                     % log.name)
-                time.sleep(0.2)
-            commands = setups()
-            times = {name: [] for name in commands}
-            for run in range(args.runs):
-                names = list(commands)
-                if run % 2:
-                    names.reverse()
-                for name in names:
-                    times[name].append(time_to_ready(commands[name], env, url,
-                                                     log))
-        finally:
-            stop(emulator)
+    emulator = started.emulator(emulator_port, 4)
+    emulator.wait_ready('http://127.0.0.1:%d/' % emulator_port, deadline)
+    commands = setups()
+    times = {name: [] for name in commands}
+    for run in range(args.runs):
+        names = list(commands)
+        if run % 2:
+            names.reverse()
+        for name in names:
+            times[name].append(time_to_ready(started, name, commands[name],
+                                             env, url, deadline))
+    started.stop_all()
+    report(args, commands, times)
+
+
+def report(args, commands, times):
     print('service start-up, process start to readiness 200, %d runs each, '
           '%d cores; java on the PATH: %s; shipped: %s' % (
               args.runs, os.cpu_count(), java_version('java'),
@@ -161,6 +111,7 @@ def main():
     print('%-12s %8s %8s %8s %8s %8s %8s'
           % ('setup', 'median', 'max', 'median', 'max', 'median', 'max'))
     jar_walls = [wall for wall, _ in times['jar']]
+    figures = {}
     for name, values in times.items():
         walls = [wall for wall, _ in values]
         cpus = [cpu for _, cpu in values]
@@ -170,10 +121,13 @@ def main():
               % (name, statistics.median(walls), max(walls),
                  statistics.median(cpus), max(cpus),
                  statistics.median(ratios), max(ratios)))
+        figures[name] = {'wall_s': walls, 'cpu_s': cpus}
     print('shipped: %s' % ' '.join(commands['shipped']))
-    shutil.rmtree(work)
-    return 0
+    results.write(results.record('startup', args.command, {
+        'java': java_version(commands['shipped'][0]), 'setups': figures}))
 
 
-if __name__ == '__main__':
-    sys.exit(main())
+def main(argv, prog):
+    parser = children.parser(prog, __doc__.splitlines()[0], 900)
+    parser.add_argument('--runs', type=children.positive, default=5)
+    return children.run_parsed(parser, argv, run)

@@ -10,9 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The fleet benchmark: Ironic's periodic power sync over N nodes of a kind.
+"""tools/bench fleet: Ironic's periodic power sync over N nodes of a kind.
 
-scripts/fleet runs this with the Python of .venv-fleet (Ironic 39, the shim,
+tools/bench runs this with the Python of .venv-fleet (Ironic 39, the shim,
 sushy-tools, py-spy). For each kind in turn it starts a real single-process
 Ironic on a fresh SQLite database, enrolls N nodes of that kind straight
 into the database, lets the power sync run with a 1 s interval (so that one
@@ -37,17 +37,12 @@ Every process listens on 127.0.0.1; every wait is bounded, the whole run by
 
 import argparse
 import collections
-import configparser
 import dataclasses
-import functools
-import hashlib
-import importlib
 import json
 import os
 from pathlib import Path
 import platform
 import re
-import secrets
 import shlex
 import shutil
 import signal
@@ -57,33 +52,37 @@ import subprocess
 import sys
 import threading
 import time
-import types
-import urllib.error
 import urllib.parse
-import urllib.request
 
-# scripts/ is on the path as this file's directory.
-import benchmark
-import ironic_conf
-from ports import free_ports
+import ports
 import postgres
-import processes
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-# Named as scripts/lib.sh and e2e/stack.py name them: the version is in
-# the root pom.xml alone.
-EMULATOR_JAR = ROOT / 'valence-emulator/target/valence-emulator.jar'
-CLK_TCK = os.sysconf('SC_CLK_TCK')
+from valence_bench import children
+from valence_bench.children import positive
+from valence_bench.proc import cpu_seconds
+from valence_bench.proc import jvm_cpu_seconds
+from valence_bench.proc import process_tree
+from valence_bench import results
+from valence_bench.stack import Backends
+from valence_bench.stack import Counts
+from valence_bench.stack import enroll_argv
+from valence_bench.stack import ironic_argv
+from valence_bench.stack import Kind
+from valence_bench.stack import KINDS
+from valence_bench.stack import VENV_BIN
+from valence_bench.stack import write_config
+from valence_bench.waiting import Deadline
+from valence_bench.waiting import http_json
+from valence_bench.waiting import OutOfTime
+
 START_TIMEOUT_S = 180
-STOP_TIMEOUT_S = 20
+STOP_TIMEOUT_S = children.STOP_TIMEOUT_S
 # The emulator seeds at most this many nodes.
 MAX_NODES = 100000
 # How Ironic's statsd timer of one whole power sync is named.
 SYNC_TIMER = 'ConductorManager._sync_power_states'
 TOPOLOGIES = ('single', 'ha')
-# The service replicas and the conductors of --topology ha.
-REPLICAS = ('service-a', 'service-b')
+# The conductors of --topology ha.
 CONDUCTORS = ('conductor-a', 'conductor-b')
 # One API process: its workers would each bind the same port, and all but
 # one die at start-up and are forked again.
@@ -100,198 +99,7 @@ LOGGED = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class Kind:
-    """A kind of node: its hardware type, interfaces and the BMC it needs."""
-
-    name: str
-    label: str
-    driver: str
-    # The interface of each type its nodes use, enabled beside those
-    # ironic_conf.py enables.
-    interfaces: dict
-    # 'valence' (emulator and service) or 'sushy' or None.
-    backend: str = None
-    health: bool = True
-    # Ironic's redfish driver derives a session key with 600,000 rounds of
-    # PBKDF2 on every BMC call: about 0.4 s of CPU, which would make the
-    # redfish cycle measure that alone. Memoised, it is computed once.
-    memoise_pbkdf2: bool = False
-
-
-REDFISH_INTERFACES = {
-    'power': 'redfish', 'management': 'redfish', 'boot': 'pxe',
-    'deploy': 'direct', 'inspect': 'no-inspect', 'vendor': 'no-vendor'}
-KINDS = {k.name: k for k in (
-    Kind('fake', '`fake-hardware` (Ironic\'s floor, no I/O)', 'fake-hardware',
-         {'boot': 'fake', 'console': 'fake', 'deploy': 'fake',
-          'inspect': 'fake', 'management': 'fake', 'power': 'fake',
-          'raid': 'fake', 'rescue': 'fake', 'storage': 'fake',
-          'vendor': 'fake', 'bios': 'fake', 'firmware': 'fake'}),
-    Kind('valence', '`valence`', 'valence', {}, backend='valence'),
-    Kind('valence-nohealth', '`valence`, health monitoring off', 'valence',
-         {}, backend='valence', health=False),
-    Kind('redfish', '`redfish` on sushy-tools\' fake systems (the peer), '
-         'its PBKDF2 session key memoised', 'redfish', REDFISH_INTERFACES,
-         backend='sushy', memoise_pbkdf2=True),
-    Kind('redfish-asis', '`redfish` on sushy-tools\' fake systems, as '
-         'Ironic 39 ships it', 'redfish', REDFISH_INTERFACES,
-         backend='sushy'),
-)}
 DEFAULT_KINDS = ('fake', 'valence', 'redfish')
-
-
-class OutOfTime(Exception):
-    """The run's time bound was reached."""
-
-
-class Deadline:
-    def __init__(self, seconds):
-        self.at = time.monotonic() + seconds
-
-    def left(self):
-        return self.at - time.monotonic()
-
-    def check(self, what):
-        if self.left() <= 0:
-            raise OutOfTime(what)
-
-
-def _stat_cpu(path):
-    """(command name, user plus system CPU seconds) of a /proc stat file."""
-    with open(path) as stat:
-        text = stat.read()
-    # The name is in parentheses and may hold spaces.
-    name = text[text.index('(') + 1:text.rindex(')')]
-    fields = text.rsplit(')', 1)[1].split()
-    return name, (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def cpu_seconds(pid):
-    """User plus system CPU time of one process, all its threads."""
-    try:
-        return _stat_cpu('/proc/%d/stat' % pid)[1]
-    except FileNotFoundError:
-        return 0.0
-
-
-# JVM threads by the (15-character) names HotSpot gives them.
-JVM_THREADS = {'jit': ('C1 CompilerThre', 'C2 CompilerThre'),
-               'gc': ('GC Thread#', 'G1 ')}
-
-
-def jvm_cpu_seconds(pid):
-    """CPU seconds of a JVM's JIT compiler and garbage collector threads.
-
-    Read from /proc/<pid>/task, without an agent: a JFR recording makes
-    the JIT compile again and so changes the figure it would measure.
-    """
-    used = dict.fromkeys(JVM_THREADS, 0.0)
-    for task in os.listdir('/proc/%d/task' % pid):
-        try:
-            name, seconds = _stat_cpu('/proc/%d/task/%s/stat' % (pid, task))
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        for kind, prefixes in JVM_THREADS.items():
-            if name.startswith(prefixes):
-                used[kind] += seconds
-    return used
-
-
-def process_tree(pid):
-    """pid and its descendants (Ironic's launcher forks its service)."""
-    children = {}
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % entry) as stat:
-                ppid = int(stat.read().rsplit(')', 1)[1].split()[1])
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
-
-
-def http_ok(url, headers=None):
-    try:
-        request = urllib.request.Request(url, headers=headers or {})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return 200 <= response.status < 300
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-def http_json(url, headers=None, timeout=30):
-    request = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
-
-
-class Process(processes.Process):
-    """A child of the benchmark, waited for within the run's deadline."""
-
-    def wait_ready(self, url, deadline, headers=None):
-        limit = min(deadline.at, time.monotonic() + START_TIMEOUT_S)
-        while time.monotonic() < limit:
-            if not self.running():
-                raise RuntimeError(self.exited_before(url + ' answered'))
-            if http_ok(url, headers):
-                return
-            time.sleep(0.5)
-        deadline.check('waiting for %s' % self.name)
-        raise RuntimeError('%s did not answer at %s within %ss; see %s'
-                           % (self.name, url, START_TIMEOUT_S, self.log_path))
-
-    def stop(self):
-        super().stop(STOP_TIMEOUT_S)
-
-    def kill(self):
-        """SIGKILL to its session; returns once it has exited."""
-        os.killpg(self.pid, signal.SIGKILL)
-        self.popen.wait(timeout=STOP_TIMEOUT_S)
-
-
-def pinned(argv, role, args):
-    """argv on the CPUs --pin gives its role, or argv as it is.
-
-    With --pin the conductor runs on CPU 0 and the BMC side (the emulator
-    and the service, or sushy-emulator) on the others, so that neither
-    takes the other's cores and caches: what a deployment gets where the
-    service does not share the conductor's cores. Children and threads
-    inherit the CPUs (taskset execs the command, keeping its pid).
-    """
-    if not args.pin:
-        return argv
-    cpus = '0' if role == 'conductor' else '1-%d' % (os.cpu_count() - 1)
-    return ['taskset', '-c', cpus, *argv]
-
-
-class Processes:
-    """Every process of the run, stopped in reverse order of their start."""
-
-    def __init__(self, log_dir):
-        self.log_dir = log_dir
-        self._running = []
-
-    def start(self, name, argv, env=None):
-        process = Process(name, argv, self.log_dir / ('%s.log' % name),
-                          {**os.environ, **(env or {})})
-        self._running.append(process)
-        return process
-
-    def stop(self, process):
-        self._running.remove(process)
-        process.stop()
-
-    def stop_all(self):
-        while self._running:
-            self.stop(self._running[-1])
 
 
 class SyncTimer:
@@ -378,16 +186,6 @@ class Cycle:
 
 
 @dataclasses.dataclass
-class Counts:
-    requests: float = 0.0
-    valence_reads: float = 0.0
-
-    def __sub__(self, other):
-        return Counts(self.requests - other.requests,
-                      self.valence_reads - other.valence_reads)
-
-
-@dataclasses.dataclass
 class Result:
     kind: Kind
     nodes: int
@@ -420,315 +218,6 @@ class Result:
                 / (self.nodes * len(cycles)))
 
 
-class Backends:
-    """The emulator and the service, or sushy-tools: started when needed."""
-
-    def __init__(self, processes, nodes, work_dir, args):
-        self.processes = processes
-        self.nodes = nodes
-        self.work_dir = work_dir
-        self.args = args
-        self.token = 'fleet-' + secrets.token_urlsafe(24)
-        self.started = {}
-        # name -> URL of each service replica, in service_url's order
-        self.replica_urls = {}
-        self.service_url = None
-        self.emulator_url = None
-        self.sushy_url = None
-        self.valence_ids = None
-        self.sushy_ids = None
-
-    def replica_names(self):
-        """The service replicas: two with --topology ha, else one."""
-        return REPLICAS if self.args.topology == 'ha' else ('service',)
-
-    def start_valence(self, deadline):
-        if 'emulator' in self.started:
-            return
-        names = self.replica_names()
-        emulator_port, *service_ports = free_ports(1 + len(names))
-        self.emulator_url = 'http://127.0.0.1:%d' % emulator_port
-        self.replica_urls = {n: 'http://127.0.0.1:%d' % p
-                             for n, p in zip(names, service_ports)}
-        self.service_url = ','.join(self.replica_urls.values())
-        emulator = self.processes.start(
-            'emulator', pinned(['java', *self.args.emulator_jvm_opt, '-jar',
-                                self.args.emulator_jar], 'bmc', self.args),
-            {'SERVER_PORT': str(emulator_port),
-             'EMULATOR_NODE_COUNT': str(self.nodes),
-             'EMULATOR_TRANSITION_DELAY': '0'})
-        self.started['emulator'] = emulator
-        for name in names:
-            self._start_replica(name)
-        emulator.wait_ready(self.emulator_url + '/', deadline)
-        for name in names:
-            self._wait_replica(name, deadline)
-        self.valence_ids = [n['uuid'] for n in
-                            http_json(self.emulator_url + '/v1/nodes')]
-        self.warm_jvms(deadline)
-
-    def _start_replica(self, name):
-        port = urllib.parse.urlsplit(self.replica_urls[name]).port
-        self.started[name] = self.processes.start(
-            name, pinned(processes.service_command(
-                self.args.service_jar, self.args.service_jvm_opt),
-                'bmc', self.args),
-            {'SERVER_PORT': str(port),
-             'VALENCE_URL': self.emulator_url,
-             'VALENCE_DRIVER_TOKEN': self.token})
-
-    def _wait_replica(self, name, deadline):
-        self.started[name].wait_ready(
-            self.replica_urls[name] + '/actuator/health', deadline)
-
-    def kill_replica(self, name):
-        """SIGKILLs a replica, as a crash or an OOM kill would end it."""
-        process = self.started.pop(name)
-        process.kill()
-        self.processes.stop(process)
-
-    def restart_replica(self, name, deadline):
-        """Starts a killed replica again on its port, until it is ready."""
-        self._start_replica(name)
-        self._wait_replica(name, deadline)
-
-    def warm_jvms(self, deadline):
-        """Reads through the service until its JIT has compiled the paths.
-
-        A service that has served a fleet for hours runs compiled code;
-        at the few hundred reads a second of one sync, the JIT compiler
-        would otherwise take most of both JVMs' CPU in every cycle
-        measured here (65% of it in a profile of the 6th to 10th cycle
-        at 1,000 nodes).
-        """
-        seconds = min(self.args.jvm_warmup_seconds, deadline.left() / 4)
-        if seconds <= 0:
-            return
-        print('    warming the service and the emulator up: %.0fs of reads '
-              'through the service' % seconds)
-        share = seconds / 2 / len(self.replica_urls)
-        for name, url in self.replica_urls.items():
-            for path in ('/v1/nodes/%s/power', '/v1/nodes/%s'):
-                target = benchmark.Target(name, url, path, self.token)
-                _, errors, _, _ = benchmark.load(
-                    target, self.valence_ids, 4, 10 ** 6, share, [])
-                if errors:
-                    raise RuntimeError(
-                        '%d reads failed while warming up; see %s'
-                        % (errors, self.processes.log_dir))
-
-    def start_sushy(self, deadline):
-        if 'sushy' in self.started:
-            return
-        port, = free_ports(1)
-        self.sushy_url = 'http://127.0.0.1:%d' % port
-        # Its fake driver keeps the systems there; a run starts afresh.
-        state_dir = self.work_dir / 'sushy-state'
-        shutil.rmtree(state_dir, ignore_errors=True)
-        state_dir.mkdir(parents=True)
-        self.sushy_ids = ['%08x-0000-4000-8000-%012x' % (0xf1ee7, i)
-                          for i in range(1, self.nodes + 1)]
-        systems = [{'uuid': uuid, 'name': 'fleet-%d' % i,
-                    'power_state': 'Off',
-                    'nics': [{'mac': '02:fe:%02x:%02x:%02x:00' % (
-                        i >> 16 & 0xff, i >> 8 & 0xff, i & 0xff)}]}
-                   for i, uuid in enumerate(self.sushy_ids, 1)]
-        config = self.work_dir / 'sushy.conf'
-        # sushy-emulator's configuration is a Python file.
-        config.write_text(
-            'SUSHY_EMULATOR_LISTEN_IP = "127.0.0.1"\n'
-            'SUSHY_EMULATOR_LISTEN_PORT = %d\n'
-            'SUSHY_EMULATOR_STATE_DIR = %r\n'
-            'SUSHY_EMULATOR_FAKE_DRIVER = True\n'
-            'SUSHY_EMULATOR_FAKE_SYSTEMS = %r\n'
-            % (port, str(state_dir), systems))
-        sushy = self.processes.start(
-            'sushy', pinned([VENV_BIN / 'sushy-emulator', '--config', config],
-                            'bmc', self.args))
-        sushy.wait_ready(self.sushy_url + '/redfish/v1/', deadline)
-        self.started['sushy'] = sushy
-
-    def start_for(self, kind, deadline):
-        if kind.backend == 'valence':
-            self.start_valence(deadline)
-        elif kind.backend == 'sushy':
-            self.start_sushy(deadline)
-
-    def stop_unneeded(self, kind):
-        """Stops what the next kind does not use, so that it idles alone."""
-        wanted = {'valence': ('emulator', *self.replica_names()),
-                  'sushy': ('sushy',)}
-        keep = wanted.get(kind.backend if kind else None, ())
-        for name in list(self.started):
-            if name not in keep:
-                self.processes.stop(self.started.pop(name))
-
-    def measured(self, kind):
-        """The pids of each part a kind's figures include, those now running.
-
-        The service is its replicas, together.
-        """
-        parts = {'valence': {'service': self.replica_names(),
-                             'emulator': ('emulator',)},
-                 'sushy': {'sushy': ('sushy',)}}
-        return {part: [self.started[n].pid for n in names
-                       if n in self.started]
-                for part, names in parts.get(kind.backend, {}).items()}
-
-    # What each kind's BMC reports and Ironic caches on the node in its
-    # first sync (health, vendor, boot mode): enrolled with it, the first
-    # cycle records nothing. Without it, the first redfish cycle of 1,000
-    # nodes took 139 s against 22 s for the next ones.
-    KNOWN = {
-        'valence': {'health': 'OK'},
-        'sushy': {'health': 'OK', 'properties': {'vendor': 'Sushy Emulator'},
-                  'boot_mode': 'uefi', 'secure_boot': False},
-    }
-
-    def node_specs(self, kind):
-        """What each node of this kind is enrolled with."""
-        known = self.KNOWN.get(kind.backend, {})
-        return [{**known, 'driver_info': info}
-                for info in self._driver_info(kind)]
-
-    def _driver_info(self, kind):
-        if kind.backend == 'valence':
-            return [{'valence_node_id': n} for n in self.valence_ids]
-        if kind.backend == 'sushy':
-            return [{'redfish_address': self.sushy_url,
-                     'redfish_system_id': '/redfish/v1/Systems/%s' % n,
-                     'redfish_verify_ca': False}
-                    for n in self.sushy_ids]
-        return [{}] * self.nodes
-
-    def service_counts(self):
-        """Counts so far.
-
-        The requests the service has answered, other than the actuator's,
-        and the node reads it made of Valence for them (one per node read,
-        however many nodes a request named).
-        """
-        counts = Counts()
-        for url in self.replica_urls.values():
-            request = urllib.request.Request(
-                url + '/actuator/prometheus',
-                headers={'Authorization': 'Bearer %s' % self.token})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                self._count(response.read().decode(), counts)
-        return counts
-
-    @staticmethod
-    def _count(text, counts):
-        for line in text.splitlines():
-            name, _, rest = line.partition('{')
-            if (name == 'http_server_requests_seconds_count'
-                    and 'uri="/actuator' not in rest):
-                counts.requests += float(line.rsplit(' ', 1)[1])
-            elif (name == 'valence_upstream_requests_seconds_count'
-                    and 'operation="get_node"' in rest):
-                counts.valence_reads += float(line.rsplit(' ', 1)[1])
-
-
-def write_config(kind, state_dir, api_port, backends, statsd_port,
-                 extra=None, **placement):
-    """ironic.conf for one kind: scripts/ironic_conf.py's, adjusted.
-
-    :param statsd_port: where Ironic sends its metrics; None: nowhere.
-    :param extra: further sections, {section: {option: value}}.
-    :param placement: ironic_conf.render()'s database, rpc_transport, host
-        and rpc_port, for a process of the production topology.
-    """
-    ironic_conf.prepare_state_dir(str(state_dir))
-
-    def render(extra=None):
-        return ironic_conf.render(
-            str(state_dir), '127.0.0.1', api_port,
-            backends.service_url or 'http://127.0.0.1:9', backends.token,
-            sync_interval=1, extra=extra, **placement)
-
-    # ironic_conf.py's interface lists, to put the kind's own first in.
-    # No default section: [DEFAULT] is Ironic's, an ordinary one here.
-    base = configparser.ConfigParser(interpolation=None,
-                                     default_section='fleet:none')
-    base.read_string(render())
-    defaults = {'enabled_hardware_types': kind.driver}
-    for interface, name in kind.interfaces.items():
-        # First in the list, so that it is the one nodes get by default.
-        key = 'enabled_%s_interfaces' % interface
-        rest = [i for i in base['DEFAULT'].get(key, '').split(',')
-                if i and i != name]
-        defaults[key] = ','.join([name, *rest])
-    sections = {
-        'DEFAULT': defaults,
-        'conductor': {'enable_health_monitoring': str(kind.health)},
-    }
-    if statsd_port is not None:
-        sections.update({
-            'metrics': {'backend': 'statsd'},
-            'metrics_statsd': {'statsd_host': '127.0.0.1',
-                               'statsd_port': str(statsd_port)}})
-    for section, options in (extra or {}).items():
-        sections.setdefault(section, {}).update(options)
-    path = state_dir / 'ironic.conf'
-    ironic_conf.write(path, render(sections))
-    return path
-
-
-def enroll(config, driver, specs_path):
-    """Creates the nodes straight in Ironic's database (before it starts).
-
-    The API would validate each node and walk it through manageable one
-    request at a time; here each node is created already manageable, with
-    the power state (and what else the specs say) its BMC reports, as a
-    node that has been synced before. Interfaces are chosen as the API
-    would choose them.
-    """
-    import ironic.command  # noqa: F401  (picks Ironic's threading backend)
-    from ironic.common import context
-    from ironic.common import driver_factory
-    from ironic.conf import CONF
-    from ironic import objects
-    from oslo_utils import uuidutils
-
-    CONF(['--config-file', str(config)], project='ironic')
-    objects.register_all()
-    ctx = context.get_admin_context()
-    with open(specs_path) as f:
-        specs = json.load(f)
-    for fields in specs:
-        node = objects.Node(ctx, uuid=uuidutils.generate_uuid(),
-                            driver=driver, provision_state='manageable',
-                            power_state='power off', **fields)
-        driver_factory.check_and_update_node_interfaces(node)
-        node.create()
-
-
-# Ironic's commands, by the module of ironic.command that runs each.
-IRONIC_COMMANDS = {'ironic': 'singleprocess', 'ironic-api': 'api',
-                   'ironic-conductor': 'conductor'}
-
-
-def run_ironic(config, memoise_pbkdf2, command='ironic'):
-    """One of Ironic's commands, its redfish PBKDF2 memoised."""
-    import ironic.command  # noqa: F401  (first: picks the threading backend)
-    if memoise_pbkdf2:
-        from ironic.drivers.modules.redfish import utils as redfish_utils
-        redfish_utils.hashlib = types.SimpleNamespace(
-            pbkdf2_hmac=functools.lru_cache(maxsize=64)(hashlib.pbkdf2_hmac))
-    module = importlib.import_module('ironic.command.'
-                                     + IRONIC_COMMANDS[command])
-    sys.argv = [command, '--config-file', str(config)]
-    return module.main()
-
-
-def ironic_argv(kind, config, command, args):
-    """The command line that runs one of Ironic's commands for a kind."""
-    return pinned([sys.executable, __file__, 'ironic', '--config', config,
-                   '--command', command,
-                   *(['--memoise-pbkdf2'] if kind.memoise_pbkdf2 else [])],
-                  'conductor', args)
-
-
 class SingleIronic:
     """Ironic as one process (`ironic`) on SQLite: the default topology."""
 
@@ -737,7 +226,7 @@ class SingleIronic:
         self.args = args
         self.processes = processes
         self.timer = timer
-        self.api_port, = free_ports(1)
+        self.api_port, = ports.free_ports(1)
         self.config = write_config(kind, state_dir, self.api_port, backends,
                                    timer.port)
         self.process = None
@@ -786,7 +275,7 @@ class HaIronic:
         self.processes = processes
         self.cluster = cluster
         self.timers = {c: SyncTimer() for c in CONDUCTORS}
-        self.api_port, *rpc_ports = free_ports(1 + len(CONDUCTORS))
+        self.api_port, *rpc_ports = ports.free_ports(1 + len(CONDUCTORS))
         self.hosts = {c: '127.0.0.1:%d' % p
                       for c, p in zip(CONDUCTORS, rpc_ports)}
         database = cluster.create_database(
@@ -1046,9 +535,7 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
     specs.write_text(json.dumps(backends.node_specs(kind)))
     began = time.monotonic()
     with open(state_dir / 'enroll.log', 'wb') as log:
-        subprocess.run([sys.executable, __file__, 'enroll', '--config',
-                        ironic.config, '--driver', kind.driver,
-                        '--specs', specs],
+        subprocess.run(enroll_argv(ironic.config, kind.driver, specs),
                        check=True, stdout=log, stderr=subprocess.STDOUT,
                        timeout=max(1, deadline.left()))
     result.enroll_s = time.monotonic() - began
@@ -1322,11 +809,11 @@ def run(args):
         os.cpu_count(), platform.python_version(),
         subprocess.run(['java', '-version'], capture_output=True,
                        text=True).stderr.splitlines()[0]))
-    print('==> command: scripts/fleet %s' % shlex.join(sys.argv[1:]))
-    processes = Processes(args.work_dir)
-    backends = Backends(processes, args.nodes, args.work_dir, args)
+    print('==> command: %s' % args.command)
+    started = children.Children(args.work_dir)
+    backends = Backends(started, args.nodes, args.work_dir, args)
     timer = SyncTimer()
-    results = []
+    measured = []
     cluster = None
 
     def terminate(signum, frame):
@@ -1336,89 +823,71 @@ def run(args):
     try:
         if args.topology == 'ha':
             # Started first, it is stopped last, when no Ironic uses it.
-            cluster = start_postgres(args, processes, deadline)
+            cluster = start_postgres(args, started, deadline)
         for position, name in enumerate(args.kinds):
             kind = KINDS[name]
             # Time left is shared among the kinds still to measure.
             share = Deadline(deadline.left() / (len(args.kinds) - position))
             print('==> %s: %.0fs left for it' % (name, share.left()))
             try:
-                results.append(measure_kind(kind, args, backends, processes,
-                                            timer, share, cluster))
+                measured.append(measure_kind(kind, args, backends, started,
+                                             timer, share, cluster))
             except OutOfTime as e:
                 print('!!! %s: time bound reached (%s)' % (name, e))
-                results.append(Result(kind, args.nodes,
-                                      note='not measured: time bound'))
+                measured.append(Result(kind, args.nodes,
+                                       note='not measured: time bound'))
         backends.stop_unneeded(None)
     finally:
-        processes.stop_all()
+        started.stop_all()
         timer.close()
-    report(results, args)
+    report(measured, args)
+    write_results(measured, args)
     return 0
 
 
-def start_postgres(args, processes, deadline):
+def write_results(measured, args):
+    """The fleet's figures, and the failover's, as result files."""
+    kinds = [{'kind': r.kind.name, 'label': r.kind.label,
+              'cycle_p50_s': r.p50(),
+              'cycles_s': [c.seconds for c in r.cycles],
+              'cpu_ms_per_node': {
+                  part: r.cpu_ms_per_node(part)
+                  for part in ('ironic', 'service', 'emulator', 'sushy',
+                               'postgres')
+                  if r.cpu_ms_per_node(part) is not None},
+              'note': r.note or None} for r in measured]
+    results.write(results.record('fleet', args.command, {
+        'nodes': args.nodes, 'topology': args.topology, 'kinds': kinds}))
+    for r in measured:
+        f = r.failover
+        if not f or not f.cycles:
+            continue
+        results.write(results.record('failover', args.command, {
+            'nodes': args.nodes, 'kind': r.kind.name, 'replica': f.replica,
+            'back_after_s': f.back_at and f.back_at - f.killed_at,
+            'conductors': {
+                name: [{'seconds': c.seconds, 'phase': (
+                    'kill' if c is f.during(name) else
+                    'normal' if c in f.normal(name) else 'restart')}
+                    for c in f.cycles[name]]
+                for name in CONDUCTORS}}))
+
+
+def start_postgres(args, started, deadline):
     """A PostgreSQL cluster of the run's own: a database in it per kind."""
     directory = args.work_dir / 'postgres'
     postgres.check_stopped(directory)
     shutil.rmtree(directory, ignore_errors=True)
-    port, = free_ports(1)
+    port, = ports.free_ports(1)
     cluster = postgres.Postgres(directory, port, args.work_dir,
-                                processes.start)
+                                started.start)
     cluster.start(max(1, min(START_TIMEOUT_S, deadline.left())))
     return cluster
 
 
-def run_bounded(run, args, log_dir):
-    """run(args, processes, deadline) within args.max_seconds.
-
-    Every process it starts through `processes` (logging into log_dir) is
-    stopped however it ends, SIGTERM included. Returns the exit status: 1
-    when the time bound was reached.
-    """
-    deadline = Deadline(args.max_seconds)
-    processes = Processes(log_dir)
-    processes.log_dir.mkdir(parents=True, exist_ok=True)
-
-    def terminate(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        run(args, processes, deadline)
-    except OutOfTime as e:
-        print('time bound of %ss reached: %s' % (args.max_seconds, e))
-        return 1
-    finally:
-        processes.stop_all()
-    return 0
-
-
-def positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError('must be at least 1')
-    return value
-
-
-def main():
-    if sys.argv[1:2] == ['ironic']:
-        parser = argparse.ArgumentParser(prog='fleet.py ironic')
-        parser.add_argument('--config', required=True)
-        parser.add_argument('--memoise-pbkdf2', action='store_true')
-        parser.add_argument('--command', choices=IRONIC_COMMANDS,
-                            default='ironic')
-        args = parser.parse_args(sys.argv[2:])
-        return run_ironic(args.config, args.memoise_pbkdf2, args.command)
-    if sys.argv[1:2] == ['enroll']:
-        parser = argparse.ArgumentParser(prog='fleet.py enroll')
-        parser.add_argument('--config', required=True)
-        parser.add_argument('--driver', required=True)
-        parser.add_argument('--specs', required=True)
-        args = parser.parse_args(sys.argv[2:])
-        enroll(args.config, args.driver, args.specs)
-        return 0
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv, prog):
+    parser = argparse.ArgumentParser(prog=prog,
+                                     description=__doc__.splitlines()[0])
     parser.add_argument('nodes', type=positive,
                         help='nodes of each kind (at most %d)' % MAX_NODES)
     parser.add_argument('--kinds', default=','.join(DEFAULT_KINDS),
@@ -1458,13 +927,15 @@ def main():
                         help='option for the service JVM only, after the '
                         'ones it ships with (repeatable)')
     parser.add_argument('--service-jar', type=Path,
-                        default=processes.SERVICE_JAR,
+                        default=children.SERVICE_JAR,
                         help='the service to start as it ships (laid out '
                         'by scripts/service-layout)')
-    parser.add_argument('--emulator-jar', type=Path, default=EMULATOR_JAR)
+    parser.add_argument('--emulator-jar', type=Path,
+                        default=children.EMULATOR_JAR)
     parser.add_argument('--work-dir', type=Path,
-                        default=ROOT / '.run' / 'fleet')
-    args = parser.parse_args()
+                        default=children.RUN_DIR / 'fleet')
+    args = parser.parse_args(argv)
+    args.command = '%s %s' % (prog, shlex.join(argv))
     if args.nodes > MAX_NODES:
         parser.error('at most %d nodes' % MAX_NODES)
     if args.pin and (os.cpu_count() < 2 or not shutil.which('taskset')):
@@ -1486,7 +957,6 @@ def main():
     except KeyboardInterrupt:
         print('!!! interrupted; every process was stopped', file=sys.stderr)
         return 130
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+    except (RuntimeError, subprocess.CalledProcessError) as e:
+        print('!!! %s; every process was stopped' % e, file=sys.stderr)
+        return 1

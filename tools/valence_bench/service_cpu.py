@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""scripts/bench --compare-services A B: the service's CPU per power read.
+"""tools/bench service-cpu A B: the service's CPU per power read.
 
 Two variants of the service (a jar and its JVM options each) against one
 emulator of 10,000 nodes, loaded in turn with GET /v1/nodes/{id}/power
@@ -19,7 +19,7 @@ requests a second across the nodes as the workers of Ironic's power sync
 do, and a back-to-back cell of one caller. Which variant goes first
 alternates from round to round. For each cell it reads the service's CPU
 time from /proc (all threads, and its JIT compiler threads as
-scripts/fleet.py reads them) and its resident set.
+tools/bench fleet reads them) and its resident set.
 
 A variant is JAR, JAR@OPTIONS or @OPTIONS: a service jar (the one built
 here by default) and a java @argfile of JVM options (none: the JVM's
@@ -30,14 +30,14 @@ requests and seconds, the whole run by --max-seconds.
 import argparse
 import dataclasses
 from pathlib import Path
+import random
 import secrets
-import sys
 
-# scripts/ is on the path as this file's directory.
-import benchmark
-import fleet
-from ports import free_ports
-import processes
+import ports
+
+from valence_bench import children
+from valence_bench import loadclient
+from valence_bench import proc
 
 NODE_COUNT = 10000
 MIB = 1024 * 1024
@@ -67,7 +67,7 @@ class Figures:
 def variant(spec):
     """(jar, JVM arguments) of a JAR, JAR@OPTIONS or @OPTIONS argument."""
     jar, _, options = spec.partition('@')
-    jar = Path(jar) if jar else processes.SERVICE_JAR
+    jar = Path(jar) if jar else children.SERVICE_JAR
     if not jar.is_file():
         raise argparse.ArgumentTypeError('no jar at %s' % jar)
     if options and not Path(options).is_file():
@@ -76,25 +76,20 @@ def variant(spec):
     return spec, jar, ['@%s' % Path(options).resolve()] if options else []
 
 
-def start(processes, args, token, deadline):
+def start(started, args, token, deadline):
     """The emulator and one service per variant; their URLs and pids."""
-    emulator_port, *service_ports = free_ports(1 + len(args.variants))
+    emulator_port, *service_ports = ports.free_ports(1 + len(args.variants))
     emulator_url = 'http://127.0.0.1:%d' % emulator_port
-    emulator = processes.start(
-        'emulator', ['java', '-jar', fleet.EMULATOR_JAR],
-        {'SERVER_PORT': str(emulator_port),
-         'EMULATOR_NODE_COUNT': str(NODE_COUNT),
-         'EMULATOR_TRANSITION_DELAY': '0'})
+    emulator = started.emulator(emulator_port, NODE_COUNT)
     services = []
     for label, (spec, jar, jvm_args), port in zip(
             'AB', args.variants, service_ports):
         url = 'http://127.0.0.1:%d' % port
         print('==> service %s: java %s -jar %s at %s'
               % (label, ' '.join(jvm_args) or '(JVM defaults)', jar, url))
-        services.append((label, url, processes.start(
-            'service-%s' % label, ['java', *jvm_args, '-jar', jar],
-            {'SERVER_PORT': str(port), 'VALENCE_URL': emulator_url,
-             'VALENCE_DRIVER_TOKEN': token})))
+        services.append((label, url, started.service(
+            port, emulator_url, token, ['java', *jvm_args, '-jar', jar],
+            name='service-%s' % label)))
     emulator.wait_ready(emulator_url + '/', deadline)
     for _, url, process in services:
         process.wait_ready(url + '/actuator/health', deadline)
@@ -102,37 +97,37 @@ def start(processes, args, token, deadline):
 
 
 def measure(target, nodes, cell, pid, figures):
-    jit_before = fleet.jvm_cpu_seconds(pid)['jit']
-    latencies, errors, _, cpu = benchmark.load(
+    jit_before = proc.jvm_cpu_seconds(pid)['jit']
+    latencies, errors, _, cpu = loadclient.load(
         target, nodes, cell.concurrency, 10 ** 6, cell.seconds, [pid],
         rate=cell.rate)
-    jit = fleet.jvm_cpu_seconds(pid)['jit'] - jit_before
+    jit = proc.jvm_cpu_seconds(pid)['jit'] - jit_before
     figures.requests += len(latencies)
     figures.errors += errors
     figures.cpu_s += cpu[pid]
     figures.jit_s += jit
     figures.latencies.extend(latencies)
     figures.per_round.append(1000 * cpu[pid] / max(len(latencies), 1))
-    figures.rss_max = max(figures.rss_max, benchmark.vm_rss_bytes(pid))
+    figures.rss_max = max(figures.rss_max, proc.vm_rss_bytes(pid))
 
 
-def run(args, processes, deadline):
+def run(args, started, deadline):
     token = 'bench-' + secrets.token_urlsafe(24)
-    emulator_url, services = start(processes, args, token, deadline)
-    emulator = benchmark.Client(emulator_url)
+    emulator_url, services = start(started, args, token, deadline)
+    emulator = loadclient.Client(emulator_url)
     nodes = [n['uuid'] for n in emulator.json('GET', '/v1/nodes')]
     emulator.close()
-    targets = {label: (benchmark.Target(label, url, '/v1/nodes/%s/power',
-                                        token), process.pid)
+    targets = {label: (loadclient.Target(label, url, '/v1/nodes/%s/power',
+                                         token), process.pid)
                for label, url, process in services}
     print('==> warm-up: %ss of back-to-back reads per service, 4 callers '
           '(not counted)' % args.warmup)
     for target, _ in targets.values():
-        _, errors, _, _ = benchmark.load(target, nodes, 4, 10 ** 7,
-                                         args.warmup, [])
+        _, errors, _, _ = loadclient.load(target, nodes, 4, 10 ** 7,
+                                          args.warmup, [])
         if errors:
             raise RuntimeError('%d reads failed while warming up; see %s'
-                               % (errors, processes.log_dir))
+                               % (errors, started.log_dir))
     cells = (Cell('paced', args.callers, args.rate, args.cell_seconds),
              Cell('back-to-back', 1, None, args.cell_seconds / 2))
     figures = {(label, c.name): Figures() for label in targets for c in cells}
@@ -142,7 +137,7 @@ def run(args, processes, deadline):
         for cell in cells:
             for label in order:
                 target, pid = targets[label]
-                benchmark.random.shuffle(nodes)
+                random.shuffle(nodes)
                 measure(target, nodes, cell, pid, figures[(label, cell.name)])
         print('    round %d/%d done' % (r + 1, args.rounds))
     report(args, cells, figures, sorted(targets))
@@ -168,7 +163,7 @@ def report(args, cells, figures, labels):
         for label in labels:
             f = figures[(label, cell.name)]
             lat = sorted(f.latencies)
-            p50, p99 = (benchmark.ms(benchmark.percentile(lat, p))
+            p50, p99 = (loadclient.ms(loadclient.percentile(lat, p))
                         for p in (50, 99))
             print('    %-13s %-3s %8d %6d %7.0f %s %s %10.3f %4.0f%% %8.1f  %s'
                   % (cell.name, label, f.requests, f.errors,
@@ -185,23 +180,17 @@ def report(args, cells, figures, labels):
               % (b, a, cell.name, cpu_ms(fb) / cpu_ms(fa), rounds))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv, prog):
+    parser = children.parser(prog, __doc__, 900)
     parser.add_argument('variants', nargs=2, type=variant,
                         metavar='VARIANT', help='JAR, JAR@OPTIONS or @OPTIONS')
-    parser.add_argument('--rounds', type=fleet.positive, default=4)
-    parser.add_argument('--warmup', type=fleet.positive, default=40,
+    parser.add_argument('--rounds', type=children.positive, default=4)
+    parser.add_argument('--warmup', type=children.positive, default=40,
                         help='seconds of warm-up per service')
-    parser.add_argument('--cell-seconds', type=fleet.positive, default=10,
+    parser.add_argument('--cell-seconds', type=children.positive, default=10,
                         help='seconds of a paced cell (back to back: half)')
-    parser.add_argument('--callers', type=fleet.positive, default=8,
+    parser.add_argument('--callers', type=children.positive, default=8,
                         help='concurrent callers of a paced cell')
-    parser.add_argument('--rate', type=fleet.positive, default=300,
+    parser.add_argument('--rate', type=children.positive, default=300,
                         help='requests a second in all of a paced cell')
-    parser.add_argument('--max-seconds', type=fleet.positive, default=900)
-    args = parser.parse_args()
-    return fleet.run_bounded(run, args, fleet.ROOT / '.run' / 'bench')
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+    return children.run_parsed(parser, argv, run)

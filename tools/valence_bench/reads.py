@@ -10,27 +10,37 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The measurements of scripts/bench, against a running emulator and service.
+"""tools/bench reads: the service beside the emulator it reads.
 
-scripts/bench starts both and calls this with their URLs and process ids;
-the service's token comes in the environment (BENCH_TOKEN), never on the
-command line. Standard library only. Every request goes to 127.0.0.1 or ::1;
-every loop is bounded in count and in time.
+Starts an emulator of 10,000 nodes (transition delay 0) and the service
+against it with the JVM's defaults, then measures: (a) node reads directly
+and through the service side by side, (b) single flight, (c) a power
+cycle, (d) the memory of both processes. --long runs more and longer
+rounds. Every request goes to 127.0.0.1; every loop is bounded in count
+and in time, the whole run by --max-seconds.
 """
 
-import argparse
 import http.client
-import json
-import os
 import random
-import subprocess
-import sys
+import secrets
 import threading
 import time
-import urllib.parse
 
-REQUEST_TIMEOUT_S = 30
-CLK_TCK = os.sysconf('SC_CLK_TCK')
+import ports
+
+from valence_bench import children
+from valence_bench.loadclient import CLIENT
+from valence_bench.loadclient import Client
+from valence_bench.loadclient import load
+from valence_bench.loadclient import ms
+from valence_bench.loadclient import percentile
+from valence_bench.loadclient import prometheus_sum
+from valence_bench.loadclient import REQUEST_TIMEOUT_S
+from valence_bench.loadclient import Target
+from valence_bench.proc import live_heap_bytes
+from valence_bench.proc import vm_rss_bytes
+
+NODE_COUNT = 10000
 
 # short: the default, well under three minutes with start-up; long: --long.
 PROFILES = {
@@ -43,174 +53,6 @@ CONCURRENCIES = (1, 16)
 SINGLE_FLIGHT_CALLERS = 16
 INJECTED_LATENCY_MS = 200
 POWER_SETTLE_READS = 50
-# The key of this process's own CPU time among the process ids.
-CLIENT = 'client'
-
-
-class Client:
-    """One keep-alive HTTP/1.1 connection, as one thread of a caller holds."""
-
-    def __init__(self, base_url, token=None):
-        url = urllib.parse.urlsplit(base_url)
-        if url.hostname not in ('127.0.0.1', '::1'):
-            raise SystemExit('refusing to load %s: loopback only' % base_url)
-        self._conn = http.client.HTTPConnection(url.hostname, url.port,
-                                                timeout=REQUEST_TIMEOUT_S)
-        self._headers = {'Authorization': 'Bearer %s' % token} if token else {}
-
-    def call(self, method, path, body=None):
-        """Returns (status, body bytes); a broken connection is reopened."""
-        headers = dict(self._headers)
-        if body is not None:
-            body = json.dumps(body).encode()
-            headers['Content-Type'] = 'application/json'
-        try:
-            self._conn.request(method, path, body=body, headers=headers)
-            response = self._conn.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, OSError):
-            self._conn.close()
-            raise
-
-    def json(self, method, path, body=None, expect=200):
-        status, data = self.call(method, path, body)
-        if status != expect:
-            raise RuntimeError('%s %s answered %s, not %s: %s'
-                               % (method, path, status, expect, data[:300]))
-        return json.loads(data) if data else None
-
-    def close(self):
-        self._conn.close()
-
-
-def percentile(ordered, p):
-    """Nearest-rank percentile of an ascending list (None when empty)."""
-    if not ordered:
-        return None
-    rank = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(rank) - 1]
-
-
-def cpu_seconds(pid):
-    """User plus system CPU time the process has used so far."""
-    with open('/proc/%d/stat' % pid) as stat:
-        # Fields after the parenthesised command name, which may hold spaces.
-        fields = stat.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def vm_rss_bytes(pid):
-    with open('/proc/%d/status' % pid) as status:
-        for line in status:
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError('no VmRSS for pid %d' % pid)
-
-
-def live_heap_bytes(pid):
-    """The live heap: jcmd's class histogram runs a full GC before counting.
-
-    The same method as valence-emulator/measure-heap.sh.
-    """
-    out = subprocess.run(['jcmd', str(pid), 'GC.class_histogram'],
-                         capture_output=True, text=True, check=True,
-                         timeout=120).stdout
-    for line in out.splitlines():
-        if line.startswith('Total'):
-            return int(line.split()[2])
-    raise RuntimeError('jcmd printed no Total line for pid %d' % pid)
-
-
-def prometheus_sum(service, metric, **labels):
-    """Sums the samples of one metric whose labels include the given ones."""
-    status, data = service.call('GET', '/actuator/prometheus')
-    if status != 200:
-        raise RuntimeError('/actuator/prometheus answered %s' % status)
-    wanted = ['%s="%s"' % item for item in labels.items()]
-    total = 0.0
-    for line in data.decode().splitlines():
-        name, _, rest = line.partition('{')
-        if name == metric and all(w in rest for w in wanted):
-            total += float(line.rsplit(' ', 1)[1])
-    return total
-
-
-class Target:
-    """A way to read a node: from the emulator directly or via the service."""
-
-    def __init__(self, name, base_url, path, token=None):
-        self.name = name
-        self.base_url = base_url
-        self.path = path
-        self.token = token
-
-    def client(self):
-        return Client(self.base_url, self.token)
-
-
-def load(target, nodes, concurrency, max_requests, max_seconds, cpu_pids,
-         rate=None):
-    """Reads distinct nodes from `concurrency` threads, one connection each.
-
-    Back to back, or paced at `rate` requests a second in all, the callers
-    taking turns as the workers of Ironic's power sync do. Bounded by
-    max_requests in all and by max_seconds. Returns the latencies of the
-    successes, the error count, the wall time and the CPU seconds used
-    meanwhile by each process in cpu_pids and (under CLIENT) by this one.
-    """
-    quota = max(1, max_requests // concurrency)
-    latencies = [[] for _ in range(concurrency)]
-    errors = [0] * concurrency
-    start = threading.Barrier(concurrency + 1, timeout=30)
-
-    def worker(i):
-        client = target.client()
-        try:
-            start.wait()
-            began_at = time.monotonic()
-            deadline = began_at + max_seconds
-            # Thread i reads nodes i, i + concurrency, ...: no two callers
-            # read one node at once, which single flight would merge.
-            for n in range(quota):
-                if rate:
-                    # A caller that fell behind goes at once, without
-                    # sleeping, and so catches up.
-                    slot = began_at + (n * concurrency + i) / rate
-                    time.sleep(max(0.0, min(slot, deadline)
-                                   - time.monotonic()))
-                if time.monotonic() >= deadline:
-                    break
-                node = nodes[(i + n * concurrency) % len(nodes)]
-                began = time.perf_counter()
-                try:
-                    status, _ = client.call('GET', target.path % node)
-                except (http.client.HTTPException, OSError):
-                    status = None
-                if status == 200:
-                    latencies[i].append(time.perf_counter() - began)
-                else:
-                    errors[i] += 1
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True)
-               for i in range(concurrency)]
-    for t in threads:
-        t.start()
-    cpu_before = {pid: cpu_seconds(pid) for pid in cpu_pids}
-    cpu_before[CLIENT] = time.process_time()
-    start.wait()
-    began = time.perf_counter()
-    for t in threads:
-        t.join(max_seconds + REQUEST_TIMEOUT_S)
-    wall = time.perf_counter() - began
-    cpu = {pid: cpu_seconds(pid) - cpu_before[pid] for pid in cpu_pids}
-    cpu[CLIENT] = time.process_time() - cpu_before[CLIENT]
-    return [x for part in latencies for x in part], sum(errors), wall, cpu
-
-
-def ms(seconds):
-    return '%8.2f' % (seconds * 1000) if seconds is not None else '       -'
 
 
 def measure_reads(targets, nodes, profile, pids):
@@ -437,37 +279,39 @@ def report_memory(service_url, token, pids_by_name):
                                          live_heap_bytes(pid) / mib))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--emulator', required=True, help='emulator base URL')
-    parser.add_argument('--service', required=True, help='service base URL')
-    parser.add_argument('--emulator-pid', type=int, required=True)
-    parser.add_argument('--service-pid', type=int, required=True)
-    parser.add_argument('--long', action='store_true',
-                        help='more rounds and longer cells')
-    args = parser.parse_args()
-    token = os.environ.get('BENCH_TOKEN')
-    if not token:
-        raise SystemExit('BENCH_TOKEN (the service token) is not set')
+def run(args, started, deadline):
+    emulator_port, service_port = ports.free_ports(2)
+    emulator_url = 'http://127.0.0.1:%d' % emulator_port
+    service_url = 'http://127.0.0.1:%d' % service_port
+    token = 'bench-' + secrets.token_urlsafe(24)
+    emulator = started.emulator(emulator_port, NODE_COUNT)
+    service = started.service(service_port, emulator_url, token,
+                              argv=['java', '-jar', children.SERVICE_JAR])
+    emulator.wait_ready(emulator_url + '/', deadline)
+    service.wait_ready(service_url + '/actuator/health', deadline)
     profile = PROFILES['long' if args.long else 'short']
-    pids_by_name = {'service': args.service_pid, 'emulator': args.emulator_pid}
-    emulator = Client(args.emulator)
-    nodes = [n['uuid'] for n in emulator.json('GET', '/v1/nodes')]
-    emulator.close()
+    pids_by_name = {'service': service.pid, 'emulator': emulator.pid}
+    client = Client(emulator_url)
+    nodes = [n['uuid'] for n in client.json('GET', '/v1/nodes')]
+    client.close()
     print('==> %d nodes; profile %s' % (len(nodes), profile))
     targets = [
-        Target('direct', args.emulator, '/v1/nodes/%s'),
-        Target('service', args.service, '/v1/nodes/%s/power', token),
+        Target('direct', emulator_url, '/v1/nodes/%s'),
+        Target('service', service_url, '/v1/nodes/%s/power', token),
     ]
     cells, ratios = measure_reads(targets, list(nodes), profile,
                                   list(pids_by_name.values()))
     report_reads(cells, ratios, pids_by_name, len(nodes))
-    measure_single_flight(args.service, token, args.emulator, nodes,
+    deadline.check('single flight')
+    measure_single_flight(service_url, token, emulator_url, nodes,
                           profile['bursts'])
-    measure_power(args.service, token, args.emulator, nodes, profile)
-    report_memory(args.service, token, pids_by_name)
-    return 0
+    deadline.check('power cycles')
+    measure_power(service_url, token, emulator_url, nodes, profile)
+    report_memory(service_url, token, pids_by_name)
 
 
-if __name__ == '__main__':
-    sys.exit(main())
+def main(argv, prog):
+    parser = children.parser(prog, __doc__, 900)
+    parser.add_argument('--long', action='store_true',
+                        help='more rounds and longer cells')
+    return children.run_parsed(parser, argv, run)
