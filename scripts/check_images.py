@@ -20,13 +20,14 @@ for the service); it runs as a user that is not root and that its
 executable of the image, on the application's classes and jars, all
 there; it exposes the port it listens on (SERVER_PORT); the service's
 entrypoint reads /opt/valence/jvm.options, the very
-valence-driver-service/jvm.options. Then, as root, it lays the layers out
-and runs them the way a container engine would (chroot as the image's
-user, a /proc of their own, a network namespace with only loopback): the
-image's java prints its version, then the emulator and the service start
-with the environment docker-compose.yml gives them, the service pointed at
-the emulator, until docker-compose.yml's own health check command of each
-passes inside its image. Exits non-zero, naming every failure.
+valence-driver-service/jvm.options, and an AOT cache the image holds. Then,
+as root, it lays the layers out and runs them the way a container engine
+would (image_layout.py): the image's java prints its version, then the
+emulator and the service start with the environment docker-compose.yml
+gives them, the service pointed at the emulator and with -XX:AOTMode=on
+(a cache the JVM cannot use stops it), until docker-compose.yml's own
+health check command of each passes inside its image. Exits non-zero,
+naming every failure.
 """
 
 import os
@@ -36,19 +37,24 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
+import zipfile
 
 import yaml
 
+from image_layout import Image
+from image_layout import loopback_up
+from image_layout import NAMESPACES
+from image_layout import ROOT
+from image_layout import tarball
 import processes
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / 'docker-compose.yml'
 CHART = ROOT / 'deploy' / 'helm' / 'valence-driver-service'
 SERVICE_OPTIONS = ROOT / 'valence-driver-service' / 'jvm.options'
 OPTIONS_IN_IMAGE = '/opt/valence/jvm.options'
+AOT_CACHE_FLAG = '-XX:AOTCache='
 # Each image's compose service, port, and the JVM options it must read;
 # the emulator first, since the service's health needs it.
 IMAGES = (
@@ -56,53 +62,6 @@ IMAGES = (
     ('valence-driver-service', 'service', 8080, SERVICE_OPTIONS),
 )
 START_SECONDS = 180
-# Found on the caller's PATH: the images' own PATH is what their commands get.
-CHROOT = shutil.which('chroot') or '/usr/sbin/chroot'
-
-
-class Image(object):
-    """An image tarball (`docker save` format) laid out in a directory."""
-
-    def __init__(self, name, tarball, workdir, lay_out=True):
-        self.name = name
-        self.rootfs = pathlib.Path(workdir) / name
-        with tarfile.open(tarball) as archive:
-            manifest = _json(archive, 'manifest.json')[0]
-            self.config = _json(archive, manifest['Config'])['config']
-            self.tags = manifest.get('RepoTags') or []
-            for layer in manifest['Layers'] if lay_out else ():
-                # As built, modes and owners included (the 'tar' filter
-                # would take /tmp's write bits): this build made them.
-                with tarfile.open(fileobj=archive.extractfile(layer)) as t:
-                    t.extractall(self.rootfs, numeric_owner=True,
-                                 filter='fully_trusted')
-        self.env = dict(entry.split('=', 1)
-                        for entry in self.config.get('Env') or [])
-        self.entrypoint = self.config.get('Entrypoint') or []
-        self.user = self.config.get('User') or ''
-
-    def path(self, name):
-        return self.rootfs / name.lstrip('/')
-
-    def which(self, command):
-        """The image's file the PATH of its environment runs as command."""
-        for directory in self.env.get('PATH', '').split(':'):
-            candidate = self.path('%s/%s' % (directory, command))
-            if candidate.is_file() and os.access(candidate, os.X_OK):
-                return candidate
-        return None
-
-    def argv(self, command):
-        """The command that runs command in the image, as its user."""
-        return [CHROOT, '--userspec=' + self.user, str(self.rootfs)] + command
-
-    def run(self, command, **kwargs):
-        """Starts command in the image with the image's environment."""
-        return subprocess.Popen(self.argv(command), env=self.env, **kwargs)
-
-
-def _json(archive, name):
-    return yaml.safe_load(archive.extractfile(name))
 
 
 def static_failures(image, service, port, options, compose, chart):
@@ -143,7 +102,18 @@ def static_failures(image, service, port, options, compose, chart):
                                      != options.read_bytes()):
             failures.append('its %s is not %s' % (
                 OPTIONS_IN_IMAGE, options.relative_to(ROOT)))
+        if not aot_caches(image):
+            failures.append('its entrypoint %s names no %s'
+                            % (image.entrypoint, AOT_CACHE_FLAG))
+    failures += ['its AOT cache %s is missing' % cache
+                 for cache in aot_caches(image)
+                 if not image.path(cache).is_file()]
     return failures
+
+
+def aot_caches(image):
+    return [arg[len(AOT_CACHE_FLAG):] for arg in image.entrypoint
+            if arg.startswith(AOT_CACHE_FLAG)]
 
 
 def classpath_failures(image):
@@ -158,19 +128,25 @@ def classpath_failures(image):
         if not listing.is_file():
             return ['its class path file %s is missing' % classpath[1:]]
         classpath = listing.read_text().strip()
-    missing = [p for p in classpath.split(':') if not image.path(p).exists()]
-    jars = [p for p in classpath.split(':') if p.endswith('.jar')]
-    classes = [p for p in classpath.split(':')
-               if image.path('%s/%s.class' % (p, main.replace('.', '/')))
-               .is_file()]
+    # java expands dir/* to the jars in dir, as the glob does.
+    entries = [sorted(image.rootfs.glob(p.lstrip('/')))
+               if p.endswith('/*') else [image.path(p)]
+               for p in classpath.split(':')]
     failures = ['its class path names %s, not in the image' % p
-                for p in missing]
-    if not jars:
-        failures.append('its class path has no jar: %s' % classpath)
-    if not classes:
-        failures.append('its main class %s is in no class path directory'
+                for p, found in zip(classpath.split(':'), entries)
+                if not found or not all(f.exists() for f in found)]
+    main_class = main.replace('.', '/') + '.class'
+    if not any((f / main_class).is_file() if f.is_dir()
+               else f.suffix == '.jar' and _has(f, main_class)
+               for found in entries for f in found):
+        failures.append('its main class %s is on no class path entry'
                         % main)
     return failures
+
+
+def _has(jar, name):
+    with zipfile.ZipFile(jar) as z:
+        return name in z.namelist()
 
 
 def java_version_failures(image):
@@ -224,25 +200,24 @@ def serve(pairs, compose, logdir):
 
     Runs inside its own network, mount and PID namespaces (see main).
     """
-    subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
+    loopback_up()
     failures, started = [], []
     deadline = time.monotonic() + START_SECONDS
     try:
         for image, service in pairs:
-            # What a container engine gives: a /proc (where the dynamic
-            # loader finds java's libraries) and a /dev (/dev/null, where
-            # the health checks write, /dev/urandom).
-            subprocess.run(['mount', '-t', 'proc', 'proc',
-                            str(image.path('/proc'))], check=True)
-            subprocess.run(['mount', '--rbind', '/dev',
-                            str(image.path('/dev'))], check=True)
+            image.contain()
             failures += ['%s: %s' % (image.name, f)
                          for f in java_version_failures(image)]
             if failures:
                 break
             test = compose['services'][service]['healthcheck']['test']
+            # A JVM that cannot use the image's AOT cache then refuses to
+            # start, rather than starting slower with a warning.
+            command = image.entrypoint[:1] + (
+                ['-XX:AOTMode=on'] if aot_caches(image) else []
+            ) + image.entrypoint[1:]
             started.append(processes.Process(
-                image.name, image.argv(image.entrypoint),
+                image.name, image.argv(command),
                 pathlib.Path(logdir) / ('%s.log' % service),
                 dict(image.env, **compose_environment(service, compose))))
             begun = time.monotonic()
@@ -254,9 +229,10 @@ def serve(pairs, compose, logdir):
                                 % (image.name, test[1:],
                                    tail.decode(errors='replace')))
                 break
-            print('%s: healthy (%s) %.1f s after its start'
+            print('%s: healthy (%s) %.1f s after its start%s'
                   % (image.name, ' '.join(test[1:]),
-                     time.monotonic() - begun))
+                     time.monotonic() - begun,
+                     ', with its AOT cache' if aot_caches(image) else ''))
     finally:
         for process in reversed(started):
             process.stop()
@@ -267,13 +243,12 @@ def images(workdir, lay_out):
     """The images, laid out in workdir when lay_out, with their roles."""
     found, failures = [], []
     for name, service, port, options in IMAGES:
-        tarball = ROOT / name / 'target' / ('%s-image.tar' % name)
-        if not tarball.is_file():
-            failures.append('%s: no %s; build it with ./mvnw compile '
-                            'jib:buildTar' % (name, tarball))
+        if not tarball(name).is_file():
+            failures.append('%s: no %s; build it with scripts/build-images'
+                            % (name, tarball(name)))
             continue
-        found.append((Image(name, tarball, workdir, lay_out), service, port,
-                      options))
+        found.append((Image(name, tarball(name), workdir, lay_out), service,
+                      port, options))
     return found, failures
 
 
@@ -302,9 +277,8 @@ def main():
     try:
         failures = check(workdir, compose)
         if not failures and subprocess.run(
-                ['unshare', '--net', '--mount', '--pid', '--fork',
-                 '--kill-child', sys.executable, __file__, '--serve',
-                 workdir]).returncode:
+                NAMESPACES + [sys.executable, __file__, '--serve',
+                              workdir]).returncode:
             failures = ['the images did not all start and pass their '
                         'health checks']
     finally:
