@@ -67,6 +67,10 @@ START_SECONDS = 180
 def static_failures(image, service, port, options, compose, chart):
     """What the image's configuration and files get wrong, as sentences."""
     failures = []
+    test = compose['services'][service]['healthcheck']['test']
+    if test[:2] != ['CMD', 'busybox']:
+        failures.append('docker-compose.yml\'s health check %s is not '
+                        '["CMD", "busybox", ...], which the image runs' % test)
     want = compose['services'][service].get('image')
     if want not in image.tags:
         failures.append('its tags %s lack docker-compose.yml\'s %s'
