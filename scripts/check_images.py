@@ -26,7 +26,8 @@ would (image_layout.py): the image's java prints its version, then the
 emulator and the service start with the environment docker-compose.yml
 gives them, the service pointed at the emulator and with -XX:AOTMode=on
 (a cache the JVM cannot use stops it), until docker-compose.yml's own
-health check command of each passes inside its image. Exits non-zero,
+health check command of each passes inside its image; and the Helm
+chart's preStop command (sleep) runs in the service's image. Exits non-zero,
 naming every failure.
 """
 
@@ -52,6 +53,8 @@ import processes
 
 COMPOSE = ROOT / 'docker-compose.yml'
 CHART = ROOT / 'deploy' / 'helm' / 'valence-driver-service'
+# The Helm chart's preStop hook: a command it runs in the service's image.
+PRE_STOP = re.compile(r'preStop:\s+exec:\s+command: \["([^"]+)"')
 SERVICE_OPTIONS = ROOT / 'valence-driver-service' / 'jvm.options'
 OPTIONS_IN_IMAGE = '/opt/valence/jvm.options'
 AOT_CACHE_FLAG = '-XX:AOTCache='
@@ -169,6 +172,24 @@ def java_version_failures(image):
     return []
 
 
+def pre_stop_failures(image):
+    """Whether the Helm chart's preStop command runs in the image."""
+    template = (CHART / 'templates' / 'deployment.yaml').read_text()
+    found = PRE_STOP.search(template)
+    if not found:
+        return ['no preStop command found in the Helm chart\'s deployment']
+    with image.run([found.group(1), '0']) as command:
+        try:
+            status = command.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            command.kill()
+            status = 'no end within 60 s'
+    if status != 0:
+        return ['the Helm chart\'s preStop command %s fails in it (%s)'
+                % (found.group(1), status)]
+    return []
+
+
 def compose_environment(service, compose):
     """The compose service's environment for a network of one host.
 
@@ -212,6 +233,9 @@ def serve(pairs, compose, logdir):
             image.contain()
             failures += ['%s: %s' % (image.name, f)
                          for f in java_version_failures(image)]
+            if service == 'service':
+                failures += ['%s: %s' % (image.name, f)
+                             for f in pre_stop_failures(image)]
             if failures:
                 break
             test = compose['services'][service]['healthcheck']['test']

@@ -16,7 +16,8 @@
 target/image-base.tar at the repository's root), an image in the format of
 `docker save` that Jib builds on (`<from><image>tar://...`): one layer with
 the files of a few Debian packages (the C library the JVM links against,
-busybox for the compose health checks, base-files for /etc/os-release) as
+busybox for the compose health checks and the Helm chart's preStop sleep,
+base-files for /etc/os-release) as
 `dpkg-deb --fsys-tarfile` gives them, a Java runtime linked by jlink from
 the Temurin 25 JDK under /opt/java, and the user valence (uid 10001) with
 a home and a /tmp it may write. Every file is owned by root and dated by
@@ -52,6 +53,9 @@ MODULES = ('java.base', 'java.compiler', 'java.desktop', 'java.instrument',
            'java.management', 'java.naming', 'java.net.http', 'java.prefs',
            'java.scripting', 'java.security.jgss', 'java.sql', 'jdk.jfr',
            'jdk.management', 'jdk.unsupported')
+# busybox's commands that others run in the image by name: the Helm chart's
+# preStop hook sleeps (busybox's applets go by the name they are run as).
+APPLETS = ('sleep',)
 USER_ID = 10001
 USER_NAME = 'valence'
 ENV = ('PATH=%s/bin:/usr/bin:/bin' % JAVA_HOME, 'JAVA_HOME=%s' % JAVA_HOME,
@@ -179,6 +183,15 @@ def add_user(layer):
     layer.add_directory('tmp', 0o1777)
 
 
+def add_applets(layer):
+    for applet in APPLETS:
+        info = tarfile.TarInfo('bin/%s' % applet)
+        info.type = tarfile.SYMTYPE
+        info.linkname = 'busybox'
+        info.mode = 0o777
+        layer.add(info)
+
+
 def image(layer_data, mtime):
     """Returns the files of a `docker save` archive of one layer."""
     diff_id = 'sha256:' + hashlib.sha256(layer_data).hexdigest()
@@ -209,6 +222,7 @@ def build(output, jdk):
         add_packages(layer, workdir)
         add_runtime(layer, jdk, workdir)
     add_user(layer)
+    add_applets(layer)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix('.partial')
     with tarfile.open(partial, 'w', format=tarfile.PAX_FORMAT) as archive:
