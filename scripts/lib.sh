@@ -24,7 +24,7 @@ VENV="$ROOT/.venv"
 MVN="$ROOT/mvnw"
 # The service's JVM options (heap, metaspace, code cache, stacks, GC) that
 # bound its memory, as a java @argfile, which the container image
-# (docker/service.Dockerfile) reads too. See docs/performance.md.
+# (/opt/valence/jvm.options, the service's pom) reads too. See docs/performance.md.
 SERVICE_JVM_OPTIONS="$ROOT/valence-driver-service/jvm.options"
 # The service as it ships: its jar extracted, with a class-data sharing
 # archive (scripts/service-layout). Under target/ so that `mvn clean` takes
