@@ -177,10 +177,11 @@ class ValenceManagement(utils.DriverInfoMixin,
             raise exception.InvalidParameterValue(_(
                 'Node %(node)s is not retired, so release_composed_node did '
                 'not decompose its Valence composed node %(id)s: nothing was '
-                'done. Retire the node first ("baremetal node set --retired '
-                '--retired-reason <reason> %(node)s"), then clean it again; '
-                '"baremetal node manage %(node)s" takes it back to '
-                'manageable.') % {'node': node.uuid, 'id': node_id})
+                'done. "baremetal node maintenance unset %(node)s" and '
+                '"baremetal node manage %(node)s" take it back to '
+                'manageable; to release it, retire it first ("baremetal node '
+                'set --retired --retired-reason <reason> %(node)s") and '
+                'clean it again.') % {'node': node.uuid, 'id': node_id})
         action = _('Releasing Valence composed node %s') % node_id
         try:
             # Sent again to another replica when one failed: a second
