@@ -125,3 +125,25 @@ def test_unenrolled_lists_only_composed_nodes_no_ironic_node_drives(
                         timeout=10).raise_for_status()
         retire_and_release(cli, enrolled['ironic_node'])
         cli.run('node', 'delete', enrolled['ironic_node'])
+
+
+def test_what_valence_cannot_do_is_refused_as_the_operator_guide_says(cli):
+    # docs/operator-guide.md, "What Valence cannot do".
+    shown = compose_enrolled(cli, 'life-unsupported')
+    node = shown['ironic_node']
+    try:
+        for interface, asked, offered in (
+                ('boot', 'redfish-virtual-media', "['pxe']"),
+                ('bios', 'redfish', "['no-bios']"),
+                ('firmware', 'redfish', "['no-firmware']")):
+            stderr = cli.fails('node', 'set', node,
+                               '--%s-interface' % interface, asked)
+            assert 'Valid interfaces are %s' % offered in stderr, stderr
+        assert cli.json('node', 'bios', 'setting', 'list', node) == []
+        assert cli.json('node', 'firmware', 'list', node) == []
+        stderr = cli.fails('node', 'power', 'off', '--soft', node)
+        assert ('The driver valence does not support the power state, soft '
+                'power off' in stderr), stderr
+    finally:
+        retire_and_release(cli, node)
+        cli.run('node', 'delete', node)
