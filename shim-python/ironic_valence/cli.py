@@ -32,6 +32,7 @@ import requests
 
 from ironic_valence import problem as problem_document
 from ironic_valence import protocol
+from ironic_valence import scheduling
 
 URL_ENV = 'VALENCE_DRIVER_URL'
 TOKEN_ENV = 'VALENCE_DRIVER_TOKEN'
@@ -199,8 +200,13 @@ class _Enroller(object):
         self.ironic = ironic
         self.wait = wait
 
-    def create(self, valence_node):
-        """Creates the Ironic node, named like the composed node if free."""
+    def create(self, valence_node, flavor=None):
+        """Creates the Ironic node, named like the composed node if free.
+
+        :param flavor: the service's document of the flavor the node was
+            composed from, which sets the resource class and traits
+            (ironic_valence.scheduling); None when it is not known.
+        """
         name = valence_node.get('name')
         if name:
             try:
@@ -212,11 +218,19 @@ class _Enroller(object):
                       'node %s without a name' % (name,
                                                   valence_node['node_id']))
                 name = None
+        fields = scheduling.enrolment_fields(flavor)
+        extra = ({'resource_class': fields['resource_class']}
+                 if fields['resource_class'] else {})
         node = self.ironic.node.create(
             driver=DRIVER, name=name,
-            driver_info={NODE_ID_FIELD: valence_node['node_id']})
+            driver_info={NODE_ID_FIELD: valence_node['node_id']}, **extra)
         _step('Created Ironic node %s for Valence node %s'
               % (node.uuid, valence_node['node_id']))
+        if fields['traits']:
+            self.ironic.node.set_traits(node.uuid, fields['traits'])
+            _step('Ironic node %s has resource class %s and traits %s'
+                  % (node.uuid, fields['resource_class'],
+                     ', '.join(fields['traits'])))
         return node
 
     def move(self, node, verb, expected, done):
@@ -236,7 +250,11 @@ class ListValenceNode(command.Lister):
     """List Valence composed nodes and the Ironic node driving each."""
 
     def get_parser(self, prog_name):
-        return _add_service_options(super().get_parser(prog_name))
+        parser = _add_service_options(super().get_parser(prog_name))
+        parser.add_argument('--unenrolled', action='store_true',
+                            help='Only the composed nodes that no Ironic '
+                                 'node drives')
+        return parser
 
     def take_action(self, parsed_args):
         composed = _service(parsed_args).list_nodes()
@@ -246,6 +264,8 @@ class ListValenceNode(command.Lister):
         rows = []
         for node in composed:
             ironic_node = enrolled.get(node['node_id'])
+            if parsed_args.unenrolled and ironic_node is not None:
+                continue
             rows.append((node['node_id'], node['name'],
                          node['composition_state'], node['power_state'],
                          ironic_node.uuid if ironic_node else None,
@@ -304,18 +324,25 @@ class ComposeValenceNode(command.ShowOne):
 
     def take_action(self, parsed_args):
         service = _service(parsed_args)
-        valence_node = self._composed(service, parsed_args)
+        enrolls = (parsed_args.enroll or parsed_args.inspect
+                   or parsed_args.provide)
+        valence_node, flavor = self._composed(service, parsed_args, enrolls)
         result = {'valence_node_id': valence_node['node_id'],
                   'name': valence_node['name'],
                   'composition_state': valence_node['composition_state'],
                   'ironic_node': None, 'provision_state': None}
-        if parsed_args.enroll or parsed_args.inspect or parsed_args.provide:
-            node = self._enrolled(valence_node, parsed_args)
+        if enrolls:
+            node = self._enrolled(valence_node, flavor, parsed_args)
             result['ironic_node'] = node.uuid
             result['provision_state'] = node.provision_state
         return tuple(zip(*sorted(result.items())))
 
-    def _composed(self, service, parsed_args):
+    def _composed(self, service, parsed_args, enrolls):
+        """The composed node of the name, composed if there is none.
+
+        :returns: the node, and the document of the flavor it was composed
+            from when this command composes it and enrolls it, else None.
+        """
         for node in service.list_nodes():
             if node['name'] == parsed_args.name:
                 if node['composition_state'] != ASSEMBLED:
@@ -326,7 +353,11 @@ class ComposeValenceNode(command.ShowOne):
                            node['composition_state'], ASSEMBLED))
                 _step('Valence node %s named %s is already composed'
                       % (node['node_id'], node['name']))
-                return node
+                return node, None
+        # Before composing: Valence will not tell the flavor afterwards.
+        flavor = (scheduling.find_flavor(service.list_flavors(),
+                                         parsed_args.flavor)
+                  if enrolls else None)
         try:
             node = service.compose(parsed_args.name, parsed_args.flavor,
                                    parsed_args.timeout,
@@ -341,14 +372,19 @@ class ComposeValenceNode(command.ShowOne):
             raise
         _step('Composed Valence node %s named %s from flavor %s'
               % (node['node_id'], node['name'], parsed_args.flavor))
-        return node
+        return node, flavor
 
-    def _enrolled(self, valence_node, parsed_args):
+    def _enrolled(self, valence_node, flavor, parsed_args):
         ironic = self.app.client_manager.baremetal
         enroller = _Enroller(ironic, parsed_args.wait)
         node = _valence_nodes(ironic).get(valence_node['node_id'])
         if node is None:
-            node = enroller.create(valence_node)
+            if flavor is None:
+                _step('Valence does not record the flavor of a composed '
+                      'node: the Ironic node of Valence node %s gets no '
+                      'resource class or traits from it'
+                      % valence_node['node_id'])
+            node = enroller.create(valence_node, flavor)
         else:
             _step('Ironic node %s already drives Valence node %s (%s)'
                   % (node.uuid, valence_node['node_id'],
@@ -375,6 +411,9 @@ class EnrollValenceNode(command.Lister):
 
     Each is created with driver valence and moved to manageable; nodes an
     Ironic node already drives, and nodes not yet Assembled, are skipped.
+    Valence does not record which flavor a node was composed from, so these
+    nodes get no resource class or traits from it (``compose --enroll``
+    sets them).
     A node Ironic fails to create or manage does not stop the others: its
     row says what failed, and the command then exits 1.
     """

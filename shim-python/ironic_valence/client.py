@@ -350,7 +350,7 @@ def request(context, method, path, body=None,
     :param budget_member: the member of ``body`` that carries ``budget``
         (a power change's "timeout"); a change sent to another replica
         carries what is left of the call's time in it instead.
-    :returns: the decoded JSON object of a 2xx answer.
+    :returns: the decoded JSON object of a 2xx answer; {} for a 204.
     :raises: ServiceError when the service cannot be reached, does not
         answer in time, answers with an error, or answers with something
         that is not a JSON object; or when too little time is left to send
@@ -598,11 +598,14 @@ def _send(replica, method, path, body, headers, request_id, connect_timeout,
                   'failed: %(error)s',
                   {'method': method, 'path': path, 'error': error})
         raise error
+    if response.status == 204:
+        # A decomposition's answer has no body.
+        return {}
     try:
         answer = json.loads(response.data)
     except ValueError:
         answer = None
-    # Every answer of the contract is a JSON object.
+    # Every other answer of the contract is a JSON object.
     if not isinstance(answer, dict):
         raise ServiceError(redact(
             'Valence driver service at %(url)s answered %(method)s %(path)s '

@@ -20,6 +20,7 @@ from ironic.common.i18n import _
 from ironic.conf import CONF
 
 from ironic_valence import protocol
+from ironic_valence import scheduling
 
 GROUP = 'valence'
 
@@ -133,6 +134,18 @@ opts = [
                       'listed before a hook it depends on stops the '
                       'conductor from loading the valence inspect '
                       'interface.')),
+    cfg.StrOpt('resource_class_format',
+               default=scheduling.RESOURCE_CLASS_FORMAT,
+               help=_('Resource class of a node enrolled from a composed '
+                      'node of a known Valence flavor, {flavor} being the '
+                      'flavor\'s name in upper case with each character '
+                      'but A-Z and 0-9 made "_". Empty: none is set.')),
+    cfg.StrOpt('trait_format',
+               default=scheduling.TRAIT_FORMAT,
+               help=_('Trait such a node gets for each property of its '
+                      'flavor (total_cores, memory_mib), {property} and '
+                      '{value} normalised as {flavor} is; it starts with '
+                      'CUSTOM_. Empty: no traits.')),
     cfg.StrOpt('ca_file',
                help=_('PEM file with the CA certificate(s) that signed the '
                       'driver service\'s certificate, for an https '

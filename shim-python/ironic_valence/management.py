@@ -11,11 +11,16 @@
 # under the License.
 
 
-"""Valence management interface: boot device, health and NIC addresses."""
+"""Valence management interface: boot device, health, NIC addresses, and
+the release of a retired node's composed node."""
+
+from oslo_log import log
 
 from ironic.common import exception
 from ironic.common.i18n import _
+from ironic.common import states
 from ironic.conductor import task_manager
+from ironic.conductor import utils as conductor_utils
 from ironic.drivers import base
 
 from ironic_valence import protocol
@@ -34,8 +39,19 @@ _HEALTH = ({word: health_states.HealthState(word)
            if health_states else {})
 
 
+LOG = log.getLogger(__name__)
+
+
 def _failure(message):
     return exception.DriverOperationError(driver='valence', reason=message)
+
+
+def _release_failure(message):
+    return _failure(_(
+        '%s. The Ironic node is kept, retired, and its composed node is not '
+        'known to be released: run the cleaning again once the cause is '
+        'fixed (a composed node already gone counts as released)')
+        % message)
 
 
 class ValenceManagement(utils.DriverInfoMixin,
@@ -135,6 +151,57 @@ class ValenceManagement(utils.DriverInfoMixin,
             raise utils.malformed_answer(_failure, utils.READ_NODE, task,
                                          answer)
         return _HEALTH[health]
+
+    @utils.METRICS.timer('ValenceManagement.release_composed_node')
+    @base.clean_step(priority=0, requires_ramdisk=False)
+    def release_composed_node(self, task):
+        """Decompose the composed node of a retired node in Valence.
+
+        A manual clean step, out of band, for the end of a composed node's
+        life: the node is retired, this releases its hardware to Valence's
+        pools, and the Ironic node is deleted next. A composed node Valence
+        no longer has counts as released. The outcome is recorded in the
+        node's history; a failure also in its last_error.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :raises: InvalidParameterValue if the node is not retired (nothing
+            is done), or on bad driver_info.
+        :raises: MissingParameterValue on missing driver_info.
+        :raises: DriverOperationError if the service cannot be reached or
+            fails; its message says that the Ironic node is kept and the
+            composed node is not known to be released.
+        """
+        node = task.node
+        node_id = utils.parse_driver_info(node)['node_id']
+        if not node.retired:
+            raise exception.InvalidParameterValue(_(
+                'Node %(node)s is not retired, so release_composed_node did '
+                'not decompose its Valence composed node %(id)s: nothing was '
+                'done. "baremetal node maintenance unset %(node)s" and '
+                '"baremetal node manage %(node)s" take it back to '
+                'manageable; to release it, retire it first ("baremetal node '
+                'set --retired --retired-reason <reason> %(node)s") and '
+                'clean it again.') % {'node': node.uuid, 'id': node_id})
+        action = _('Releasing Valence composed node %s') % node_id
+        try:
+            # Sent again to another replica when one failed: a second
+            # DELETE of a node the first one released finds it gone.
+            utils.call_service(task, 'DELETE', '', _release_failure, action,
+                               replay=True)
+        except utils.ComposedNodeNotFound:
+            event = _('Valence composed node %s was already gone; it '
+                      'counts as released.') % node_id
+        else:
+            event = _('Valence composed node %s was decomposed: its '
+                      'hardware is back in Valence\'s pools.') % node_id
+        event += ' ' + _('Delete the retired Ironic node %s next.') % (
+            node.uuid)
+        node.set_driver_internal_info(utils.RELEASED_NODE_ID, node_id)
+        node.save()
+        conductor_utils.node_history_record(node, event=event,
+                                            event_type=states.CLEANING)
+        LOG.info('Node %(node)s: %(event)s',
+                 {'node': node.uuid, 'event': event})
 
     @utils.METRICS.timer('ValenceManagement.get_mac_addresses')
     def get_mac_addresses(self, task):

@@ -143,12 +143,19 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         try:
             answer = readahead.read_power(task, action)
         except utils.ComposedNodeNotFound:
-            _to_maintenance(task, _(
-                'Valence composed node %(id)s is gone: Valence does not '
-                'know it (%(code)s). The node leaves maintenance by itself '
-                'once Valence has it again.') %
-                {'id': task.node.driver_info['valence_node_id'],
-                 'code': protocol.NODE_NOT_FOUND})
+            node_id = task.node.driver_info['valence_node_id']
+            if (task.node.driver_internal_info.get(utils.RELEASED_NODE_ID)
+                    == node_id):
+                reason = _(
+                    'Valence composed node %s was released by the cleaning '
+                    'of this retired node: delete the Ironic node.') % node_id
+            else:
+                reason = _(
+                    'Valence composed node %(id)s is gone: Valence does not '
+                    'know it (%(code)s). The node leaves maintenance by '
+                    'itself once Valence has it again.') % {
+                        'id': node_id, 'code': protocol.NODE_NOT_FOUND}
+            _to_maintenance(task, reason)
             raise
         if (answer.get('composition_state')
                 == protocol.COMPOSITION_STATE_FAILED):

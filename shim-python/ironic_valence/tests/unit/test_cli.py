@@ -29,6 +29,8 @@ TOKEN = 'tkn-cli-test-only'
 NODES = URL + '/v1/nodes'
 FLAVORS = URL + '/v1/flavors'
 VN = '9b1f0c2e-5a4d-4e3b-8c7a-6d5e4f3a2b1c'
+SMALL = {'flavor_id': 'f1', 'name': 'small', 'description': '2 cores',
+         'total_cores': 2, 'memory_mib': 8192}
 IRONIC_UUID = '1be26c0b-03f2-4d2e-ae87-c02d7f33c123'
 
 
@@ -156,10 +158,18 @@ def test_node_list_shows_the_older_of_two_ironic_nodes(http, ironic):
         (VN, 'web-1', 'Assembled', 'power off', IRONIC_UUID, 'available')]
 
 
+def test_node_list_unenrolled_shows_only_nodes_no_ironic_node_drives(
+        http, ironic):
+    http.get(NODES, json=[composed(), composed('db-1', node_id='other')])
+    ironic.node.list.return_value = [ironic_node('available')]
+
+    _, rows = run(cli.ListValenceNode, ironic, ['--unenrolled'])
+
+    assert rows == [('other', 'db-1', 'Assembled', 'power off', None, None)]
+
+
 def test_flavor_list(http, ironic):
-    http.get(FLAVORS, json=[{'flavor_id': 'f1', 'name': 'small',
-                             'description': '2 cores', 'total_cores': 2,
-                             'memory_mib': 8192}])
+    http.get(FLAVORS, json=[SMALL])
 
     columns, rows = run(cli.ListValenceFlavor, ironic, [])
 
@@ -170,6 +180,7 @@ def test_flavor_list(http, ironic):
 
 def test_compose_enroll_inspect_provide_does_each_step(http, ironic):
     http.get(NODES, json=[])
+    http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=201, json=composed())
 
     columns, values = run(cli.ComposeValenceNode, ironic,
@@ -181,8 +192,11 @@ def test_compose_enroll_inspect_provide_does_each_step(http, ironic):
     assert result['ironic_node'] == IRONIC_UUID
     assert result['provision_state'] == 'available'
     ironic.node.create.assert_called_once_with(
-        driver='valence', name='web-1',
+        driver='valence', name='web-1', resource_class='VALENCE_SMALL',
         driver_info={'valence_node_id': VN})
+    ironic.node.set_traits.assert_called_once_with(
+        IRONIC_UUID, ['CUSTOM_VALENCE_MEMORY_MIB_8192',
+                      'CUSTOM_VALENCE_TOTAL_CORES_2'])
     assert [c.args[1] for c in
             ironic.node.set_provision_state.call_args_list] == [
         'manage', 'inspect', 'provide']
@@ -200,6 +214,33 @@ def test_compose_is_idempotent_on_the_name(http, ironic):
     assert not any(r.method == 'POST' for r in http.request_history)
     ironic.node.create.assert_not_called()
     ironic.node.set_provision_state.assert_not_called()
+
+
+def test_compose_enroll_finds_the_flavor_by_uuid(http, ironic):
+    http.get(NODES, json=[])
+    http.get(FLAVORS, json=[SMALL])
+    http.post(NODES, status_code=201, json=composed())
+
+    run(cli.ComposeValenceNode, ironic,
+        ['--name', 'web-1', '--flavor', 'f1', '--enroll'])
+
+    assert (ironic.node.create.call_args.kwargs['resource_class']
+            == 'VALENCE_SMALL')
+
+
+def test_compose_enroll_of_a_composed_node_sets_no_scheduling_fields(
+        http, ironic, capsys):
+    # Valence does not say which flavor the existing node was composed
+    # from: the one named now may not be it.
+    http.get(NODES, json=[composed()])
+
+    run(cli.ComposeValenceNode, ironic,
+        ['--name', 'web-1', '--flavor', 'small', '--enroll'])
+
+    assert 'resource_class' not in ironic.node.create.call_args.kwargs
+    ironic.node.set_traits.assert_not_called()
+    assert not any(r.url == FLAVORS for r in http.request_history)
+    assert 'Valence does not record the flavor' in capsys.readouterr().err
 
 
 def test_compose_without_enroll_leaves_ironic_alone(http, ironic):
@@ -223,6 +264,7 @@ def test_compose_of_a_name_still_assembling_refuses(http, ironic):
 
 def test_compose_failure_after_composing_names_the_node(http, ironic):
     http.get(NODES, json=[])
+    http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=502, json={
         'code': 'VALENCE_UNREACHABLE', 'detail': 'Valence went away',
         'node_id': VN})
@@ -249,6 +291,7 @@ def test_unknown_flavor_is_passed_on(http, ironic):
 
 def test_enrolled_name_taken_in_ironic_enrolls_without_a_name(http, ironic):
     http.get(NODES, json=[])
+    http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=201, json=composed())
     ironic.node.get.side_effect = None
 

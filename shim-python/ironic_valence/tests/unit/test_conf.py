@@ -33,7 +33,8 @@ class ConfTestCase(testtools.TestCase):
                           'answer_margin', 'connect_timeout',
                           'read_attempts', 'read_retry_interval',
                           'power_read_ahead', 'power_read_ahead_max_age',
-                          'inspection_hooks', 'ca_file', 'insecure'],
+                          'inspection_hooks', 'resource_class_format',
+                          'trait_format', 'ca_file', 'insecure'],
                          [opt.name for opt in opts])
 
     def test_timeout_is_deprecated_for_removal_with_a_reason(self):

@@ -17,6 +17,7 @@ from ironic.common import boot_devices
 from ironic.common import exception
 from ironic.common import states
 from ironic.conductor import task_manager
+from ironic import objects
 
 from ironic_valence import management
 from ironic_valence import protocol
@@ -233,3 +234,82 @@ class NodeHealthTestCase(base.ValenceTestCase):
         self.http.get(base.NODE_URL, json=node)
         self.assertRaises(exception.DriverOperationError, self.call,
                           'management', 'get_node_health')
+
+
+class ReleaseComposedNodeTestCase(base.ValenceTestCase):
+    """The clean step that decomposes a retired node's composed node."""
+
+    def setUp(self):
+        super().setUp()
+        self.node.provision_state = states.CLEANING
+        self.node.retired = True
+        self.node.save()
+
+    def _release(self):
+        self.call('management', 'release_composed_node', shared=False)
+        self.node.refresh()
+
+    def _history(self):
+        return [(record.severity, record.event_type, record.event)
+                for record in objects.NodeHistory.list_by_node_id(
+                    self.context, self.node.id)]
+
+    def test_is_a_manual_out_of_band_clean_step(self):
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            steps = task.driver.management.get_clean_steps(task)
+        self.assertEqual([{'step': 'release_composed_node', 'priority': 0,
+                           'interface': 'management', 'abortable': False,
+                           'argsinfo': None, 'requires_ramdisk': False}],
+                         steps)
+
+    def test_decomposes_and_records_it(self):
+        delete = self.http.delete(base.NODE_URL, status_code=204)
+
+        self._release()
+
+        self.assertEqual(1, delete.call_count)
+        self.assertEqual([('INFO', 'cleaning',
+                           'Valence composed node %s was decomposed: its '
+                           'hardware is back in Valence\'s pools. Delete the '
+                           'retired Ironic node %s next.'
+                           % (base.NODE_ID, self.node.uuid))],
+                         self._history())
+        self.assertIsNone(self.node.last_error)
+        self.assertEqual(base.NODE_ID, self.node.driver_internal_info[
+            'valence_released_node_id'])
+
+    def test_a_composed_node_already_gone_counts_as_released(self):
+        self.http.delete(base.NODE_URL,
+                         **base.problem(protocol.NODE_NOT_FOUND, 'gone'))
+
+        self._release()
+
+        self.assertIn('was already gone; it counts as released',
+                      self._history()[0][2])
+
+    def test_refused_for_a_node_that_is_not_retired(self):
+        self.node.retired = False
+        self.node.save()
+
+        error = self.assertRaises(exception.InvalidParameterValue,
+                                  self._release)
+
+        self.assertIn('Node %s is not retired' % self.node.uuid, str(error))
+        self.assertIn('nothing was done', str(error))
+        self.assertFalse(self.http.called)
+        self.assertEqual([], self._history())
+
+    def test_failure_says_the_ironic_node_is_kept_and_not_released(self):
+        self.http.delete(base.NODE_URL, **base.problem(
+            protocol.VALENCE_ERROR, 'PODM said no'))
+
+        error = self.assertRaises(exception.DriverOperationError,
+                                  self._release)
+
+        self.assertIn('Releasing Valence composed node %s of node %s '
+                      'failed' % (base.NODE_ID, self.node.uuid), str(error))
+        self.assertIn('PODM said no', str(error))
+        self.assertIn('The Ironic node is kept, retired, and its composed '
+                      'node is not known to be released', str(error))
+        self.assertNotIn('valence_released_node_id',
+                         self.node.driver_internal_info)

@@ -70,6 +70,18 @@ class GoneComposedNodeTestCase(SyncTestCase):
             'Valence has it again.' % base.NODE_ID)
         self.assertEqual(states.POWER_ON, self.node.power_state)
 
+    def test_reason_of_a_composed_node_released_by_cleaning(self):
+        self.node.provision_state = states.MANAGEABLE
+        self.node.retired = True
+        self.node.set_driver_internal_info('valence_released_node_id',
+                                           base.NODE_ID)
+        self.node.save()
+        self.http.get(POWER_URL, **GONE)
+
+        self.assert_first_sync_sets_maintenance(
+            'Valence composed node %s was released by the cleaning of this '
+            'retired node: delete the Ironic node.' % base.NODE_ID)
+
     def test_operators_maintenance_is_left_alone(self):
         self.node.maintenance = True
         self.node.maintenance_reason = 'replacing a DIMM'
