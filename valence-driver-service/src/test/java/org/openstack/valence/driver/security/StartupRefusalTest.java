@@ -53,7 +53,7 @@ class StartupRefusalTest {
 
 	@Test
 	void missingTokenDigestsFileIsRefused() {
-		assertThatThrownBy(() -> start("--driver.auth.token-digests-file=/nonexistent/digests", "--server.port=0"))
+		assertThatThrownBy(() -> start("--VALENCE_DRIVER_TOKEN_DIGESTS_FILE=/nonexistent/digests", "--server.port=0"))
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("/nonexistent/digests"));
 	}
 
