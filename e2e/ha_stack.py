@@ -20,6 +20,9 @@ both can run in one pytest session). Any of them can be stopped, killed
 and started again on the same port. Every wait here is bounded.
 """
 
+import hashlib
+import os
+import secrets
 import shutil
 import subprocess
 
@@ -78,6 +81,10 @@ class HaStack(stack.Stack):
         # Where the conductors' logs ended when a process was last ended.
         self.ended_marks = {}
         self.emulator_url = None
+        # A read token, as a Prometheus server would scrape with.
+        self.metrics_token = 'e2e-metrics-' + secrets.token_urlsafe(24)
+        # The tokens replaced by a rotation.
+        self.earlier_tokens = []
 
     def start(self):
         stack.check_jars()
@@ -123,6 +130,27 @@ class HaStack(stack.Stack):
         stack.wait_until('both conductors listing the valence driver',
                          lambda: self.driver_hosts() == self.all_hosts(),
                          stack.START_TIMEOUT_S)
+
+    def tokens(self):
+        return [self.token, self.metrics_token, *self.earlier_tokens]
+
+    def service_tokens(self, name):
+        """A replica's tokens come from its token digests file.
+
+        At its first start the file accepts the run's token (change) and
+        the metrics token (read); write_token_digests changes it.
+        """
+        path = STATE_DIR / name / 'token-digests'
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_digests(path, {self.token: 'change',
+                                  self.metrics_token: 'read'})
+        return {'VALENCE_DRIVER_TOKEN_DIGESTS_FILE': str(path)}
+
+    def write_token_digests(self, tokens):
+        """Replaces every replica's accepted tokens: {token: role}."""
+        for replica in REPLICAS:
+            _write_digests(STATE_DIR / replica / 'token-digests', tokens)
 
     def replica_url(self, replica):
         return 'http://127.0.0.1:%d' % self.ports[replica]
@@ -229,6 +257,15 @@ class HaStack(stack.Stack):
         finally:
             if self.postgres:
                 self.postgres.stop()
+
+
+def _write_digests(path, tokens):
+    """Writes a token digests file at once, as an operator's tool would."""
+    temporary = path.with_suffix('.tmp')
+    temporary.write_text(''.join(
+        '%s %s\n' % (role, hashlib.sha256(token.encode()).hexdigest())
+        for token, role in tokens.items()))
+    os.replace(temporary, path)
 
 
 def note(line):

@@ -448,8 +448,16 @@ class Stack:
         return self._spawn(name, processes.service_command(), {
             'SERVER_PORT': str(port),
             'VALENCE_URL': emulator_url,
-            'VALENCE_DRIVER_TOKEN': self.token,
+            **self.service_tokens(name),
         })
+
+    def tokens(self):
+        """Every bearer token the run gave out, which no log may hold."""
+        return [self.token]
+
+    def service_tokens(self, name):
+        """The environment that gives a service its tokens."""
+        return {'VALENCE_DRIVER_TOKEN': self.token}
 
     def wait_driver_listed(self):
         """Waits until a conductor has registered the valence driver.

@@ -29,6 +29,7 @@ replica dies.
 
 import collections
 import concurrent.futures
+import secrets
 import signal
 import time
 
@@ -61,6 +62,9 @@ FAILED_SYNC_MARKERS = (
     'During sync_power_state, could not get power state',
     'During sync_power_state, max retries exceeded',
 )
+# A token added to or removed from a replica's token digests file is seen
+# within its recheck interval (5 s); room for a loaded machine.
+TOKEN_SEEN_TIMEOUT_S = 30
 VALENCE_POWER = {'On': 'power on', 'Off': 'power off'}
 OPPOSITE = {'power on': 'power off', 'power off': 'power on'}
 
@@ -142,7 +146,7 @@ def requests_in_flight(ha, replica):
     """
     response = requests.get(
         ha.replica_url(replica) + '/actuator/prometheus', timeout=10,
-        headers={'Authorization': 'Bearer ' + ha.token})
+        headers={'Authorization': 'Bearer ' + ha.metrics_token})
     response.raise_for_status()
     active = sum(float(line.rpartition(' ')[2])
                  for line in response.text.splitlines()
@@ -375,3 +379,75 @@ def test_rolling_restart_of_the_replicas_fails_no_sync(ha, enrolled):
     note('rolling restart of both replicas: %d failed syncs in %.1f s, '
          '0 node errors, 0 in maintenance'
          % (len(failed), time.monotonic() - started))
+
+
+def status_with(ha, replica, token, method='GET', path='/actuator/info',
+                body=None):
+    """The HTTP status a replica answers a call made with a token."""
+    return requests.request(
+        method, ha.replica_url(replica) + path, json=body, timeout=10,
+        headers={'Authorization': 'Bearer ' + token}).status_code
+
+
+def wait_status(ha, token, status):
+    """Waits until every replica answers a call with token by status."""
+    for replica in REPLICAS:
+        wait_until('%s answering %d to a token' % (replica, status),
+                   lambda: status_with(ha, replica, token) == status,
+                   TOKEN_SEEN_TIMEOUT_S)
+
+
+def test_token_rotation_during_syncs_fails_no_sync(ha, enrolled):
+    marks = ha.log_offsets(CONDUCTORS)
+    old, new = ha.token, 'e2e-' + secrets.token_urlsafe(24)
+    started = time.monotonic()
+
+    # 1. Every replica accepts the new token besides the old, without a
+    # restart: each reads its token digests file again.
+    ha.write_token_digests({old: 'change', new: 'change',
+                            ha.metrics_token: 'read'})
+    wait_status(ha, new, 200)
+    # 2. The conductors switch to it one by one, while the other syncs.
+    ha.earlier_tokens.append(old)
+    ha.token = new
+    for conductor in CONDUCTORS:
+        ha.end(conductor, signal.SIGTERM)
+        ha.start_conductor(conductor)
+    # 3. The old token goes.
+    ha.write_token_digests({new: 'change', ha.metrics_token: 'read'})
+    wait_status(ha, old, 401)
+    rotated_s = time.monotonic() - started
+    # Every node synced at least once more with the new token alone, and
+    # changes made in Valence are still followed.
+    watch(ha, 2 * POWER_SYNC_INTERVAL_S)
+    followed_s = [follows_out_of_band(ha, enrolled, u)
+                  for u in list(enrolled)[:2]]
+
+    failed = failed_syncs_since(ha, marks)
+    refused = [line for name, offset in marks.items()
+               for line in ha.log_since(name, offset).splitlines()
+               if 'UNAUTHORIZED' in line or 'FORBIDDEN' in line]
+    errors = {n['name']: n['last_error'] for n in nodes(ha).values()
+              if n['last_error']}
+    node = next(iter(enrolled.values()))
+    power_change = dict(method='PUT', path='/v1/nodes/%s/power' % node,
+                        body={'target': 'power on'})
+    assert failed == []
+    assert refused == []
+    assert errors == {}
+    assert in_maintenance(ha) == []
+    for replica in REPLICAS:
+        assert status_with(ha, replica, old) == 401
+        assert status_with(ha, replica, new) == 200
+        # The metrics token scrapes, and powers nothing.
+        assert status_with(ha, replica, ha.metrics_token,
+                           path='/actuator/prometheus') == 200
+        assert status_with(ha, replica, ha.metrics_token,
+                           **power_change) == 403
+    note('token rotation while syncs ran (new token on both replicas, both '
+         'conductors restarted with it one by one, old token removed): '
+         '%.1f s, %d failed syncs, %d refused calls, 0 node errors, 0 in '
+         'maintenance; out-of-band changes seen %s s later; old token '
+         'refused (401), metrics token refused a power change (403)'
+         % (rotated_s, len(failed), len(refused),
+            ', '.join('%.1f' % f for f in followed_s)))

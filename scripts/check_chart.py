@@ -241,6 +241,29 @@ def check_secrets(failures, container, secrets, expected_token_secret):
                    'the prod profile (no start without a token) is not set')
 
 
+def check_token_digests(failures, spec, container):
+    """The token digests file, when given, is a Secret that kubelet updates.
+
+    A Secret mounted as a directory is updated in place when the Secret
+    changes, so the service reads the new tokens without a restart; one
+    mounted with subPath never is.
+    """
+    digests = (pod_env(container).get('VALENCE_DRIVER_TOKEN_DIGESTS_FILE')
+               or {}).get('value')
+    if not digests:
+        return
+    mounts = [m for m in container.get('volumeMounts') or []
+              if digests.startswith(m['mountPath'].rstrip('/') + '/')]
+    if not failures.check(len(mounts) == 1, 'the token digests file %s is '
+                          'on no mounted volume' % digests):
+        return
+    volumes = {v['name']: v for v in spec.get('volumes') or []}
+    failures.check('secret' in volumes.get(mounts[0]['name'], {}),
+                   'the token digests file is not read from a Secret')
+    failures.check('subPath' not in mounts[0], 'the token digests file is '
+                   'mounted with subPath: kubelet never updates it')
+
+
 def check_resources(failures, container):
     resources = container.get('resources') or {}
     for kind in ('requests', 'limits'):
@@ -323,6 +346,7 @@ def check(documents, layers, expected_replicas, expected_token_secret):
 
     check_probes(failures, container, layers, env)
     check_secrets(failures, container, secrets, expected_token_secret)
+    check_token_digests(failures, spec, container)
     check_resources(failures, container)
     check_shutdown(failures, spec, container, layers, env)
 

@@ -44,6 +44,7 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.openstack.valence.driver.error.ErrorCode.COMPOSITION_FAILED;
 import static org.openstack.valence.driver.error.ErrorCode.COMPOSITION_TIMEOUT;
 import static org.openstack.valence.driver.error.ErrorCode.FLAVOR_NOT_FOUND;
+import static org.openstack.valence.driver.error.ErrorCode.FORBIDDEN;
 import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NAME_IN_USE;
@@ -93,8 +94,9 @@ class CompositionController {
 	 * The request's timeout is its deadline, counted from here, for the flavor lookup,
 	 * the name check, the composition and the wait alike.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR, FLAVOR_NOT_FOUND, NAME_IN_USE, COMPOSITION_FAILED, COMPOSITION_TIMEOUT })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND,
+			VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR, FLAVOR_NOT_FOUND, NAME_IN_USE, COMPOSITION_FAILED,
+			COMPOSITION_TIMEOUT })
 	@PostMapping(path = Protocol.API_VERSION_PREFIX + "/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.CREATED)
 	ComposedNodeView compose(@Valid @RequestBody ComposeRequest request) {
@@ -116,8 +118,8 @@ class CompositionController {
 		return ComposedNodeView.of(this.composition.compose(asked, deadline));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND,
+			VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
 	@DeleteMapping(Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void decompose(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {

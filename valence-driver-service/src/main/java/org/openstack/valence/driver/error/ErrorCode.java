@@ -25,6 +25,8 @@ public enum ErrorCode {
 	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "malformed id, body, field or route"),
 	UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "soft power off (Valence has no GracefulShutdown)"),
 	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "missing or wrong bearer token"),
+	/** A token the service accepts, with the read role only, on a change. */
+	FORBIDDEN(HttpStatus.FORBIDDEN, "a read token on a change, which needs a token with the change role"),
 	VALENCE_UNREACHABLE(HttpStatus.BAD_GATEWAY, "no connection to Valence"),
 	VALENCE_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT,
 			"no answer from Valence within the request's budget, or a boot device change's budget ran out "

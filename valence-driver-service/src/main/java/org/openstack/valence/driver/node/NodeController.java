@@ -39,6 +39,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import static org.openstack.valence.driver.error.ErrorCode.FORBIDDEN;
 import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
@@ -99,8 +100,9 @@ class NodeController {
 	 * The request's timeout is its deadline, counted from here: the shim's wait is sized
 	 * on it.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND,
+			VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT,
+			POWER_STATE_CONFLICT })
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -116,8 +118,8 @@ class NodeController {
 		return new BootDeviceView(this.reader.read(nodeId, this.budget.readDeadline()).bootDevice(), null);
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
+	@Answers({ INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND,
+			VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {

@@ -15,7 +15,6 @@
 package org.openstack.valence.driver.security;
 
 import java.io.IOException;
-import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,35 +22,33 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates a request that carries the driver's bearer token. It only ever grants;
- * the authorization rules decide what an unauthenticated request may do.
+ * Authenticates a request that carries one of the accepted bearer tokens, with that
+ * token's role. It only ever grants; the authorization rules decide what an
+ * unauthenticated request, or a token of each role, may do.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
-	static final String PRINCIPAL = "ironic-shim";
-
 	private static final String BEARER = "Bearer ";
 
-	private final DriverToken token;
+	private final AcceptedTokens tokens;
 
-	BearerTokenFilter(DriverToken token) {
-		this.token = token;
+	BearerTokenFilter(AcceptedTokens tokens) {
+		this.tokens = tokens;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String header = request.getHeader("Authorization");
-		if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-				&& this.token.matches(header.substring(BEARER.length()).trim())) {
-			SecurityContextHolder.getContext()
-				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(PRINCIPAL, null,
-						List.of(new SimpleGrantedAuthority("ROLE_SHIM"))));
+		if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			this.tokens.roleOf(header.substring(BEARER.length()).trim())
+				.ifPresent((role) -> SecurityContextHolder.getContext()
+					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(role.word() + "-token", null,
+							role.authorities())));
 		}
 		chain.doFilter(request, response);
 	}

@@ -22,27 +22,31 @@ import org.openstack.valence.driver.protocol.Protocol;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
- * Everything needs the bearer token except health (status only) and the OpenAPI document,
- * which hold nothing secret, and the error page when the container forwards a refused
- * request to it (asked for directly, it needs the token like any other path). Stateless:
- * no session, no CSRF token, no login page.
+ * Everything needs a bearer token except the index ({@code GET /}), health (status only)
+ * and the OpenAPI document, which hold nothing secret, and the error page when the
+ * container forwards a refused request to it (asked for directly, it needs a token like
+ * any other path). A read token reads: GET of the API and the actuator (metrics included)
+ * and power reads of many nodes; everything else needs a change token. Stateless: no
+ * session, no CSRF token, no login page.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	@Bean
-	DriverToken driverToken(TokenProperties properties) {
-		return DriverToken.resolve(properties);
+	AcceptedTokens acceptedTokens(TokenProperties properties) {
+		return AcceptedTokens.resolve(properties);
 	}
 
 	/**
@@ -57,23 +61,32 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, DriverToken token, ProblemDocuments problems) throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, AcceptedTokens tokens, ProblemDocuments problems)
+			throws Exception {
 		http.csrf(AbstractHttpConfigurer::disable)
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
 			.logout(AbstractHttpConfigurer::disable)
 			.requestCache(AbstractHttpConfigurer::disable)
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.addFilterBefore(new BearerTokenFilter(token), AuthorizationFilter.class)
-			.authorizeHttpRequests((requests) -> requests
+			.addFilterBefore(new BearerTokenFilter(tokens), AuthorizationFilter.class)
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/")
+				.permitAll()
 				.requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
 						"/v3/api-docs", "/v3/api-docs.yaml")
 				.permitAll()
 				.dispatcherTypeMatchers(DispatcherType.ERROR)
 				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/v1/**", "/actuator/**")
+				.hasRole(Role.READ_ROLE)
+				.requestMatchers(HttpMethod.HEAD, "/v1/**", "/actuator/**")
+				.hasRole(Role.READ_ROLE)
+				.requestMatchers(HttpMethod.POST, Protocol.API_VERSION_PREFIX + "/power-reads")
+				.hasRole(Role.READ_ROLE)
 				.anyRequest()
-				.authenticated())
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(unauthorized(problems)));
+				.hasRole(Role.CHANGE_ROLE))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(unauthorized(problems))
+				.accessDeniedHandler(forbidden(problems)));
 		return http.build();
 	}
 
@@ -81,11 +94,19 @@ class SecurityConfiguration {
 		return (request, response, ex) -> {
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 			String detail = (request.getHeader(HttpHeaders.AUTHORIZATION) == null)
-					? "send the driver's token as 'Authorization: Bearer <token>'"
-					: "the Authorization header does not carry the driver's bearer token";
+					? "send a token of the driver as 'Authorization: Bearer <token>'"
+					: "the Authorization header does not carry a bearer token the driver accepts";
 			problems.write(request, response,
 					ProblemDocuments.of(ErrorCode.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
 		};
+	}
+
+	/** A token the service accepts, but with the read role only, on a change. */
+	private static AccessDeniedHandler forbidden(ProblemDocuments problems) {
+		return (request, response, ex) -> problems.write(request, response,
+				ProblemDocuments.of(ErrorCode.FORBIDDEN, "forbidden", "Forbidden",
+						"this token has the read role: a change (power, boot device, compose, decompose) needs a token "
+								+ "with the change role"));
 	}
 
 	/**

@@ -15,29 +15,37 @@
 package org.openstack.valence.driver.security;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param token the bearer token the shim must send (VALENCE_DRIVER_TOKEN)
- * @param generateIfMissing without a token, generate one into {@code tokenFile} instead
- * of refusing to start; off in the prod profile
+ * @param token a bearer token with the change role (VALENCE_DRIVER_TOKEN)
+ * @param generateIfMissing without a token nor a token digests file, generate a token
+ * into {@code tokenFile} instead of refusing to start; off in the prod profile
  * @param tokenFile where a generated token is written, readable by its owner only;
  * defaults to ~/.valence-driver/token (in application.yml, where ${user.home} resolves)
+ * @param tokenDigestsFile the tokens accepted besides {@code token}, a line each: its
+ * role and its SHA-256 (VALENCE_DRIVER_TOKEN_DIGESTS_FILE; see {@link TokenDigests})
+ * @param tokenDigestsRecheck how often the token digests file is read again
  */
 @Validated
 @ConfigurationProperties("driver.auth")
-public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing, @NotNull Path tokenFile) {
+public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing, @NotNull Path tokenFile,
+		Path tokenDigestsFile, @NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration tokenDigestsRecheck) {
 
 	/** Keeps the token out of any log or error that prints the settings. */
 	@Override
 	public String toString() {
 		return "TokenProperties[token=" + ((this.token == null || this.token.isBlank()) ? "<none>" : "******")
-				+ ", generateIfMissing=" + this.generateIfMissing + ", tokenFile=" + this.tokenFile + "]";
+				+ ", generateIfMissing=" + this.generateIfMissing + ", tokenFile=" + this.tokenFile
+				+ ", tokenDigestsFile=" + this.tokenDigestsFile + ", tokenDigestsRecheck=" + this.tokenDigestsRecheck
+				+ "]";
 	}
 
 }

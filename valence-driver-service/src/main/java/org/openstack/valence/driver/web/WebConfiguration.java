@@ -14,6 +14,8 @@
 
 package org.openstack.valence.driver.web;
 
+import java.util.Map;
+
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -35,6 +37,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Servlet-level plumbing that must run before Spring Security and MVC, and how bodies are
@@ -44,6 +50,22 @@ import org.springframework.core.Ordered;
 class WebConfiguration {
 
 	private static final String USER_DATA_LOGGING = "org.apache.juli.logging.UserDataHelper.CONFIG";
+
+	/**
+	 * What a newcomer needs who opens the service's address in a browser: where health
+	 * and the API's document are, and that the rest needs a bearer token. Open, and it
+	 * names nothing of the deployment.
+	 */
+	@Bean
+	RouterFunction<ServerResponse> index() {
+		Map<String, String> index = Map.of("service", "valence-driver-service", "health", "/actuator/health", "openapi",
+				"/v3/api-docs.yaml", "authentication",
+				"every other path needs 'Authorization: Bearer <token>': a read token for GET, power reads and "
+						+ "/actuator/prometheus, a change token for power, boot device, compose and decompose");
+		return RouterFunctions.route()
+			.GET("/", (request) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(index))
+			.build();
+	}
 
 	@Bean
 	FilterRegistrationBean<RequestIdFilter> requestIdFilter() {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,9 +85,10 @@ class GeneratedTokenTest {
 		String token = Files.readString(TOKEN_FILE).strip();
 		// The start-up log went to the console before this test captured it, so
 		// resolve once more to see what start-up logs.
-		TokenProperties properties = new TokenProperties(null, true, TOKEN_FILE.resolveSibling("again"));
+		TokenProperties properties = new TokenProperties(null, true, TOKEN_FILE.resolveSibling("again"), null,
+				Duration.ofSeconds(5));
 
-		DriverToken.resolve(properties);
+		AcceptedTokens.resolve(properties);
 
 		assertThat(output.getAll()).contains(TOKEN_FILE.resolveSibling("again").toString())
 			.doesNotContain(Files.readString(TOKEN_FILE.resolveSibling("again")).strip())

@@ -14,7 +14,12 @@
 
 package org.openstack.valence.driver.security;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openstack.valence.driver.ValenceDriverApplication;
@@ -42,7 +47,33 @@ class StartupRefusalTest {
 	@Test
 	void prodProfileRefusesToStartWithoutToken() {
 		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--driver.auth.token=", "--server.port=0"))
-			.satisfies((ex) -> assertThat(rootCause(ex)).hasMessageContaining("VALENCE_DRIVER_TOKEN is not set"));
+			.satisfies((ex) -> assertThat(rootCause(ex))
+				.hasMessageContaining("neither VALENCE_DRIVER_TOKEN nor VALENCE_DRIVER_TOKEN_DIGESTS_FILE"));
+	}
+
+	@Test
+	void missingTokenDigestsFileIsRefused() {
+		assertThatThrownBy(() -> start("--VALENCE_DRIVER_TOKEN_DIGESTS_FILE=/nonexistent/digests", "--server.port=0"))
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("/nonexistent/digests"));
+	}
+
+	@Test
+	void tokenDigestsFileLineInErrorIsNamedButNotQuoted(@TempDir Path dir) throws IOException {
+		Path digests = Files.writeString(dir.resolve("digests"),
+				"# conductors\nchange " + "ab".repeat(32) + "\nread pasted-token-by-mistake\n");
+
+		assertThatThrownBy(() -> start("--driver.auth.token-digests-file=" + digests, "--server.port=0"))
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains(digests + " line 3 is not")
+				.doesNotContain("pasted-token-by-mistake"));
+	}
+
+	@Test
+	void tokenDigestsFileWithoutTokenIsRefusedWhenItIsTheOnlySource(@TempDir Path dir) throws IOException {
+		Path digests = Files.writeString(dir.resolve("digests"), "# none yet\n");
+
+		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--driver.auth.token=",
+				"--driver.auth.token-digests-file=" + digests, "--server.port=0"))
+			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("holds no token digest"));
 	}
 
 	@Test
