@@ -14,6 +14,8 @@
 
 package org.openstack.valence.driver.composition;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -50,6 +52,15 @@ final class CompositionApi {
 			return new ComposedNodeView(node.uuid(), node.name(), node.index(), node.nodeState(), node.powerState());
 		}
 
+	}
+
+	/**
+	 * A page of the node list, in the order of node id.
+	 *
+	 * @param nextMarker the marker of the next page; null on the last page
+	 */
+	record NodePage(@JsonProperty(Protocol.NODE_LIST_NODES) List<ComposedNodeView> nodes,
+			@JsonProperty(Protocol.NODE_LIST_NEXT_MARKER) String nextMarker) {
 	}
 
 	/**
