@@ -23,12 +23,22 @@ from urllib import parse
 
 from ironic_valence import protocol
 
+# The smallest page the pager falls back to, after halving the page size
+# on each page the service could not read within its budget: three halvings
+# at most, so that a Valence that does not answer at all fails the list
+# after four pages' time rather than after many.
+SMALLEST_LIMIT = protocol.NODE_LIST_MAX_LIMIT // 8
+
 
 def every_node(fetch_page, deadline, page_wait, error):
     """Every composed node, read page after page.
 
     A page is asked for only while its whole answer fits in the time left,
     so that the list is complete by the deadline or fails, never shorter.
+    Pages are asked for protocol.NODE_LIST_MAX_LIMIT nodes; a page the
+    service could not read within its budget (VALENCE_TIMEOUT: a slow
+    Valence, or a busy service) is asked for again with half as many, and
+    the pages after it too, down to SMALLEST_LIMIT.
 
     :param fetch_page: called with the path of a page below the API prefix
         (``/nodes?limit=...&marker=...``); returns the decoded answer and
@@ -42,15 +52,23 @@ def every_node(fetch_page, deadline, page_wait, error):
     """
     nodes = []
     marker = None
+    limit = protocol.NODE_LIST_MAX_LIMIT
     while True:
         if time.monotonic() + page_wait > deadline:
             raise error('The composed nodes could not all be listed in the '
                         'time given: %d listed, more remain after node %s'
                         % (len(nodes), marker))
-        query = {protocol.NODE_LIST_LIMIT: protocol.NODE_LIST_MAX_LIMIT}
+        query = {protocol.NODE_LIST_LIMIT: limit}
         if marker is not None:
             query[protocol.NODE_LIST_MARKER] = marker
-        answer = fetch_page('/nodes?' + parse.urlencode(query))
+        try:
+            answer = fetch_page('/nodes?' + parse.urlencode(query))
+        except error as e:
+            if (getattr(e, 'code', None) != protocol.VALENCE_TIMEOUT
+                    or limit <= SMALLEST_LIMIT):
+                raise
+            limit = max(SMALLEST_LIMIT, limit // 2)
+            continue
         page = answer.get(protocol.NODE_LIST_NODES) if isinstance(
             answer, dict) else None
         following = answer.get(protocol.NODE_LIST_NEXT_MARKER) if isinstance(

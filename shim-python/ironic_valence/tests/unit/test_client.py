@@ -532,10 +532,43 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
                                   self.context, 60)
         self.assertIn('not a page of nodes', str(error))
 
+    def test_page_too_large_to_read_in_time_is_asked_in_halves(self):
+        limits = []
+
+        def answer(request, context):
+            query = urlparse.parse_qs(urlparse.urlsplit(request.url).query)
+            limit = int(query[protocol.NODE_LIST_LIMIT][0])
+            limits.append(limit)
+            if limit > 250:
+                context.status_code = 504
+                context.headers['Content-Type'] = 'application/problem+json'
+                return {'code': protocol.VALENCE_TIMEOUT, 'detail': 'slow'}
+            if protocol.NODE_LIST_MARKER in query:
+                return {'nodes': [{'node_id': 'b'}], 'next_marker': None}
+            return {'nodes': [{'node_id': 'a'}], 'next_marker': 'a'}
+        self.http.get(self.NODES_URL, json=answer)
+
+        nodes = client.list_composed_nodes(self.context, 120)
+
+        self.assertEqual(['a', 'b'], [n['node_id'] for n in nodes])
+        self.assertEqual([1000, 500, 250, 250], limits)
+
+    def test_page_halving_stops_at_the_smallest_limit(self):
+        get = self.http.get(self.NODES_URL, **base.problem(
+            protocol.VALENCE_TIMEOUT, 'Valence does not answer'))
+        error = self.assertRaises(client.ServiceError,
+                                  client.list_composed_nodes,
+                                  self.context, 600)
+        self.assertEqual(protocol.VALENCE_TIMEOUT, error.code)
+        self.assertEqual(
+            ['limit=1000', 'limit=500', 'limit=250', 'limit=125'],
+            [urlparse.urlsplit(r.url).query for r in get.request_history])
+
     def test_page_that_fails_fails_the_list(self):
-        self.http.get(self.NODES_URL, **base.problem(
-            protocol.VALENCE_TIMEOUT, 'the page was not read in time'))
+        get = self.http.get(self.NODES_URL, **base.problem(
+            protocol.INTERNAL_ERROR, 'see the log'))
         error = self.assertRaises(client.ServiceError,
                                   client.list_composed_nodes,
                                   self.context, 60)
-        self.assertEqual(protocol.VALENCE_TIMEOUT, error.code)
+        self.assertEqual(protocol.INTERNAL_ERROR, error.code)
+        self.assertEqual(1, get.call_count)
