@@ -14,8 +14,13 @@
 
 package org.openstack.valence.driver.composition;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,8 +31,13 @@ import org.springframework.validation.annotation.Validated;
  * requests: a page of 1,000 nodes then takes 1000 / parallelism reads' time, 3.1 s at
  * Valence's 50 ms per read, well within the read budget; few enough that a listing never
  * floods Valence
+ * @param snapshotMaxAge how long the pages after a first page take the composed nodes
+ * from the list of Valence's nodes a page took rather than from a new one; a node
+ * composed meanwhile is then in the next listing, and one deleted meanwhile is left out
+ * when its read finds it gone. Zero: every page asks Valence for its list
  */
 @Validated
 @ConfigurationProperties("driver.node-list")
-public record NodeListProperties(@Min(1) @Max(128) @DefaultValue("16") int parallelism) {
+public record NodeListProperties(@Min(1) @Max(128) @DefaultValue("16") int parallelism,
+		@NotNull @DurationMin(seconds = 0) @DurationMax(minutes = 10) @DefaultValue("30s") Duration snapshotMaxAge) {
 }

@@ -14,6 +14,7 @@
 
 package org.openstack.valence.driver.composition;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,9 +43,11 @@ import org.springframework.stereotype.Component;
  * The node list, a page at a time. Valence's own list carries neither the composition
  * state nor the power state of a node, so each node of a page is read; the reads of all
  * list requests share one pool of {@code driver.node-list.parallelism} threads, so that a
- * listing never sends Valence more reads at once than that. A page is whole or an error:
- * a read not done by the request's deadline fails the page, and the reads still queued
- * are dropped unsent.
+ * listing never sends Valence more reads at once than that. The pages after the first
+ * reuse the list of Valence's nodes a page took, for
+ * {@code driver.node-list.snapshot-max-age}: the list of 10,000 nodes is 2.8 MB, and a
+ * listing of them takes 10 pages. A page is whole or an error: a read not done by the
+ * request's deadline fails the page, and the reads still queued are dropped unsent.
  */
 @Component
 public class NodePages implements DisposableBean {
@@ -55,8 +58,17 @@ public class NodePages implements DisposableBean {
 
 	private final ThreadPoolTaskExecutor pool;
 
+	/** Valence's list as a page took it, and when, on the monotonic clock. */
+	private record Snapshot(List<ValenceNodeSummary> nodes, long takenAt) {
+	}
+
+	private final Duration snapshotMaxAge;
+
+	private volatile Snapshot snapshot;
+
 	public NodePages(ValenceClient valence, NodeListProperties properties) {
 		this.valence = valence;
+		this.snapshotMaxAge = properties.snapshotMaxAge();
 		this.pool = RequestIds.pool("node-list-", properties.parallelism());
 	}
 
@@ -70,14 +82,31 @@ public class NodePages implements DisposableBean {
 	 * @throws IllegalStateException when the thread is interrupted while waiting
 	 */
 	NodePage page(String marker, int limit, Deadline deadline) {
-		List<ValenceNodeSummary> after = this.valence.listNodes(deadline)
-			.stream()
-			.filter((node) -> node.uuid() != null && (marker == null || node.uuid().compareTo(marker) > 0))
-			.sorted(Comparator.comparing(ValenceNodeSummary::uuid))
-			.toList();
+		List<ValenceNodeSummary> all = nodes(marker != null, deadline);
+		List<ValenceNodeSummary> after = (marker == null) ? all
+				: all.stream().filter((node) -> node.uuid().compareTo(marker) > 0).toList();
 		List<ValenceNodeSummary> page = after.subList(0, Math.min(limit, after.size()));
 		String next = (after.size() > page.size()) ? page.get(page.size() - 1).uuid() : null;
 		return new NodePage(read(page, deadline), next);
+	}
+
+	/**
+	 * Valence's list, in the order of node id: asked for by a first page, and by a later
+	 * page when the list a page last took is older than the snapshot's max age. Valence
+	 * cannot page, so each of its lists holds the whole pod.
+	 */
+	private List<ValenceNodeSummary> nodes(boolean laterPage, Deadline deadline) {
+		Snapshot last = this.snapshot;
+		if (laterPage && last != null && System.nanoTime() - last.takenAt() < this.snapshotMaxAge.toNanos()) {
+			return last.nodes();
+		}
+		List<ValenceNodeSummary> nodes = this.valence.listNodes(deadline)
+			.stream()
+			.filter((node) -> node.uuid() != null)
+			.sorted(Comparator.comparing(ValenceNodeSummary::uuid))
+			.toList();
+		this.snapshot = new Snapshot(nodes, System.nanoTime());
+		return nodes;
 	}
 
 	private List<ComposedNodeView> read(List<ValenceNodeSummary> page, Deadline deadline) {

@@ -34,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
@@ -45,7 +47,8 @@ class NodePagesTest {
 
 	private final ValenceClient valence = mock(ValenceClient.class);
 
-	private final NodePages pages = new NodePages(this.valence, new NodeListProperties(PARALLELISM));
+	private final NodePages pages = new NodePages(this.valence,
+			new NodeListProperties(PARALLELISM, Duration.ofSeconds(30)));
 
 	private final AtomicInteger reading = new AtomicInteger();
 
@@ -86,6 +89,30 @@ class NodePagesTest {
 		assertThat(page.nodes()).extracting(ComposedNodeView::nodeId).hasSize(24).isSorted();
 		assertThat(page.nextMarker()).isNull();
 		assertThat(this.mostAtOnce.get()).isBetween(2, PARALLELISM);
+	}
+
+	@Test
+	void laterPagesTakeTheListTheFirstPageTookWhileItIsYoung() {
+		valenceHas(5, Duration.ZERO);
+
+		NodePage first = this.pages.page(null, 2, Deadline.after(Duration.ofSeconds(10)));
+		NodePage second = this.pages.page(first.nextMarker(), 2, Deadline.after(Duration.ofSeconds(10)));
+		this.pages.page(null, 2, Deadline.after(Duration.ofSeconds(10)));
+
+		assertThat(second.nodes()).extracting(ComposedNodeView::nodeId).containsExactly("node-002", "node-003");
+		verify(this.valence, times(2)).listNodes(any());
+	}
+
+	@Test
+	void everyPageAsksValenceWithoutASnapshot() {
+		NodePages fresh = new NodePages(this.valence, new NodeListProperties(PARALLELISM, Duration.ZERO));
+		valenceHas(5, Duration.ZERO);
+
+		fresh.page("node-001", 2, Deadline.after(Duration.ofSeconds(10)));
+		fresh.page("node-003", 2, Deadline.after(Duration.ofSeconds(10)));
+		fresh.destroy();
+
+		verify(this.valence, times(2)).listNodes(any());
 	}
 
 	@Test
