@@ -37,7 +37,12 @@ from ports import free_ports
 import processes
 
 
-def start(procs, args, token, deadline):
+def start(procs, args, token, deadline, service_env=None):
+    """Starts the emulator of args.nodes nodes and the service, both ready.
+
+    :param service_env: further environment of the service.
+    :returns: (emulator URL, its process, service URL, its process).
+    """
     emulator_port, service_port = free_ports(2)
     emulator_url = 'http://127.0.0.1:%d' % emulator_port
     service_url = 'http://127.0.0.1:%d' % service_port
@@ -49,7 +54,7 @@ def start(procs, args, token, deadline):
     service = procs.start(
         'service', processes.service_command(),
         {'SERVER_PORT': str(service_port), 'VALENCE_URL': emulator_url,
-         'VALENCE_DRIVER_TOKEN': token})
+         'VALENCE_DRIVER_TOKEN': token, **(service_env or {})})
     emulator.wait_ready(emulator_url + '/', deadline)
     service.wait_ready(service_url + '/actuator/health', deadline)
     return emulator_url, emulator, service_url, service
