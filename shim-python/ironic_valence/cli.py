@@ -24,12 +24,14 @@ imports Ironic itself.
 
 import os
 import sys
+import time
 
 from ironicclient import exc as ironic_exc
 from osc_lib.command import command
 from osc_lib import exceptions
 import requests
 
+from ironic_valence import paging
 from ironic_valence import problem as problem_document
 from ironic_valence import protocol
 from ironic_valence import scheduling
@@ -47,6 +49,8 @@ CONNECT_TIMEOUT_SECONDS = 5
 # sized on it.
 DEFAULT_COMPOSE_TIMEOUT_SECONDS = 300
 DEFAULT_STEP_TIMEOUT_SECONDS = 600
+# The longest a list of every composed node may take, page after page.
+LIST_TIMEOUT_SECONDS = 300
 # Provision states in which a node may be serving a workload: retiring it
 # would pull the hardware from under that workload.
 IN_USE_STATES = ('active', 'deploying', 'wait call-back', 'deploy hold',
@@ -84,7 +88,12 @@ class ServiceClient(object):
         self._session = session or requests.Session()
 
     def list_nodes(self):
-        return self._call('GET', '/nodes')
+        """Every composed node, following the pages of the node list."""
+        return paging.every_node(
+            lambda path: self._call('GET', path),
+            time.monotonic() + LIST_TIMEOUT_SECONDS,
+            (protocol.READ_BUDGET_SECONDS + protocol.ANSWER_OVERSHOOT_SECONDS
+             + ANSWER_MARGIN_SECONDS), ServiceError)
 
     def list_flavors(self):
         return self._call('GET', '/flavors')

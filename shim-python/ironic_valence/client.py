@@ -60,6 +60,7 @@ import tenacity
 import urllib3
 
 from ironic_valence import conf as valence_conf
+from ironic_valence import paging
 from ironic_valence import problem
 from ironic_valence import protocol
 
@@ -407,6 +408,29 @@ def read_each(context, path):
                 % display, replica_failed=True))
         reports.append((display,) + result)
     return reports
+
+
+def list_composed_nodes(context, timeout):
+    """Every composed node of Valence, following the node list's pages.
+
+    Each page is one read (request()'s rules, retries and replicas
+    included); a page is asked for only while its whole answer still fits
+    in the time left, so the list is complete or the call fails.
+
+    :param context: the Ironic request context; its request_id is sent.
+    :param timeout: seconds within which the whole list is read; at least
+        wait_for(protocol.READ_BUDGET_SECONDS), the time of one page.
+    :returns: the node documents (node_id, name, index,
+        composition_state, power_state), in the order of their node_id.
+    :raises: ServiceError when a page fails, when the time runs out before
+        the last page, or when an answer is not a page of nodes.
+    """
+    def fetch_page(path):
+        return request(context, 'GET', protocol.API_VERSION_PREFIX + path)
+
+    return paging.every_node(fetch_page, time.monotonic() + timeout,
+                             wait_for(protocol.READ_BUDGET_SECONDS),
+                             ServiceError)
 
 
 def _run(call, conf):

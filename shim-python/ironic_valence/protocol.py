@@ -168,6 +168,25 @@ OPERATION_ERRORS = {
 }
 ROUTE_ERRORS = (ROUTE_NOT_FOUND,)
 
+# The list of composed nodes (GET /v1/nodes) comes in pages, in the order
+# of node_id, so that a pod of many thousand nodes is listed within the read
+# budget of each call. The query parameter NODE_LIST_LIMIT names the most
+# nodes of a page (1 to NODE_LIST_MAX_LIMIT; NODE_LIST_DEFAULT_LIMIT when
+# absent), NODE_LIST_MARKER the node_id after which the page begins (the
+# first page when absent); each at most once, and no other parameter. The
+# answer is {NODE_LIST_NODES: [...], NODE_LIST_NEXT_MARKER: id or null}:
+# the marker of the next page, null on the last one. A page may hold fewer
+# nodes than the limit and still have a next one (a node deleted while the
+# page was read is left out): only a null marker ends the list. A page the
+# service cannot read whole within its budget is an error, never a shorter
+# page.
+NODE_LIST_LIMIT = 'limit'
+NODE_LIST_MARKER = 'marker'
+NODE_LIST_NODES = 'nodes'
+NODE_LIST_NEXT_MARKER = 'next_marker'
+NODE_LIST_DEFAULT_LIMIT = 500
+NODE_LIST_MAX_LIMIT = 1000
+
 # Power reads of many nodes in one call (POST /v1/power-reads), which the
 # shim makes ahead of Ironic's periodic power sync so that the sync costs
 # the conductor one HTTP exchange per batch rather than per node. A batch

@@ -39,6 +39,11 @@ def composed(name='web-1', state='Assembled', node_id=VN):
             'composition_state': state, 'power_state': 'power off'}
 
 
+def page(nodes, next_marker=None):
+    """A page of the service's node list."""
+    return {'nodes': nodes, 'next_marker': next_marker}
+
+
 def ironic_node(state='enroll', node_id=VN, driver='valence'):
     return types.SimpleNamespace(uuid=IRONIC_UUID, name='web-1',
                                  provision_state=state, driver=driver,
@@ -73,10 +78,37 @@ def run(command_class, ironic, argv):
 # ServiceClient
 
 def test_calls_carry_the_token_and_read_the_answer(http):
-    http.get(NODES, json=[composed()])
+    http.get(NODES, json=page([composed()]))
 
     assert cli.ServiceClient(URL, TOKEN).list_nodes() == [composed()]
     assert http.last_request.headers['Authorization'] == 'Bearer ' + TOKEN
+
+
+def test_list_nodes_follows_every_page(http):
+    http.get(NODES + '?limit=1000', complete_qs=True,
+             json=page([composed(node_id='a')], 'a'))
+    http.get(NODES + '?limit=1000&marker=a', complete_qs=True,
+             json=page([composed(node_id='b')]))
+
+    nodes = cli.ServiceClient(URL, TOKEN).list_nodes()
+
+    assert [node['node_id'] for node in nodes] == ['a', 'b']
+
+
+def test_list_nodes_stops_at_a_marker_that_does_not_advance(http):
+    http.get(NODES, json=page([composed(node_id='a')], 'a'))
+
+    with pytest.raises(cli.ServiceError, match='does not come after'):
+        cli.ServiceClient(URL, TOKEN).list_nodes()
+    assert http.call_count == 2
+
+
+def test_list_nodes_begins_no_page_it_could_not_wait_for(http, monkeypatch):
+    monkeypatch.setattr(cli, 'LIST_TIMEOUT_SECONDS', 15)
+
+    with pytest.raises(cli.ServiceError, match='could not all be listed'):
+        cli.ServiceClient(URL, TOKEN).list_nodes()
+    assert http.call_count == 0
 
 
 def test_missing_url_or_token_says_which_variable():
@@ -133,7 +165,7 @@ def test_answer_that_is_not_json_is_an_error(http):
 # list commands
 
 def test_node_list_shows_the_ironic_node_driving_each(http, ironic):
-    http.get(NODES, json=[composed(), composed('db-1', node_id='other')])
+    http.get(NODES, json=page([composed(), composed('db-1', node_id='other')]))
     ironic.node.list.return_value = [ironic_node('available')]
 
     columns, rows = run(cli.ListValenceNode, ironic, [])
@@ -147,7 +179,7 @@ def test_node_list_shows_the_ironic_node_driving_each(http, ironic):
 
 
 def test_node_list_shows_the_older_of_two_ironic_nodes(http, ironic):
-    http.get(NODES, json=[composed()])
+    http.get(NODES, json=page([composed()]))
     newer = ironic_node('enroll')
     newer.uuid = 'newer-node'
     ironic.node.list.return_value = [ironic_node('available'), newer]
@@ -160,7 +192,7 @@ def test_node_list_shows_the_older_of_two_ironic_nodes(http, ironic):
 
 def test_node_list_unenrolled_shows_only_nodes_no_ironic_node_drives(
         http, ironic):
-    http.get(NODES, json=[composed(), composed('db-1', node_id='other')])
+    http.get(NODES, json=page([composed(), composed('db-1', node_id='other')]))
     ironic.node.list.return_value = [ironic_node('available')]
 
     _, rows = run(cli.ListValenceNode, ironic, ['--unenrolled'])
@@ -179,7 +211,7 @@ def test_flavor_list(http, ironic):
 # compose
 
 def test_compose_enroll_inspect_provide_does_each_step(http, ironic):
-    http.get(NODES, json=[])
+    http.get(NODES, json=page([]))
     http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=201, json=composed())
 
@@ -203,7 +235,7 @@ def test_compose_enroll_inspect_provide_does_each_step(http, ironic):
 
 
 def test_compose_is_idempotent_on_the_name(http, ironic):
-    http.get(NODES, json=[composed()])
+    http.get(NODES, json=page([composed()]))
     ironic.node.list.return_value = [ironic_node('available')]
 
     columns, values = run(cli.ComposeValenceNode, ironic,
@@ -217,7 +249,7 @@ def test_compose_is_idempotent_on_the_name(http, ironic):
 
 
 def test_compose_enroll_finds_the_flavor_by_uuid(http, ironic):
-    http.get(NODES, json=[])
+    http.get(NODES, json=page([]))
     http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=201, json=composed())
 
@@ -232,7 +264,7 @@ def test_compose_enroll_of_a_composed_node_sets_no_scheduling_fields(
         http, ironic, capsys):
     # Valence does not say which flavor the existing node was composed
     # from: the one named now may not be it.
-    http.get(NODES, json=[composed()])
+    http.get(NODES, json=page([composed()]))
 
     run(cli.ComposeValenceNode, ironic,
         ['--name', 'web-1', '--flavor', 'small', '--enroll'])
@@ -244,7 +276,7 @@ def test_compose_enroll_of_a_composed_node_sets_no_scheduling_fields(
 
 
 def test_compose_without_enroll_leaves_ironic_alone(http, ironic):
-    http.get(NODES, json=[])
+    http.get(NODES, json=page([]))
     http.post(NODES, status_code=201, json=composed())
 
     columns, values = run(cli.ComposeValenceNode, ironic,
@@ -255,7 +287,7 @@ def test_compose_without_enroll_leaves_ironic_alone(http, ironic):
 
 
 def test_compose_of_a_name_still_assembling_refuses(http, ironic):
-    http.get(NODES, json=[composed(state='Assembling')])
+    http.get(NODES, json=page([composed(state='Assembling')]))
 
     with pytest.raises(exceptions.CommandError, match='is Assembling'):
         run(cli.ComposeValenceNode, ironic,
@@ -263,7 +295,7 @@ def test_compose_of_a_name_still_assembling_refuses(http, ironic):
 
 
 def test_compose_failure_after_composing_names_the_node(http, ironic):
-    http.get(NODES, json=[])
+    http.get(NODES, json=page([]))
     http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=502, json={
         'code': 'VALENCE_UNREACHABLE', 'detail': 'Valence went away',
@@ -279,7 +311,7 @@ def test_compose_failure_after_composing_names_the_node(http, ironic):
 
 
 def test_unknown_flavor_is_passed_on(http, ironic):
-    http.get(NODES, json=[])
+    http.get(NODES, json=page([]))
     http.post(NODES, status_code=404, json={
         'code': 'FLAVOR_NOT_FOUND',
         'detail': "Valence has no flavor with the uuid or name 'huge'"})
@@ -290,7 +322,7 @@ def test_unknown_flavor_is_passed_on(http, ironic):
 
 
 def test_enrolled_name_taken_in_ironic_enrolls_without_a_name(http, ironic):
-    http.get(NODES, json=[])
+    http.get(NODES, json=page([]))
     http.get(FLAVORS, json=[SMALL])
     http.post(NODES, status_code=201, json=composed())
     ironic.node.get.side_effect = None
@@ -304,8 +336,8 @@ def test_enrolled_name_taken_in_ironic_enrolls_without_a_name(http, ironic):
 # enroll
 
 def test_enroll_all_skips_enrolled_and_unassembled_nodes(http, ironic):
-    http.get(NODES, json=[composed(), composed('new', node_id='n2'),
-                          composed('young', 'Allocating', 'n3')])
+    http.get(NODES, json=page([composed(), composed('new', node_id='n2'),
+                               composed('young', 'Allocating', 'n3')]))
     ironic.node.list.return_value = [ironic_node('manageable')]
 
     columns, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
@@ -320,7 +352,7 @@ def test_enroll_all_skips_enrolled_and_unassembled_nodes(http, ironic):
 
 def test_enroll_failure_of_one_node_is_its_row_and_the_exit_code(http,
                                                                  ironic):
-    http.get(NODES, json=[composed(), composed('new', node_id='n2')])
+    http.get(NODES, json=page([composed(), composed('new', node_id='n2')]))
     ironic.node.wait_for_provision_state.side_effect = [
         ironic_exc.StateTransitionFailed('stuck in enroll'), None]
     app = mock.Mock()
@@ -340,7 +372,7 @@ def test_enroll_failure_of_one_node_is_its_row_and_the_exit_code(http,
 
 
 def test_enroll_of_an_unknown_node_enrolls_nothing(http, ironic):
-    http.get(NODES, json=[composed()])
+    http.get(NODES, json=page([composed()]))
 
     with pytest.raises(exceptions.CommandError, match='no composed node n9'):
         run(cli.EnrollValenceNode, ironic, [VN, 'n9'])

@@ -14,6 +14,7 @@
 """What every call to the driver service carries, and how failures read."""
 
 import logging
+from urllib import parse as urlparse
 
 import certifi
 import fixtures
@@ -23,6 +24,7 @@ from ironic.common import exception
 from ironic.conductor import task_manager
 
 from ironic_valence import client
+from ironic_valence import paging
 from ironic_valence import protocol
 from ironic_valence.tests.unit import base
 from ironic_valence.tests.unit import fake_http
@@ -467,3 +469,106 @@ class TokenSecrecyTestCase(base.ValenceTestCase):
     def test_token_is_a_secret_option(self):
         self.assertTrue(client.CONF.valence._group._opts['auth_token'][
             'opt'].secret)
+
+
+class ListComposedNodesTestCase(base.ValenceTestCase):
+    """client.list_composed_nodes: every page of GET /v1/nodes, in time."""
+
+    NODES_URL = base.SERVICE_URL + '/v1/nodes'
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MockPatchObject(paging, 'time', self.clock))
+
+    def _pages(self, pages, seconds_each=0):
+        """Answers each page by its marker, taking seconds_each.
+
+        :param pages: marker (None for the first page) -> (node ids of the
+            page, next_marker).
+        """
+        def answer(request, context):
+            query = urlparse.parse_qs(urlparse.urlsplit(request.url).query)
+            self.assertEqual([str(protocol.NODE_LIST_MAX_LIMIT)],
+                             query[protocol.NODE_LIST_LIMIT])
+            ids, following = pages[query.get(protocol.NODE_LIST_MARKER,
+                                             [None])[0]]
+            self.clock.now += seconds_each
+            return {'nodes': [{'node_id': i} for i in ids],
+                    'next_marker': following}
+        return self.http.get(self.NODES_URL, json=answer)
+
+    def test_every_page_is_followed_from_its_marker(self):
+        get = self._pages({None: (['a', 'b'], 'b'), 'b': (['c'], 'c'),
+                           'c': ([], None)})
+        nodes = client.list_composed_nodes(self.context, 60)
+        self.assertEqual(['a', 'b', 'c'], [n['node_id'] for n in nodes])
+        self.assertEqual(3, get.call_count)
+        self.assertEqual(self.context.request_id,
+                         get.last_request.headers[protocol.REQUEST_ID_HEADER])
+
+    def test_no_page_is_begun_that_could_not_end_in_time(self):
+        get = self._pages({None: (['a'], 'a'), 'a': (['b'], 'b'),
+                           'b': (['c'], None)}, seconds_each=10)
+        # The first page fits the 35 s with its whole wait (16 s), the
+        # second too (at 10 s), the third not (at 20 s).
+        error = self.assertRaises(client.ServiceError,
+                                  client.list_composed_nodes,
+                                  self.context, 35)
+        self.assertIn('could not all be listed', str(error))
+        self.assertIn('2 listed', str(error))
+        self.assertEqual(2, get.call_count)
+
+    def test_marker_that_does_not_advance_is_an_error(self):
+        self._pages({None: (['b'], 'b'), 'b': ([], 'a')})
+        error = self.assertRaises(client.ServiceError,
+                                  client.list_composed_nodes,
+                                  self.context, 60)
+        self.assertIn('does not come after', str(error))
+
+    def test_answer_that_is_not_a_page_is_an_error(self):
+        self.http.get(self.NODES_URL, json={'nodes': 'a-b-c'})
+        error = self.assertRaises(client.ServiceError,
+                                  client.list_composed_nodes,
+                                  self.context, 60)
+        self.assertIn('not a page of nodes', str(error))
+
+    def test_page_too_large_to_read_in_time_is_asked_in_halves(self):
+        limits = []
+
+        def answer(request, context):
+            query = urlparse.parse_qs(urlparse.urlsplit(request.url).query)
+            limit = int(query[protocol.NODE_LIST_LIMIT][0])
+            limits.append(limit)
+            if limit > 250:
+                context.status_code = 504
+                context.headers['Content-Type'] = 'application/problem+json'
+                return {'code': protocol.VALENCE_TIMEOUT, 'detail': 'slow'}
+            if protocol.NODE_LIST_MARKER in query:
+                return {'nodes': [{'node_id': 'b'}], 'next_marker': None}
+            return {'nodes': [{'node_id': 'a'}], 'next_marker': 'a'}
+        self.http.get(self.NODES_URL, json=answer)
+
+        nodes = client.list_composed_nodes(self.context, 120)
+
+        self.assertEqual(['a', 'b'], [n['node_id'] for n in nodes])
+        self.assertEqual([1000, 500, 250, 250], limits)
+
+    def test_page_halving_stops_at_the_smallest_limit(self):
+        get = self.http.get(self.NODES_URL, **base.problem(
+            protocol.VALENCE_TIMEOUT, 'Valence does not answer'))
+        error = self.assertRaises(client.ServiceError,
+                                  client.list_composed_nodes,
+                                  self.context, 600)
+        self.assertEqual(protocol.VALENCE_TIMEOUT, error.code)
+        self.assertEqual(
+            ['limit=1000', 'limit=500', 'limit=250', 'limit=125'],
+            [urlparse.urlsplit(r.url).query for r in get.request_history])
+
+    def test_page_that_fails_fails_the_list(self):
+        get = self.http.get(self.NODES_URL, **base.problem(
+            protocol.INTERNAL_ERROR, 'see the log'))
+        error = self.assertRaises(client.ServiceError,
+                                  client.list_composed_nodes,
+                                  self.context, 60)
+        self.assertEqual(protocol.INTERNAL_ERROR, error.code)
+        self.assertEqual(1, get.call_count)

@@ -14,7 +14,10 @@
 
 package org.openstack.valence.driver.composition;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -50,6 +53,16 @@ final class CompositionApi {
 			return new ComposedNodeView(node.uuid(), node.name(), node.index(), node.nodeState(), node.powerState());
 		}
 
+	}
+
+	/**
+	 * A page of the node list, in the order of node id.
+	 *
+	 * @param nextMarker the marker of the next page; null on the last page
+	 */
+	record NodePage(@JsonProperty(Protocol.NODE_LIST_NODES) List<ComposedNodeView> nodes, @Schema(
+			description = "The marker of the next page; null on the last page only",
+			requiredMode = Schema.RequiredMode.REQUIRED) @JsonProperty(Protocol.NODE_LIST_NEXT_MARKER) String nextMarker) {
 	}
 
 	/**

@@ -16,13 +16,20 @@ package org.openstack.valence.driver.composition;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import org.openstack.valence.driver.composition.CompositionApi.ComposeRequest;
 import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
 import org.openstack.valence.driver.composition.CompositionApi.FlavorView;
+import org.openstack.valence.driver.composition.CompositionApi.NodePage;
 import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.InvalidRequestException;
 import org.openstack.valence.driver.protocol.Protocol;
@@ -60,7 +67,13 @@ import static org.openstack.valence.driver.error.ErrorCode.VALENCE_UNREACHABLE;
 @Tag(name = "composition")
 class CompositionController {
 
+	private static final Set<String> LIST_PARAMETERS = Set.of(Protocol.NODE_LIST_LIMIT, Protocol.NODE_LIST_MARKER);
+
+	private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile(Protocol.NODE_ID_PATTERN);
+
 	private final CompositionService composition;
+
+	private final NodePages pages;
 
 	private final ValenceClient valence;
 
@@ -68,9 +81,10 @@ class CompositionController {
 
 	private final BudgetProperties budget;
 
-	CompositionController(CompositionService composition, ValenceClient valence, CompositionProperties properties,
-			BudgetProperties budget) {
+	CompositionController(CompositionService composition, NodePages pages, ValenceClient valence,
+			CompositionProperties properties, BudgetProperties budget) {
 		this.composition = composition;
+		this.pages = pages;
 		this.valence = valence;
 		this.properties = properties;
 		this.budget = budget;
@@ -78,9 +92,55 @@ class CompositionController {
 
 	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,
 			VALENCE_ERROR })
+	@Parameter(name = Protocol.NODE_LIST_LIMIT, in = ParameterIn.QUERY,
+			description = "The most nodes of the page; at most once",
+			schema = @Schema(type = "integer", minimum = "1", maximum = "" + Protocol.NODE_LIST_MAX_LIMIT,
+					defaultValue = "" + Protocol.NODE_LIST_DEFAULT_LIMIT))
+	@Parameter(name = Protocol.NODE_LIST_MARKER, in = ParameterIn.QUERY,
+			description = "The node_id after which the page begins: the next_marker of the page before; "
+					+ "the first page when absent; at most once",
+			schema = @Schema(type = "string", pattern = Protocol.NODE_ID_PATTERN))
 	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
-	List<ComposedNodeView> nodes() {
-		return this.composition.list(this.budget.readDeadline());
+	NodePage nodes(HttpServletRequest request) {
+		Deadline deadline = this.budget.readDeadline();
+		Map<String, String[]> query = request.getParameterMap();
+		if (!LIST_PARAMETERS.containsAll(query.keySet())) {
+			throw new InvalidRequestException("the node list takes no query parameter but " + Protocol.NODE_LIST_LIMIT
+					+ " and " + Protocol.NODE_LIST_MARKER);
+		}
+		String limit = single(query, Protocol.NODE_LIST_LIMIT);
+		String marker = single(query, Protocol.NODE_LIST_MARKER);
+		if (marker != null && !NODE_ID.matcher(marker).matches()) {
+			throw new InvalidRequestException(Protocol.NODE_LIST_MARKER + " must match " + Protocol.NODE_ID_PATTERN);
+		}
+		return this.pages.page(marker, (limit != null) ? limit(limit) : Protocol.NODE_LIST_DEFAULT_LIMIT, deadline);
+	}
+
+	/** The parameter's one value, or null when it is absent. */
+	private static String single(Map<String, String[]> query, String name) {
+		String[] values = query.get(name);
+		if (values == null) {
+			return null;
+		}
+		if (values.length != 1) {
+			throw new InvalidRequestException(name + " is given " + values.length + " times; give it once");
+		}
+		return values[0];
+	}
+
+	private static int limit(String text) {
+		int limit;
+		try {
+			limit = Integer.parseInt(text);
+		}
+		catch (NumberFormatException ex) {
+			limit = 0;
+		}
+		if (limit < 1 || limit > Protocol.NODE_LIST_MAX_LIMIT || !text.equals(Integer.toString(limit))) {
+			throw new InvalidRequestException(
+					Protocol.NODE_LIST_LIMIT + " must be a whole number from 1 to " + Protocol.NODE_LIST_MAX_LIMIT);
+		}
+		return limit;
 	}
 
 	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, VALENCE_UNREACHABLE, VALENCE_TIMEOUT,

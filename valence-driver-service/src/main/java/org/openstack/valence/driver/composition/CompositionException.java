@@ -17,7 +17,10 @@ package org.openstack.valence.driver.composition;
 import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
 
-/** A composition that cannot be done, or did not end, as asked. */
+/**
+ * A composition that cannot be done, or did not end, as asked; or a page of the node list
+ * not read in time.
+ */
 final class CompositionException extends ApiException {
 
 	private CompositionException(ErrorCode code, String kind, String title, String detail, Throwable cause) {
@@ -36,6 +39,12 @@ final class CompositionException extends ApiException {
 	static CompositionException failed(String detail, Throwable cause) {
 		return new CompositionException(ErrorCode.COMPOSITION_FAILED, "composition-failed",
 				"Valence could not compose the node", detail, cause);
+	}
+
+	/** A page of the node list not read whole by the request's deadline. */
+	static CompositionException listTimedOut(String detail) {
+		return new CompositionException(ErrorCode.VALENCE_TIMEOUT, "node-list-timeout",
+				"Node list page not read in time", detail, null);
 	}
 
 	static CompositionException timedOut(String detail) {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.Composition;
@@ -40,10 +39,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Composes nodes and waits until they are Assembled, lists them with their state, and
- * decomposes them. The deadline of the request bounds every Valence call and wait; once a
- * node has been composed, every failure names it, so that nothing is left behind
- * unreported.
+ * Composes nodes and waits until they are Assembled, and decomposes them. The deadline of
+ * the request bounds every Valence call and wait; once a node has been composed, every
+ * failure names it, so that nothing is left behind unreported.
  */
 @Service
 public class CompositionService {
@@ -76,24 +74,6 @@ public class CompositionService {
 		this.valence = valence;
 		this.poller = new NodePoller(valence, properties.pollInterval(), shutdown);
 		this.shutdown = shutdown;
-	}
-
-	/**
-	 * Every composed node with its state: one detail read per node, since Valence's list
-	 * carries neither. A node deleted between the list and its read is left out.
-	 * @throws ValenceException when a call to Valence fails
-	 */
-	public List<ComposedNodeView> list(Deadline deadline) {
-		List<ComposedNodeView> nodes = new ArrayList<>();
-		for (ValenceNodeSummary summary : this.valence.listNodes(deadline)) {
-			try {
-				nodes.add(ComposedNodeView.of(this.valence.getNode(summary.uuid(), deadline)));
-			}
-			catch (ValenceException.NodeNotFound ex) {
-				log.info("node {} was deleted while the nodes were listed", summary.uuid());
-			}
-		}
-		return nodes;
 	}
 
 	/**

@@ -31,12 +31,11 @@ import org.openstack.valence.driver.node.NodeApi.PowerReadView;
 import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
+import org.openstack.valence.driver.web.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
@@ -56,38 +55,12 @@ public class PowerReads implements DisposableBean {
 
 	private final MeterRegistry meters;
 
-	private final ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+	private final ThreadPoolTaskExecutor pool;
 
 	public PowerReads(NodeReader reader, PowerReadsProperties properties, MeterRegistry meters) {
 		this.reader = reader;
 		this.meters = meters;
-		this.pool.setCorePoolSize(properties.parallelism());
-		this.pool.setMaxPoolSize(properties.parallelism());
-		this.pool.setAllowCoreThreadTimeOut(true);
-		this.pool.setThreadNamePrefix("power-read-");
-		this.pool.setTaskDecorator(withRequestId());
-		this.pool.initialize();
-	}
-
-	/**
-	 * The Valence client forwards the request id from the MDC, and log lines print it: a
-	 * pooled thread takes the id of the request it reads for.
-	 */
-	private static TaskDecorator withRequestId() {
-		return (task) -> {
-			Map<String, String> context = MDC.getCopyOfContextMap();
-			return () -> {
-				if (context != null) {
-					MDC.setContextMap(context);
-				}
-				try {
-					task.run();
-				}
-				finally {
-					MDC.clear();
-				}
-			};
-		};
+		this.pool = RequestIds.pool("power-read-", properties.parallelism());
 	}
 
 	/**

@@ -55,6 +55,27 @@ public final class Protocol {
 	 */
 	public static final int POWER_READS_MAX_NODES = 100;
 
+	/**
+	 * The node list's query parameter naming the most nodes of a page, from 1 to
+	 * {@link #NODE_LIST_MAX_LIMIT}.
+	 */
+	public static final String NODE_LIST_LIMIT = "limit";
+
+	/** The node list's query parameter naming the node id after which a page begins. */
+	public static final String NODE_LIST_MARKER = "marker";
+
+	/** The member of a node list page that holds its nodes. */
+	public static final String NODE_LIST_NODES = "nodes";
+
+	/** The member of a node list page naming the next page's marker, null on the last. */
+	public static final String NODE_LIST_NEXT_MARKER = "next_marker";
+
+	/** The size of a node list page when the request names no limit. */
+	public static final int NODE_LIST_DEFAULT_LIMIT = 500;
+
+	/** The most nodes one node list page may hold. */
+	public static final int NODE_LIST_MAX_LIMIT = 1000;
+
 	/** The node document's health words (Redfish's), in their canonical spelling. */
 	public static final List<String> HEALTH_STATES = List.of("OK", "Warning", "Critical");
 

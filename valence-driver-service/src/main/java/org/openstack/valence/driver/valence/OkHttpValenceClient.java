@@ -67,8 +67,12 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	private static final Pattern NODE_ID = Pattern.compile(Protocol.NODE_ID_PATTERN);
 
-	/** Valence's answers are a few KiB; anything far larger is not Valence. */
-	private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+	/**
+	 * Valence's answers are a few KiB, but for its node list: about 280 bytes a node, 2.8
+	 * MB for a pod of 10,000 nodes. Anything far larger than the list of 100,000 nodes is
+	 * not Valence.
+	 */
+	private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 	private static final int MAX_DETAIL_CHARS = 500;
 

@@ -14,10 +14,13 @@
 
 package org.openstack.valence.driver.web;
 
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.slf4j.MDC;
+
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /** The request id of the request this thread is serving, kept in the logging MDC. */
 public final class RequestIds {
@@ -35,6 +38,38 @@ public final class RequestIds {
 
 	public static String current() {
 		return MDC.get(MDC_KEY);
+	}
+
+	/**
+	 * A pool of {@code threads} threads for the work of requests, none kept while idle.
+	 * Each task runs with the logging context (the request id) of the thread that
+	 * submitted it: the Valence client forwards the id from the MDC, and log lines print
+	 * it.
+	 */
+	public static ThreadPoolTaskExecutor pool(String threadNamePrefix, int threads) {
+		ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+		pool.setCorePoolSize(threads);
+		pool.setMaxPoolSize(threads);
+		pool.setAllowCoreThreadTimeOut(true);
+		pool.setThreadNamePrefix(threadNamePrefix);
+		pool.setTaskDecorator(RequestIds::carryingContext);
+		pool.initialize();
+		return pool;
+	}
+
+	private static Runnable carryingContext(Runnable task) {
+		Map<String, String> context = MDC.getCopyOfContextMap();
+		return () -> {
+			if (context != null) {
+				MDC.setContextMap(context);
+			}
+			try {
+				task.run();
+			}
+			finally {
+				MDC.clear();
+			}
+		};
 	}
 
 	/** The caller's id when it is acceptable, else a fresh one in Ironic's format. */

@@ -14,6 +14,10 @@
 
 package org.openstack.valence.driver.composition;
 
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openstack.valence.driver.ServiceTest;
+import org.openstack.valence.driver.protocol.Protocol;
 
 import org.springframework.http.MediaType;
 import org.springframework.test.json.JsonCompareMode;
@@ -32,9 +37,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.nullValue;
 import static org.openstack.valence.driver.TestResources.read;
 import static org.openstack.valence.driver.TestResources.valenceError;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -106,8 +114,9 @@ class CompositionControllerTest extends ServiceTest {
 		valence.stubFor(WireMock.get("/v1/nodes/" + NODE).willReturn(okJson(detail(NODE, "Server-1", "Assembling"))));
 
 		this.mvc.perform(authorized(get("/v1/nodes"))).andExpect(status().isOk()).andExpect(content().json("""
-				[{"node_id": "4d8c3732-a248-40ed-bebc-539a6ffd25c0", "name": "Server-1", "index": "1",
-				  "composition_state": "Assembling", "power_state": "power on"}]
+				{"nodes": [{"node_id": "4d8c3732-a248-40ed-bebc-539a6ffd25c0", "name": "Server-1", "index": "1",
+				            "composition_state": "Assembling", "power_state": "power on"}],
+				 "next_marker": null}
 				""", JsonCompareMode.STRICT));
 	}
 
@@ -117,7 +126,87 @@ class CompositionControllerTest extends ServiceTest {
 		valence.stubFor(WireMock.get("/v1/nodes/" + NODE)
 			.willReturn(aResponse().withStatus(404).withBody(valenceError(404, "Not Found", "gone"))));
 
-		this.mvc.perform(authorized(get("/v1/nodes"))).andExpect(status().isOk()).andExpect(content().json("[]"));
+		this.mvc.perform(authorized(get("/v1/nodes")))
+			.andExpect(status().isOk())
+			.andExpect(content().json("{\"nodes\": [], \"next_marker\": null}", JsonCompareMode.STRICT));
+	}
+
+	/** Valence lists c, a, b; each node's detail names it. */
+	private static void valenceHasThreeNodesOutOfOrder() {
+		valenceHasNodes("[{\"uuid\": \"c-node\"}, {\"uuid\": \"a-node\"}, {\"uuid\": \"b-node\"}]");
+		for (String id : List.of("a-node", "b-node", "c-node")) {
+			valence.stubFor(WireMock.get("/v1/nodes/" + id).willReturn(okJson(detail(id, id, "Assembled"))));
+		}
+	}
+
+	@Test
+	void pagesFollowTheOrderOfNodeIdsFromTheMarker() throws Exception {
+		valenceHasThreeNodesOutOfOrder();
+
+		this.mvc.perform(authorized(get("/v1/nodes?limit=2")))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.nodes[*].node_id").value(contains("a-node", "b-node")))
+			.andExpect(jsonPath("$.next_marker").value("b-node"));
+		this.mvc.perform(authorized(get("/v1/nodes?limit=2&marker=b-node")))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.nodes[*].node_id").value(contains("c-node")))
+			.andExpect(jsonPath("$.next_marker").value(nullValue()));
+	}
+
+	@Test
+	void pageThatEndsTheListExactlyHasNoNextMarker() throws Exception {
+		valenceHasThreeNodesOutOfOrder();
+
+		this.mvc.perform(authorized(get("/v1/nodes?limit=3")))
+			.andExpect(jsonPath("$.nodes.length()").value(3))
+			.andExpect(jsonPath("$.next_marker").value(nullValue()));
+	}
+
+	@Test
+	void markerOfANodeSinceDeletedStillPlacesThePage() throws Exception {
+		valenceHasThreeNodesOutOfOrder();
+
+		this.mvc.perform(authorized(get("/v1/nodes?marker=a-zzz")))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.nodes[*].node_id").value(contains("b-node", "c-node")));
+	}
+
+	@Test
+	void pageWithoutALimitHoldsTheProtocolsDefault() throws Exception {
+		List<String> ids = IntStream.range(0, Protocol.NODE_LIST_DEFAULT_LIMIT + 1)
+			.mapToObj((i) -> String.format("node-%04d", i))
+			.toList();
+		valenceHasNodes(
+				ids.stream().map((id) -> "{\"uuid\": \"" + id + "\"}").collect(Collectors.joining(", ", "[", "]")));
+		valence.stubFor(WireMock.get(urlPathMatching("/v1/nodes/node-.*"))
+			.willReturn(okJson(detail(NODE, "Server-1", "Assembled"))));
+
+		this.mvc.perform(authorized(get("/v1/nodes")))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.nodes.length()").value(Protocol.NODE_LIST_DEFAULT_LIMIT))
+			.andExpect(jsonPath("$.next_marker").value(ids.get(Protocol.NODE_LIST_DEFAULT_LIMIT - 1)));
+	}
+
+	@Test
+	void nodeReadThatFailsFailsThePageRatherThanShortenIt() throws Exception {
+		valenceHasThreeNodesOutOfOrder();
+		valence.stubFor(WireMock.get("/v1/nodes/b-node")
+			.willReturn(aResponse().withStatus(500).withBody(valenceError(500, "Internal Server Error", "podm"))));
+
+		this.mvc.perform(authorized(get("/v1/nodes")))
+			.andExpect(status().isBadGateway())
+			.andExpect(jsonPath("$.code").value("VALENCE_ERROR"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "limit=0", "limit=1001", "limit=-1", "limit=abc", "limit=", "limit=2.5", "limit=+5",
+			"limit=05", "limit=99999999999", "limit=1&limit=2", "marker=a%2Fb", "marker=..", "marker=",
+			"marker=a&marker=b", "size=5", "limit=5&sort=name" })
+	void malformedListParametersAreRefusedBeforeValence(String query) throws Exception {
+		this.mvc.perform(authorized(get("/v1/nodes?" + query)))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.code").value("INVALID_REQUEST"));
+		assertThat(valence.getAllServeEvents()).isEmpty();
 	}
 
 	@Test

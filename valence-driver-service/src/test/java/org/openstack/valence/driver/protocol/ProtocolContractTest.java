@@ -165,6 +165,15 @@ class ProtocolContractTest {
 		assertThat(Protocol.POWER_READS_MAX_NODES).isEqualTo(integer("POWER_READS_MAX_NODES"));
 	}
 
+	@Test
+	void nodeListPagingAgrees() {
+		Map.of("NODE_LIST_LIMIT", Protocol.NODE_LIST_LIMIT, "NODE_LIST_MARKER", Protocol.NODE_LIST_MARKER,
+				"NODE_LIST_NODES", Protocol.NODE_LIST_NODES, "NODE_LIST_NEXT_MARKER", Protocol.NODE_LIST_NEXT_MARKER)
+			.forEach((name, word) -> assertThat(word).as(name).isEqualTo(string(name)));
+		assertThat(Protocol.NODE_LIST_DEFAULT_LIMIT).isEqualTo(integer("NODE_LIST_DEFAULT_LIMIT"));
+		assertThat(Protocol.NODE_LIST_MAX_LIMIT).isEqualTo(integer("NODE_LIST_MAX_LIMIT"));
+	}
+
 	/**
 	 * The codes the OpenAPI document allows a node of a power read of many nodes, and
 	 * every code a failed Valence read of a node becomes there.

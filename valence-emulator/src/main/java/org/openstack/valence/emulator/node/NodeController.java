@@ -21,6 +21,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 
 import org.openstack.valence.emulator.catalog.Catalog;
+import org.openstack.valence.emulator.web.Links;
 import org.openstack.valence.emulator.web.RequestIds;
 import org.openstack.valence.emulator.web.StrictJson;
 import org.openstack.valence.emulator.web.ValenceException;
@@ -57,7 +58,8 @@ public class NodeController {
 
 	@GetMapping("/v1/nodes")
 	List<NodeViews.Brief> list() {
-		return this.inventory.nodes().stream().map(NodeViews::brief).toList();
+		String base = Links.base();
+		return this.inventory.nodes().stream().map((node) -> NodeViews.brief(node, base)).toList();
 	}
 
 	@GetMapping("/v1/nodes/{uuid}")

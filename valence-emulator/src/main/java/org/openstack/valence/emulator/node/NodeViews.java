@@ -55,8 +55,13 @@ public final class NodeViews {
 	}
 
 	public static Brief brief(ComposedNode node) {
+		return brief(node, Links.base());
+	}
+
+	/** The brief with its links under {@code base}, {@link Links#base()} read once. */
+	public static Brief brief(ComposedNode node, String base) {
 		String uuid = node.uuid().toString();
-		return new Brief(uuid, node.name(), Integer.toString(node.index()), Links.selfAndBookmark("nodes", uuid));
+		return new Brief(uuid, node.name(), Integer.toString(node.index()), Links.selfAndBookmark(base, "nodes", uuid));
 	}
 
 	public static Detail detail(ComposedNode node, Hardware hardware) {

@@ -41,11 +41,19 @@ public final class Links {
 	 * pairs them.
 	 */
 	public static List<Link> selfAndBookmark(String collection, String id) {
-		String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+		return selfAndBookmark(base(), collection, id);
+	}
+
+	/**
+	 * The same links under a {@link #base()} read once: a list of many nodes would
+	 * otherwise build it again from the request for each of them.
+	 */
+	public static List<Link> selfAndBookmark(String base, String collection, String id) {
 		return List.of(new Link("self", base + "/v1/" + collection + "/" + id),
 				new Link("bookmark", base + "/" + collection + "/" + id));
 	}
 
+	/** The URL the client used, up to the context path. */
 	public static String base() {
 		return ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
 	}
