@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.openstack.valence.driver.valence.ShutdownException;
-import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.node.UnsupportedPowerStateException;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.slf4j.Logger;

@@ -16,13 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.BootDevice;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.slf4j.Logger;

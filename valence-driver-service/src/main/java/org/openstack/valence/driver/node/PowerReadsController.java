@@ -16,11 +16,11 @@ package org.openstack.valence.driver.node;
 
 import jakarta.validation.Valid;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.openstack.valence.driver.deadline.BudgetProperties;
 import org.openstack.valence.driver.error.Answers;
-import org.openstack.valence.driver.node.NodeApi.PowerReadsRequest;
-import org.openstack.valence.driver.node.NodeApi.PowerReadsView;
+import org.openstack.valence.driver.node.NodeJson.PowerReadsRequest;
+import org.openstack.valence.driver.node.NodeJson.PowerReadsView;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.valence.BudgetProperties;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,11 +40,11 @@ import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 @Tag(name = "nodes")
 class PowerReadsController {
 
-	private final PowerReads reads;
+	private final PowerReadsService reads;
 
 	private final BudgetProperties budget;
 
-	PowerReadsController(PowerReads reads, BudgetProperties budget) {
+	PowerReadsController(PowerReadsService reads, BudgetProperties budget) {
 		this.reads = reads;
 		this.budget = budget;
 	}

@@ -43,6 +43,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.slf4j.Logger;
@@ -55,9 +56,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Valence client on OkHttp. Reads are retried with exponential backoff on transient
  * failures while the request's deadline can pay for the wait and another attempt; actions
- * are sent once (OkHttp's own silent retry is off in {@link ValenceHttp}). Each call's
- * timeout is the configured call timeout or the time the deadline leaves, whichever is
- * shorter.
+ * are sent once (OkHttp's own silent retry is off in {@link ValenceHttpClientFactory}).
+ * Each call's timeout is the configured call timeout or the time the deadline leaves,
+ * whichever is shorter.
  */
 public class OkHttpValenceClient implements ValenceClient {
 

@@ -25,7 +25,7 @@ class ValenceClientConfiguration {
 
 	@Bean
 	OkHttpClient valenceHttpClient(ValenceProperties properties) {
-		return ValenceHttp.build(properties);
+		return ValenceHttpClientFactory.build(properties);
 	}
 
 	@Bean

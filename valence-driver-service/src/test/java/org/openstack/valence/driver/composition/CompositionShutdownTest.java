@@ -18,12 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.Composition;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.valence.ValenceNodeSummary;

@@ -25,16 +25,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
 import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ResetType;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
-import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 
 import static org.assertj.core.api.Assertions.assertThat;

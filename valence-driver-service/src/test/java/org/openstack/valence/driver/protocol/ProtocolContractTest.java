@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.valence.PowerPlan;
+import org.openstack.valence.driver.node.PowerPlan;
 import org.openstack.valence.driver.valence.ValenceException.Failure;
 import org.python.core.PyObject;
 import org.python.core.PySystemState;
@@ -171,7 +171,7 @@ class ProtocolContractTest {
 	 */
 	@Test
 	void powerReadErrorsAgree() throws ReflectiveOperationException {
-		Schema error = Class.forName("org.openstack.valence.driver.node.NodeApi$PowerReadFailure")
+		Schema error = Class.forName("org.openstack.valence.driver.node.NodeJson$PowerReadFailure")
 			.getDeclaredField("error")
 			.getAnnotation(Schema.class);
 		assertThat(error.allowableValues()).containsExactlyInAnyOrderElementsOf(strings("POWER_READ_ERRORS"));
@@ -192,7 +192,7 @@ class ProtocolContractTest {
 	@Test
 	void inventoryKeysAgreeInOrder() throws ClassNotFoundException {
 		List<String> keys = Arrays
-			.stream(Class.forName("org.openstack.valence.driver.node.NodeApi$Inventory").getRecordComponents())
+			.stream(Class.forName("org.openstack.valence.driver.node.NodeJson$Inventory").getRecordComponents())
 			.map((component) -> Optional.ofNullable(component.getAccessor().getAnnotation(JsonProperty.class))
 				.map(JsonProperty::value)
 				.orElse(component.getName()))

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openstack.valence.driver.deadline.Deadline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -85,7 +86,8 @@ class ValenceTlsTest {
 		ValenceProperties properties = new ValenceProperties(URI.create("https://127.0.0.1:" + valence.httpsPort()),
 				null, null, caFile, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5),
 				Duration.ofSeconds(4), new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
-		return new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry());
+		return new OkHttpValenceClient(ValenceHttpClientFactory.build(properties), properties,
+				new SimpleMeterRegistry());
 	}
 
 	@Test

@@ -12,7 +12,7 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.node;
 
 /** A power state Valence offers no way to reach; refused before anything is sent. */
 public class UnsupportedPowerStateException extends RuntimeException {

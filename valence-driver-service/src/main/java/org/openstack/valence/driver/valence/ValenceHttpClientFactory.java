@@ -37,7 +37,7 @@ import org.openstack.valence.driver.protocol.Protocol;
 import org.slf4j.MDC;
 
 /** Builds the one OkHttpClient (and so the one connection pool) used for Valence. */
-public final class ValenceHttp {
+public final class ValenceHttpClientFactory {
 
 	/**
 	 * Where the service's request-id filter keeps the id of the request a thread serves
@@ -49,7 +49,7 @@ public final class ValenceHttp {
 	/** OkHttp's own default. */
 	private static final int MAX_IDLE_CONNECTIONS = 5;
 
-	private ValenceHttp() {
+	private ValenceHttpClientFactory() {
 	}
 
 	/**
