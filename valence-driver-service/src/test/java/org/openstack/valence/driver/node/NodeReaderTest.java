@@ -67,7 +67,7 @@ class NodeReaderTest {
 		ValenceProperties properties = new ValenceProperties(URI.create(valence.baseUrl()), null, null, null,
 				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(4),
 				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
-		return new NodeReader(new OkHttpValenceClient(ValenceHttpClientFactory.build(properties), properties,
+		return new NodeReader(new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null), properties,
 				new SimpleMeterRegistry()));
 	}
 

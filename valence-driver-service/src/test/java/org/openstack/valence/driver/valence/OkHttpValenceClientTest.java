@@ -85,7 +85,7 @@ class OkHttpValenceClientTest {
 	}
 
 	private OkHttpValenceClient client(ValenceProperties properties) {
-		return new OkHttpValenceClient(ValenceHttpClientFactory.build(properties), properties, this.meters);
+		return new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null), properties, this.meters);
 	}
 
 	static ValenceProperties properties(String url, String username, String password, Duration readTimeout) {
