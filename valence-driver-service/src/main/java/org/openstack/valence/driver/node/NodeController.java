@@ -39,13 +39,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
-import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_CONFLICT;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_TIMEOUT;
-import static org.openstack.valence.driver.error.ErrorCode.SERVICE_UNAVAILABLE;
-import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 import static org.openstack.valence.driver.error.ErrorCode.UNSUPPORTED;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_TIMEOUT;
@@ -54,6 +50,7 @@ import static org.openstack.valence.driver.error.ErrorCode.VALENCE_UNREACHABLE;
 /** Power, boot device and detail of one Valence composed node. */
 @RestController
 @Tag(name = "nodes")
+@Answers({ NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
 @RequestMapping(path = Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}", produces = MediaType.APPLICATION_JSON_VALUE)
 class NodeController {
 
@@ -79,8 +76,6 @@ class NodeController {
 		this.rootDisk = rootDisk;
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping
 	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		Deadline deadline = this.budget.readDeadline();
@@ -88,8 +83,6 @@ class NodeController {
 		return NodeView.of(node, this.rootDisk.localGb(node, deadline));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping("/power")
 	PowerReadView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return PowerReadView.of(this.reader.read(nodeId, this.budget.readDeadline()));
@@ -99,8 +92,7 @@ class NodeController {
 	 * The request's timeout is its deadline, counted from here: the shim's wait is sized
 	 * on it.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
+	@Answers({ UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -109,15 +101,11 @@ class NodeController {
 		return new PowerStateView(this.power.set(nodeId, request.target(), Deadline.after(timeout)));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping("/boot-device")
 	BootDeviceView bootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return new BootDeviceView(this.reader.read(nodeId, this.budget.readDeadline()).bootDevice(), null);
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {

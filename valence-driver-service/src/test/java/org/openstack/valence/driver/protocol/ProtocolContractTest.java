@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.OperationErrors;
 import org.openstack.valence.driver.node.PowerPlan;
 import org.openstack.valence.driver.valence.ValenceException.Failure;
 import org.python.core.PyObject;
@@ -201,8 +202,9 @@ class ProtocolContractTest {
 	}
 
 	/**
-	 * Every API operation declares the codes it can answer with {@link Answers}, and they
-	 * are protocol.OPERATION_ERRORS's; the OpenAPI document is written from the former.
+	 * The codes each API operation can answer ({@link OperationErrors}: every operation's
+	 * and its {@link Answers}) are protocol.OPERATION_ERRORS's; the OpenAPI document is
+	 * written from the former.
 	 */
 	@Test
 	void eachOperationAnswersTheErrorsOfTheProtocol() {
@@ -225,10 +227,9 @@ class ProtocolContractTest {
 			Class<?> type = ClassUtils.resolveClassName(controller.getBeanClassName(), null);
 			for (Method method : type.getDeclaredMethods()) {
 				if (AnnotatedElementUtils.hasAnnotation(method, RequestMapping.class)) {
-					Answers answers = method.getAnnotation(Answers.class);
-					assertThat(answers).as("@Answers on %s.%s", type.getSimpleName(), method.getName()).isNotNull();
 					java.put(method.getName(),
-							Arrays.stream(answers.value())
+							OperationErrors.of(method)
+								.stream()
 								.map(ErrorCode::name)
 								.collect(Collectors.toCollection(TreeSet::new)));
 				}
