@@ -14,7 +14,6 @@
 
 package org.openstack.valence.driver;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +36,8 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
-import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.OperationErrors;
 import org.springdoc.core.customizers.OperationCustomizer;
 
 import org.springframework.boot.info.BuildProperties;
@@ -71,19 +70,17 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * Each operation's error responses, one per status, from the {@link Answers} on its
-	 * handler method.
+	 * Each operation's error responses, one per status, from the codes it can answer
+	 * ({@link OperationErrors}).
 	 */
 	@Bean
 	OperationCustomizer problemResponses() {
 		return (operation, handler) -> {
-			Answers answers = handler.getMethodAnnotation(Answers.class);
-			if (answers != null) {
-				Map<HttpStatus, List<ErrorCode>> byStatus = Arrays.stream(answers.value())
-					.sorted(Comparator.comparing(ErrorCode::status))
-					.collect(Collectors.groupingBy(ErrorCode::status, LinkedHashMap::new, Collectors.toList()));
-				byStatus.forEach((status, codes) -> problem(operation, status, codes));
-			}
+			Map<HttpStatus, List<ErrorCode>> byStatus = OperationErrors.of(handler.getMethod())
+				.stream()
+				.sorted(Comparator.comparing(ErrorCode::status))
+				.collect(Collectors.groupingBy(ErrorCode::status, LinkedHashMap::new, Collectors.toList()));
+			byStatus.forEach((status, codes) -> problem(operation, status, codes));
 			return operation;
 		};
 	}

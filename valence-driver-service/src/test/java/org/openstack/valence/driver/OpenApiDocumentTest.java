@@ -20,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.springdoc.core.properties.SpringDocConfigProperties;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -34,6 +37,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class OpenApiDocumentTest extends ServiceTest {
 
 	private static final Path COMMITTED = Path.of(System.getProperty("openapi.committed", "../docs/openapi.yaml"));
+
+	@Autowired
+	private SpringDocConfigProperties springdoc;
+
+	/** Left unset, the setting makes springdoc warn at every start that it is on. */
+	@Test
+	void documentIsEnabledOutright() {
+		assertThat(this.springdoc.getApiDocs().isEnabled()).isTrue();
+	}
 
 	@Test
 	void committedDocumentIsTheGeneratedOne() throws Exception {

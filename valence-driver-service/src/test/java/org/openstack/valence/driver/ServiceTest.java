@@ -16,7 +16,7 @@ package org.openstack.valence.driver;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.BeforeEach;
-import org.openstack.valence.driver.valence.ValenceHealthIndicator;
+import org.openstack.valence.driver.health.ValenceHealthIndicator;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

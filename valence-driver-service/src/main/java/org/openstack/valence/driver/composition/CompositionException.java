@@ -14,17 +14,19 @@
 
 package org.openstack.valence.driver.composition;
 
-import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.ProblemDocuments;
+
+import org.springframework.web.ErrorResponseException;
 
 /**
  * A composition that cannot be done, or did not end, as asked; or a page of the node list
  * not read in time.
  */
-final class CompositionException extends ApiException {
+final class CompositionException extends ErrorResponseException {
 
 	private CompositionException(ErrorCode code, String kind, String title, String detail, Throwable cause) {
-		super(code, kind, title, detail, cause);
+		super(code.status(), ProblemDocuments.of(code, kind, title, detail), cause);
 	}
 
 	static CompositionException flavorNotFound(String detail) {

@@ -21,13 +21,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.composition.CompositionJson.ComposedNodeView;
+import org.openstack.valence.driver.deadline.Deadline;
+import org.openstack.valence.driver.error.ProblemDocuments;
+import org.openstack.valence.driver.node.NodePoller;
 import org.openstack.valence.driver.protocol.Protocol;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.Composition;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.NodePoller;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceFlavor;
@@ -37,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
 
 /**
  * Composes nodes and waits until they are Assembled, and decomposes them. The deadline of
@@ -80,9 +82,9 @@ public class CompositionService {
 	 * The flavor with this uuid, else the one with this name.
 	 * @throws CompositionException FLAVOR_NOT_FOUND when none has, or when two flavors
 	 * share the name
-	 * @throws ExtendedProblemException with an empty
-	 * {@value ExtendedProblemException#ACTIONS_SENT}: the {@link ValenceException} of a
-	 * flavor list that failed, before anything was composed
+	 * @throws ErrorResponseException with an empty
+	 * {@value ProblemDocuments#ACTIONS_SENT}: the {@link ValenceException} of a flavor
+	 * list that failed, before anything was composed
 	 */
 	public ValenceFlavor flavor(String uuidOrName, Deadline deadline) {
 		List<ValenceFlavor> flavors;
@@ -108,9 +110,9 @@ public class CompositionService {
 
 	/**
 	 * Composes the node and waits until Valence reports it Assembled. Every failure
-	 * carries the {@value ExtendedProblemException#ACTIONS_SENT} member:
-	 * {@value #COMPOSE} once the composition was sent, else nothing.
-	 * @throws ExtendedProblemException with a CompositionException NAME_IN_USE when a
+	 * carries the {@value ProblemDocuments#ACTIONS_SENT} member: {@value #COMPOSE} once
+	 * the composition was sent, else nothing.
+	 * @throws ErrorResponseException with a CompositionException NAME_IN_USE when a
 	 * composed node has the name (its {@value #NODE_ID}) or one of that name is being
 	 * composed now, COMPOSITION_FAILED when Valence refuses the composition (before any
 	 * node exists), or the {@link ValenceException} of a call that failed before the
@@ -162,9 +164,9 @@ public class CompositionService {
 
 	/**
 	 * Disassembles the node in Valence.
-	 * @throws ExtendedProblemException with the
-	 * {@value ExtendedProblemException#ACTIONS_SENT} member ({@value #DELETE}): the
-	 * {@link ValenceException} NodeNotFound for an unknown node, or of the failed call
+	 * @throws ErrorResponseException with the {@value ProblemDocuments#ACTIONS_SENT}
+	 * member ({@value #DELETE}): the {@link ValenceException} NodeNotFound for an unknown
+	 * node, or of the failed call
 	 */
 	public void decompose(String nodeId, Deadline deadline) {
 		try {
@@ -176,13 +178,13 @@ public class CompositionService {
 		log.info("node {} decomposed", nodeId);
 	}
 
-	private static ExtendedProblemException failure(RuntimeException ex, List<String> sent, String nodeId) {
+	private static ErrorResponseException failure(RuntimeException ex, List<String> sent, String nodeId) {
 		Map<String, Object> members = new HashMap<>();
-		members.put(ExtendedProblemException.ACTIONS_SENT, List.copyOf(sent));
+		members.put(ProblemDocuments.ACTIONS_SENT, List.copyOf(sent));
 		if (nodeId != null) {
 			members.put(NODE_ID, nodeId);
 		}
-		return new ExtendedProblemException(ex, members);
+		return ProblemDocuments.withMembers(ex, members);
 	}
 
 	private void refuseUsedName(String name, Deadline deadline) {

@@ -23,10 +23,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
-import org.openstack.valence.driver.composition.CompositionApi.NodePage;
+import org.openstack.valence.driver.composition.CompositionJson.ComposedNodeView;
+import org.openstack.valence.driver.composition.CompositionJson.NodePage;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;

@@ -16,11 +16,9 @@ package org.openstack.valence.driver.connection;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.openstack.valence.driver.error.Answers;
-import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.deadline.BudgetProperties;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.valence.BudgetProperties;
-import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceProperties;
@@ -67,8 +65,6 @@ class ConnectionController {
 	record ConnectionView(ServiceView service, ValenceView valence) {
 	}
 
-	@Answers({ ErrorCode.INVALID_REQUEST, ErrorCode.UNAUTHORIZED, ErrorCode.INTERNAL_ERROR,
-			ErrorCode.SERVICE_UNAVAILABLE })
 	@GetMapping(path = Protocol.API_VERSION_PREFIX + "/connection", produces = MediaType.APPLICATION_JSON_VALUE)
 	ConnectionView connection() {
 		ServiceView service = new ServiceView(SERVICE_NAME, this.build.getVersion());

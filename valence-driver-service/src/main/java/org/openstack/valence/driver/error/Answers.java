@@ -21,13 +21,14 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The problem codes an API operation can answer, on its handler method: the OpenAPI
- * document lists them as its error responses, and ProtocolContractTest holds them to
- * protocol.OPERATION_ERRORS.
+ * The problem codes an API operation can answer besides those every operation can
+ * ({@link OperationErrors}): on a controller, for each of its operations; on a handler
+ * method, for that one. The OpenAPI document lists them as its error responses, and
+ * ProtocolContractTest holds them to protocol.OPERATION_ERRORS.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.METHOD)
+@Target({ ElementType.TYPE, ElementType.METHOD })
 public @interface Answers {
 
 	ErrorCode[] value();

@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.openstack.valence.driver.valence.ShutdownException;
-import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.node.UnsupportedPowerStateException;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.slf4j.Logger;
@@ -39,6 +39,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -49,7 +50,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * The one place that turns failures into RFC 9457 problem documents with the protocol's
- * {@code code} and the {@code request_id}.
+ * {@code code} and the {@code request_id}. The service's own failures are Spring's
+ * {@link ErrorResponseException}s whose document carries the code; the Valence client's,
+ * which know nothing of the API, get theirs from {@link ValenceProblems}.
  *
  * <p>
  * Everything the client got wrong that Spring MVC itself detects (wrong method or media
@@ -62,34 +65,22 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-	@ExceptionHandler({ ApiException.class, ValenceException.class, UnsupportedPowerStateException.class,
-			ValenceArgumentException.class, ShutdownException.class })
-	ResponseEntity<ProblemDetail> handleKnownFailure(RuntimeException ex, HttpServletRequest request,
+	@ExceptionHandler({ ValenceException.class, UnsupportedPowerStateException.class, ValenceArgumentException.class,
+			ShutdownException.class })
+	ResponseEntity<Object> handleValenceFailure(RuntimeException ex, HttpServletRequest request,
 			HttpServletResponse response) {
-		return answer(problemOf(ex), ex, request, response);
-	}
-
-	@ExceptionHandler(ExtendedProblemException.class)
-	ResponseEntity<ProblemDetail> handleExtended(ExtendedProblemException ex, HttpServletRequest request,
-			HttpServletResponse response) {
-		ProblemDetail problem = problemOf(ex.failure());
-		ex.members().forEach(problem::setProperty);
-		return answer(problem, ex.failure(), request, response);
-	}
-
-	private static ProblemDetail problemOf(RuntimeException ex) {
-		return (ex instanceof ApiException api) ? ProblemDocuments.of(api) : ValenceProblems.of(ex);
+		return answer(ValenceProblems.of(ex), request, response);
 	}
 
 	/**
 	 * Logs the reason of a 5xx: the service could not do its job; a client's mistake is
 	 * not logged.
 	 */
-	private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Exception ex, HttpServletRequest request,
+	private static ResponseEntity<Object> answer(ProblemDetail problem, HttpServletRequest request,
 			HttpServletResponse response) {
 		if (HttpStatus.valueOf(problem.getStatus()).is5xxServerError()) {
 			log.warn("{} {} failed: {} ({})", request.getMethod(), request.getRequestURI(),
-					problem.getProperties().get("code"), ex.getMessage());
+					problem.getProperties().get("code"), problem.getDetail());
 		}
 		return ResponseEntity.status(problem.getStatus()).body(ProblemDocuments.decorate(problem, request, response));
 	}
@@ -105,6 +96,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			HttpStatusCode statusCode, WebRequest request) {
 		HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
 		HttpServletResponse servletResponse = ((ServletWebRequest) request).getResponse();
+		if (ex instanceof ErrorResponseException failure && isOwn(failure.getBody())) {
+			return answer(failure.getBody(), servletRequest, servletResponse);
+		}
 		if (!statusCode.is4xxClientError()) {
 			return ResponseEntity.internalServerError().body(internalError(ex, servletRequest, servletResponse));
 		}
@@ -118,6 +112,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			kept.setAllow(headers.getAllow());
 		}
 		return ResponseEntity.status(problem.getStatus()).headers(kept).body(problem);
+	}
+
+	/**
+	 * Whether the document is one of this service's failures, which carries its protocol
+	 * code, rather than one of Spring MVC's own.
+	 */
+	private static boolean isOwn(ProblemDetail problem) {
+		return problem.getProperties() != null && problem.getProperties().containsKey("code");
 	}
 
 	/**

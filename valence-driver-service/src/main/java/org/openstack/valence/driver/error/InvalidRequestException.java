@@ -14,11 +14,13 @@
 
 package org.openstack.valence.driver.error;
 
+import org.springframework.web.ErrorResponseException;
+
 /** The request cannot be served as asked; the detail says what to change. */
-public class InvalidRequestException extends ApiException {
+public class InvalidRequestException extends ErrorResponseException {
 
 	public InvalidRequestException(String detail) {
-		super(ErrorCode.INVALID_REQUEST, "invalid-request", "Invalid request", detail, null);
+		super(ErrorCode.INVALID_REQUEST.status(), ProblemDocuments.invalidRequest(detail), null);
 	}
 
 }

@@ -17,6 +17,7 @@ package org.openstack.valence.driver.error;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Map;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,9 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
 
 /**
  * Builds the RFC 9457 documents every error answers with, so that the MVC advice, the
@@ -37,6 +40,13 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ProblemDocuments {
+
+	/**
+	 * The member of a failed change's problem document that lists the actions sent to
+	 * Valence before it failed, in order, so that the caller knows whether Valence may
+	 * have acted; an action whose answer did not come back is listed.
+	 */
+	public static final String ACTIONS_SENT = "actions_sent";
 
 	private static final String TYPE_PREFIX = "urn:valence-driver:problem:";
 
@@ -48,16 +58,28 @@ public class ProblemDocuments {
 		this.json = json;
 	}
 
-	public static ProblemDetail of(ApiException ex) {
-		return of(ex.code(), ex.kind(), ex.title(), ex.getMessage());
-	}
-
 	public static ProblemDetail of(ErrorCode code, String kind, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
 		problem.setType(URI.create(TYPE_PREFIX + kind));
 		problem.setTitle(title);
 		problem.setProperty("code", code.name());
 		return problem;
+	}
+
+	/**
+	 * A failure whose document carries extension members (RFC 9457, section 3.2) besides
+	 * those of the failure itself: what the client needs to know about the work done
+	 * before it failed, e.g. the actions a power change had sent.
+	 * @param failure an {@link ErrorResponseException} of this service or a failure of
+	 * the Valence client, kept as the cause
+	 * @param members the extension members, by name
+	 * @throws IllegalArgumentException for another exception
+	 */
+	public static ErrorResponseException withMembers(RuntimeException failure, Map<String, Object> members) {
+		ProblemDetail problem = (failure instanceof ErrorResponseException answered) ? answered.getBody()
+				: ValenceProblems.of(failure);
+		members.forEach(problem::setProperty);
+		return new ErrorResponseException(HttpStatusCode.valueOf(problem.getStatus()), problem, failure);
 	}
 
 	/** The client's mistake, whichever layer found it; the detail says what to change. */

@@ -14,11 +14,11 @@
 
 package org.openstack.valence.driver.error;
 
-import org.openstack.valence.driver.valence.ShutdownException;
-import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
+import org.openstack.valence.driver.node.UnsupportedPowerStateException;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
-import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceException.Failure;
+import org.openstack.valence.driver.valence.ValenceException;
 
 import org.springframework.http.ProblemDetail;
 

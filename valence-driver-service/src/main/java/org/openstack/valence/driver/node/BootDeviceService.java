@@ -16,19 +16,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.openstack.valence.driver.error.ApiException;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.error.ProblemDocuments;
 import org.openstack.valence.driver.protocol.BootDevice;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
 
 /**
  * Sets a node's boot override. It waits for the power and boot device changes of the node
@@ -57,12 +57,12 @@ public class BootDeviceService {
 
 	/**
 	 * Sends the Boot action once; Valence applies it before it answers.
-	 * @throws ExtendedProblemException with the
-	 * {@value ExtendedProblemException#ACTIONS_SENT} member (the Boot action, as
-	 * {@link ValenceClient#bootAction} names it, once it was sent): a VALENCE_TIMEOUT
-	 * when the deadline passed while an earlier change of the node was under way, or the
-	 * {@link ValenceException} of the failed call; a {@link ShutdownException}, nothing
-	 * having been sent, when the service began shutting down before the action
+	 * @throws ErrorResponseException with the {@value ProblemDocuments#ACTIONS_SENT}
+	 * member (the Boot action, as {@link ValenceClient#bootAction} names it, once it was
+	 * sent): a VALENCE_TIMEOUT when the deadline passed while an earlier change of the
+	 * node was under way, or the {@link ValenceException} of the failed call; a
+	 * {@link ShutdownException}, nothing having been sent, when the service began
+	 * shutting down before the action
 	 */
 	public void set(String nodeId, BootDevice device, boolean persistent, Deadline deadline) {
 		List<String> sent = new ArrayList<>();
@@ -81,8 +81,8 @@ public class BootDeviceService {
 				}
 			});
 		}
-		catch (ValenceException | ApiException | ShutdownException ex) {
-			throw new ExtendedProblemException(ex, Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
+		catch (ValenceException | ErrorResponseException | ShutdownException ex) {
+			throw ProblemDocuments.withMembers(ex, Map.of(ProblemDocuments.ACTIONS_SENT, sent));
 		}
 	}
 

@@ -19,16 +19,16 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.openstack.valence.driver.deadline.BudgetProperties;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.Answers;
-import org.openstack.valence.driver.node.NodeApi.BootDeviceRequest;
-import org.openstack.valence.driver.node.NodeApi.BootDeviceView;
-import org.openstack.valence.driver.node.NodeApi.NodeView;
-import org.openstack.valence.driver.node.NodeApi.PowerReadView;
-import org.openstack.valence.driver.node.NodeApi.PowerRequest;
-import org.openstack.valence.driver.node.NodeApi.PowerStateView;
+import org.openstack.valence.driver.node.NodeJson.BootDeviceRequest;
+import org.openstack.valence.driver.node.NodeJson.BootDeviceView;
+import org.openstack.valence.driver.node.NodeJson.NodeView;
+import org.openstack.valence.driver.node.NodeJson.PowerReadView;
+import org.openstack.valence.driver.node.NodeJson.PowerRequest;
+import org.openstack.valence.driver.node.NodeJson.PowerStateView;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.valence.BudgetProperties;
-import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ValenceNode;
 
 import org.springframework.http.MediaType;
@@ -40,13 +40,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.openstack.valence.driver.error.ErrorCode.FORBIDDEN;
-import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
-import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
 import static org.openstack.valence.driver.error.ErrorCode.NODE_NOT_FOUND;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_CONFLICT;
 import static org.openstack.valence.driver.error.ErrorCode.POWER_STATE_TIMEOUT;
-import static org.openstack.valence.driver.error.ErrorCode.SERVICE_UNAVAILABLE;
-import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 import static org.openstack.valence.driver.error.ErrorCode.UNSUPPORTED;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_ERROR;
 import static org.openstack.valence.driver.error.ErrorCode.VALENCE_TIMEOUT;
@@ -55,6 +51,7 @@ import static org.openstack.valence.driver.error.ErrorCode.VALENCE_UNREACHABLE;
 /** Power, boot device and detail of one Valence composed node. */
 @RestController
 @Tag(name = "nodes")
+@Answers({ NODE_NOT_FOUND, VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
 @RequestMapping(path = Protocol.API_VERSION_PREFIX + "/nodes/{nodeId}", produces = MediaType.APPLICATION_JSON_VALUE)
 class NodeController {
 
@@ -80,8 +77,6 @@ class NodeController {
 		this.rootDisk = rootDisk;
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping
 	NodeView node(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		Deadline deadline = this.budget.readDeadline();
@@ -89,8 +84,6 @@ class NodeController {
 		return NodeView.of(node, this.rootDisk.localGb(node, deadline));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping("/power")
 	PowerReadView powerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return PowerReadView.of(this.reader.read(nodeId, this.budget.readDeadline()));
@@ -100,9 +93,7 @@ class NodeController {
 	 * The request's timeout is its deadline, counted from here: the shim's wait is sized
 	 * on it.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND,
-			VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR, UNSUPPORTED, POWER_STATE_TIMEOUT,
-			POWER_STATE_CONFLICT })
+	@Answers({ FORBIDDEN, UNSUPPORTED, POWER_STATE_TIMEOUT, POWER_STATE_CONFLICT })
 	@PutMapping("/power")
 	PowerStateView setPowerState(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody PowerRequest request) {
@@ -111,15 +102,12 @@ class NodeController {
 		return new PowerStateView(this.power.set(nodeId, request.target(), Deadline.after(timeout)));
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND, VALENCE_UNREACHABLE,
-			VALENCE_TIMEOUT, VALENCE_ERROR })
 	@GetMapping("/boot-device")
 	BootDeviceView bootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId) {
 		return new BootDeviceView(this.reader.read(nodeId, this.budget.readDeadline()).bootDevice(), null);
 	}
 
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, INTERNAL_ERROR, SERVICE_UNAVAILABLE, NODE_NOT_FOUND,
-			VALENCE_UNREACHABLE, VALENCE_TIMEOUT, VALENCE_ERROR })
+	@Answers(FORBIDDEN)
 	@PutMapping("/boot-device")
 	BootDeviceView setBootDevice(@PathVariable @Pattern(regexp = Protocol.NODE_ID_PATTERN) String nodeId,
 			@Valid @RequestBody BootDeviceRequest request) {

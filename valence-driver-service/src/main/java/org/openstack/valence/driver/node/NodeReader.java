@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.slf4j.Logger;

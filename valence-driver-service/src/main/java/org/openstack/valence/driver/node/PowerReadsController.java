@@ -16,21 +16,15 @@ package org.openstack.valence.driver.node;
 
 import jakarta.validation.Valid;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.openstack.valence.driver.error.Answers;
-import org.openstack.valence.driver.node.NodeApi.PowerReadsRequest;
-import org.openstack.valence.driver.node.NodeApi.PowerReadsView;
+import org.openstack.valence.driver.deadline.BudgetProperties;
+import org.openstack.valence.driver.node.NodeJson.PowerReadsRequest;
+import org.openstack.valence.driver.node.NodeJson.PowerReadsView;
 import org.openstack.valence.driver.protocol.Protocol;
-import org.openstack.valence.driver.valence.BudgetProperties;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-
-import static org.openstack.valence.driver.error.ErrorCode.INTERNAL_ERROR;
-import static org.openstack.valence.driver.error.ErrorCode.INVALID_REQUEST;
-import static org.openstack.valence.driver.error.ErrorCode.SERVICE_UNAVAILABLE;
-import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 
 /**
  * The power state and health of many nodes in one call, for Ironic's power sync. A POST
@@ -40,11 +34,11 @@ import static org.openstack.valence.driver.error.ErrorCode.UNAUTHORIZED;
 @Tag(name = "nodes")
 class PowerReadsController {
 
-	private final PowerReads reads;
+	private final PowerReadsService reads;
 
 	private final BudgetProperties budget;
 
-	PowerReadsController(PowerReads reads, BudgetProperties budget) {
+	PowerReadsController(PowerReadsService reads, BudgetProperties budget) {
 		this.reads = reads;
 		this.budget = budget;
 	}
@@ -53,7 +47,6 @@ class PowerReadsController {
 	 * Valence's failures are each node's, in the answer: the request itself fails only as
 	 * every operation can.
 	 */
-	@Answers({ INVALID_REQUEST, UNAUTHORIZED, INTERNAL_ERROR, SERVICE_UNAVAILABLE })
 	@PostMapping(path = Protocol.API_VERSION_PREFIX + "/power-reads", produces = MediaType.APPLICATION_JSON_VALUE)
 	PowerReadsView powerReads(@Valid @RequestBody PowerReadsRequest request) {
 		return new PowerReadsView(this.reads.read(request.nodes(), this.budget.readDeadline()));

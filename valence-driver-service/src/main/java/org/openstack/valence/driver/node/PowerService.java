@@ -18,15 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.openstack.valence.driver.error.ApiException;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.error.ProblemDocuments;
 import org.openstack.valence.driver.protocol.PowerState;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.NodePoller;
-import org.openstack.valence.driver.valence.PowerPlan;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
@@ -34,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
 
 /**
  * Drives a node to a power state and waits until Valence reports it settled there:
@@ -68,18 +66,18 @@ public class PowerService {
 
 	/**
 	 * @return the state reached: power off for a power off, else power on
-	 * @throws org.openstack.valence.driver.valence.UnsupportedPowerStateException for
-	 * soft power off, before anything is sent
+	 * @throws org.openstack.valence.driver.node.UnsupportedPowerStateException for soft
+	 * power off, before anything is sent
 	 * @throws org.openstack.valence.driver.valence.ValenceArgumentException for a state
 	 * that can only be read, before anything is sent
-	 * @throws ExtendedProblemException with the
-	 * {@value ExtendedProblemException#ACTIONS_SENT} member: a POWER_STATE_TIMEOUT when
-	 * the node has not settled by the deadline (or the deadline passed while an earlier
-	 * change of the node was under way), a {@link PowerStateConflictException} when
-	 * another change reversed this one, or a {@link ValenceException} when a call to
-	 * Valence failed (a {@link ValenceException.Timeout} when the deadline cut it short);
-	 * when the service began shutting down, a {@link ShutdownException} if nothing was
-	 * sent, else a {@link PowerStateTimeoutException}
+	 * @throws ErrorResponseException with the {@value ProblemDocuments#ACTIONS_SENT}
+	 * member: a POWER_STATE_TIMEOUT when the node has not settled by the deadline (or the
+	 * deadline passed while an earlier change of the node was under way), a
+	 * {@link PowerStateConflictException} when another change reversed this one, or a
+	 * {@link ValenceException} when a call to Valence failed (a
+	 * {@link ValenceException.Timeout} when the deadline cut it short); when the service
+	 * began shutting down, a {@link ShutdownException} if nothing was sent, else a
+	 * {@link PowerStateTimeoutException}
 	 */
 	public PowerState set(String nodeId, PowerState target, Deadline deadline) {
 		PowerState reached = PowerPlan.reached(target);
@@ -88,16 +86,16 @@ public class PowerService {
 			return this.locks.run(nodeId, deadline, ErrorCode.POWER_STATE_TIMEOUT,
 					() -> change(nodeId, target, reached, deadline, sent));
 		}
-		catch (ValenceException | ApiException ex) {
-			throw new ExtendedProblemException(ex, Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
+		catch (ValenceException | ErrorResponseException ex) {
+			throw ProblemDocuments.withMembers(ex, Map.of(ProblemDocuments.ACTIONS_SENT, sent));
 		}
 		catch (ShutdownException ex) {
 			// Another replica may take the change only when this one sent nothing.
-			throw new ExtendedProblemException(
+			throw ProblemDocuments.withMembers(
 					sent.isEmpty() ? ex
 							: new PowerStateTimeoutException("node " + nodeId + " did not reach '" + reached + "': "
 									+ ex.getMessage() + ", after sending " + sent + "; nothing more is sent"),
-					Map.of(ExtendedProblemException.ACTIONS_SENT, sent));
+					Map.of(ProblemDocuments.ACTIONS_SENT, sent));
 		}
 	}
 

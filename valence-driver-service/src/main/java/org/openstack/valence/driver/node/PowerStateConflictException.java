@@ -11,17 +11,20 @@
  */
 package org.openstack.valence.driver.node;
 
-import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.ProblemDocuments;
+
+import org.springframework.web.ErrorResponseException;
 
 /**
  * The node had begun moving to the awaited power state, then settled in the other one:
  * another change (another replica, or someone behind Valence's back) reversed this one.
  */
-class PowerStateConflictException extends ApiException {
+class PowerStateConflictException extends ErrorResponseException {
 
 	PowerStateConflictException(String detail) {
-		super(ErrorCode.POWER_STATE_CONFLICT, "power-state-conflict", "Power change reversed by another", detail, null);
+		super(ErrorCode.POWER_STATE_CONFLICT.status(), ProblemDocuments.of(ErrorCode.POWER_STATE_CONFLICT,
+				"power-state-conflict", "Power change reversed by another", detail), null);
 	}
 
 }

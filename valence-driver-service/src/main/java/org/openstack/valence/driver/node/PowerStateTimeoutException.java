@@ -14,14 +14,17 @@
 
 package org.openstack.valence.driver.node;
 
-import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.ProblemDocuments;
+
+import org.springframework.web.ErrorResponseException;
 
 /** The node did not settle in the requested power state before the request's timeout. */
-class PowerStateTimeoutException extends ApiException {
+class PowerStateTimeoutException extends ErrorResponseException {
 
 	PowerStateTimeoutException(String detail) {
-		super(ErrorCode.POWER_STATE_TIMEOUT, "power-state-timeout", "Power state not reached in time", detail, null);
+		super(ErrorCode.POWER_STATE_TIMEOUT.status(), ProblemDocuments.of(ErrorCode.POWER_STATE_TIMEOUT,
+				"power-state-timeout", "Power state not reached in time", detail), null);
 	}
 
 }

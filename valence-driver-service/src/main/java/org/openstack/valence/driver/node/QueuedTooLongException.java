@@ -11,18 +11,21 @@
  */
 package org.openstack.valence.driver.node;
 
-import org.openstack.valence.driver.error.ApiException;
 import org.openstack.valence.driver.error.ErrorCode;
+import org.openstack.valence.driver.error.ProblemDocuments;
+
+import org.springframework.web.ErrorResponseException;
 
 /**
  * A change's deadline passed while it waited for an earlier change of the same node
  * through this service to be answered; nothing was sent to Valence for it. Answered with
  * the timeout code of the change's own kind.
  */
-class QueuedTooLongException extends ApiException {
+class QueuedTooLongException extends ErrorResponseException {
 
 	QueuedTooLongException(ErrorCode code, String detail) {
-		super(code, "queued-too-long", "Deadline passed behind an earlier change of the node", detail, null);
+		super(code.status(), ProblemDocuments.of(code, "queued-too-long",
+				"Deadline passed behind an earlier change of the node", detail), null);
 	}
 
 }

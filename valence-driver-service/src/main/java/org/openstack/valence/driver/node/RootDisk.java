@@ -14,7 +14,7 @@
 
 package org.openstack.valence.driver.node;
 
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;

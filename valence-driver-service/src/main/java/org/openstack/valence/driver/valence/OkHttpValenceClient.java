@@ -26,13 +26,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import okhttp3.Call;
@@ -43,6 +43,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.slf4j.Logger;
@@ -55,9 +56,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Valence client on OkHttp. Reads are retried with exponential backoff on transient
  * failures while the request's deadline can pay for the wait and another attempt; actions
- * are sent once (OkHttp's own silent retry is off in {@link ValenceHttp}). Each call's
- * timeout is the configured call timeout or the time the deadline leaves, whichever is
- * shorter.
+ * are sent once (OkHttp's own silent retry is off in {@link ValenceHttpClientFactory}).
+ * Each call's timeout is the configured call timeout or the time the deadline leaves,
+ * whichever is shorter.
  */
 public class OkHttpValenceClient implements ValenceClient {
 
@@ -93,6 +94,9 @@ public class OkHttpValenceClient implements ValenceClient {
 
 	private final int maxAttempts;
 
+	/** One Retry per operation, made on its first call. */
+	private final RetryRegistry retries;
+
 	private final IntervalFunction backoff;
 
 	private final MeterRegistry meters;
@@ -107,6 +111,18 @@ public class OkHttpValenceClient implements ValenceClient {
 		ValenceProperties.Retry retry = properties.retry();
 		this.maxAttempts = retry.maxAttempts();
 		this.backoff = IntervalFunction.ofExponentialBackoff(retry.initialBackoff().toMillis(), retry.multiplier());
+		this.retries = RetryRegistry.of(RetryConfig.custom()
+			.maxAttempts(this.maxAttempts)
+			.intervalFunction(this.backoff)
+			.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
+			.build());
+		this.retries.getEventPublisher()
+			.onEntryAdded((added) -> added.getAddedEntry().getEventPublisher().onRetry((event) -> {
+				log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", event.getName(),
+						event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(), this.maxAttempts,
+						event.getWaitInterval());
+				this.meters.counter("valence.upstream.retries", "operation", event.getName()).increment();
+			}));
 	}
 
 	@Override
@@ -253,37 +269,45 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	/**
-	 * Runs {@code read} with Resilience4j's retry, made for this one request: the wait
-	 * before each retry must end early enough to leave the deadline as much time as the
-	 * failed attempt took, else the last failure is the answer.
+	 * Runs {@code read} with the operation's Retry. A retry must end its wait early
+	 * enough to leave the request's deadline as much time as the failed attempt took,
+	 * else the failure is the answer: the deadline is the request's own, so it is checked
+	 * here rather than in the Retry that all requests share.
 	 */
 	private <T> T retried(String operation, Deadline deadline, Supplier<T> read) {
-		AtomicReference<Duration> lastAttempt = new AtomicReference<>(Duration.ZERO);
-		Retry retry = Retry.of("valence-" + operation,
-				RetryConfig.<T>custom()
-					.maxAttempts(this.maxAttempts)
-					.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
-					// Resilience4j ends the retries when the interval is negative.
-					.intervalBiFunction((attempt, outcome) -> {
-						long wait = this.backoff.apply(attempt);
-						return deadline.affords(Duration.ofMillis(wait).plus(lastAttempt.get())) ? wait : -1;
-					})
-					.build());
-		retry.getEventPublisher().onRetry((event) -> {
-			log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", operation,
-					event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(), this.maxAttempts,
-					event.getWaitInterval());
-			this.meters.counter("valence.upstream.retries", "operation", operation).increment();
-		});
-		return Retry.decorateSupplier(retry, () -> {
-			long start = System.nanoTime();
-			try {
-				return read.get();
-			}
-			finally {
-				lastAttempt.set(Duration.ofNanos(System.nanoTime() - start));
-			}
-		}).get();
+		int[] attempts = { 0 };
+		try {
+			return Retry.decorateSupplier(this.retries.retry(operation), () -> {
+				long start = System.nanoTime();
+				try {
+					return read.get();
+				}
+				catch (ValenceException ex) {
+					int attempt = ++attempts[0];
+					Duration took = Duration.ofNanos(System.nanoTime() - start);
+					if (ex.isTransient() && attempt < this.maxAttempts
+							&& !deadline.affords(Duration.ofMillis(this.backoff.apply(attempt)).plus(took))) {
+						throw new Unaffordable(ex);
+					}
+					throw ex;
+				}
+			}).get();
+		}
+		catch (Unaffordable ex) {
+			throw ex.failure;
+		}
+	}
+
+	/** A transient failure that the request's deadline leaves no time to retry. */
+	private static final class Unaffordable extends RuntimeException {
+
+		private final ValenceException failure;
+
+		Unaffordable(ValenceException failure) {
+			super(failure.getMessage(), failure, false, false);
+			this.failure = failure;
+		}
+
 	}
 
 	/**

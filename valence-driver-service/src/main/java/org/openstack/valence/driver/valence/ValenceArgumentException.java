@@ -21,7 +21,7 @@ package org.openstack.valence.driver.valence;
  */
 public class ValenceArgumentException extends IllegalArgumentException {
 
-	ValenceArgumentException(String detail) {
+	public ValenceArgumentException(String detail) {
 		super(detail);
 	}
 

@@ -16,6 +16,7 @@ package org.openstack.valence.driver.valence;
 
 import java.util.List;
 
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.BootDevice;
 
 /**

@@ -17,15 +17,34 @@ package org.openstack.valence.driver.valence;
 import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
 
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class ValenceClientConfiguration {
 
+	/**
+	 * The SSL bundle whose trust material checks Valence's certificate: made from
+	 * VALENCE_CA_FILE, or configured as any Spring SSL bundle of this name
+	 * (spring.ssl.bundle.pem.valence.*, spring.ssl.bundle.jks.valence.*).
+	 */
+	static final String SSL_BUNDLE = "valence";
+
 	@Bean
-	OkHttpClient valenceHttpClient(ValenceProperties properties) {
-		return ValenceHttp.build(properties);
+	SslBundleRegistrar valenceCaFileBundle(ValenceProperties properties) {
+		return (registry) -> {
+			if (properties.caFile() != null) {
+				registry.registerBundle(SSL_BUNDLE, ValenceHttpClientFactory.caBundle(properties.caFile()));
+			}
+		};
+	}
+
+	@Bean
+	OkHttpClient valenceHttpClient(ValenceProperties properties, SslBundles bundles) {
+		return ValenceHttpClientFactory.build(properties,
+				bundles.getBundleNames().contains(SSL_BUNDLE) ? bundles.getBundle(SSL_BUNDLE) : null);
 	}
 
 	@Bean

@@ -85,7 +85,7 @@ public abstract sealed class ValenceException extends RuntimeException {
 
 	public static final class Timeout extends ValenceException {
 
-		Timeout(String detail, Throwable cause) {
+		public Timeout(String detail, Throwable cause) {
 			super(Failure.TIMEOUT, detail, cause);
 		}
 

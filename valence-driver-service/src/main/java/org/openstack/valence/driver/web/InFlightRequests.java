@@ -13,7 +13,7 @@ package org.openstack.valence.driver.web;
 
 import java.time.Duration;
 
-import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.shutdown.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

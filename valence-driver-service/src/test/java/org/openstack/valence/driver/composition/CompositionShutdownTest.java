@@ -18,15 +18,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.error.ExtendedProblemException;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.Composition;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.valence.ValenceNodeSummary;
+
+import org.springframework.web.ErrorResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,10 +73,12 @@ class CompositionShutdownTest {
 		long start = System.nanoTime();
 
 		assertThatThrownBy(() -> this.service.compose(WEB_1, Deadline.after(Duration.ofSeconds(60))))
-			.isInstanceOfSatisfying(ExtendedProblemException.class, (ex) -> {
-				assertThat(ex.members()).isEqualTo(Map.of("actions_sent", List.of("compose"), "node_id", NODE));
-				assertThat(ex.failure()).isInstanceOfSatisfying(CompositionException.class,
-						(failure) -> assertThat(failure.code()).isEqualTo(ErrorCode.COMPOSITION_TIMEOUT));
+			.isInstanceOfSatisfying(ErrorResponseException.class, (ex) -> {
+				assertThat(ex.getBody().getProperties()).isEqualTo(
+						Map.of("code", "COMPOSITION_TIMEOUT", "actions_sent", List.of("compose"), "node_id", NODE));
+				assertThat(ex.getCause()).isInstanceOfSatisfying(CompositionException.class,
+						(failure) -> assertThat(failure.getBody().getProperties().get("code"))
+							.isEqualTo(ErrorCode.COMPOSITION_TIMEOUT.name()));
 			})
 			.hasMessageContaining("shutting down");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

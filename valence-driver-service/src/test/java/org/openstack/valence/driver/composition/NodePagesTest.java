@@ -21,10 +21,10 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.openstack.valence.driver.composition.CompositionApi.ComposedNodeView;
-import org.openstack.valence.driver.composition.CompositionApi.NodePage;
+import org.openstack.valence.driver.composition.CompositionJson.ComposedNodeView;
+import org.openstack.valence.driver.composition.CompositionJson.NodePage;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.valence.ValenceNodeSummary;
@@ -122,7 +122,8 @@ class NodePagesTest {
 
 		assertThatThrownBy(() -> this.pages.page(null, 30, Deadline.after(Duration.ofMillis(250))))
 			.isInstanceOfSatisfying(CompositionException.class,
-					(ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.VALENCE_TIMEOUT))
+					(ex) -> assertThat(ex.getBody().getProperties().get("code"))
+						.isEqualTo(ErrorCode.VALENCE_TIMEOUT.name()))
 			.hasMessageContaining("not all read")
 			.hasMessageContaining("limit");
 

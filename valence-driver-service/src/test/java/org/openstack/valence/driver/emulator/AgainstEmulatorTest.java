@@ -30,13 +30,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.ServiceTest;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.node.NodeLocks;
 import org.openstack.valence.driver.node.NodeReader;
 import org.openstack.valence.driver.node.PowerProperties;
 import org.openstack.valence.driver.node.PowerService;
 import org.openstack.valence.driver.protocol.PowerState;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.shutdown.Shutdown;
 import org.openstack.valence.driver.valence.ValenceClient;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -20,9 +20,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.valence.Composition;
-import org.openstack.valence.driver.valence.Deadline;
 import org.openstack.valence.driver.valence.ResetType;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceFlavor;

@@ -31,14 +31,14 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.deadline.BudgetProperties;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
-import org.openstack.valence.driver.valence.BudgetProperties;
-import org.openstack.valence.driver.valence.Deadline;
-import org.openstack.valence.driver.valence.Shutdown;
+import org.openstack.valence.driver.shutdown.Shutdown;
 import org.openstack.valence.driver.valence.OkHttpValenceClient;
 import org.openstack.valence.driver.valence.ValenceException;
-import org.openstack.valence.driver.valence.ValenceHttp;
+import org.openstack.valence.driver.valence.ValenceHttpClientFactory;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.valence.ValenceProperties;
 
@@ -67,8 +67,8 @@ class NodeReaderTest {
 		ValenceProperties properties = new ValenceProperties(URI.create(valence.baseUrl()), null, null, null,
 				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(4),
 				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
-		return new NodeReader(
-				new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry()));
+		return new NodeReader(new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null), properties,
+				new SimpleMeterRegistry()));
 	}
 
 	/**
@@ -148,7 +148,7 @@ class NodeReaderTest {
 				new BootDeviceService(valence, reader, locks, shutdown), power, budget, new RootDisk(valence));
 
 		assertReadsAroundAChange(valence, reader,
-				() -> controller.setBootDevice(NODE, new NodeApi.BootDeviceRequest(BootDevice.PXE, false)),
+				() -> controller.setBootDevice(NODE, new NodeJson.BootDeviceRequest(BootDevice.PXE, false)),
 				ValenceNode::bootDevice, BootDevice.DISK, BootDevice.PXE);
 	}
 
@@ -156,11 +156,11 @@ class NodeReaderTest {
 	void powerReadOfManyNodesBegunAfterAPowerChangeNeverJoinsAReadBegunBeforeIt() throws Exception {
 		FakeValence valence = new FakeValence("Off", 1);
 		NodeReader reader = new NodeReader(valence);
-		PowerReads reads = new PowerReads(reader, new PowerReadsProperties(2), new SimpleMeterRegistry());
+		PowerReadsService reads = new PowerReadsService(reader, new PowerReadsProperties(2), new SimpleMeterRegistry());
 		try {
 			assertReadsAroundAChange(valence, reader, powerOn(valence, reader),
 					() -> reads.read(List.of(NODE), soon()).get(NODE), ValenceNode::powerState,
-					(read) -> ((NodeApi.PowerReadView) read).powerState(), PowerState.POWER_OFF, PowerState.POWER_ON);
+					(read) -> ((NodeJson.PowerReadView) read).powerState(), PowerState.POWER_OFF, PowerState.POWER_ON);
 		}
 		finally {
 			reads.destroy();

@@ -15,6 +15,7 @@
 package org.openstack.valence.driver.node;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,17 +26,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
-import org.openstack.valence.driver.error.ApiException;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.error.ExtendedProblemException;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
 import org.openstack.valence.driver.valence.ResetType;
-import org.openstack.valence.driver.valence.Shutdown;
-import org.openstack.valence.driver.valence.ShutdownException;
-import org.openstack.valence.driver.valence.UnsupportedPowerStateException;
 import org.openstack.valence.driver.valence.ValenceArgumentException;
+
+import org.springframework.web.ErrorResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -154,11 +154,11 @@ class PowerServiceTest {
 
 		assertThatThrownBy(
 				() -> service(valence).set(NODE, PowerState.POWER_ON, Deadline.after(Duration.ofMillis(100))))
-			.isInstanceOf(ExtendedProblemException.class)
+			.isInstanceOf(ErrorResponseException.class)
 			.hasCauseInstanceOf(PowerStateTimeoutException.class)
 			.hasMessageContaining("did not reach 'power on'")
 			.hasMessageContaining("PoweringOn")
-			.extracting("members")
+			.extracting(PowerServiceTest::members)
 			.isEqualTo(Map.of("actions_sent", List.of("On")));
 		assertThat(valence.resets()).containsExactly(ResetType.ON);
 	}
@@ -168,10 +168,10 @@ class PowerServiceTest {
 		FakeValence valence = new FakeValence("On", Integer.MAX_VALUE);
 
 		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.REBOOT, Deadline.after(Duration.ofMillis(100))))
-			.isInstanceOf(ExtendedProblemException.class)
+			.isInstanceOf(ErrorResponseException.class)
 			.hasCauseInstanceOf(PowerStateTimeoutException.class)
 			.hasMessageContaining("did not reach 'power off'")
-			.extracting("members")
+			.extracting(PowerServiceTest::members)
 			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
 		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
 	}
@@ -212,11 +212,11 @@ class PowerServiceTest {
 		});
 
 		assertThatThrownBy(() -> service(valence).set(NODE, PowerState.POWER_ON, deadline()))
-			.isInstanceOf(ExtendedProblemException.class)
+			.isInstanceOf(ErrorResponseException.class)
 			.hasCauseInstanceOf(PowerStateConflictException.class)
 			.hasMessageContaining("settled in 'power off'")
 			.hasMessageContaining("another change reversed this one")
-			.extracting("members")
+			.extracting(PowerServiceTest::members)
 			.isEqualTo(Map.of("actions_sent", List.of("On")));
 		// read, read after On (PoweringOn), two reads PoweringOff, then Off: no read
 		// more.
@@ -275,18 +275,16 @@ class PowerServiceTest {
 
 			long start = System.nanoTime();
 			assertThatThrownBy(() -> power.set(NODE, PowerState.POWER_OFF, Deadline.after(Duration.ofMillis(200))))
-				.isInstanceOf(ExtendedProblemException.class)
+				.isInstanceOf(ErrorResponseException.class)
 				.hasCauseInstanceOf(QueuedTooLongException.class)
 				.hasMessageContaining("earlier power or boot device change of node " + NODE)
-				.satisfies((ex) -> assertThat(((ApiException) ex.getCause()).code())
-					.isEqualTo(ErrorCode.POWER_STATE_TIMEOUT))
-				.extracting("members")
+				.satisfies((ex) -> assertThat(code(ex.getCause())).isEqualTo(ErrorCode.POWER_STATE_TIMEOUT.name()))
+				.extracting(PowerServiceTest::members)
 				.isEqualTo(Map.of("actions_sent", List.of()));
 			assertThatThrownBy(() -> bootDevice.set(NODE, BootDevice.PXE, true, Deadline.after(Duration.ofMillis(200))))
-				.isInstanceOf(ExtendedProblemException.class)
-				.satisfies(
-						(ex) -> assertThat(((ApiException) ex.getCause()).code()).isEqualTo(ErrorCode.VALENCE_TIMEOUT))
-				.extracting("members")
+				.isInstanceOf(ErrorResponseException.class)
+				.satisfies((ex) -> assertThat(code(ex.getCause())).isEqualTo(ErrorCode.VALENCE_TIMEOUT.name()))
+				.extracting(PowerServiceTest::members)
 				.isEqualTo(Map.of("actions_sent", List.of()));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 			assertThat(valence.reads()).isEqualTo(1);
@@ -330,10 +328,10 @@ class PowerServiceTest {
 
 		assertThatThrownBy(
 				() -> service(valence, shutdown, Duration.ofMillis(1)).set(NODE, PowerState.REBOOT, deadline()))
-			.isInstanceOf(ExtendedProblemException.class)
+			.isInstanceOf(ErrorResponseException.class)
 			.hasCauseInstanceOf(ShutdownException.class)
 			.hasMessageContaining("before Reset ForceOff could be sent")
-			.extracting("members")
+			.extracting(PowerServiceTest::members)
 			.isEqualTo(Map.of("actions_sent", List.of()));
 		assertThat(valence.actions()).isEmpty();
 	}
@@ -347,9 +345,9 @@ class PowerServiceTest {
 				shutdown);
 
 		assertThatThrownBy(() -> bootDevice.set(NODE, BootDevice.PXE, false, deadline()))
-			.isInstanceOf(ExtendedProblemException.class)
+			.isInstanceOf(ErrorResponseException.class)
 			.hasCauseInstanceOf(ShutdownException.class)
-			.extracting("members")
+			.extracting(PowerServiceTest::members)
 			.isEqualTo(Map.of("actions_sent", List.of()));
 		assertThat(valence.getNode(NODE, deadline()).bootDevice()).isNotEqualTo(BootDevice.PXE);
 	}
@@ -363,13 +361,24 @@ class PowerServiceTest {
 		long start = System.nanoTime();
 
 		assertThatThrownBy(() -> power.set(NODE, PowerState.REBOOT, Deadline.after(Duration.ofSeconds(60))))
-			.isInstanceOf(ExtendedProblemException.class)
+			.isInstanceOf(ErrorResponseException.class)
 			.hasCauseInstanceOf(PowerStateTimeoutException.class)
 			.hasMessageContaining("shutting down")
-			.extracting("members")
+			.extracting(PowerServiceTest::members)
 			.isEqualTo(Map.of("actions_sent", List.of("ForceOff")));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(valence.resets()).containsExactly(ResetType.FORCE_OFF);
+	}
+
+	/** The extension members of a failure's document. */
+	private static Map<String, Object> members(Throwable ex) {
+		Map<String, Object> members = new HashMap<>(((ErrorResponseException) ex).getBody().getProperties());
+		members.remove("code");
+		return members;
+	}
+
+	private static Object code(Throwable ex) {
+		return ((ErrorResponseException) ex).getBody().getProperties().get("code");
 	}
 
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.error.Answers;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.valence.PowerPlan;
+import org.openstack.valence.driver.error.OperationErrors;
+import org.openstack.valence.driver.node.PowerPlan;
 import org.openstack.valence.driver.valence.ValenceException.Failure;
 import org.python.core.PyObject;
 import org.python.core.PySystemState;
@@ -180,7 +181,7 @@ class ProtocolContractTest {
 	 */
 	@Test
 	void powerReadErrorsAgree() throws ReflectiveOperationException {
-		Schema error = Class.forName("org.openstack.valence.driver.node.NodeApi$PowerReadFailure")
+		Schema error = Class.forName("org.openstack.valence.driver.node.NodeJson$PowerReadFailure")
 			.getDeclaredField("error")
 			.getAnnotation(Schema.class);
 		assertThat(error.allowableValues()).containsExactlyInAnyOrderElementsOf(strings("POWER_READ_ERRORS"));
@@ -201,7 +202,7 @@ class ProtocolContractTest {
 	@Test
 	void inventoryKeysAgreeInOrder() throws ClassNotFoundException {
 		List<String> keys = Arrays
-			.stream(Class.forName("org.openstack.valence.driver.node.NodeApi$Inventory").getRecordComponents())
+			.stream(Class.forName("org.openstack.valence.driver.node.NodeJson$Inventory").getRecordComponents())
 			.map((component) -> Optional.ofNullable(component.getAccessor().getAnnotation(JsonProperty.class))
 				.map(JsonProperty::value)
 				.orElse(component.getName()))
@@ -210,8 +211,9 @@ class ProtocolContractTest {
 	}
 
 	/**
-	 * Every API operation declares the codes it can answer with {@link Answers}, and they
-	 * are protocol.OPERATION_ERRORS's; the OpenAPI document is written from the former.
+	 * The codes each API operation can answer ({@link OperationErrors}: every operation's
+	 * and its {@link Answers}) are protocol.OPERATION_ERRORS's; the OpenAPI document is
+	 * written from the former.
 	 */
 	@Test
 	void eachOperationAnswersTheErrorsOfTheProtocol() {
@@ -234,10 +236,9 @@ class ProtocolContractTest {
 			Class<?> type = ClassUtils.resolveClassName(controller.getBeanClassName(), null);
 			for (Method method : type.getDeclaredMethods()) {
 				if (AnnotatedElementUtils.hasAnnotation(method, RequestMapping.class)) {
-					Answers answers = method.getAnnotation(Answers.class);
-					assertThat(answers).as("@Answers on %s.%s", type.getSimpleName(), method.getName()).isNotNull();
 					java.put(method.getName(),
-							Arrays.stream(answers.value())
+							OperationErrors.of(method)
+								.stream()
 								.map(ErrorCode::name)
 								.collect(Collectors.toCollection(TreeSet::new)));
 				}

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.protocol.BootDevice;
 import org.openstack.valence.driver.protocol.PowerState;
 import org.openstack.valence.driver.protocol.Protocol;
@@ -84,7 +85,7 @@ class OkHttpValenceClientTest {
 	}
 
 	private OkHttpValenceClient client(ValenceProperties properties) {
-		return new OkHttpValenceClient(ValenceHttp.build(properties), properties, this.meters);
+		return new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null), properties, this.meters);
 	}
 
 	static ValenceProperties properties(String url, String username, String password, Duration readTimeout) {

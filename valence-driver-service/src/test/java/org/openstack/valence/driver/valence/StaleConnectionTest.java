@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openstack.valence.driver.deadline.Deadline;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -71,7 +72,7 @@ class StaleConnectionTest {
 	private OkHttpValenceClient client(Duration keepAlive) {
 		ValenceProperties properties = OkHttpValenceClientTest.properties(valence.baseUrl(), null, null,
 				Duration.ofSeconds(2), keepAlive);
-		this.http = ValenceHttp.build(properties);
+		this.http = ValenceHttpClientFactory.build(properties, null);
 		return new OkHttpValenceClient(this.http, properties, this.meters);
 	}
 

@@ -24,11 +24,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openstack.valence.driver.deadline.Deadline;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -85,12 +94,46 @@ class ValenceTlsTest {
 		ValenceProperties properties = new ValenceProperties(URI.create("https://127.0.0.1:" + valence.httpsPort()),
 				null, null, caFile, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5),
 				Duration.ofSeconds(4), new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
-		return new OkHttpValenceClient(ValenceHttp.build(properties), properties, new SimpleMeterRegistry());
+		return new OkHttpValenceClient(
+				ValenceHttpClientFactory.build(properties,
+						(caFile != null) ? ValenceHttpClientFactory.caBundle(caFile) : null),
+				properties, new SimpleMeterRegistry());
 	}
 
 	@Test
 	void certificateSignedByTheConfiguredCaIsTrusted() {
 		assertThat(client(dir.resolve("ca.pem")).probe(Deadline.after(Duration.ofSeconds(5))).id()).isEqualTo("v1.0");
+	}
+
+	@Test
+	void caFileSettingBecomesTheValenceSslBundle() {
+		contexts().withPropertyValues("valence.ca-file=" + dir.resolve("ca.pem")).run(ValenceTlsTest::probesValence);
+	}
+
+	@Test
+	void springSslBundleNamedValenceIsUsed() {
+		contexts()
+			.withPropertyValues("spring.ssl.bundle.pem.valence.truststore.certificate=" + dir.resolve("ca.pem").toUri())
+			.run(ValenceTlsTest::probesValence);
+	}
+
+	private static ApplicationContextRunner contexts() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withUserConfiguration(ValenceClientConfiguration.class, Settings.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("valence.url=https://127.0.0.1:" + valence.httpsPort());
+	}
+
+	private static void probesValence(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed();
+		assertThat(context.getBean(ValenceClient.class).probe(Deadline.after(Duration.ofSeconds(5))).id())
+			.isEqualTo("v1.0");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(ValenceProperties.class)
+	static class Settings {
+
 	}
 
 	@Test

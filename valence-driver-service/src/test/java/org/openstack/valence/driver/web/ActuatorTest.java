@@ -17,7 +17,7 @@ package org.openstack.valence.driver.web;
 import com.github.tomakehurst.wiremock.http.Fault;
 import org.junit.jupiter.api.Test;
 import org.openstack.valence.driver.ServiceTest;
-import org.openstack.valence.driver.valence.ValenceHealthIndicator;
+import org.openstack.valence.driver.health.ValenceHealthIndicator;
 
 import org.springframework.beans.factory.annotation.Autowired;
 

@@ -12,7 +12,7 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.deadline;
 
 import java.time.Duration;
 

@@ -12,13 +12,8 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
-
-/** A power state Valence offers no way to reach; refused before anything is sent. */
-public class UnsupportedPowerStateException extends RuntimeException {
-
-	UnsupportedPowerStateException(String detail) {
-		super(detail);
-	}
-
-}
+/**
+ * The service's answers to failures: the protocol's error codes, the problem documents
+ * they are written as, and what each operation may answer.
+ */
+package org.openstack.valence.driver.error;

@@ -30,7 +30,7 @@ import org.openstack.valence.driver.valence.ValenceFlavor;
 import org.openstack.valence.driver.valence.ValenceNode;
 
 /** The JSON shapes of the composition endpoints. */
-final class CompositionApi {
+final class CompositionJson {
 
 	/**
 	 * A composed node's name becomes the Ironic node's name too, so it keeps to the
@@ -38,7 +38,7 @@ final class CompositionApi {
 	 */
 	static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._~-]{0,62}$";
 
-	private CompositionApi() {
+	private CompositionJson() {
 	}
 
 	/**

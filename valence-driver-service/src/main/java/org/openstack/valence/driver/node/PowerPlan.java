@@ -12,11 +12,14 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.node;
 
 import java.util.List;
 
 import org.openstack.valence.driver.protocol.PowerState;
+import org.openstack.valence.driver.valence.ResetType;
+import org.openstack.valence.driver.valence.ValenceArgumentException;
+import org.openstack.valence.driver.valence.ValenceNode;
 
 /**
  * Which Reset actions reach an Ironic power state on Valence, and which state to wait for

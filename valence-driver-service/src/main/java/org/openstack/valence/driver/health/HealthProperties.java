@@ -9,7 +9,7 @@
  * KIND, either express or implied. See the License for the specific language governing
  * permissions and limitations under the License.
  */
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.health;
 
 import java.time.Duration;
 

@@ -12,13 +12,17 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.health;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.openstack.valence.driver.deadline.Deadline;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -60,7 +60,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @TestPropertySource(
 		properties = { "valence.read-timeout=10s", "valence.call-timeout=15s", "valence.retry.max-attempts=3",
 				"valence.retry.initial-backoff=200ms", "driver.read-budget=2s", "driver.power.poll-interval=100ms" })
-class DeadlineTest extends ServiceTest {
+class ControllerBudgetTest extends ServiceTest {
 
 	private static final Duration READ_BUDGET = Duration.ofSeconds(2);
 

@@ -12,11 +12,18 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.node;
 
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Predicate;
+
+import org.openstack.valence.driver.deadline.Deadline;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.shutdown.ShutdownException;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceNode;
 
 /**
  * Reads a node until a condition holds, within a request's deadline: Valence accepts an

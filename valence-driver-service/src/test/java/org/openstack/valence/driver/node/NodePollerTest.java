@@ -12,11 +12,16 @@
  * under the License.
  */
 
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.node;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.deadline.Deadline;
+import org.openstack.valence.driver.shutdown.Shutdown;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceNode;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;

@@ -9,7 +9,7 @@
  * KIND, either express or implied. See the License for the specific language governing
  * permissions and limitations under the License.
  */
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.shutdown;
 
 /**
  * The service began shutting down while a request was in flight: the request stopped
@@ -17,7 +17,7 @@ package org.openstack.valence.driver.valence;
  */
 public class ShutdownException extends RuntimeException {
 
-	ShutdownException(String detail) {
+	public ShutdownException(String detail) {
 		super(detail);
 	}
 

@@ -33,9 +33,9 @@ import org.openstack.valence.driver.protocol.Protocol;
 import org.openstack.valence.driver.valence.ValenceNode;
 
 /** The JSON shapes of the node endpoints, as the shim-to-service contract fixes them. */
-final class NodeApi {
+final class NodeJson {
 
-	private NodeApi() {
+	private NodeJson() {
 	}
 
 	record PowerStateView(@JsonProperty("power_state") PowerState powerState) {

@@ -27,10 +27,10 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.node.NodeApi.PowerReadFailure;
-import org.openstack.valence.driver.node.NodeApi.PowerReadOutcome;
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.node.NodeJson.PowerReadFailure;
+import org.openstack.valence.driver.node.NodeJson.PowerReadOutcome;
 import org.openstack.valence.driver.valence.ValenceClient;
 import org.openstack.valence.driver.valence.ValenceNode;
 
@@ -44,14 +44,14 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /** How the node reads of power reads of many nodes are run, against a mocked Valence. */
-class PowerReadsTest {
+class PowerReadsServiceTest {
 
 	private final ValenceClient valence = mock(ValenceClient.class);
 
-	private PowerReads reads;
+	private PowerReadsService reads;
 
-	private PowerReads reads(int parallelism) {
-		this.reads = new PowerReads(new NodeReader(this.valence), new PowerReadsProperties(parallelism),
+	private PowerReadsService reads(int parallelism) {
+		this.reads = new PowerReadsService(new NodeReader(this.valence), new PowerReadsProperties(parallelism),
 				new SimpleMeterRegistry());
 		return this.reads;
 	}
@@ -88,7 +88,7 @@ class PowerReadsTest {
 			running.decrementAndGet();
 			return node(call.getArgument(0));
 		});
-		PowerReads reads = reads(3);
+		PowerReadsService reads = reads(3);
 		ExecutorService batches = Executors.newFixedThreadPool(2);
 		try {
 			Future<Map<String, PowerReadOutcome>> first = batches
@@ -97,7 +97,7 @@ class PowerReadsTest {
 				.submit(() -> reads.read(ids("b-", 20), Deadline.after(Duration.ofSeconds(10))));
 
 			assertThat(first.get(20, TimeUnit.SECONDS)).hasSize(20)
-				.allSatisfy((id, outcome) -> assertThat(outcome).isInstanceOf(NodeApi.PowerReadView.class));
+				.allSatisfy((id, outcome) -> assertThat(outcome).isInstanceOf(NodeJson.PowerReadView.class));
 			assertThat(second.get(20, TimeUnit.SECONDS)).hasSize(20);
 		}
 		finally {
@@ -132,7 +132,7 @@ class PowerReadsTest {
 				Deadline.after(Duration.ofSeconds(10)));
 
 		assertThat(answer.get("broken")).isEqualTo(new PowerReadFailure(ErrorCode.INTERNAL_ERROR));
-		assertThat(answer.get("fine")).isInstanceOf(NodeApi.PowerReadView.class);
+		assertThat(answer.get("fine")).isInstanceOf(NodeJson.PowerReadView.class);
 	}
 
 }

@@ -9,11 +9,14 @@
  * KIND, either express or implied. See the License for the specific language governing
  * permissions and limitations under the License.
  */
-package org.openstack.valence.driver.valence;
+package org.openstack.valence.driver.health;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.openstack.valence.driver.valence.ValenceClient;
+import org.openstack.valence.driver.valence.ValenceException;
+import org.openstack.valence.driver.valence.ValenceVersion;
 
 import org.springframework.boot.health.contributor.Status;
 

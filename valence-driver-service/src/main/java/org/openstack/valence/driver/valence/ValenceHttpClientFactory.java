@@ -14,19 +14,9 @@
 
 package org.openstack.valence.driver.valence;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 import okhttp3.ConnectionPool;
@@ -36,8 +26,12 @@ import okhttp3.Request;
 import org.openstack.valence.driver.protocol.Protocol;
 import org.slf4j.MDC;
 
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+
 /** Builds the one OkHttpClient (and so the one connection pool) used for Valence. */
-public final class ValenceHttp {
+public final class ValenceHttpClientFactory {
 
 	/**
 	 * Where the service's request-id filter keeps the id of the request a thread serves
@@ -49,13 +43,14 @@ public final class ValenceHttp {
 	/** OkHttp's own default. */
 	private static final int MAX_IDLE_CONNECTIONS = 5;
 
-	private ValenceHttp() {
+	private ValenceHttpClientFactory() {
 	}
 
 	/**
-	 * @throws IllegalStateException when the CA file cannot be read as PEM certificates
+	 * @param ssl the SSL bundle whose trust material checks Valence's certificate, or
+	 * null for the JVM's trust store
 	 */
-	public static OkHttpClient build(ValenceProperties properties) {
+	public static OkHttpClient build(ValenceProperties properties, SslBundle ssl) {
 		OkHttpClient.Builder builder = new OkHttpClient.Builder()
 			.connectionPool(
 					new ConnectionPool(MAX_IDLE_CONNECTIONS, properties.keepAlive().toNanos(), TimeUnit.NANOSECONDS))
@@ -81,49 +76,27 @@ public final class ValenceHttp {
 			}
 			return chain.proceed(request.build());
 		});
-		if (properties.caFile() != null) {
-			X509TrustManager trust = trustManager(properties);
-			builder.sslSocketFactory(sslContext(trust).getSocketFactory(), trust);
+		if (ssl != null) {
+			builder.sslSocketFactory(ssl.createSslContext().getSocketFactory(),
+					(X509TrustManager) ssl.getManagers().getTrustManagers()[0]);
 		}
 		return builder.build();
 	}
 
-	private static X509TrustManager trustManager(ValenceProperties properties) {
-		try (InputStream in = Files.newInputStream(properties.caFile())) {
-			Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-				.generateCertificates(in);
-			if (certificates.isEmpty()) {
-				throw new IllegalStateException("VALENCE_CA_FILE " + properties.caFile() + " holds no certificate");
-			}
-			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-			store.load(null, null);
-			int index = 0;
-			for (Certificate certificate : certificates) {
-				store.setCertificateEntry("valence-ca-" + index++, certificate);
-			}
-			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			factory.init(store);
-			for (TrustManager manager : factory.getTrustManagers()) {
-				if (manager instanceof X509TrustManager x509) {
-					return x509;
-				}
-			}
-			throw new IllegalStateException("the JVM offers no X.509 trust manager");
-		}
-		catch (IOException | GeneralSecurityException ex) {
-			throw new IllegalStateException("VALENCE_CA_FILE " + properties.caFile()
-					+ " cannot be read as PEM certificates: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static SSLContext sslContext(X509TrustManager trust) {
+	/**
+	 * The SSL bundle that trusts the CA certificates of a PEM file, read at once.
+	 * @throws IllegalStateException when the file cannot be read as PEM certificates
+	 */
+	public static SslBundle caBundle(Path caFile) {
 		try {
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, new TrustManager[] { trust }, null);
-			return context;
+			SslBundle bundle = SslBundle
+				.of(new PemSslStoreBundle(null, PemSslStoreDetails.forCertificates(caFile.toUri().toString())));
+			bundle.getStores().getTrustStore();
+			return bundle;
 		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("TLS is not available: " + ex.getMessage(), ex);
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(
+					"VALENCE_CA_FILE " + caFile + " cannot be read as PEM certificates: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -24,11 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.openstack.valence.driver.deadline.Deadline;
 import org.openstack.valence.driver.error.ErrorCode;
-import org.openstack.valence.driver.node.NodeApi.PowerReadFailure;
-import org.openstack.valence.driver.node.NodeApi.PowerReadOutcome;
-import org.openstack.valence.driver.node.NodeApi.PowerReadView;
-import org.openstack.valence.driver.valence.Deadline;
+import org.openstack.valence.driver.node.NodeJson.PowerReadFailure;
+import org.openstack.valence.driver.node.NodeJson.PowerReadOutcome;
+import org.openstack.valence.driver.node.NodeJson.PowerReadView;
 import org.openstack.valence.driver.valence.ValenceException;
 import org.openstack.valence.driver.valence.ValenceNode;
 import org.openstack.valence.driver.web.RequestIds;
@@ -47,9 +47,9 @@ import org.springframework.stereotype.Component;
  * request's deadline is dropped unsent.
  */
 @Component
-public class PowerReads implements DisposableBean {
+public class PowerReadsService implements DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(PowerReads.class);
+	private static final Logger log = LoggerFactory.getLogger(PowerReadsService.class);
 
 	private final NodeReader reader;
 
@@ -57,7 +57,7 @@ public class PowerReads implements DisposableBean {
 
 	private final ThreadPoolTaskExecutor pool;
 
-	public PowerReads(NodeReader reader, PowerReadsProperties properties, MeterRegistry meters) {
+	public PowerReadsService(NodeReader reader, PowerReadsProperties properties, MeterRegistry meters) {
 		this.reader = reader;
 		this.meters = meters;
 		this.pool = RequestIds.pool("power-read-", properties.parallelism());
