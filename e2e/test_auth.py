@@ -61,3 +61,47 @@ def test_without_credentials_ironic_refuses_the_list(auth):
     stderr = anonymous.fails('valence', 'node', 'list')
 
     assert '401' in stderr or 'Unauthorized' in stderr
+
+
+def test_reader_is_refused_compose_and_nothing_reaches_valence(auth):
+    before = auth.emulator.node_ids()
+
+    stderr = auth.reader_cli.fails('valence', 'node', 'compose', '--name',
+                                   'by-reader', '--flavor', 'small')
+
+    assert 'HTTP 403' in stderr
+    assert auth.emulator.node_ids() == before
+    assert 'by-reader' not in [
+        node['Name'] for node in auth.cli.json('node', 'list')]
+
+
+def test_reader_is_refused_decompose_by_the_plugins_rule(auth):
+    before = auth.emulator.node_ids()
+
+    stderr = auth.reader_cli.fails('valence', 'node', 'retire', before[0])
+
+    assert 'HTTP 403' in stderr
+    assert 'baremetal:valence:retire' in stderr
+    assert auth.emulator.node_ids() == before
+
+
+def test_compose_and_retire_are_recorded_in_the_nodes_history(auth):
+    cli = auth.cli
+    cli.run('valence', 'node', 'compose', '--name', 'auth-1', '--flavor',
+            'small', '--enroll')
+    valence_id = rows_by_name(cli, 'valence', 'node', 'list')['auth-1'][
+        'UUID']
+
+    cli.run('valence', 'node', 'retire', 'auth-1')
+
+    assert valence_id not in auth.emulator.node_ids()
+    history = cli.json('node', 'history', 'list', 'auth-1', '--long')
+    events = [(entry['severity'], entry['event']) for entry in history
+              if entry['event_type'] == 'valence']
+    assert events == [
+        ('INFO', 'Composed Valence node %s named auth-1 from flavor small'
+         % valence_id),
+        ('INFO', 'Decomposed Valence node %s' % valence_id)]
+    admin = {entry['user'] for entry in history
+             if entry['event_type'] == 'valence'}
+    assert len(admin) == 1 and None not in admin
