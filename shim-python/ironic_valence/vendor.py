@@ -150,10 +150,10 @@ def _composed_node_call(context, method, node_id, action, answer=dict):
 
 def _record(task, event, error=False):
     """Records a method's outcome in the node's history, and saves it."""
-    context = task.context
+    # Ironic 2025.1's node_history_record() takes no project.
     conductor_utils.node_history_record(
         task.node, event=event, event_type=passthru.HISTORY_EVENT_TYPE,
-        user=context.user_id, project=context.project_id, error=error)
+        user=task.context.user_id, error=error)
     task.node.save()
     (LOG.warning if error else LOG.info)(
         'Node %(node)s: %(event)s', {'node': task.node.uuid, 'event': event})
