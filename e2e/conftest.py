@@ -15,6 +15,7 @@ import signal
 import pytest
 
 import ha_stack
+import identity
 import stack as e2e_stack
 
 
@@ -40,10 +41,11 @@ def _up(running):
         yield running
     finally:
         running.stop()
+    secrets = [secret for secret in running.secrets() if secret]
     leaked = [str(log) for log in running.log_files()
-              if any(token in log.read_text(errors='replace')
-                     for token in running.tokens())]
-    assert not leaked, 'a bearer token is in %s' % ', '.join(leaked)
+              if any(secret in log.read_text(errors='replace')
+                     for secret in secrets)]
+    assert not leaked, 'a token or password is in %s' % ', '.join(leaked)
 
 
 @pytest.fixture(scope='session')
@@ -51,6 +53,14 @@ def stack():
     """The emulator, the service and Ironic, up for the whole run."""
     e2e_stack.reset_work_dir()
     yield from _up(e2e_stack.Stack())
+
+
+@pytest.fixture(scope='session')
+def keystone_stack():
+    """The same three processes, with Ironic behind a real Keystone."""
+    e2e_stack.reset_work_dir(identity.KeystoneStack.log_dir,
+                             identity.KeystoneStack.state_dir)
+    yield from _up(identity.KeystoneStack())
 
 
 @pytest.fixture(scope='session')

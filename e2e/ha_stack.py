@@ -122,11 +122,7 @@ class HaStack(stack.Stack):
             self.start_conductor(conductor, wait=False)
         api.wait_ready(self.ironic_url + '/v1')
         self.emulator = stack.Emulator(self.emulator_url)
-        # `baremetal valence ...` takes one service URL; no test here uses
-        # it, and the token stays out of the command line all the same.
-        self.cli = stack.Baremetal(self.ironic_url,
-                                   self.replica_url(REPLICAS[0]), self.token,
-                                   self.log_dir)
+        self.cli = stack.Baremetal.noauth(self.ironic_url, self.log_dir)
         stack.wait_until('both conductors listing the valence driver',
                          lambda: self.driver_hosts() == self.all_hosts(),
                          stack.START_TIMEOUT_S)

@@ -253,18 +253,28 @@ class Cli:
 
 
 class Baremetal(Cli):
-    """The `baremetal` CLI (python-ironicclient)."""
+    """The `baremetal` CLI (python-ironicclient).
 
-    def __init__(self, endpoint, service_url, token, log_dir=LOG_DIR):
-        # The valence commands find the driver service in the environment,
-        # so that the token is in no command line (nor the CLI's log).
+    It is given nothing but what an operator gives it: Ironic's endpoint
+    without authentication (noauth), or a clouds.yaml.
+    """
+
+    def __init__(self, env, log_dir=LOG_DIR, name='baremetal'):
         super().__init__(
-            'baremetal',
+            name,
             [VENV_BIN / 'baremetal', '--os-baremetal-api-version', 'latest'],
-            {**clean_environ('OS_', 'VALENCE_DRIVER_'),
-             'OS_ENDPOINT': endpoint, 'OS_AUTH_TYPE': 'none',
-             'VALENCE_DRIVER_URL': service_url,
-             'VALENCE_DRIVER_TOKEN': token}, log_dir)
+            {**clean_environ('OS_', 'VALENCE_DRIVER_'), **env}, log_dir)
+
+    @classmethod
+    def noauth(cls, endpoint, log_dir=LOG_DIR):
+        return cls({'OS_ENDPOINT': endpoint, 'OS_AUTH_TYPE': 'none'},
+                   log_dir)
+
+    @classmethod
+    def cloud(cls, clouds_yaml, name, log_dir=LOG_DIR):
+        """The CLI of the one cloud (`e2e`) of a clouds.yaml."""
+        return cls({'OS_CLIENT_CONFIG_FILE': str(clouds_yaml),
+                    'OS_CLOUD': 'e2e'}, log_dir, name)
 
     def fails(self, *args):
         """Runs a command that must fail, and returns its stderr."""
@@ -386,9 +396,14 @@ class StatsdSink:
 
 
 class Stack:
-    """Starts the emulator, the service and Ironic; stop() ends them all."""
+    """Starts the emulator, the service and Ironic; stop() ends them all.
+
+    Ironic runs without authentication (noauth); KeystoneStack
+    (e2e/identity.py) puts Keystone in front of it.
+    """
 
     log_dir = LOG_DIR
+    state_dir = STATE_DIR
 
     def __init__(self):
         self.token = 'e2e-' + secrets.token_urlsafe(24)
@@ -405,6 +420,7 @@ class Stack:
     def start(self):
         check_jars()
         emulator_port, service_port, self.ironic_port = free_ports(3)
+        self.ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
         emulator_url = 'http://127.0.0.1:%d' % emulator_port
         service_url = 'http://127.0.0.1:%d' % service_port
         self.service_url = service_url
@@ -414,22 +430,33 @@ class Stack:
         self.statsd = StatsdSink()
         # Both JVMs start side by side; Ironic's schema is made meanwhile.
         config = self._write_ironic_conf(service_url)
-        with open(LOG_DIR / 'ironic-dbsync.log', 'wb') as log:
+        with open(self.log_dir / 'ironic-dbsync.log', 'wb') as log:
             subprocess.run(
                 [str(VENV_BIN / 'ironic-dbsync'), '--config-file', config,
                  'create_schema'], check=True, timeout=CLI_TIMEOUT_S,
                 stdout=log, stderr=subprocess.STDOUT)
         emulator.wait_ready(emulator_url + '/')
         service.wait_ready(service_url + '/actuator/health')
-        self.ironic_url = 'http://127.0.0.1:%d' % self.ironic_port
         ironic = self._spawn('ironic', [VENV_BIN / 'ironic', '--config-file',
                                         config])
         ironic.wait_ready(self.ironic_url + '/v1')
         self.emulator = Emulator(emulator_url)
-        self.cli = Baremetal(self.ironic_url, service_url, self.token,
-                             self.log_dir)
-        self.legacy_cli = LegacyIronic(self.ironic_url)
+        self.make_clis()
         self.wait_driver_listed()
+
+    def make_clis(self):
+        """The CLIs the tests drive Ironic with."""
+        self.cli = Baremetal.noauth(self.ironic_url, self.log_dir)
+        self.legacy_cli = LegacyIronic(self.ironic_url)
+
+    def prepare_auth(self):
+        """Prepares what Ironic authenticates requests with.
+
+        Called once Ironic's URL is known, before it starts.
+
+        :returns: ironic.conf's sections for it.
+        """
+        return {}
 
     def start_emulator(self, port, node_count,
                        transition_delay=EMULATOR_TRANSITION_DELAY):
@@ -489,14 +516,15 @@ class Stack:
 
     def _write_ironic_conf(self, service_url):
         writer = _load_script('ironic_conf')
-        writer.prepare_state_dir(str(STATE_DIR))
-        path = STATE_DIR / 'ironic.conf'
+        writer.prepare_state_dir(str(self.state_dir))
+        path = self.state_dir / 'ironic.conf'
         writer.write(path, writer.render(
-            str(STATE_DIR), '127.0.0.1', self.ironic_port, service_url,
+            str(self.state_dir), '127.0.0.1', self.ironic_port, service_url,
             self.token, POWER_SYNC_INTERVAL_S, extra={
                 'metrics': {'backend': 'statsd'},
                 'metrics_statsd': {'statsd_host': '127.0.0.1',
                                    'statsd_port': str(self.statsd.port)},
+                **self.prepare_auth(),
             }))
         return path
 
@@ -509,6 +537,10 @@ class Stack:
     def log_files(self):
         return sorted(self.log_dir.glob('*.log'))
 
+    def secrets(self):
+        """What no log of the run may hold."""
+        return self.tokens()
+
 
 def check_jars():
     """:raises AssertionError: when a jar the run starts is not built."""
@@ -518,13 +550,13 @@ def check_jars():
                                  'mvn -B package -DskipTests' % jar)
 
 
-def reset_work_dir():
+def reset_work_dir(log_dir=LOG_DIR, state_dir=STATE_DIR):
     """Starts each run from an empty database and empty logs.
 
-    Only this run's own directories go: the high-availability run keeps its
-    own in WORK_DIR too, and may be running in the same pytest session.
+    Only this run's own directories go: the high-availability and the
+    Keystone runs keep their own in WORK_DIR too, and may be running in the
+    same pytest session.
     """
-    for directory in (LOG_DIR, STATE_DIR):
+    for directory in (log_dir, state_dir):
         shutil.rmtree(directory, ignore_errors=True)
-    LOG_DIR.mkdir(parents=True)
-    STATE_DIR.mkdir(parents=True)
+        directory.mkdir(parents=True)

@@ -587,6 +587,8 @@ def test_compose_again_is_idempotent_on_the_name(cli, emulator,
 
     assert json.loads(result.stdout) == shown
     assert 'already composed' in result.stderr
+    assert 'already available: not inspected again' in result.stderr
+    assert 'not manageable' not in result.stderr
     assert emulator.node_ids() == before
 
 
@@ -661,14 +663,33 @@ def test_retire_removes_both_halves(cli, emulator):
             'small', '--enroll')
     valence_id = valence_rows(cli)['old-1']['UUID']
 
-    result = cli.run('valence', 'node', 'retire', 'old-1')
+    result = cli.run('valence', 'node', 'retire', 'old-1', '--delete')
 
-    assert 'Deleted Ironic node' in result.stderr
     assert 'Decomposed Valence node %s' % valence_id in result.stderr
+    assert 'Deleted Ironic node' in result.stderr
     assert 'old-1' not in valence_rows(cli)
     with pytest.raises(CommandFailed):
         cli.run('node', 'show', 'old-1')
     assert valence_id not in emulator.node_ids()
+
+
+def test_retire_keeps_the_ironic_node_retired_with_its_history(
+        cli, emulator):
+    cli.run('valence', 'node', 'compose', '--name', 'old-3', '--flavor',
+            'small', '--enroll')
+    valence_id = valence_rows(cli)['old-3']['UUID']
+
+    cli.run('valence', 'node', 'retire', 'old-3')
+
+    assert valence_id not in emulator.node_ids()
+    shown = cli.json('node', 'show', 'old-3', '-c', 'retired', '-c',
+                     'maintenance')
+    assert shown == {'retired': True, 'maintenance': True}
+    events = [entry['event'] for entry in cli.json(
+        'node', 'history', 'list', 'old-3')]
+    assert any(event.startswith('Composed Valence node %s' % valence_id)
+               for event in events), events
+    assert 'Decomposed Valence node %s' % valence_id in events
 
 
 def test_retire_with_valence_down_says_what_was_done(cli, emulator):
@@ -681,11 +702,22 @@ def test_retire_with_valence_down_says_what_was_done(cli, emulator):
     finally:
         emulator.set_faults()
 
-    assert 'was deleted, but Valence node %s was not decomposed' % (
+    assert 'Valence node %s was not decomposed, and Ironic node' % (
         valence_id) in stderr
     assert valence_id in emulator.node_ids()
-    cli.run('valence', 'node', 'retire', valence_id)
+    cli.run('valence', 'node', 'retire', 'old-2')
     assert valence_id not in emulator.node_ids()
+
+
+def test_retire_of_what_neither_has_says_nothing_was_done(cli, emulator):
+    before = emulator.node_ids()
+
+    stderr = cli.fails('valence', 'node', 'retire', 'nope')
+
+    assert 'Valence has no composed node nope' in stderr
+    assert 'nothing was done' in stderr
+    assert 'again' not in stderr
+    assert emulator.node_ids() == before
 
 
 # The service as it ships (scripts/service-layout).

@@ -38,6 +38,10 @@ IRONIC_2025_1_REQUIREMENT="ironic==29.0.6"
 # with it, and oslo.config, which it imports without declaring it.
 LEGACY_CLI_VENV="$ROOT/.venv-legacy-cli"
 LEGACY_CLI_REQUIREMENTS=("python-ironicclient==2.8.0" "oslo.config")
+# Keystone for the end-to-end run's authenticated Ironic (e2e/keystone.py),
+# served by gunicorn; a venv of its own, as its pins are not Ironic's.
+KEYSTONE_VENV="$ROOT/.venv-keystone"
+KEYSTONE_REQUIREMENTS=("keystone==30.0.0" "gunicorn==27.0.1")
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf '!!! %s\n' "$*" >&2; }
@@ -222,4 +226,8 @@ print("\n".join(r for r in extra if not r.startswith("ironic")))
 
 ensure_legacy_cli() {
     ensure_side_venv "$LEGACY_CLI_VENV" "${LEGACY_CLI_REQUIREMENTS[@]}"
+}
+
+ensure_keystone_venv() {
+    ensure_side_venv "$KEYSTONE_VENV" "${KEYSTONE_REQUIREMENTS[@]}"
 }

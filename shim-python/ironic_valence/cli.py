@@ -15,156 +15,61 @@
 Commands of python-ironicclient's OSC plugin namespace
 (``openstack.baremetal.v1``, see pyproject.toml), so that both the standalone
 ``baremetal`` and ``openstack baremetal`` offer them. They talk to Ironic
-through the client the CLI already has, and to the valence-driver-service
-directly, with its URL and token from ``--valence-driver-url`` and
-``--valence-driver-token`` or the environment variables VALENCE_DRIVER_URL
-and VALENCE_DRIVER_TOKEN. The commands run where the CLI runs: nothing here
-imports Ironic itself.
+alone, through the client and the authentication the CLI already has
+(clouds.yaml, OS_* variables): Ironic's own API for its nodes, and the
+valence driver's vendor passthru (ironic_valence.vendor) for everything
+about Valence, which the conductor does with the driver service's token of
+ironic.conf. So Ironic's policy decides who may do what, and a composition,
+an enrolment or a retirement is recorded in the Ironic node's history. The
+commands run where the CLI runs: nothing here imports Ironic itself.
 """
 
-import os
 import sys
 import time
 
 from ironicclient import exc as ironic_exc
 from osc_lib.command import command
 from osc_lib import exceptions
-import requests
 
-from ironic_valence import paging
-from ironic_valence import problem as problem_document
+from ironic_valence import passthru
 from ironic_valence import protocol
-from ironic_valence import scheduling
 
-URL_ENV = 'VALENCE_DRIVER_URL'
-TOKEN_ENV = 'VALENCE_DRIVER_TOKEN'
-DRIVER = 'valence'
-NODE_ID_FIELD = 'valence_node_id'
-ASSEMBLED = 'Assembled'
-# Seconds the CLI waits beyond the service's own budget (and its overshoot)
-# before it gives up on an answer: the service always answers first.
-ANSWER_MARGIN_SECONDS = 5
-CONNECT_TIMEOUT_SECONDS = 5
+DRIVER = passthru.DRIVER
+NODE_ID_FIELD = passthru.NODE_ID_FIELD
 # The service's own default, sent explicitly so that the CLI's wait is
 # sized on it.
 DEFAULT_COMPOSE_TIMEOUT_SECONDS = 300
 DEFAULT_STEP_TIMEOUT_SECONDS = 600
-# The longest a list of every composed node may take, page after page.
-LIST_TIMEOUT_SECONDS = 300
-# Provision states in which a node may be serving a workload: retiring it
-# would pull the hardware from under that workload.
-IN_USE_STATES = ('active', 'deploying', 'wait call-back', 'deploy hold',
-                 'rescue', 'rescuing', 'rescue wait', 'rescue failed',
-                 'unrescuing', 'unrescue failed')
+# Seconds the CLI waits for a composition's outcome beyond its timeout: the
+# service's overshoot, the conductor's [valence]answer_margin (5 s by
+# default), and room for a busy conductor to start the call and record it.
+COMPOSE_WAIT_MARGIN_SECONDS = 60
+POLL_INTERVAL_SECONDS = 1
+# The Ironic API version of the node history.
+HISTORY_API_VERSION = '1.78'
 
 
-class ServiceError(exceptions.CommandError):
-    """The driver service refused or failed a call.
+def _failed(what, error):
+    """The CommandError for an Ironic call that failed: Ironic's message."""
+    return exceptions.CommandError('%s: %s' % (what, error))
 
-    ``code`` is the protocol's error code (None when the service gave none)
-    and ``node_id`` the composed node the failure left behind, if any.
+
+def _driver_call(ironic, method, http_method='GET', args=None):
+    """Calls a driver vendor passthru method of valence.
+
+    :returns: the method's answer, a dict.
+    :raises ironicclient.exc.ClientException: as Ironic answered.
     """
-
-    def __init__(self, message, code=None, node_id=None):
-        super().__init__(message)
-        self.code = code
-        self.node_id = node_id
+    answer = ironic.driver.vendor_passthru(DRIVER, method, args=args,
+                                           http_method=http_method)
+    return answer.to_dict() if answer is not None else {}
 
 
-class ServiceClient(object):
-    """The valence-driver-service's composition endpoints."""
-
-    def __init__(self, url, token, session=None):
-        if not url:
-            raise exceptions.CommandError(
-                'The valence-driver-service URL is not set: give '
-                '--valence-driver-url or set %s' % URL_ENV)
-        if not token:
-            raise exceptions.CommandError(
-                'The valence-driver-service token is not set: give '
-                '--valence-driver-token or set %s' % TOKEN_ENV)
-        self.url = url.rstrip('/')
-        self._token = token
-        self._session = session or requests.Session()
-
-    def list_nodes(self):
-        """Every composed node, following the pages of the node list."""
-        return paging.every_node(
-            lambda path: self._call('GET', path),
-            time.monotonic() + LIST_TIMEOUT_SECONDS,
-            (protocol.READ_BUDGET_SECONDS + protocol.ANSWER_OVERSHOOT_SECONDS
-             + ANSWER_MARGIN_SECONDS), ServiceError)
-
-    def list_flavors(self):
-        return self._call('GET', '/flavors')
-
-    def compose(self, name, flavor, timeout, description=None):
-        body = {'name': name, 'flavor': flavor, 'timeout': timeout}
-        if description is not None:
-            body['description'] = description
-        return self._call('POST', '/nodes', body, budget=timeout)
-
-    def decompose(self, node_id):
-        self._call('DELETE', '/nodes/%s' % node_id)
-
-    def _call(self, method, path, body=None,
-              budget=protocol.READ_BUDGET_SECONDS):
-        """One call, waited for as long as the service may take and a margin.
-
-        :raises ServiceError: for an error answer, no answer, or an answer
-            that is not JSON; the message never contains the token.
-        """
-        url = self.url + protocol.API_VERSION_PREFIX + path
-        wait = (budget + protocol.ANSWER_OVERSHOOT_SECONDS
-                + ANSWER_MARGIN_SECONDS)
-        try:
-            response = self._session.request(
-                method, url, json=body,
-                headers={'Authorization': 'Bearer %s' % self._token,
-                         'Accept': 'application/json'},
-                timeout=(CONNECT_TIMEOUT_SECONDS, wait))
-        except requests.RequestException as e:
-            raise ServiceError(self._redact(
-                'The valence-driver-service at %s could not be reached or '
-                'did not answer within %s s: %s' % (self.url, wait, e)))
-        if not response.ok:
-            raise self._problem(response)
-        if response.status_code == 204:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise ServiceError('The valence-driver-service answered %s %s '
-                               'with a body that is not JSON'
-                               % (method, path))
-
-    def _problem(self, response):
-        problem = problem_document.read(response.status_code,
-                                        response.headers, response.content,
-                                        response.reason)
-        message = 'valence-driver-service: HTTP %s%s: %s' % (
-            response.status_code,
-            ' ' + problem.code if problem.code else '', problem.detail)
-        if problem.request_id:
-            message += ' (request id %s)' % problem.request_id
-        return ServiceError(self._redact(message), code=problem.code,
-                            node_id=problem.node_id)
-
-    def _redact(self, text):
-        return text.replace(self._token, '***')
-
-
-def _add_service_options(parser):
-    parser.add_argument(
-        '--valence-driver-url', metavar='<url>',
-        default=os.environ.get(URL_ENV),
-        help='URL of the valence-driver-service (Env: %s)' % URL_ENV)
-    parser.add_argument(
-        '--valence-driver-token', metavar='<token>',
-        default=os.environ.get(TOKEN_ENV),
-        help='Bearer token of the valence-driver-service (Env: %s)'
-        % TOKEN_ENV)
-    return parser
+def _composed_nodes(ironic):
+    try:
+        return _driver_call(ironic, passthru.LIST_COMPOSED_NODES)['nodes']
+    except ironic_exc.ClientException as e:
+        raise _failed('Listing the composed nodes failed', e)
 
 
 def _add_wait_option(parser):
@@ -174,11 +79,6 @@ def _add_wait_option(parser):
         help='Longest wait for each Ironic provision state change '
              '(default %s)' % DEFAULT_STEP_TIMEOUT_SECONDS)
     return parser
-
-
-def _service(parsed_args):
-    return ServiceClient(parsed_args.valence_driver_url,
-                         parsed_args.valence_driver_token)
 
 
 def _valence_nodes(ironic):
@@ -202,45 +102,92 @@ def _step(text):
     sys.stderr.flush()
 
 
+def _history(ironic, node):
+    """The node's history entries of the valence methods, oldest first."""
+    return [entry for entry in ironic.node.get_history_list(
+        node, detail=True, os_ironic_api_version=HISTORY_API_VERSION)
+        if entry.get('event_type') == passthru.HISTORY_EVENT_TYPE]
+
+
+def _outcome(ironic, node, before, timeout):
+    """Waits for the node's next history entry of the valence methods.
+
+    :param before: the uuids of the entries there before the call.
+    :param timeout: seconds to wait, polling once a second.
+    :returns: the entry.
+    :raises CommandError: when none comes in time.
+    """
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / POLL_INTERVAL_SECONDS) + 1):
+        new = [entry for entry in _history(ironic, node)
+               if entry['uuid'] not in before]
+        if new:
+            return new[0]
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(POLL_INTERVAL_SECONDS)
+    raise exceptions.CommandError(
+        'Ironic node %s recorded no outcome of the composition within %s s; '
+        'see "baremetal node history list %s" and the conductor\'s log'
+        % (node, timeout, node))
+
+
 class _Enroller(object):
-    """Creates the Ironic node of a composed node and moves it on."""
+    """Makes and moves on the Ironic node that drives a composed node.
+
+    The one place where an Ironic node comes to drive a composed node.
+    """
 
     def __init__(self, ironic, wait):
         self.ironic = ironic
         self.wait = wait
 
-    def create(self, valence_node, flavor=None):
-        """Creates the Ironic node, named like the composed node if free.
+    def node_for(self, name):
+        """An Ironic node for the composed node of that name.
 
-        :param flavor: the service's document of the flavor the node was
-            composed from, which sets the resource class and traits
-            (ironic_valence.scheduling); None when it is not known.
+        Ironic's node of that name when it is a valence node that drives
+        nothing yet (left by a composition that failed), else a new one,
+        named so if the name is free.
         """
-        name = valence_node.get('name')
         if name:
             try:
-                self.ironic.node.get(name, fields=['uuid'])
+                node = self.ironic.node.get(
+                    name, fields=['uuid', 'driver', 'driver_info',
+                                  'provision_state'])
             except ironic_exc.NotFound:
                 pass
             else:
-                _step('Ironic already has a node named %s; enrolling Valence '
-                      'node %s without a name' % (name,
-                                                  valence_node['node_id']))
+                if (node.driver == DRIVER
+                        and not (node.driver_info or {}).get(NODE_ID_FIELD)):
+                    _step('Using Ironic node %s named %s, which drives no '
+                          'composed node' % (node.uuid, name))
+                    return node
+                _step('Ironic already has a node named %s; the new Ironic '
+                      'node has no name' % name)
                 name = None
-        fields = scheduling.enrolment_fields(flavor)
-        extra = ({'resource_class': fields['resource_class']}
-                 if fields['resource_class'] else {})
-        node = self.ironic.node.create(
-            driver=DRIVER, name=name,
-            driver_info={NODE_ID_FIELD: valence_node['node_id']}, **extra)
-        _step('Created Ironic node %s for Valence node %s'
-              % (node.uuid, valence_node['node_id']))
-        if fields['traits']:
-            self.ironic.node.set_traits(node.uuid, fields['traits'])
-            _step('Ironic node %s has resource class %s and traits %s'
-                  % (node.uuid, fields['resource_class'],
-                     ', '.join(fields['traits'])))
+        node = self.ironic.node.create(driver=DRIVER, name=name)
+        _step('Created Ironic node %s' % node.uuid)
         return node
+
+    def create(self, valence_node):
+        """Creates the Ironic node that drives a composed node.
+
+        :raises ironicclient.exc.ClientException: when Ironic refuses.
+        """
+        node = self.node_for(valence_node.get('name'))
+        self.enroll(node, valence_node)
+        return node
+
+    def enroll(self, node, valence_node):
+        """Has the conductor make the Ironic node drive the composed node.
+
+        :raises ironicclient.exc.ClientException: when Ironic refuses.
+        """
+        self.ironic.node.vendor_passthru(
+            node.uuid, passthru.ENROLL, http_method='POST',
+            args={passthru.NODE_ID: valence_node['node_id']})
+        _step('Ironic node %s drives Valence node %s'
+              % (node.uuid, valence_node['node_id']))
 
     def move(self, node, verb, expected, done):
         """Sets the provision state and waits until it is reached."""
@@ -259,15 +206,16 @@ class ListValenceNode(command.Lister):
     """List Valence composed nodes and the Ironic node driving each."""
 
     def get_parser(self, prog_name):
-        parser = _add_service_options(super().get_parser(prog_name))
+        parser = super().get_parser(prog_name)
         parser.add_argument('--unenrolled', action='store_true',
                             help='Only the composed nodes that no Ironic '
                                  'node drives')
         return parser
 
     def take_action(self, parsed_args):
-        composed = _service(parsed_args).list_nodes()
-        enrolled = _valence_nodes(self.app.client_manager.baremetal)
+        ironic = self.app.client_manager.baremetal
+        composed = _composed_nodes(ironic)
+        enrolled = _valence_nodes(ironic)
         columns = ('UUID', 'Name', 'Composition State', 'Power State',
                    'Ironic Node', 'Provision State')
         rows = []
@@ -286,27 +234,30 @@ class ListValenceNode(command.Lister):
 class ListValenceFlavor(command.Lister):
     """List the flavors Valence composes nodes from."""
 
-    def get_parser(self, prog_name):
-        return _add_service_options(super().get_parser(prog_name))
-
     def take_action(self, parsed_args):
+        try:
+            flavors = _driver_call(self.app.client_manager.baremetal,
+                                   passthru.LIST_FLAVORS)['flavors']
+        except ironic_exc.ClientException as e:
+            raise _failed('Listing the flavors failed', e)
         columns = ('UUID', 'Name', 'Description', 'Cores', 'Memory MiB')
         rows = [(flavor['flavor_id'], flavor['name'], flavor['description'],
                  flavor['total_cores'], flavor['memory_mib'])
-                for flavor in _service(parsed_args).list_flavors()]
+                for flavor in flavors]
         return columns, rows
 
 
 class ComposeValenceNode(command.ShowOne):
-    """Compose a node in Valence, and optionally make it an Ironic node.
+    """Compose a node in Valence, with the Ironic node that drives it.
 
-    Idempotent on the name: a composed node of that name, or an Ironic node
-    that already drives it, is used as it is, and only what is missing is
-    done.
+    The Ironic node is made first, and the conductor composes the node for
+    it; the outcome is recorded in the Ironic node's history. Idempotent on
+    the name: a composed node of that name, or an Ironic node that already
+    drives it, is used as it is, and only what is missing is done.
     """
 
     def get_parser(self, prog_name):
-        parser = _add_service_options(super().get_parser(prog_name))
+        parser = super().get_parser(prog_name)
         parser.add_argument('--name', metavar='<name>', required=True,
                             help='Name of the composed node and of its '
                                  'Ironic node')
@@ -322,8 +273,7 @@ class ComposeValenceNode(command.ShowOne):
                                     protocol.POWER_TIMEOUT_MAX_SECONDS,
                                     DEFAULT_COMPOSE_TIMEOUT_SECONDS))
         parser.add_argument('--enroll', action='store_true',
-                            help='Create the Ironic node (driver valence) '
-                                 'and move it to manageable')
+                            help='Move the Ironic node to manageable')
         parser.add_argument('--inspect', action='store_true',
                             help='Inspect the node (implies --enroll)')
         parser.add_argument('--provide', action='store_true',
@@ -332,99 +282,93 @@ class ComposeValenceNode(command.ShowOne):
         return _add_wait_option(parser)
 
     def take_action(self, parsed_args):
-        service = _service(parsed_args)
-        enrolls = (parsed_args.enroll or parsed_args.inspect
-                   or parsed_args.provide)
-        valence_node, flavor = self._composed(service, parsed_args, enrolls)
+        ironic = self.app.client_manager.baremetal
+        enroller = _Enroller(ironic, parsed_args.wait)
+        try:
+            valence_node, node = self._composed(ironic, enroller,
+                                                parsed_args)
+            if (parsed_args.enroll or parsed_args.inspect
+                    or parsed_args.provide):
+                self._enrolled(enroller, node, parsed_args)
+        except ironic_exc.ClientException as e:
+            raise _failed('Ironic refused the call', e)
         result = {'valence_node_id': valence_node['node_id'],
                   'name': valence_node['name'],
                   'composition_state': valence_node['composition_state'],
-                  'ironic_node': None, 'provision_state': None}
-        if enrolls:
-            node = self._enrolled(valence_node, flavor, parsed_args)
-            result['ironic_node'] = node.uuid
-            result['provision_state'] = node.provision_state
+                  'ironic_node': node.uuid,
+                  'provision_state': node.provision_state}
         return tuple(zip(*sorted(result.items())))
 
-    def _composed(self, service, parsed_args, enrolls):
-        """The composed node of the name, composed if there is none.
-
-        :returns: the node, and the document of the flavor it was composed
-            from when this command composes it and enrolls it, else None.
-        """
-        for node in service.list_nodes():
-            if node['name'] == parsed_args.name:
-                if node['composition_state'] != ASSEMBLED:
-                    raise exceptions.CommandError(
-                        'Valence node %s named %s exists but is %s, not %s; '
-                        'run this again once it is, or retire it'
-                        % (node['node_id'], node['name'],
-                           node['composition_state'], ASSEMBLED))
-                _step('Valence node %s named %s is already composed'
-                      % (node['node_id'], node['name']))
-                return node, None
-        # Before composing: Valence will not tell the flavor afterwards.
-        flavor = (scheduling.find_flavor(service.list_flavors(),
-                                         parsed_args.flavor)
-                  if enrolls else None)
-        try:
-            node = service.compose(parsed_args.name, parsed_args.flavor,
-                                   parsed_args.timeout,
-                                   parsed_args.description)
-        except ServiceError as e:
-            if e.node_id:
+    def _composed(self, ironic, enroller, parsed_args):
+        """The composed node of that name and the Ironic node driving it."""
+        for valence_node in _composed_nodes(ironic):
+            if valence_node['name'] != parsed_args.name:
+                continue
+            if valence_node['composition_state'] != passthru.ASSEMBLED:
                 raise exceptions.CommandError(
-                    '%s\nValence node %s was composed and is left as it '
-                    'is: run this command again to carry on with it, or '
-                    'remove it with "baremetal valence node retire %s"'
-                    % (e, e.node_id, e.node_id))
-            raise
-        _step('Composed Valence node %s named %s from flavor %s'
-              % (node['node_id'], node['name'], parsed_args.flavor))
-        return node, flavor
+                    'Valence node %s named %s exists but is %s, not %s; '
+                    'run this again once it is, or retire it'
+                    % (valence_node['node_id'], valence_node['name'],
+                       valence_node['composition_state'],
+                       passthru.ASSEMBLED))
+            _step('Valence node %s named %s is already composed'
+                  % (valence_node['node_id'], valence_node['name']))
+            node = _valence_nodes(ironic).get(valence_node['node_id'])
+            if node is None:
+                node = enroller.create(valence_node)
+            else:
+                _step('Ironic node %s already drives Valence node %s (%s)'
+                      % (node.uuid, valence_node['node_id'],
+                         node.provision_state))
+            return valence_node, node
+        node = enroller.node_for(parsed_args.name)
+        before = {entry['uuid'] for entry in _history(ironic, node.uuid)}
+        args = {passthru.NAME: parsed_args.name,
+                passthru.FLAVOR: parsed_args.flavor,
+                passthru.TIMEOUT: parsed_args.timeout}
+        if parsed_args.description is not None:
+            args[passthru.DESCRIPTION] = parsed_args.description
+        ironic.node.vendor_passthru(node.uuid, passthru.COMPOSE, args=args,
+                                    http_method='POST')
+        outcome = _outcome(ironic, node.uuid, before,
+                           parsed_args.timeout + COMPOSE_WAIT_MARGIN_SECONDS)
+        if outcome['severity'] != 'INFO':
+            raise exceptions.CommandError(outcome['event'])
+        _step(outcome['event'])
+        node = ironic.node.get(node.uuid, fields=['uuid', 'driver_info',
+                                                  'provision_state'])
+        valence_id = node.driver_info[NODE_ID_FIELD]
+        valence_node = next(n for n in _composed_nodes(ironic)
+                            if n['node_id'] == valence_id)
+        return valence_node, node
 
-    def _enrolled(self, valence_node, flavor, parsed_args):
-        ironic = self.app.client_manager.baremetal
-        enroller = _Enroller(ironic, parsed_args.wait)
-        node = _valence_nodes(ironic).get(valence_node['node_id'])
-        if node is None:
-            if flavor is None:
-                _step('Valence does not record the flavor of a composed '
-                      'node: the Ironic node of Valence node %s gets no '
-                      'resource class or traits from it'
-                      % valence_node['node_id'])
-            node = enroller.create(valence_node, flavor)
-        else:
-            _step('Ironic node %s already drives Valence node %s (%s)'
-                  % (node.uuid, valence_node['node_id'],
-                     node.provision_state))
+    @staticmethod
+    def _enrolled(enroller, node, parsed_args):
         enroller.manage(node)
+        state = node.provision_state
         if parsed_args.inspect:
-            if node.provision_state == 'manageable':
+            if state == 'manageable':
                 enroller.move(node, 'inspect', 'manageable', 'inspected')
             else:
-                _step('Ironic node %s is %s, not manageable: not inspected'
-                      % (node.uuid, node.provision_state))
+                _step('Ironic node %s is already %s: not inspected again'
+                      % (node.uuid, state))
         if parsed_args.provide:
-            if node.provision_state == 'manageable':
+            if state == 'manageable':
                 enroller.move(node, 'provide', 'available', 'provided')
                 node.provision_state = 'available'
             else:
-                _step('Ironic node %s is %s, not manageable: not provided'
-                      % (node.uuid, node.provision_state))
-        return node
+                _step('Ironic node %s is already %s: not provided again'
+                      % (node.uuid, state))
 
 
 class EnrollValenceNode(command.Lister):
     """Enroll composed nodes that no Ironic node drives yet.
 
-    Each is created with driver valence and moved to manageable; nodes an
-    Ironic node already drives, and nodes not yet Assembled, are skipped.
-    Valence does not record which flavor a node was composed from, so these
-    nodes get no resource class or traits from it (``compose --enroll``
-    sets them).
-    A node Ironic fails to create or manage does not stop the others: its
-    row says what failed, and the command then exits 1.
+    Each gets an Ironic node with driver valence, which the conductor makes
+    drive it (recorded in the node's history), moved to manageable; nodes
+    an Ironic node already drives, and nodes not yet Assembled, are
+    skipped. A node Ironic fails to create, enroll or manage does not stop
+    the others: its row says what failed, and the command then exits 1.
     """
 
     def __init__(self, app, app_args, cmd_name=None):
@@ -432,7 +376,7 @@ class EnrollValenceNode(command.Lister):
         self.failed = False
 
     def get_parser(self, prog_name):
-        parser = _add_service_options(super().get_parser(prog_name))
+        parser = super().get_parser(prog_name)
         parser.add_argument('--all', action='store_true',
                             help='Every composed node')
         parser.add_argument('nodes', metavar='<valence-node>', nargs='*',
@@ -444,8 +388,9 @@ class EnrollValenceNode(command.Lister):
             raise exceptions.CommandError(
                 'Give either --all or the uuids of the Valence nodes to '
                 'enroll')
+        ironic = self.app.client_manager.baremetal
         composed = {node['node_id']: node
-                    for node in _service(parsed_args).list_nodes()}
+                    for node in _composed_nodes(ironic)}
         unknown = [uuid for uuid in parsed_args.nodes if uuid not in composed]
         if unknown:
             raise exceptions.CommandError(
@@ -453,7 +398,6 @@ class EnrollValenceNode(command.Lister):
                 % ', '.join(unknown))
         wanted = (list(composed) if parsed_args.all
                   else list(dict.fromkeys(parsed_args.nodes)))
-        ironic = self.app.client_manager.baremetal
         enrolled = _valence_nodes(ironic)
         enroller = _Enroller(ironic, parsed_args.wait)
         rows = []
@@ -463,11 +407,11 @@ class EnrollValenceNode(command.Lister):
             if node is not None:
                 rows.append((uuid, valence_node['name'], node.uuid,
                              'already enrolled (%s)' % node.provision_state))
-            elif valence_node['composition_state'] != ASSEMBLED:
+            elif valence_node['composition_state'] != passthru.ASSEMBLED:
                 rows.append((uuid, valence_node['name'], None,
                              'skipped: %s, not %s'
                              % (valence_node['composition_state'],
-                                ASSEMBLED)))
+                                passthru.ASSEMBLED)))
             else:
                 rows.append((uuid, valence_node['name'])
                             + self._enroll(enroller, valence_node))
@@ -482,7 +426,8 @@ class EnrollValenceNode(command.Lister):
         """:returns: the Ironic node's uuid (or None) and the result."""
         node = None
         try:
-            node = enroller.create(valence_node)
+            node = enroller.node_for(valence_node.get('name'))
+            enroller.enroll(node, valence_node)
             enroller.manage(node)
         except ironic_exc.ClientException as e:
             self.failed = True
@@ -491,55 +436,69 @@ class EnrollValenceNode(command.Lister):
 
 
 class RetireValenceNode(command.Command):
-    """Delete a composed node's Ironic node, then decompose it in Valence.
+    """Decompose a composed node, and retire the Ironic node driving it.
 
-    Refused while the node may serve a workload (active, deploying,
-    rescue). NODE is the Ironic node (name or uuid), or the Valence node
-    uuid of a composed node no Ironic node drives.
+    The Ironic node stays, retired and in maintenance, with its history as
+    the record, unless --delete is given. Refused while the node may serve
+    a workload (active, deploying, rescue). NODE is the Ironic node (name
+    or uuid), or the Valence node uuid of a composed node no Ironic node
+    drives.
     """
 
     def get_parser(self, prog_name):
-        parser = _add_service_options(super().get_parser(prog_name))
+        parser = super().get_parser(prog_name)
         parser.add_argument('node', metavar='<node>',
                             help='Ironic node name or uuid, or Valence node '
                                  'uuid')
+        parser.add_argument('--delete', action='store_true',
+                            help='Delete the Ironic node once its composed '
+                                 'node is decomposed (its history goes with '
+                                 'it)')
         return parser
 
     def take_action(self, parsed_args):
-        service = _service(parsed_args)
         ironic = self.app.client_manager.baremetal
         node = self._ironic_node(ironic, parsed_args.node)
         if node is None:
-            valence_id = parsed_args.node
-        else:
-            valence_id = (node.driver_info or {}).get(NODE_ID_FIELD)
-            if node.driver != DRIVER or not valence_id:
-                raise exceptions.CommandError(
-                    'Ironic node %s is not a valence node (driver %s); '
-                    'nothing was done' % (node.uuid, node.driver))
-            if node.provision_state in IN_USE_STATES:
-                raise exceptions.CommandError(
-                    'Ironic node %s is %s: it may be serving a workload, '
-                    'so it is not retired; undeploy it first. Nothing was '
-                    'done' % (node.uuid, node.provision_state))
+            self._decompose(ironic, parsed_args.node)
+            return
+        valence_id = (node.driver_info or {}).get(NODE_ID_FIELD)
+        if node.driver != DRIVER or not valence_id:
+            raise exceptions.CommandError(
+                'Ironic node %s is not a valence node that drives a '
+                'composed node (driver %s); nothing was done'
+                % (node.uuid, node.driver))
+        not_done = ('Valence node %s was not decomposed, and Ironic node '
+                    '%s is as it was' % (valence_id, node.uuid))
+        try:
+            ironic.node.vendor_passthru(node.uuid, passthru.RETIRE,
+                                        http_method='POST')
+        except ironic_exc.BadRequest as e:
+            raise _failed(not_done, e)
+        except ironic_exc.ClientException as e:
+            raise _failed(not_done + ' (run this again to try again)', e)
+        _step('Decomposed Valence node %s; Ironic node %s is retired'
+              % (valence_id, node.uuid))
+        if parsed_args.delete:
             try:
                 ironic.node.delete(node.uuid)
             except ironic_exc.ClientException as e:
-                raise exceptions.CommandError(
-                    'Ironic refused to delete node %s: %s. Nothing was done'
-                    % (node.uuid, e))
+                raise _failed('Ironic refused to delete node %s' % node.uuid,
+                              e)
             _step('Deleted Ironic node %s' % node.uuid)
+
+    @staticmethod
+    def _decompose(ironic, valence_id):
         try:
-            service.decompose(valence_id)
-        except ServiceError as e:
-            done = ('Ironic node %s was deleted, but ' % node.uuid
-                    if node is not None
-                    else 'No Ironic node has the name or uuid %s, and '
-                    % valence_id)
-            raise exceptions.CommandError(
-                '%sValence node %s was not decomposed: %s\nRun "baremetal '
-                'valence node retire %s" to try again'
-                % (done, valence_id, e, valence_id))
+            _driver_call(ironic, passthru.DECOMPOSE, http_method='POST',
+                         args={passthru.NODE_ID: valence_id})
+        except ironic_exc.BadRequest as e:
+            raise _failed('No Ironic node has the name or uuid %s, and '
+                          'nothing was done' % valence_id, e)
+        except ironic_exc.ClientException as e:
+            raise _failed('No Ironic node has the name or uuid %s, and '
+                          'Valence node %s was not decomposed; run this '
+                          'again to try again' % (valence_id, valence_id), e)
         _step('Decomposed Valence node %s' % valence_id)
 
     @staticmethod

@@ -96,13 +96,15 @@ class ServiceError(Exception):
     ``replica_failed`` says that the replica the call went to could not
     take it, so another replica may; ``unsent`` that the replica cannot
     have acted on it (no connection was made, or it says it took no action).
+    ``node_id`` names the composed node a failed composition left behind.
     The message never contains the bearer token.
     """
 
     def __init__(self, message, code=None, status=None, retryable=False,
-                 replica_failed=False, unsent=False):
+                 replica_failed=False, unsent=False, node_id=None):
         super().__init__(message)
         self.code = code
+        self.node_id = node_id
         self.status = status
         self.retryable = retryable
         self.replica_failed = replica_failed
@@ -286,7 +288,7 @@ def _headers(token, request_id):
 
 def _problem(response, sent_request_id, replica):
     """Build the ServiceError for a non-2xx answer."""
-    code, detail, request_id, _node_id = problem.read(
+    code, detail, request_id, node_id = problem.read(
         response.status, response.headers, response.data, response.reason,
         sent_request_id)
     message = ('Valence driver service at %(url)s answered HTTP %(status)s'
@@ -302,7 +304,7 @@ def _problem(response, sent_request_id, replica):
     return ServiceError(redact(message), code=code, status=response.status,
                         retryable=retryable,
                         replica_failed=unsent or (retryable and code is None),
-                        unsent=unsent)
+                        unsent=unsent, node_id=node_id)
 
 
 def wait_for(budget):
@@ -316,7 +318,7 @@ def wait_for(budget):
 
 def request(context, method, path, body=None,
             budget=protocol.READ_BUDGET_SECONDS, read=None, replay=False,
-            budget_member=None):
+            budget_member=None, answer=dict):
     """Call the driver service and return its JSON answer.
 
     The call goes to the replicas of [valence]service_url in turn (see the
@@ -351,18 +353,21 @@ def request(context, method, path, body=None,
     :param budget_member: the member of ``body`` that carries ``budget``
         (a power change's "timeout"); a change sent to another replica
         carries what is left of the call's time in it instead.
-    :returns: the decoded JSON object of a 2xx answer; {} for a 204.
+    :param answer: what the contract answers the call with: dict for a
+        JSON object, list for a JSON array (a listing), None for no body
+        (a decomposition's 204).
+    :returns: the decoded JSON object or array of a 2xx answer, or None.
     :raises: ServiceError when the service cannot be reached, does not
         answer in time, answers with an error, or answers with something
-        that is not a JSON object; or when too little time is left to send
-        a change to another replica.
+        else than ``answer``; or when too little time is left to send a
+        change to another replica.
     """
     # Each option is read once per call: an option read is a lookup
     # through oslo.config, and this runs once per node per power sync.
     conf = CONF.valence
     return _run(_Call(context, method, path, body, budget, conf,
                       method == 'GET' if read is None else read, replay,
-                      budget_member, _get_replicas(conf)), conf)
+                      budget_member, _get_replicas(conf), answer), conf)
 
 
 def read_each(context, path):
@@ -381,7 +386,7 @@ def read_each(context, path):
     conf = CONF.valence
     calls = [_Call(context, 'GET', path, None,
                    protocol.READ_BUDGET_SECONDS, conf, True, False, None,
-                   (replica,))
+                   (replica,), dict)
              for replica in _get_replicas(conf)]
     results = [None] * len(calls)
 
@@ -448,7 +453,7 @@ class _Call(object):
     """One call to the service, over the replicas, within its deadline."""
 
     def __init__(self, context, method, path, body, budget, conf, reads,
-                 replay, budget_member, replicas):
+                 replay, budget_member, replicas, answer):
         self.request_id = (getattr(context, 'request_id', None)
                            if context else None)
         self.deadline = time.monotonic() + wait_for(budget)
@@ -460,6 +465,7 @@ class _Call(object):
         self.budget_member = budget_member
         self.body = body
         self.replicas = replicas
+        self.answer = answer
         self.headers = _headers(conf.auth_token, self.request_id)
         if body is not None:
             self.headers['Content-Type'] = 'application/json'
@@ -493,7 +499,7 @@ class _Call(object):
             answer = _send(replica, self.method, self.path, _encode(body),
                            self.headers, self.request_id,
                            self.connect_timeout,
-                           self.deadline - time.monotonic())
+                           self.deadline - time.monotonic(), self.answer)
         except ServiceError as e:
             error = e
         else:
@@ -594,12 +600,13 @@ def _retry(call, first_failure, conf):
 
 
 def _send(replica, method, path, body, headers, request_id, connect_timeout,
-          seconds_left):
+          seconds_left, expected):
     """One HTTP exchange with a replica, given seconds_left to answer.
 
     :param replica: the _Replica to send to.
     :param path: the path below the service URL.
     :param body: the encoded request body, or None.
+    :param expected: the type of the answer's JSON, or None for no body.
     """
     timeout = urllib3.Timeout(connect=min(connect_timeout, seconds_left),
                               read=seconds_left)
@@ -622,19 +629,18 @@ def _send(replica, method, path, body, headers, request_id, connect_timeout,
                   'failed: %(error)s',
                   {'method': method, 'path': path, 'error': error})
         raise error
-    if response.status == 204:
-        # A decomposition's answer has no body.
-        return {}
+    if expected is None:
+        return None
     try:
         answer = json.loads(response.data)
     except ValueError:
         answer = None
-    # Every other answer of the contract is a JSON object.
-    if not isinstance(answer, dict):
+    if not isinstance(answer, expected):
         raise ServiceError(redact(
             'Valence driver service at %(url)s answered %(method)s %(path)s '
-            'with a body that is not a JSON object (request id %(rid)s)' %
+            'with a body that is not a JSON %(kind)s (request id %(rid)s)' %
             {'url': replica.display, 'method': method, 'path': path,
+             'kind': 'array' if expected is list else 'object',
              'rid': request_id}), status=response.status)
     return answer
 

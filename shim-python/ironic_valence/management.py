@@ -187,7 +187,7 @@ class ValenceManagement(utils.DriverInfoMixin,
             # Sent again to another replica when one failed: a second
             # DELETE of a node the first one released finds it gone.
             utils.call_service(task, 'DELETE', '', _release_failure, action,
-                               replay=True)
+                               replay=True, answer=None)
         except utils.ComposedNodeNotFound:
             event = _('Valence composed node %s was already gone; it '
                       'counts as released.') % node_id

@@ -68,14 +68,19 @@ def parse_driver_info(node):
         raise exception.MissingParameterValue(
             _('Node %s is missing driver_info valence_node_id, the id of '
               'its Valence composed node.') % node.uuid)
-    # fullmatch: with match(), '$' would also accept a trailing newline.
-    if not isinstance(node_id, str) or not _NODE_ID_RE.fullmatch(node_id):
+    if not is_node_id(node_id):
         raise exception.InvalidParameterValue(
             _('Node %(node)s has an invalid driver_info valence_node_id '
               '%(value)r: it must be 1 to 64 letters, digits, "-" or "_", '
               'starting with a letter or digit.') %
             {'node': node.uuid, 'value': node_id})
     return {'node_id': node_id}
+
+
+def is_node_id(value):
+    """Whether value is a composed node's id, safe in a URL path."""
+    # fullmatch: with match(), '$' would also accept a trailing newline.
+    return isinstance(value, str) and bool(_NODE_ID_RE.fullmatch(value))
 
 
 def check_sole_driver(node):
@@ -164,7 +169,7 @@ class ComposedNodeNotFound(exception.InvalidParameterValue):
 
 def call_service(task, method, suffix, failure, action, body=None,
                  budget=protocol.READ_BUDGET_SECONDS, replay=False,
-                 budget_member=None):
+                 budget_member=None, answer=dict):
     """Call the driver service about the task's composed node.
 
     :param task: a TaskManager instance containing the node to act on.
@@ -182,6 +187,7 @@ def call_service(task, method, suffix, failure, action, body=None,
         the one it went to may have acted on it (client.request()).
     :param budget_member: the member of ``body`` that carries ``budget``
         (client.request()).
+    :param answer: the JSON type of the answer, or None (client.request()).
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
@@ -195,7 +201,7 @@ def call_service(task, method, suffix, failure, action, body=None,
     try:
         return client.request(task.context, method, path, body=body,
                               budget=budget, replay=replay,
-                              budget_member=budget_member)
+                              budget_member=budget_member, answer=answer)
     except client.ServiceError as e:
         if e.code == protocol.NODE_NOT_FOUND:
             raise ComposedNodeNotFound(

@@ -11,29 +11,202 @@
 # under the License.
 
 
-"""Valence vendor passthru: connection check and the composed node."""
+"""Valence vendor passthru: connection check and composed-node lifecycle.
+
+The `baremetal valence` commands reach the driver service only through
+these methods, so that the service's token stays on the conductor hosts
+and Ironic's authentication, its policy (ironic_valence.policy) and its
+node history apply to every composition. Lists and the connection check
+are driver methods answered at once. Composing takes minutes, so it is an
+asynchronous method of the Ironic node that is to drive the composed
+node: its outcome is recorded in that node's history (event type
+passthru.HISTORY_EVENT_TYPE), which the CLI polls. Enrolling and retiring
+are synchronous node methods that record theirs the same way.
+"""
 
 from ironic.common import exception
 from ironic.common.i18n import _
+from ironic.conductor import utils as conductor_utils
 from ironic.drivers import base
+from ironic import objects
+from oslo_config import cfg
+from oslo_log import log
 
 from ironic_valence import client
+from ironic_valence import passthru
+from ironic_valence import policy
 from ironic_valence import protocol
+from ironic_valence import scheduling
 from ironic_valence import utils
+
+CONF = cfg.CONF
+# Seconds in which the whole composed-node list is read: within the 60 s
+# that Ironic's API waits for a conductor by default
+# ([DEFAULT]rpc_response_timeout), so that the caller gets an answer.
+LIST_SECONDS = 50
+LOG = log.getLogger(__name__)
 
 GET_COMPOSED_NODE = 'get_composed_node'
 
 # Ironic adds the HTTP method of the API call to every passthru call's
-# arguments; none of the methods takes anything else.
+# arguments.
 _IRONIC_ARGS = frozenset(['http_method'])
 
+_COMPOSE_ARGS = {passthru.NAME: str, passthru.FLAVOR: str,
+                 passthru.TIMEOUT: int}
+_COMPOSE_OPTIONAL_ARGS = {passthru.DESCRIPTION: str}
+_NODE_ID_ARGS = {passthru.NODE_ID: str}
 
-def _check_no_arguments(method, kwargs):
-    unexpected = sorted(set(kwargs) - _IRONIC_ARGS)
+
+def _check_arguments(method, kwargs, required=None, optional=None):
+    """Check a call's arguments against the names and types it takes.
+
+    :raises: InvalidParameterValue naming what is missing, unexpected or
+        of the wrong type.
+    """
+    required = required or {}
+    allowed = dict(optional or {}, **required)
+    unexpected = sorted(set(kwargs) - _IRONIC_ARGS - set(allowed))
     if unexpected:
         raise exception.InvalidParameterValue(
-            _('Vendor passthru method %(method)s takes no arguments, got: '
-              '%(args)s') % {'method': method, 'args': ', '.join(unexpected)})
+            _('Vendor passthru method %(method)s takes %(takes)s, got: '
+              '%(args)s') %
+            {'method': method, 'args': ', '.join(unexpected),
+             'takes': ', '.join(sorted(allowed)) or _('no arguments')})
+    missing = sorted(set(required) - set(kwargs))
+    if missing:
+        raise exception.InvalidParameterValue(
+            _('Vendor passthru method %(method)s needs: %(args)s') %
+            {'method': method, 'args': ', '.join(missing)})
+    for name, kind in allowed.items():
+        value = kwargs.get(name)
+        # bool is an int to Python, never a timeout.
+        if name in kwargs and (not isinstance(value, kind)
+                               or isinstance(value, bool)):
+            raise exception.InvalidParameterValue(
+                _('Vendor passthru method %(method)s takes %(name)s as a '
+                  '%(kind)s, got %(value)r') %
+                {'method': method, 'name': name, 'kind': kind.__name__,
+                 'value': value})
+
+
+def _check_node_id(method, node_id):
+    if not utils.is_node_id(node_id):
+        raise exception.InvalidParameterValue(
+            _('Vendor passthru method %(method)s: %(value)r is not a '
+              'composed node id (1 to 64 letters, digits, "-" or "_")') %
+            {'method': method, 'value': node_id})
+
+
+def _node_target(node):
+    """The node as Ironic's own node rules see it."""
+    return {'node.owner': node.owner, 'node.lessee': node.lessee}
+
+
+def list_composed_nodes(context):
+    """Every composed node, as the driver service lists them, page by page.
+
+    :returns: a list of the service's composed-node documents.
+    :raises: client.ServiceError, also when the whole list is not read
+        within LIST_SECONDS.
+    """
+    return client.list_composed_nodes(context, LIST_SECONDS)
+
+
+def _flavors(context):
+    return client.request(context, 'GET',
+                          protocol.API_VERSION_PREFIX + '/flavors',
+                          answer=list)
+
+
+def _listing(context, rule, member, read):
+    """A list the policy allows to the caller, as {member: the list}.
+
+    :param read: reads the list from the service, given the context.
+    :raises: HTTPForbidden when the policy refuses it to the caller.
+    :raises: VendorPassthruException if the service fails.
+    """
+    policy.authorize(rule, context)
+    try:
+        return {member: read(context)}
+    except client.ServiceError as e:
+        raise exception.VendorPassthruException(
+            _('Reading from the Valence driver service failed: %s')
+            % e) from e
+
+
+def _composed_node_call(context, method, node_id, action, answer=dict):
+    """Calls the service about a composed node no driver_info names yet.
+
+    :param action: what the call does, for the message ("Reading").
+    :returns: the service's answer.
+    :raises: InvalidParameterValue if Valence has no such node.
+    :raises: VendorPassthruException if the service fails.
+    """
+    try:
+        return client.request(context, method, '%s/nodes/%s' % (
+            protocol.API_VERSION_PREFIX, node_id), answer=answer)
+    except client.ServiceError as e:
+        if e.code == protocol.NODE_NOT_FOUND:
+            raise exception.InvalidParameterValue(
+                _('Valence has no composed node %s') % node_id) from e
+        raise exception.VendorPassthruException(
+            _('%(action)s Valence node %(id)s failed: %(error)s') %
+            {'action': action, 'id': node_id, 'error': e}) from e
+
+
+def _record(task, event, error=False):
+    """Records a method's outcome in the node's history, and saves it."""
+    # Ironic 2025.1's node_history_record() takes no project.
+    conductor_utils.node_history_record(
+        task.node, event=event, event_type=passthru.HISTORY_EVENT_TYPE,
+        user=task.context.user_id, error=error)
+    task.node.save()
+    (LOG.warning if error else LOG.info)(
+        'Node %(node)s: %(event)s', {'node': task.node.uuid, 'event': event})
+
+
+def _drive(task, node_id):
+    """Makes the task's node drive the composed node (not yet saved)."""
+    task.node.driver_info = dict(task.node.driver_info or {},
+                                 **{passthru.NODE_ID_FIELD: node_id})
+
+
+def _scheduling_fields(context, flavor):
+    """The resource class and traits of a node composed from the flavor.
+
+    Read before composing: Valence does not tell a composed node's flavor
+    afterwards.
+
+    :returns: scheduling.enrolment_fields()'s dict.
+    :raises: client.ServiceError if the flavors cannot be read.
+    :raises: ValueError if [valence]resource_class_format or trait_format
+        makes a name Ironic or placement would refuse.
+    """
+    return scheduling.enrolment_fields(
+        scheduling.find_flavor(_flavors(context), flavor),
+        CONF.valence.resource_class_format, CONF.valence.trait_format)
+
+
+def _scheduling_text(fields):
+    """What _schedule() gave the node, for its history; '' for nothing."""
+    if not (fields['resource_class'] or fields['traits']):
+        return ''
+    return _('; resource class %(rc)s, traits %(traits)s') % {
+        'rc': fields['resource_class'],
+        'traits': ', '.join(fields['traits']) or _('none')}
+
+
+def _schedule(task, fields):
+    """Gives the task's node its resource class (not yet saved) and traits.
+
+    Traits are added to those the node has, as Ironic's API adds one.
+    """
+    if fields['resource_class']:
+        task.node.resource_class = fields['resource_class']
+    for trait in fields['traits']:
+        objects.Trait(task.context, node_id=task.node.id,
+                      trait=trait).create()
 
 
 class ValenceVendorPassthru(utils.DriverInfoMixin,
@@ -44,30 +217,80 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         """Check a node vendor passthru call, without network calls.
 
         :param task: a TaskManager instance containing the node to act on.
-        :param method: get_composed_node, or None when the whole interface
-            is validated (test_connection is a driver passthru: Ironic
-            checks it with driver_validate()).
+        :param method: get_composed_node, compose, enroll, retire, or None
+            when the whole interface is validated (the driver methods are
+            checked by driver_validate()).
         :param kwargs: the call's arguments.
+        :raises: HTTPForbidden when the policy refuses compose, enroll or
+            retire to the caller.
         :raises: MissingParameterValue or InvalidParameterValue on bad
-            driver_info.
-        :raises: InvalidParameterValue if the call has arguments.
+            driver_info, or arguments that are not the method's.
+        :raises: InvalidParameterValue for compose or enroll of a node that
+            already drives a composed node.
+        :raises: InvalidStateRequested for retire of a node that may be
+            serving a workload.
         :raises: UnsupportedDriverExtension for any other method.
         """
-        if method not in (None, GET_COMPOSED_NODE):
+        node = task.node
+        if method in (None, GET_COMPOSED_NODE):
+            utils.parse_driver_info(node)
+            _check_arguments(method, kwargs)
+        elif method == passthru.COMPOSE:
+            policy.authorize(policy.COMPOSE, task.context, _node_target(node))
+            _check_arguments(method, kwargs, _COMPOSE_ARGS,
+                             _COMPOSE_OPTIONAL_ARGS)
+            timeout = kwargs[passthru.TIMEOUT]
+            if not (protocol.POWER_TIMEOUT_MIN_SECONDS <= timeout
+                    <= protocol.POWER_TIMEOUT_MAX_SECONDS):
+                raise exception.InvalidParameterValue(
+                    _('The composition timeout must be %(min)s to %(max)s '
+                      'seconds, got %(value)s') %
+                    {'min': protocol.POWER_TIMEOUT_MIN_SECONDS,
+                     'max': protocol.POWER_TIMEOUT_MAX_SECONDS,
+                     'value': timeout})
+            self._check_drives_nothing(node, method)
+        elif method == passthru.ENROLL:
+            policy.authorize(policy.ENROLL, task.context, _node_target(node))
+            _check_arguments(method, kwargs, _NODE_ID_ARGS)
+            _check_node_id(method, kwargs[passthru.NODE_ID])
+            self._check_drives_nothing(node, method)
+        elif method == passthru.RETIRE:
+            policy.authorize(policy.RETIRE, task.context, _node_target(node))
+            _check_arguments(method, kwargs)
+            utils.parse_driver_info(node)
+            if node.provision_state in passthru.IN_USE_STATES:
+                raise exception.InvalidStateRequested(
+                    action=method, node=node.uuid,
+                    state=node.provision_state)
+        else:
             raise exception.UnsupportedDriverExtension(
-                driver=task.node.driver, extension=method)
-        utils.parse_driver_info(task.node)
-        _check_no_arguments(method, kwargs)
+                driver=node.driver, extension=method)
+
+    @staticmethod
+    def _check_drives_nothing(node, method):
+        driven = (node.driver_info or {}).get(passthru.NODE_ID_FIELD)
+        if driven:
+            raise exception.InvalidParameterValue(
+                _('Vendor passthru method %(method)s: node %(node)s already '
+                  'drives Valence node %(driven)s') %
+                {'method': method, 'node': node.uuid, 'driven': driven})
 
     @utils.METRICS.timer('ValenceVendorPassthru.driver_validate')
     def driver_validate(self, method, **kwargs):
         """Check a driver vendor passthru call.
 
-        :param method: the method called, test_connection.
+        The policy is checked by each method, which has the context.
+
+        :param method: the method called.
         :param kwargs: the call's arguments.
-        :raises: InvalidParameterValue if the call has arguments.
+        :raises: InvalidParameterValue if the arguments are not the
+            method's.
         """
-        _check_no_arguments(method, kwargs)
+        if method == passthru.DECOMPOSE:
+            _check_arguments(method, kwargs, _NODE_ID_ARGS)
+            _check_node_id(method, kwargs[passthru.NODE_ID])
+        else:
+            _check_arguments(method, kwargs)
 
     @utils.METRICS.timer('ValenceVendorPassthru.get_composed_node')
     @base.passthru(['GET'], async_call=False, require_exclusive_lock=False,
@@ -125,3 +348,176 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
             {'url': url, 'answered': error is None,
              'error': None if error is None else str(error)}
             for url, _answer, error in results])
+
+    @utils.METRICS.timer('ValenceVendorPassthru.list_composed_nodes')
+    @base.driver_passthru(['GET'], async_call=False,
+                          description=_('Lists the Valence composed nodes: '
+                                        '{"nodes": [...]}.'))
+    def list_composed_nodes(self, context, **kwargs):
+        """Return the composed nodes: {"nodes": the service's documents}.
+
+        The whole list, in one answer: `baremetal valence node list` joins
+        it with Ironic's nodes.
+
+        :raises: the exceptions of _listing().
+        """
+        return _listing(context, policy.LIST_NODES, 'nodes',
+                        list_composed_nodes)
+
+    @utils.METRICS.timer('ValenceVendorPassthru.list_flavors')
+    @base.driver_passthru(['GET'], async_call=False,
+                          description=_('Lists the flavors Valence composes '
+                                        'nodes from: {"flavors": [...]}.'))
+    def list_flavors(self, context, **kwargs):
+        """Return Valence's flavors: {"flavors": the service's documents}.
+
+        :raises: the exceptions of _listing().
+        """
+        return _listing(context, policy.LIST_FLAVORS, 'flavors', _flavors)
+
+    @utils.METRICS.timer('ValenceVendorPassthru.decompose')
+    @base.driver_passthru(['POST'], async_call=False,
+                          description=_('Decomposes a composed node that no '
+                                        'Ironic node drives; argument '
+                                        '"node_id".'))
+    def decompose(self, context, node_id, **kwargs):
+        """Decompose a composed node no Ironic node drives.
+
+        :param context: the request context.
+        :param node_id: the composed node's id.
+        :raises: HTTPForbidden when the policy refuses it to the caller.
+        :raises: InvalidParameterValue if Valence has no such node, or an
+            Ironic node drives it (retire that node instead).
+        :raises: VendorPassthruException if the service fails.
+        """
+        policy.authorize(policy.RETIRE, context)
+        _composed_node_call(context, 'DELETE', node_id, _('Decomposing'),
+                            answer=None)
+        LOG.info('Decomposed Valence node %(id)s, which no Ironic node '
+                 'drove, for user %(user)s', {'id': node_id,
+                                              'user': context.user_id})
+
+    @utils.METRICS.timer('ValenceVendorPassthru.compose')
+    @base.passthru(['POST'], async_call=True,
+                   description=_('Composes a node in Valence that this node '
+                                 'then drives; arguments "name", "flavor", '
+                                 '"timeout" (seconds) and "description". The '
+                                 'outcome is recorded in the node\'s '
+                                 'history.'))
+    def compose(self, task, name, flavor, timeout, description=None,
+                **kwargs):
+        """Compose a node and make the task's node drive it.
+
+        Runs in a conductor worker with the node locked; the service
+        answers within timeout and its overshoot. Whatever happens, one
+        history entry of the node says what: the composed node's id and
+        name, or the error, and the id of a composed node the failure left
+        behind, which the node then drives so that retiring it removes it.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :param name: the composed node's name.
+        :param flavor: Valence flavor, by uuid or name.
+        :param timeout: seconds Valence is given to assemble it.
+        :param description: the composed node's description, or None.
+        """
+        body = {'name': name, 'flavor': flavor, 'timeout': timeout}
+        if description is not None:
+            body['description'] = description
+        try:
+            fields = _scheduling_fields(task.context, flavor)
+        except (client.ServiceError, ValueError) as e:
+            _record(task, _('Composing %(name)s from flavor %(flavor)s '
+                            'failed before anything was composed: '
+                            '%(error)s') %
+                    {'name': name, 'flavor': flavor, 'error': e}, error=True)
+            return
+        try:
+            answer = client.request(
+                task.context, 'POST', protocol.API_VERSION_PREFIX + '/nodes',
+                body, budget=timeout, budget_member='timeout')
+            node_id = answer.get('node_id')
+            if not utils.is_node_id(node_id):
+                raise client.ServiceError(client.redact(
+                    'the driver service answered without a composed node '
+                    'id: %r' % answer))
+        except client.ServiceError as e:
+            if utils.is_node_id(e.node_id):
+                _drive(task, e.node_id)
+                left = _(' Valence node %s was left as it is, and this node '
+                         'drives it: retire it to decompose it.') % e.node_id
+            else:
+                left = ''
+            _record(task, _('Composing %(name)s from flavor %(flavor)s '
+                            'failed: %(error)s%(left)s') %
+                    {'name': name, 'flavor': flavor, 'error': e,
+                     'left': left}, error=True)
+            return
+        _drive(task, node_id)
+        _schedule(task, fields)
+        _record(task, _('Composed Valence node %(id)s named %(name)s from '
+                        'flavor %(flavor)s%(scheduling)s') %
+                {'id': node_id, 'name': name, 'flavor': flavor,
+                 'scheduling': _scheduling_text(fields)})
+
+    @utils.METRICS.timer('ValenceVendorPassthru.enroll')
+    @base.passthru(['POST'], async_call=False,
+                   description=_('Makes this node drive an Assembled '
+                                 'composed node; argument "node_id".'))
+    def enroll(self, task, node_id, **kwargs):
+        """Make the task's node drive a composed node that is Assembled.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :param node_id: the composed node's id.
+        :returns: the service's document of the composed node.
+        :raises: InvalidParameterValue if Valence has no such node or it is
+            not Assembled.
+        :raises: VendorPassthruException if the service fails.
+        """
+        composed = _composed_node_call(task.context, 'GET', node_id,
+                                       _('Reading'))
+        state = composed.get('composition_state')
+        if state != passthru.ASSEMBLED:
+            raise exception.InvalidParameterValue(
+                _('Valence node %(id)s is %(state)s, not %(assembled)s') %
+                {'id': node_id, 'state': state,
+                 'assembled': passthru.ASSEMBLED})
+        _drive(task, node_id)
+        _record(task, _('Enrolled Valence node %(id)s named %(name)s') %
+                {'id': node_id, 'name': composed.get('name')})
+        return composed
+
+    @utils.METRICS.timer('ValenceVendorPassthru.retire')
+    @base.passthru(['POST'], async_call=False,
+                   description=_('Decomposes the composed node this node '
+                                 'drives, and retires this node, which '
+                                 'stays, in maintenance, as the record.'))
+    def retire(self, task, **kwargs):
+        """Decompose the composed node, and retire the task's node.
+
+        The node keeps its driver_info and history; retired and in
+        maintenance, the power sync leaves it alone. A composed node that
+        Valence no longer has counts as decomposed, so that retiring again
+        finishes what a first attempt left.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :raises: VendorPassthruException if the service fails; the node's
+            history records the failure.
+        """
+        node = task.node
+        node_id = utils.parse_driver_info(node)['node_id']
+        try:
+            utils.call_service(task, 'DELETE', '',
+                               exception.VendorPassthruException,
+                               _('Decomposing the composed node'),
+                               answer=None)
+            event = _('Decomposed Valence node %s') % node_id
+        except utils.ComposedNodeNotFound:
+            event = _('Valence node %s was already decomposed') % node_id
+        except exception.VendorPassthruException as e:
+            _record(task, str(e), error=True)
+            raise
+        node.retired = True
+        node.retired_reason = event
+        node.maintenance = True
+        node.maintenance_reason = event
+        _record(task, event)

@@ -25,6 +25,7 @@ from ironic.tests.unit.objects import utils as obj_utils
 from ironic_valence import client
 # Registers the [valence] options, as loading the driver does in Ironic.
 from ironic_valence import conf  # noqa: F401
+from ironic_valence import paging
 from ironic_valence import protocol
 from ironic_valence import readahead
 from ironic_valence.tests.unit import fake_http
@@ -116,6 +117,7 @@ class ValenceTestCase(db_base.DbTestCase):
         self.http = self.useFixture(fake_http.FakeService())
         self.clock = FakeClock()
         self.useFixture(fixtures.MockPatchObject(client, 'time', self.clock))
+        self.useFixture(fixtures.MockPatchObject(paging, 'time', self.clock))
         self.use_new_read_ahead()
 
     def use_new_read_ahead(self):

@@ -10,8 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The baremetal valence commands: the service faked with requests-mock,
-Ironic's client with a mock (the e2e run drives both for real)."""
+"""The baremetal valence commands, with Ironic's client faked.
+
+The commands talk to Ironic alone: its node API and the valence driver's
+vendor passthru. The e2e run drives them through a real Ironic, with and
+without Keystone.
+"""
 
 import types
 from unittest import mock
@@ -19,18 +23,11 @@ from unittest import mock
 from ironicclient import exc as ironic_exc
 from osc_lib import exceptions
 import pytest
-import requests
-import requests_mock
 
 from ironic_valence import cli
+from ironic_valence import passthru
 
-URL = 'http://127.0.0.1:8080'
-TOKEN = 'tkn-cli-test-only'
-NODES = URL + '/v1/nodes'
-FLAVORS = URL + '/v1/flavors'
 VN = '9b1f0c2e-5a4d-4e3b-8c7a-6d5e4f3a2b1c'
-SMALL = {'flavor_id': 'f1', 'name': 'small', 'description': '2 cores',
-         'total_cores': 2, 'memory_mib': 8192}
 IRONIC_UUID = '1be26c0b-03f2-4d2e-ae87-c02d7f33c123'
 
 
@@ -39,133 +36,78 @@ def composed(name='web-1', state='Assembled', node_id=VN):
             'composition_state': state, 'power_state': 'power off'}
 
 
-def page(nodes, next_marker=None):
-    """A page of the service's node list."""
-    return {'nodes': nodes, 'next_marker': next_marker}
-
-
 def ironic_node(state='enroll', node_id=VN, driver='valence'):
+    driver_info = {'valence_node_id': node_id} if node_id else {}
     return types.SimpleNamespace(uuid=IRONIC_UUID, name='web-1',
                                  provision_state=state, driver=driver,
-                                 driver_info={'valence_node_id': node_id})
+                                 driver_info=driver_info)
 
 
-@pytest.fixture
-def http():
-    with requests_mock.Mocker() as m:
-        yield m
+def entry(event, severity='INFO', uuid='h1'):
+    return {'uuid': uuid, 'event': event, 'severity': severity,
+            'event_type': passthru.HISTORY_EVENT_TYPE}
+
+
+class FakeIronic(object):
+    """Ironic's client: the valence driver's answers and Ironic's nodes."""
+
+    def __init__(self):
+        self.composed = []
+        self.flavors = []
+        self.driver_calls = []
+        self.history = []
+        # What the conductor records for a composition: set by a test.
+        self.outcome = None
+        self.node = mock.Mock()
+        self.node.list.return_value = []
+        self.node.get.side_effect = ironic_exc.NotFound()
+        self.node.create.return_value = ironic_node(node_id=None)
+        self.node.get_history_list.side_effect = (
+            lambda node, **kwargs: list(self.history))
+        self.node.vendor_passthru.side_effect = self._node_passthru
+        self.driver = mock.Mock()
+        self.driver.vendor_passthru.side_effect = self._driver_passthru
+
+    def _driver_passthru(self, driver, method, args=None, http_method=None):
+        assert driver == 'valence'
+        self.driver_calls.append((method, http_method, args))
+        answers = {passthru.LIST_COMPOSED_NODES: {'nodes': self.composed},
+                   passthru.LIST_FLAVORS: {'flavors': self.flavors}}
+        answer = answers.get(method)
+        return (types.SimpleNamespace(to_dict=lambda: answer)
+                if answer is not None else None)
+
+    def _node_passthru(self, node, method, args=None, http_method=None):
+        if method == passthru.COMPOSE and self.outcome is not None:
+            self.history.append(self.outcome)
+            if self.outcome['severity'] == 'INFO':
+                self.composed.append(composed(args['name']))
+                self.node.get.side_effect = None
+                self.node.get.return_value = ironic_node()
 
 
 @pytest.fixture
 def ironic():
-    client = mock.Mock()
-    client.node.list.return_value = []
-    client.node.get.side_effect = ironic_exc.NotFound()
-    client.node.create.return_value = ironic_node()
-    return client
+    return FakeIronic()
 
 
 def run(command_class, ironic, argv):
     app = mock.Mock()
     app.client_manager.baremetal = ironic
     command = command_class(app, None)
-    parsed = command.get_parser('baremetal').parse_args(
-        ['--valence-driver-url', URL, '--valence-driver-token', TOKEN]
-        + argv)
+    parsed = command.get_parser('baremetal').parse_args(argv)
     return command.take_action(parsed)
 
 
-# ServiceClient
-
-def test_calls_carry_the_token_and_read_the_answer(http):
-    http.get(NODES, json=page([composed()]))
-
-    assert cli.ServiceClient(URL, TOKEN).list_nodes() == [composed()]
-    assert http.last_request.headers['Authorization'] == 'Bearer ' + TOKEN
-
-
-def test_list_nodes_follows_every_page(http):
-    http.get(NODES + '?limit=1000', complete_qs=True,
-             json=page([composed(node_id='a')], 'a'))
-    http.get(NODES + '?limit=1000&marker=a', complete_qs=True,
-             json=page([composed(node_id='b')]))
-
-    nodes = cli.ServiceClient(URL, TOKEN).list_nodes()
-
-    assert [node['node_id'] for node in nodes] == ['a', 'b']
-
-
-def test_list_nodes_stops_at_a_marker_that_does_not_advance(http):
-    http.get(NODES, json=page([composed(node_id='a')], 'a'))
-
-    with pytest.raises(cli.ServiceError, match='does not come after'):
-        cli.ServiceClient(URL, TOKEN).list_nodes()
-    assert http.call_count == 2
-
-
-def test_list_nodes_begins_no_page_it_could_not_wait_for(http, monkeypatch):
-    monkeypatch.setattr(cli, 'LIST_TIMEOUT_SECONDS', 15)
-
-    with pytest.raises(cli.ServiceError, match='could not all be listed'):
-        cli.ServiceClient(URL, TOKEN).list_nodes()
-    assert http.call_count == 0
-
-
-def test_missing_url_or_token_says_which_variable():
-    with pytest.raises(exceptions.CommandError, match='VALENCE_DRIVER_URL'):
-        cli.ServiceClient(None, TOKEN)
-    with pytest.raises(exceptions.CommandError,
-                       match='VALENCE_DRIVER_TOKEN'):
-        cli.ServiceClient(URL, '')
-
-
-def test_problem_document_gives_code_detail_and_node(http):
-    http.post(NODES, status_code=504, json={
-        'code': 'COMPOSITION_TIMEOUT', 'detail': 'not Assembled in time',
-        'request_id': 'req-1', 'node_id': VN})
-
-    with pytest.raises(cli.ServiceError) as e:
-        cli.ServiceClient(URL, TOKEN).compose('web-1', 'small', 30)
-
-    assert e.value.code == 'COMPOSITION_TIMEOUT'
-    assert e.value.node_id == VN
-    assert 'HTTP 504 COMPOSITION_TIMEOUT: not Assembled in time' in str(
-        e.value)
-    assert 'req-1' in str(e.value)
-
-
-def test_compose_waits_for_its_timeout_plus_overshoot_and_margin(http):
-    http.post(NODES, status_code=201, json=composed())
-    session = mock.Mock(wraps=requests.Session())
-
-    cli.ServiceClient(URL, TOKEN, session).compose('web-1', 'small', 30)
-
-    assert session.request.call_args.kwargs['timeout'] == (5, 36)
-    assert http.last_request.json() == {'name': 'web-1', 'flavor': 'small',
-                                        'timeout': 30}
-
-
-def test_unreachable_service_never_shows_the_token(http):
-    http.get(NODES, exc=requests.ConnectionError('refused ' + TOKEN))
-
-    with pytest.raises(cli.ServiceError) as e:
-        cli.ServiceClient(URL, TOKEN).list_nodes()
-
-    assert TOKEN not in str(e.value)
-    assert 'could not be reached' in str(e.value)
-
-
-def test_answer_that_is_not_json_is_an_error(http):
-    http.get(FLAVORS, text='<html>')
-
-    with pytest.raises(cli.ServiceError, match='not JSON'):
-        cli.ServiceClient(URL, TOKEN).list_flavors()
+def test_the_service_url_and_token_are_no_options_any_more(ironic):
+    with pytest.raises(SystemExit):
+        run(cli.ListValenceFlavor, ironic, ['--valence-driver-token', 'x'])
 
 
 # list commands
 
-def test_node_list_shows_the_ironic_node_driving_each(http, ironic):
-    http.get(NODES, json=page([composed(), composed('db-1', node_id='other')]))
+def test_node_list_shows_the_ironic_node_driving_each(ironic):
+    ironic.composed = [composed(), composed('db-1', node_id='other')]
     ironic.node.list.return_value = [ironic_node('available')]
 
     columns, rows = run(cli.ListValenceNode, ironic, [])
@@ -175,11 +117,12 @@ def test_node_list_shows_the_ironic_node_driving_each(http, ironic):
     assert rows == [
         (VN, 'web-1', 'Assembled', 'power off', IRONIC_UUID, 'available'),
         ('other', 'db-1', 'Assembled', 'power off', None, None)]
+    assert ironic.driver_calls == [('list_composed_nodes', 'GET', None)]
     assert ironic.node.list.call_args.kwargs['driver'] == 'valence'
 
 
-def test_node_list_shows_the_older_of_two_ironic_nodes(http, ironic):
-    http.get(NODES, json=page([composed()]))
+def test_node_list_shows_the_older_of_two_ironic_nodes(ironic):
+    ironic.composed = [composed()]
     newer = ironic_node('enroll')
     newer.uuid = 'newer-node'
     ironic.node.list.return_value = [ironic_node('available'), newer]
@@ -191,8 +134,8 @@ def test_node_list_shows_the_older_of_two_ironic_nodes(http, ironic):
 
 
 def test_node_list_unenrolled_shows_only_nodes_no_ironic_node_drives(
-        http, ironic):
-    http.get(NODES, json=page([composed(), composed('db-1', node_id='other')]))
+        ironic):
+    ironic.composed = [composed(), composed('db-1', node_id='other')]
     ironic.node.list.return_value = [ironic_node('available')]
 
     _, rows = run(cli.ListValenceNode, ironic, ['--unenrolled'])
@@ -200,42 +143,113 @@ def test_node_list_unenrolled_shows_only_nodes_no_ironic_node_drives(
     assert rows == [('other', 'db-1', 'Assembled', 'power off', None, None)]
 
 
-def test_flavor_list(http, ironic):
-    http.get(FLAVORS, json=[SMALL])
+def test_node_list_refused_by_ironic_says_so(ironic):
+    ironic.driver.vendor_passthru.side_effect = ironic_exc.Forbidden(
+        'Access was denied to baremetal:valence:list_nodes')
+
+    with pytest.raises(exceptions.CommandError,
+                       match='Listing the composed nodes failed: .*denied'):
+        run(cli.ListValenceNode, ironic, [])
+
+
+def test_flavor_list(ironic):
+    ironic.flavors = [{'flavor_id': 'f1', 'name': 'small',
+                       'description': '2 cores', 'total_cores': 2,
+                       'memory_mib': 8192}]
 
     columns, rows = run(cli.ListValenceFlavor, ironic, [])
 
     assert rows == [('f1', 'small', '2 cores', 2, 8192)]
+    assert ironic.driver_calls == [('list_flavors', 'GET', None)]
 
 
 # compose
 
-def test_compose_enroll_inspect_provide_does_each_step(http, ironic):
-    http.get(NODES, json=page([]))
-    http.get(FLAVORS, json=[SMALL])
-    http.post(NODES, status_code=201, json=composed())
+def test_compose_makes_the_ironic_node_then_composes_for_it(ironic, capsys):
+    ironic.outcome = entry('Composed Valence node %s named web-1' % VN)
+
+    columns, values = run(cli.ComposeValenceNode, ironic,
+                          ['--name', 'web-1', '--flavor', 'small',
+                           '--timeout', '30', '--description', 'web'])
+
+    result = dict(zip(columns, values))
+    assert result['valence_node_id'] == VN
+    assert result['ironic_node'] == IRONIC_UUID
+    assert result['provision_state'] == 'enroll'
+    ironic.node.create.assert_called_once_with(driver='valence',
+                                               name='web-1')
+    ironic.node.vendor_passthru.assert_called_once_with(
+        IRONIC_UUID, 'compose', http_method='POST',
+        args={'name': 'web-1', 'flavor': 'small', 'timeout': 30,
+              'description': 'web'})
+    ironic.node.set_provision_state.assert_not_called()
+    assert 'Composed Valence node %s' % VN in capsys.readouterr().err
+
+
+def test_compose_enroll_inspect_provide_does_each_step(ironic):
+    ironic.outcome = entry('Composed Valence node %s named web-1' % VN)
 
     columns, values = run(cli.ComposeValenceNode, ironic,
                           ['--name', 'web-1', '--flavor', 'small',
                            '--inspect', '--provide'])
 
-    result = dict(zip(columns, values))
-    assert result['valence_node_id'] == VN
-    assert result['ironic_node'] == IRONIC_UUID
-    assert result['provision_state'] == 'available'
-    ironic.node.create.assert_called_once_with(
-        driver='valence', name='web-1', resource_class='VALENCE_SMALL',
-        driver_info={'valence_node_id': VN})
-    ironic.node.set_traits.assert_called_once_with(
-        IRONIC_UUID, ['CUSTOM_VALENCE_MEMORY_MIB_8192',
-                      'CUSTOM_VALENCE_TOTAL_CORES_2'])
+    assert dict(zip(columns, values))['provision_state'] == 'available'
     assert [c.args[1] for c in
             ironic.node.set_provision_state.call_args_list] == [
         'manage', 'inspect', 'provide']
 
 
-def test_compose_is_idempotent_on_the_name(http, ironic):
-    http.get(NODES, json=page([composed()]))
+def test_compose_that_failed_says_what_the_history_says(ironic):
+    ironic.outcome = entry('Composing web-1 from flavor huge failed: '
+                           'FLAVOR_NOT_FOUND', severity='ERROR')
+
+    with pytest.raises(exceptions.CommandError,
+                       match='failed: FLAVOR_NOT_FOUND'):
+        run(cli.ComposeValenceNode, ironic,
+            ['--name', 'web-1', '--flavor', 'huge', '--enroll'])
+
+    ironic.node.set_provision_state.assert_not_called()
+
+
+def test_compose_reads_only_outcomes_recorded_after_its_call(ironic):
+    old = entry('Composing web-1 failed: earlier', severity='ERROR',
+                uuid='old')
+    ironic.history = [old, dict(old, uuid='other', event_type='deploy')]
+    ironic.outcome = entry('Composed Valence node %s named web-1' % VN)
+
+    columns, values = run(cli.ComposeValenceNode, ironic,
+                          ['--name', 'web-1', '--flavor', 'small'])
+
+    assert dict(zip(columns, values))['valence_node_id'] == VN
+
+
+def test_compose_without_an_outcome_in_time_gives_up(ironic, monkeypatch):
+    monkeypatch.setattr(cli, 'COMPOSE_WAIT_MARGIN_SECONDS', 0)
+    monkeypatch.setattr(cli, 'POLL_INTERVAL_SECONDS', 0.01)
+
+    with pytest.raises(exceptions.CommandError,
+                       match='recorded no outcome of the composition within'
+                             ' 1 s'):
+        run(cli.ComposeValenceNode, ironic,
+            ['--name', 'web-1', '--flavor', 'small', '--timeout', '1'])
+
+
+def test_compose_uses_the_ironic_node_of_that_name_that_drives_nothing(
+        ironic, capsys):
+    ironic.node.get.side_effect = None
+    ironic.node.get.return_value = ironic_node(node_id=None)
+    ironic.outcome = entry('Composed Valence node %s named web-1' % VN)
+
+    run(cli.ComposeValenceNode, ironic, ['--name', 'web-1', '--flavor',
+                                         'small'])
+
+    ironic.node.create.assert_not_called()
+    assert 'Using Ironic node %s named web-1' % IRONIC_UUID in (
+        capsys.readouterr().err)
+
+
+def test_compose_is_idempotent_on_the_name(ironic, capsys):
+    ironic.composed = [composed()]
     ironic.node.list.return_value = [ironic_node('available')]
 
     columns, values = run(cli.ComposeValenceNode, ironic,
@@ -243,208 +257,157 @@ def test_compose_is_idempotent_on_the_name(http, ironic):
                            '--inspect', '--provide'])
 
     assert dict(zip(columns, values))['provision_state'] == 'available'
-    assert not any(r.method == 'POST' for r in http.request_history)
-    ironic.node.create.assert_not_called()
+    ironic.node.vendor_passthru.assert_not_called()
     ironic.node.set_provision_state.assert_not_called()
+    steps = capsys.readouterr().err
+    assert 'already available: not inspected again' in steps
+    assert 'already available: not provided again' in steps
 
 
-def test_compose_enroll_finds_the_flavor_by_uuid(http, ironic):
-    http.get(NODES, json=page([]))
-    http.get(FLAVORS, json=[SMALL])
-    http.post(NODES, status_code=201, json=composed())
+def test_compose_of_a_name_not_yet_assembled_stops(ironic):
+    ironic.composed = [composed(state='Allocating')]
 
-    run(cli.ComposeValenceNode, ironic,
-        ['--name', 'web-1', '--flavor', 'f1', '--enroll'])
+    with pytest.raises(exceptions.CommandError, match='is Allocating'):
+        run(cli.ComposeValenceNode, ironic, ['--name', 'web-1', '--flavor',
+                                             'small'])
 
-    assert (ironic.node.create.call_args.kwargs['resource_class']
-            == 'VALENCE_SMALL')
+    ironic.node.vendor_passthru.assert_not_called()
 
 
-def test_compose_enroll_of_a_composed_node_sets_no_scheduling_fields(
-        http, ironic, capsys):
-    # Valence does not say which flavor the existing node was composed
-    # from: the one named now may not be it.
-    http.get(NODES, json=page([composed()]))
+def test_compose_refused_by_ironic_says_so(ironic):
+    ironic.node.create.side_effect = ironic_exc.Forbidden(
+        'baremetal:node:create')
 
-    run(cli.ComposeValenceNode, ironic,
-        ['--name', 'web-1', '--flavor', 'small', '--enroll'])
+    with pytest.raises(exceptions.CommandError,
+                       match='Ironic refused the call: .*node:create'):
+        run(cli.ComposeValenceNode, ironic, ['--name', 'web-1', '--flavor',
+                                             'small'])
 
-    assert 'resource_class' not in ironic.node.create.call_args.kwargs
-    ironic.node.set_traits.assert_not_called()
-    assert not any(r.url == FLAVORS for r in http.request_history)
-    assert 'Valence does not record the flavor' in capsys.readouterr().err
-
-
-def test_compose_without_enroll_leaves_ironic_alone(http, ironic):
-    http.get(NODES, json=page([]))
-    http.post(NODES, status_code=201, json=composed())
-
-    columns, values = run(cli.ComposeValenceNode, ironic,
-                          ['--name', 'web-1', '--flavor', 'small'])
-
-    assert dict(zip(columns, values))['ironic_node'] is None
-    ironic.node.create.assert_not_called()
-
-
-def test_compose_of_a_name_still_assembling_refuses(http, ironic):
-    http.get(NODES, json=page([composed(state='Assembling')]))
-
-    with pytest.raises(exceptions.CommandError, match='is Assembling'):
-        run(cli.ComposeValenceNode, ironic,
-            ['--name', 'web-1', '--flavor', 'small', '--enroll'])
-
-
-def test_compose_failure_after_composing_names_the_node(http, ironic):
-    http.get(NODES, json=page([]))
-    http.get(FLAVORS, json=[SMALL])
-    http.post(NODES, status_code=502, json={
-        'code': 'VALENCE_UNREACHABLE', 'detail': 'Valence went away',
-        'node_id': VN})
-
-    with pytest.raises(exceptions.CommandError) as e:
-        run(cli.ComposeValenceNode, ironic,
-            ['--name', 'web-1', '--flavor', 'small', '--enroll'])
-
-    assert 'Valence went away' in str(e.value)
-    assert 'Valence node %s was composed' % VN in str(e.value)
-    ironic.node.create.assert_not_called()
-
-
-def test_unknown_flavor_is_passed_on(http, ironic):
-    http.get(NODES, json=page([]))
-    http.post(NODES, status_code=404, json={
-        'code': 'FLAVOR_NOT_FOUND',
-        'detail': "Valence has no flavor with the uuid or name 'huge'"})
-
-    with pytest.raises(cli.ServiceError, match="FLAVOR_NOT_FOUND.*'huge'"):
-        run(cli.ComposeValenceNode, ironic,
-            ['--name', 'web-1', '--flavor', 'huge'])
-
-
-def test_enrolled_name_taken_in_ironic_enrolls_without_a_name(http, ironic):
-    http.get(NODES, json=page([]))
-    http.get(FLAVORS, json=[SMALL])
-    http.post(NODES, status_code=201, json=composed())
-    ironic.node.get.side_effect = None
-
-    run(cli.ComposeValenceNode, ironic,
-        ['--name', 'web-1', '--flavor', 'small', '--enroll'])
-
-    assert ironic.node.create.call_args.kwargs['name'] is None
+    ironic.node.vendor_passthru.assert_not_called()
 
 
 # enroll
 
-def test_enroll_all_skips_enrolled_and_unassembled_nodes(http, ironic):
-    http.get(NODES, json=page([composed(), composed('new', node_id='n2'),
-                               composed('young', 'Allocating', 'n3')]))
-    ironic.node.list.return_value = [ironic_node('manageable')]
+def test_enroll_all_enrolls_what_no_ironic_node_drives(ironic):
+    ironic.composed = [composed(), composed('db-1', node_id='db'),
+                       composed('new', state='Allocating', node_id='new')]
+    ironic.node.list.return_value = [ironic_node('available',
+                                                 node_id='db')]
 
-    columns, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
+    _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
 
     assert rows == [
-        (VN, 'web-1', IRONIC_UUID, 'already enrolled (manageable)'),
-        ('n2', 'new', IRONIC_UUID, 'enrolled (manageable)'),
-        ('n3', 'young', None, 'skipped: Allocating, not Assembled')]
-    ironic.node.create.assert_called_once_with(
-        driver='valence', name='new', driver_info={'valence_node_id': 'n2'})
+        (VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
+        ('db', 'db-1', IRONIC_UUID, 'already enrolled (available)'),
+        ('new', 'new', None, 'skipped: Allocating, not Assembled')]
+    ironic.node.vendor_passthru.assert_called_once_with(
+        IRONIC_UUID, 'enroll', http_method='POST', args={'node_id': VN})
+    assert ironic.node.set_provision_state.call_args.args[1] == 'manage'
 
 
-def test_enroll_failure_of_one_node_is_its_row_and_the_exit_code(http,
-                                                                 ironic):
-    http.get(NODES, json=page([composed(), composed('new', node_id='n2')]))
-    ironic.node.wait_for_provision_state.side_effect = [
-        ironic_exc.StateTransitionFailed('stuck in enroll'), None]
-    app = mock.Mock()
-    app.client_manager.baremetal = ironic
-    command = cli.EnrollValenceNode(app, None)
-    parsed = command.get_parser('baremetal').parse_args(
-        ['--valence-driver-url', URL, '--valence-driver-token', TOKEN,
-         '--all', '-f', 'value'])
+def test_enroll_failure_of_one_node_is_its_row(ironic):
+    ironic.composed = [composed()]
+    ironic.node.vendor_passthru.side_effect = ironic_exc.BadRequest(
+        'not Assembled')
+    command = cli.EnrollValenceNode(mock.Mock(), None)
+    command.app.client_manager.baremetal = ironic
 
-    assert command.run(parsed) == 1
-    assert [c.args[0] for c in
-            ironic.node.set_provision_state.call_args_list] == [
-        IRONIC_UUID, IRONIC_UUID]
-    written = ''.join(c.args[0] for c in app.stdout.write.call_args_list)
-    assert 'failed: stuck in enroll' in written
-    assert 'enrolled (manageable)' in written
+    _, rows = command.take_action(
+        command.get_parser('baremetal').parse_args([VN]))
+
+    assert rows == [(VN, 'web-1', IRONIC_UUID,
+                     'failed: not Assembled (HTTP 400)')]
+    assert command.failed
 
 
-def test_enroll_of_an_unknown_node_enrolls_nothing(http, ironic):
-    http.get(NODES, json=page([composed()]))
-
-    with pytest.raises(exceptions.CommandError, match='no composed node n9'):
-        run(cli.EnrollValenceNode, ironic, [VN, 'n9'])
+def test_enroll_of_an_unknown_node_enrolls_nothing(ironic):
+    with pytest.raises(exceptions.CommandError,
+                       match='no composed node nope; nothing was enrolled'):
+        run(cli.EnrollValenceNode, ironic, ['nope'])
     ironic.node.create.assert_not_called()
-
-
-@pytest.mark.parametrize('argv', [[], ['--all', VN]])
-def test_enroll_needs_all_or_uuids_not_both(http, ironic, argv):
-    with pytest.raises(exceptions.CommandError, match='either --all'):
-        run(cli.EnrollValenceNode, ironic, argv)
 
 
 # retire
 
-def test_retire_deletes_the_ironic_node_then_decomposes(http, ironic):
+def test_retire_retires_through_the_ironic_node(ironic, capsys):
     ironic.node.get.side_effect = None
     ironic.node.get.return_value = ironic_node('manageable')
-    http.delete(NODES + '/' + VN, status_code=204)
 
     run(cli.RetireValenceNode, ironic, ['web-1'])
 
-    ironic.node.delete.assert_called_once_with(IRONIC_UUID)
-    assert http.last_request.method == 'DELETE'
+    ironic.node.vendor_passthru.assert_called_once_with(
+        IRONIC_UUID, 'retire', http_method='POST')
+    ironic.node.delete.assert_not_called()
+    assert 'is retired' in capsys.readouterr().err
 
 
-@pytest.mark.parametrize('state', ['active', 'deploying'])
-def test_retire_refuses_a_node_in_use(http, ironic, state):
+def test_retire_delete_deletes_the_ironic_node_too(ironic):
     ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node(state)
+    ironic.node.get.return_value = ironic_node('manageable')
+
+    run(cli.RetireValenceNode, ironic, ['web-1', '--delete'])
+
+    ironic.node.delete.assert_called_once_with(IRONIC_UUID)
+
+
+def test_retire_refused_by_ironic_leaves_the_node(ironic):
+    ironic.node.get.side_effect = None
+    ironic.node.get.return_value = ironic_node('active')
+    ironic.node.vendor_passthru.side_effect = ironic_exc.BadRequest(
+        'can not be performed on node while it is in state "active"')
 
     with pytest.raises(exceptions.CommandError,
-                       match='is %s.*Nothing was done' % state):
-        run(cli.RetireValenceNode, ironic, ['web-1'])
+                       match='was not decomposed, and Ironic node .* is as '
+                             'it was: .*active'):
+        run(cli.RetireValenceNode, ironic, ['web-1', '--delete'])
+
     ironic.node.delete.assert_not_called()
-    assert not http.request_history
 
 
-def test_retire_says_what_was_done_when_decompose_fails(http, ironic):
+def test_retire_of_a_node_of_another_driver_does_nothing(ironic):
     ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node('available')
-    http.delete(NODES + '/' + VN, status_code=502,
-                json={'code': 'VALENCE_UNREACHABLE', 'detail': 'down'})
+    ironic.node.get.return_value = ironic_node(driver='ipmi')
 
-    with pytest.raises(exceptions.CommandError) as e:
+    with pytest.raises(exceptions.CommandError, match='nothing was done'):
         run(cli.RetireValenceNode, ironic, ['web-1'])
 
-    assert 'Ironic node %s was deleted, but Valence node %s was not ' \
-        'decomposed' % (IRONIC_UUID, VN) in str(e.value)
+    ironic.node.vendor_passthru.assert_not_called()
 
 
-def test_retire_when_ironic_refuses_does_nothing_in_valence(http, ironic):
-    ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node('clean failed')
-    ironic.node.delete.side_effect = ironic_exc.ClientException('locked')
-
-    with pytest.raises(exceptions.CommandError, match='Nothing was done'):
-        run(cli.RetireValenceNode, ironic, ['web-1'])
-    assert not http.request_history
-
-
-def test_retire_of_a_node_of_another_driver_is_refused(http, ironic):
-    ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node(driver='redfish')
-
-    with pytest.raises(exceptions.CommandError, match='not a valence node'):
-        run(cli.RetireValenceNode, ironic, ['web-1'])
-
-
-def test_retire_of_a_composed_node_no_ironic_node_drives(http, ironic):
-    http.delete(NODES + '/' + VN, status_code=204)
-
+def test_retire_of_a_composed_node_no_ironic_node_drives(ironic, capsys):
     run(cli.RetireValenceNode, ironic, [VN])
 
-    ironic.node.delete.assert_not_called()
-    assert http.last_request.method == 'DELETE'
+    assert ironic.driver_calls == [('decompose', 'POST', {'node_id': VN})]
+    assert 'Decomposed Valence node %s' % VN in capsys.readouterr().err
+
+
+def test_retire_of_what_neither_has_says_nothing_was_done(ironic):
+    ironic.driver.vendor_passthru.side_effect = ironic_exc.BadRequest(
+        'Valence has no composed node nope')
+
+    with pytest.raises(exceptions.CommandError) as e:
+        run(cli.RetireValenceNode, ironic, ['nope'])
+
+    assert 'nothing was done' in str(e.value)
+    assert 'again' not in str(e.value)
+
+
+def test_retire_that_failed_in_valence_says_to_try_again(ironic):
+    ironic.driver.vendor_passthru.side_effect = (
+        ironic_exc.InternalServerError('VALENCE_UNREACHABLE'))
+
+    with pytest.raises(exceptions.CommandError,
+                       match='was not decomposed.*again'):
+        run(cli.RetireValenceNode, ironic, [VN])
+
+
+def test_retire_of_an_ironic_node_that_failed_says_to_try_again(ironic):
+    ironic.node.get.side_effect = None
+    ironic.node.get.return_value = ironic_node('manageable')
+    ironic.node.vendor_passthru.side_effect = (
+        ironic_exc.InternalServerError('VALENCE_UNREACHABLE'))
+
+    with pytest.raises(exceptions.CommandError,
+                       match='is as it was \\(run this again to try '
+                             'again\\): VALENCE_UNREACHABLE'):
+        run(cli.RetireValenceNode, ironic, ['web-1'])

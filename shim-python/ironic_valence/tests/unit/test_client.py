@@ -24,7 +24,6 @@ from ironic.common import exception
 from ironic.conductor import task_manager
 
 from ironic_valence import client
-from ironic_valence import paging
 from ironic_valence import protocol
 from ironic_valence.tests.unit import base
 from ironic_valence.tests.unit import fake_http
@@ -478,7 +477,6 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
 
     def setUp(self):
         super().setUp()
-        self.useFixture(fixtures.MockPatchObject(paging, 'time', self.clock))
 
     def _pages(self, pages, seconds_each=0):
         """Answers each page by its marker, taking seconds_each.
