@@ -125,10 +125,13 @@ class ValenceTestCase(db_base.DbTestCase):
         holds (function, args) of each one not started yet.
         """
         self.batches = []
+        # The uuids of the Ironic nodes another conductor took over.
+        self.taken_over = set()
         self.read_ahead = readahead.ReadAhead(
             clock=self.clock.monotonic,
             start=lambda function, *args: self.batches.append(
-                (function, args)))
+                (function, args)),
+            mapped=lambda owner: owner[0] not in self.taken_over)
         self.useFixture(fixtures.MockPatchObject(
             readahead, '_READ_AHEAD', self.read_ahead))
 

@@ -24,6 +24,7 @@ import fixtures
 from oslo_utils import uuidutils
 
 from ironic.common import exception
+from ironic.common import hash_ring
 from ironic.conductor import task_manager
 from ironic.tests.unit.objects import utils as obj_utils
 
@@ -40,6 +41,8 @@ NEXT_CYCLE = 0.9 * INTERVAL
 # An interval that a cycle of the tests' five nodes, a second per node,
 # outlasts.
 SHORT_INTERVAL = 4
+# An Ironic node of this conductor, for the registry's own tests.
+OWNER = ('1be26c0b-03f2-4d2e-ae87-c02d7f33c781', 'valence', '')
 
 
 def _read(node_id):
@@ -187,6 +190,21 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.assertEqual([2, 1, 2, 1, 2], self.valence_reads())
         self.assertEqual([[self.node_ids[2], self.node_ids[4]]],
                          self.batches_sent())
+
+    def test_nodes_taken_over_by_another_conductor_are_not_read_ahead(self):
+        self.cycle()
+        self.taken_over.add(self.nodes[2].uuid)
+        self.clock.now += NEXT_CYCLE
+        self.cycle([0, 1, 3, 4])
+        self.assertEqual([[self.node_ids[1], self.node_ids[3]],
+                          [self.node_ids[4]]], self.batches_sent())
+        self.assertEqual([2, 2, 1, 2, 2], self.valence_reads())
+        # Given back: read on its own, then ahead again.
+        self.taken_over.clear()
+        for _ in range(2):
+            self.clock.now += NEXT_CYCLE
+            self.cycle()
+        self.assertIn(self.node_ids[2], self.batches_sent()[-2])
 
     def test_conductor_restart_reads_each_node_once(self):
         self.long_cycle()
@@ -622,20 +640,34 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.config(power_read_ahead=1, group='valence')
         read_ahead = self.read_ahead
         for node_id in 'abc':
-            read_ahead.read(self.context, node_id, True)
+            read_ahead.read(self.context, node_id, True, OWNER)
         self.clock.now += NEXT_CYCLE
         self.posts = self.http.post(BATCH_URL, json=_batch_answer)
-        read_ahead.read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True, OWNER)
         (function, args), = self.batches
         function(*args)
         # 'a' is never read: once its read is past the max age, it no
         # longer holds back the next batch.
-        read_ahead.read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True, OWNER)
         self.assertEqual(1, len(self.batches))
         self.clock.now += 6
-        read_ahead.read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True, OWNER)
         self.assertEqual(2, len(self.batches))
-        self.assertIsNone(read_ahead.read(self.context, 'a', True))
+        self.assertIsNone(read_ahead.read(self.context, 'a', True, OWNER))
+
+    def test_mapped_here_asks_ironics_hash_ring(self):
+        self.config(host='conductor-a')
+        get_ring = self.useFixture(fixtures.MockPatchObject(
+            hash_ring.HashRingManager, 'get_ring')).mock
+        get_ring.return_value.get_nodes.return_value = ['conductor-a']
+        self.assertTrue(readahead._mapped_here(OWNER))
+        get_ring.assert_called_once_with('valence', '')
+        get_ring.return_value.get_nodes.assert_called_once_with(
+            OWNER[0].encode())
+        get_ring.return_value.get_nodes.return_value = ['conductor-b']
+        self.assertFalse(readahead._mapped_here(OWNER))
+        get_ring.side_effect = exception.DriverNotFound(driver_name='valence')
+        self.assertFalse(readahead._mapped_here(OWNER))
 
     def test_forget_of_a_node_with_bad_driver_info(self):
         self.node.driver_info = {}
