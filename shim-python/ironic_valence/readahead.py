@@ -19,15 +19,23 @@ it is the HTTP exchange of that read, so the shim reads the nodes the sync
 will come to next in one call (POST /v1/power-reads) and answers the sync's
 reads from that batch.
 
-Which nodes come next: every read of a node puts it at the end of a list of
-known nodes ordered by their last read (an LRU), so the nodes read longest
-ago, which the sync reaches first, are at its front. A node is due once its
-last read is 0.9 of [conductor]sync_power_state_interval old, so a cycle
-never reads ahead what it has just read, and a read is never made for a
-cycle that is still far away. A node taken into a batch leaves the list
-until the sync reads it again: each read allows at most one read ahead of
-that node, and a node the sync stops reading (deleted, in maintenance, taken
-over by another conductor) is read ahead once more at most.
+Which nodes come next: every read of the sync puts its node at the end of
+a list of known nodes ordered by their last read (an LRU), so the nodes read
+longest ago, which the sync reaches first, are at its front. Only a node the
+sync read in an earlier cycle than the one under way is due, and only once
+its last read is 0.9 of [conductor]sync_power_state_interval old: the list
+predicts the sync's order only for the nodes of the last cycle. A cycle is
+known to have begun when the sync reads a node it has already read in the
+cycle under way; a read in an exclusive task (a power action, a node being
+managed) leaves the list as it is. So the first cycle after enrolment, after
+the conductor started and of nodes taken over from another conductor reads
+each node once, on its own, instead of reading ahead the nodes that cycle
+has just read, which a cycle longer than the interval would otherwise do,
+for reads that expire long before the next cycle. A node taken into a batch
+leaves the list until the sync reads it again: each read allows at most one
+read ahead of that node, and a node the sync stops reading (deleted, in
+maintenance) is read ahead once more at most; one that Ironic's hash ring
+has given to another conductor is not read ahead any more.
 
 Freshness: a read ahead answers only a read in a shared task (the sync's),
 at most once, and only while it is younger than
@@ -49,6 +57,7 @@ import time
 from oslo_log import log
 
 from ironic.common import exception
+from ironic.common import hash_ring
 
 from ironic_valence import client
 from ironic_valence import conf as valence_conf
@@ -126,22 +135,47 @@ def _reads(answer, node_ids):
             and read.get('power_state') in protocol.POWER_STATES_READ}
 
 
+def _mapped_here(owner):
+    """Whether Ironic's hash ring gives the node to this conductor.
+
+    As the conductor decides which nodes its power sync reads; the rings
+    are those the conductor uses, cached, rebuilt from the database every
+    [DEFAULT]hash_ring_reset_interval.
+
+    :param owner: the Ironic node's (uuid, driver, conductor_group).
+    """
+    uuid, driver, conductor_group = owner
+    try:
+        ring = hash_ring.HashRingManager().get_ring(driver, conductor_group)
+    except exception.DriverNotFound:
+        return False
+    return CONF.host in ring.get_nodes(uuid.encode('utf-8'))
+
+
 class ReadAhead(object):
     """The known nodes, the batches in flight and the reads they brought.
 
     Thread-safe: the sync's workers and the batches' threads share it.
     """
 
-    def __init__(self, clock=time.monotonic, start=_start_thread):
+    def __init__(self, clock=time.monotonic, start=_start_thread,
+                 mapped=_mapped_here):
         """:param clock: the monotonic clock.
 
         :param start: runs a function with its arguments in the background.
+        :param mapped: whether the sync of this conductor reads a node,
+            given its owner (see read()).
         """
         self._clock = clock
         self._start = start
+        self._mapped = mapped
         self._lock = threading.Lock()
-        # node id -> monotonic time of its last read, oldest first.
+        # node id -> (the sync's cycle, monotonic time, owner) of its last
+        # read in a shared task, oldest first.
         self._known = collections.OrderedDict()
+        # The sync's cycle under way, counted from 0 since this registry
+        # began.
+        self._cycle = 0
         # node id -> (monotonic time its batch was sent, its power read),
         # in about the order the batches were sent.
         self._ready = collections.OrderedDict()
@@ -150,16 +184,17 @@ class ReadAhead(object):
         self._in_flight = 0
         self._paused_until = None
 
-    def read(self, context, node_id, shared):
+    def read(self, context, node_id, shared, owner):
         """A read of the node: answered from a read ahead if it may be.
 
-        Records the read, and reads ahead if it is time to.
+        Records a read of the sync, and reads ahead if it is time to.
 
         :param context: the request context of the read; its request id
             goes with the batch it starts.
         :param shared: whether the read is the periodic sync's kind (in a
             shared task); only such a read is answered from a read ahead
             or starts a batch, and any other drops the node's read ahead.
+        :param owner: the Ironic node's (uuid, driver, conductor_group).
         :returns: the node's power read (the GET /v1/nodes/{id}/power
             document), or None when the node must be read on its own.
         """
@@ -170,20 +205,18 @@ class ReadAhead(object):
         interval = CONF.conductor.sync_power_state_interval
         if size <= 0 or interval <= 0:
             return None
-        max_age = conf.power_read_ahead_max_age
-        if shared:
-            answer = self._take(node_id, max_age)
-        else:
+        if not shared:
+            # Not the sync's: the node keeps its place among the known ones.
             self.forget(node_id)
-            answer = None
+            return None
+        max_age = conf.power_read_ahead_max_age
+        answer = self._take(node_id, max_age)
         # Before the caller reads the node on its own, so that a batch this
         # read starts is on its way meanwhile.
         now = self._clock()
         with self._lock:
-            self._known[node_id] = now
-            self._known.move_to_end(node_id)
-            batch = (self._next_batch(now, size, interval, max_age) if shared
-                     else None)
+            self._record(node_id, now, owner)
+            batch = self._next_batch(now, size, interval, max_age)
         if batch is not None:
             try:
                 self._start(self._run, context, batch)
@@ -192,6 +225,17 @@ class ReadAhead(object):
                 # nobody waits for the batch.
                 self._finish(batch, {}, e)
         return answer
+
+    def _record(self, node_id, now, owner):
+        """Put the node the sync reads at the end of the known ones.
+
+        Called with the lock held.
+        """
+        last = self._known.pop(node_id, None)
+        if last is not None and last[0] == self._cycle:
+            # The sync reads each node once per cycle.
+            self._cycle += 1
+        self._known[node_id] = (self._cycle, now, owner)
 
     def _take(self, node_id, max_age):
         """The node's read ahead, at most once, if it is fresh.
@@ -251,10 +295,18 @@ class ReadAhead(object):
             return None
         due = now - _DUE_FRACTION * interval
         node_ids = []
-        for node_id, last_read in self._known.items():
-            if last_read > due or len(node_ids) == size:
+        taken_over = []
+        for node_id, (cycle, last_read, owner) in self._known.items():
+            if (cycle == self._cycle or last_read > due
+                    or len(node_ids) == size):
                 break
-            node_ids.append(node_id)
+            if self._mapped(owner):
+                node_ids.append(node_id)
+            else:
+                # Another conductor's sync reads it now.
+                taken_over.append(node_id)
+        for node_id in taken_over:
+            del self._known[node_id]
         if not node_ids:
             return None
         batch = _Batch(node_ids, now)
@@ -342,8 +394,11 @@ def read_power(task, action):
     :raises: the exceptions of utils.call_service(), with PowerStateFailure
         for a failed call.
     """
-    node_id = utils.parse_driver_info(task.node)['node_id']
-    answer = _READ_AHEAD.read(task.context, node_id, task.shared)
+    node = task.node
+    node_id = utils.parse_driver_info(node)['node_id']
+    answer = _READ_AHEAD.read(
+        task.context, node_id, task.shared,
+        (node.uuid, node.driver, node.conductor_group))
     if answer is None:
         answer = utils.call_service(task, 'GET', '/power',
                                     exception.PowerStateFailure, action)

@@ -14,12 +14,14 @@
 
 tools/bench runs this with the Python of .venv-fleet (Ironic 39, the shim,
 sushy-tools, py-spy). For each kind in turn it starts a real single-process
-Ironic on a fresh SQLite database, enrolls N nodes of that kind straight
-into the database, lets the power sync run with a 1 s interval (so that one
-cycle follows the other), and takes each cycle's duration from Ironic's own
-statsd timer of ConductorManager._sync_power_states. At the end of every
-cycle it reads the CPU time of each process from /proc/<pid>/stat, so the
-CPU per synced node covers whole cycles only.
+Ironic on a fresh SQLite database, enrolls N nodes of that kind (straight
+into the database before Ironic starts, or with --enroll api through its
+REST API as an operator does), lets the power sync run with a 1 s interval
+(so that one cycle follows the other), and takes each cycle's duration from
+Ironic's own statsd timer of ConductorManager._sync_power_states. At the
+end of every cycle it reads the CPU time of each process from
+/proc/<pid>/stat, and the service's counts of its calls, so the figures per
+synced node cover whole cycles only.
 
 With --topology ha each kind runs in the production topology instead:
 PostgreSQL (a cluster of the run's own), one ironic-api and two
@@ -66,6 +68,7 @@ from valence_bench import results
 from valence_bench.stack import Backends
 from valence_bench.stack import Counts
 from valence_bench.stack import enroll_argv
+from valence_bench.stack import enroll_through_api
 from valence_bench.stack import ironic_argv
 from valence_bench.stack import Kind
 from valence_bench.stack import KINDS
@@ -161,6 +164,11 @@ class SyncTimer:
                 return self.cycles[self._returned - 1][1]
         return self._wait(found, deadline)
 
+    def skip_ended(self):
+        """Leaves the cycles ended so far out of next_cycle()'s."""
+        with self._changed:
+            self._returned = len(self.cycles)
+
     def cycle_ending_after(self, moment, deadline):
         """(end, seconds) of the first cycle that ended after moment.
 
@@ -183,6 +191,8 @@ class Cycle:
     warmup: bool
     # --topology ha: conductor name -> seconds of its cycle in this round
     conductors: dict = dataclasses.field(default_factory=dict)
+    # The service's calls and Valence reads in this cycle (valence kinds)
+    counts: Counts = None
 
 
 @dataclasses.dataclass
@@ -193,6 +203,8 @@ class Result:
     # every cycle after the first one seen, warm-up ones included
     all_cycles: list = dataclasses.field(default_factory=list)
     service_counts: Counts = None
+    # from Ironic's start to the first cycle counted (enrolment included)
+    start_counts: Counts = None
     note: str = ''
     # --topology ha: what the conductors logged (LOGGED's names -> count
     # per conductor), the nodes in maintenance at the end, the failover
@@ -237,8 +249,15 @@ class SingleIronic:
             ironic_argv(self.kind, self.config, 'ironic', self.args))
         self.process.wait_ready('http://127.0.0.1:%d/v1' % self.api_port,
                                 deadline)
-        # The cycle under way when the API answered began before anything
-        # was measured; the first whole cycle starts when it ends.
+        self.skip_cycles_under_way(deadline)
+
+    def skip_cycles_under_way(self, deadline):
+        """Waits for the end of the cycle under way.
+
+        It began before anything was measured; the first whole cycle starts
+        when it ends.
+        """
+        self.timer.skip_ended()
         self.timer.next_cycle(deadline)
 
     def pids(self):
@@ -328,7 +347,14 @@ class HaIronic:
                                        START_TIMEOUT_S,
                                        self.processes.log_dir))
             time.sleep(0.5)
-        # Cycles under way then began before anything was measured.
+        self.skip_cycles_under_way(deadline)
+
+    def skip_cycles_under_way(self, deadline):
+        """Waits for the end of the round under way.
+
+        Its cycles began before anything was measured; the first whole
+        round starts when it ends.
+        """
         self.round_start = time.monotonic()
         self.next_round(deadline)
 
@@ -531,28 +557,46 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
     subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file',
                     ironic.config, 'create_schema'], check=True,
                    capture_output=True, timeout=max(1, deadline.left()))
-    specs = state_dir / 'nodes.json'
-    specs.write_text(json.dumps(backends.node_specs(kind)))
-    began = time.monotonic()
-    with open(state_dir / 'enroll.log', 'wb') as log:
-        subprocess.run(enroll_argv(ironic.config, kind.driver, specs),
-                       check=True, stdout=log, stderr=subprocess.STDOUT,
-                       timeout=max(1, deadline.left()))
-    result.enroll_s = time.monotonic() - began
-    print('    %s: %d nodes enrolled in %.1fs' % (kind.name, args.nodes,
-                                                  result.enroll_s))
+    if args.enroll == 'database':
+        specs = state_dir / 'nodes.json'
+        specs.write_text(json.dumps(backends.node_specs(kind)))
+        began = time.monotonic()
+        with open(state_dir / 'enroll.log', 'wb') as log:
+            subprocess.run(enroll_argv(ironic.config, kind.driver, specs),
+                           check=True, stdout=log, stderr=subprocess.STDOUT,
+                           timeout=max(1, deadline.left()))
+        result.enroll_s = time.monotonic() - began
     kill_at = (args.kill_replica_at_cycle if kind.backend == 'valence'
                else None)
+    # Each cycle's calls to the service; not with a kill, after which a
+    # replica started again counts from zero.
+    counting = kind.backend == 'valence' and not kill_at
     profiler = None
     try:
+        started_counts = backends.service_counts() if counting else None
         ironic.start(deadline)
+        if args.enroll == 'api':
+            began = time.monotonic()
+            enroll_through_api(
+                'http://127.0.0.1:%d' % ironic.api_port, kind.driver,
+                backends.driver_infos(kind), args.enroll_concurrency,
+                deadline)
+            result.enroll_s = time.monotonic() - began
+            # The first cycle counted is the first with every node.
+            ironic.skip_cycles_under_way(deadline)
+        print('    %s: %d nodes enrolled (%s) in %.1fs' % (
+            kind.name, args.nodes, args.enroll, result.enroll_s))
 
         def snapshot():
             return cpu_snapshot({**ironic.pids(), **backends.measured(kind)})
 
         before = snapshot()
+        counts = backends.service_counts() if counting else None
+        if counting:
+            # Ironic's first cycles: the conductor's read-ahead knows no
+            # node yet.
+            result.start_counts = counts - started_counts
         warm_until = time.monotonic() + args.warmup_seconds
-        counts_before = None
         measured_from = None
         try:
             # With a kill, until a round ran after the replica was back.
@@ -562,9 +606,6 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
                           or time.monotonic() < warm_until)
                 if not warmup and measured_from is None:
                     measured_from = getattr(ironic, 'round_start', None)
-                    # A replica started again counts from zero.
-                    if kind.backend == 'valence' and not kill_at:
-                        counts_before = backends.service_counts()
                     if args.profile:
                         # Not with --topology ha: one process each.
                         profiler = Profilers(
@@ -583,17 +624,21 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
                 if failover and failover.back_at and began > failover.back_at:
                     failover.rounds_after += 1
                 after = snapshot()
-                result.all_cycles.append(Cycle(
-                    seconds, used_since(before, after), warmup, conductors))
+                cycle = Cycle(seconds, used_since(before, after), warmup,
+                              conductors)
                 before = after
+                if counting:
+                    cycle.counts = backends.service_counts() - counts
+                    counts += cycle.counts
+                result.all_cycles.append(cycle)
         except OutOfTime:
             result.note = ('time bound reached after %d warm-up and %d of %d'
                            ' measured cycles' % (
                                len(result.all_cycles) - len(result.cycles),
                                len(result.cycles), args.cycles))
-        if counts_before is not None and result.cycles:
-            result.service_counts = (backends.service_counts()
-                                     - counts_before)
+        if counting and result.cycles:
+            result.service_counts = sum((c.counts for c in result.cycles),
+                                        Counts())
         ironic.before_stop(result, measured_from)
     finally:
         if profiler is not None:
@@ -706,7 +751,22 @@ def report(results, args):
             fmt(counts and counts.requests / per_node_cycle, '%.2f'),
             fmt(counts and counts.valence_reads / per_node_cycle, '%.2f')))
     for r in results:
+        start = r.start_counts
+        if start:
+            print('%s: from Ironic\'s start to the first cycle counted (the '
+                  'enrolment included with --enroll api), per node: %.2f '
+                  'Valence reads, %.3f POST /v1/power-reads, %.2f single '
+                  'power reads' % (
+                      r.kind.name, start.valence_reads / r.nodes,
+                      start.batches / r.nodes,
+                      start.single_power_reads / r.nodes))
         counts = r.service_counts
+        if counts:
+            per_node_cycle = r.nodes * len(r.cycles)
+            print('%s: per node per cycle, %.2f POST /v1/power-reads and '
+                  '%.2f single power reads' % (
+                      r.kind.name, counts.batches / per_node_cycle,
+                      counts.single_power_reads / per_node_cycle))
         if counts and counts.requests and counts.valence_reads:
             service_cpu = r.cpu_ms_per_node('service') * r.nodes * len(
                 r.cycles)
@@ -725,7 +785,8 @@ def report(results, args):
     if args.topology == 'ha':
         report_ha(results)
     print('\nevery cycle: seconds%s, then CPU ms per node of each process '
-          '(w: warm-up, not counted above)' % (
+          '(w: warm-up, not counted above); for valence, per node: Valence '
+          'reads, POST /v1/power-reads, single power reads' % (
               ' (each conductor\'s)' if args.topology == 'ha' else ''))
     for r in results:
         note = '; %s' % r.note if r.note else ''
@@ -735,9 +796,12 @@ def report(results, args):
             cpu = '  '.join('%s %.2f' % (n, r.cpu_ms_per_node(n, [c]))
                             for n in c.cpu)
             each = ''.join(' %6.2f' % s for s in c.conductors.values())
-            print('      %s %7.2f%s  %s'
+            reads = ('  reads %.2f  batches %.3f  single %.2f' % (
+                c.counts.valence_reads / r.nodes, c.counts.batches / r.nodes,
+                c.counts.single_power_reads / r.nodes) if c.counts else '')
+            print('      %s %7.2f%s  %s%s'
                   % ('w' if c.warmup else ' ', c.seconds,
-                     each and ' (%s)' % each.strip(), cpu))
+                     each and ' (%s)' % each.strip(), cpu, reads))
     by_name = {r.kind.name: r for r in results if r.cycles}
     valence = by_name.get('valence')
     if valence:
@@ -855,9 +919,16 @@ def write_results(measured, args):
                   for part in ('ironic', 'service', 'emulator', 'sushy',
                                'postgres')
                   if r.cpu_ms_per_node(part) is not None},
+              # every cycle, warm-up ones first: per node, what it cost
+              'counts_per_node': [
+                  {'warmup': c.warmup,
+                   **{name: value / r.nodes for name, value in
+                      dataclasses.asdict(c.counts).items()}}
+                  for c in r.all_cycles if c.counts],
               'note': r.note or None} for r in measured]
     results.write(results.record('fleet', args.command, {
-        'nodes': args.nodes, 'topology': args.topology, 'kinds': kinds}))
+        'nodes': args.nodes, 'topology': args.topology,
+        'enroll': args.enroll, 'kinds': kinds}))
     for r in measured:
         f = r.failover
         if not f or not f.cycles:
@@ -902,6 +973,16 @@ def main(argv, prog):
                         help='with --topology ha: SIGKILL the first service '
                         'replica during measured cycle K of the valence '
                         'kinds, and start it again after')
+    parser.add_argument('--enroll', choices=('database', 'api'),
+                        default='database',
+                        help='database: write the nodes straight into '
+                        'Ironic\'s database before it starts, manageable and '
+                        'with what their BMC reports (fast, a fleet synced '
+                        'before); api: as an operator does, through '
+                        'Ironic\'s REST API (create, then manage) once it '
+                        'runs, and measure from the first cycle after it')
+    parser.add_argument('--enroll-concurrency', type=positive, default=8,
+                        help='with --enroll api: requests at a time')
     parser.add_argument('--cycles', type=positive, default=3,
                         help='measured sync cycles per kind')
     parser.add_argument('--warmup-cycles', type=positive, default=2,

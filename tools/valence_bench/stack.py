@@ -15,8 +15,8 @@
 
 The kinds of node and the BMC side each needs (the emulator and the
 service, or sushy-tools' fake systems), ironic.conf for a kind, the
-enrolment of nodes straight into Ironic's database, and Ironic's commands.
-The last two run in processes of their own, as
+enrolment of nodes through Ironic's REST API or straight into its database,
+and Ironic's commands. The last two run in processes of their own, as
 `python -m valence_bench.stack enroll|ironic ...`, so that the process
 that measures never loads Ironic's drivers with another configuration.
 """
@@ -28,11 +28,13 @@ import functools
 import hashlib
 import importlib
 import json
+import operator
 import os
 from pathlib import Path
 import secrets
 import shutil
 import sys
+import time
 import types
 import urllib.parse
 import urllib.request
@@ -109,10 +111,20 @@ def pinned(argv, role, args):
 class Counts:
     requests: float = 0.0
     valence_reads: float = 0.0
+    # Of the requests: POST /v1/power-reads, and GET /v1/nodes/{id}/power.
+    batches: float = 0.0
+    single_power_reads: float = 0.0
+
+    def _combine(self, other, operation):
+        return Counts(*(operation(getattr(self, f.name),
+                                  getattr(other, f.name))
+                        for f in dataclasses.fields(self)))
+
+    def __add__(self, other):
+        return self._combine(other, operator.add)
 
     def __sub__(self, other):
-        return Counts(self.requests - other.requests,
-                      self.valence_reads - other.valence_reads)
+        return self._combine(other, operator.sub)
 
 
 class Backends:
@@ -284,9 +296,10 @@ class Backends:
         """What each node of this kind is enrolled with."""
         known = self.KNOWN.get(kind.backend, {})
         return [{**known, 'driver_info': info}
-                for info in self._driver_info(kind)]
+                for info in self.driver_infos(kind)]
 
-    def _driver_info(self, kind):
+    def driver_infos(self, kind):
+        """The driver_info of each node of this kind."""
         if kind.backend == 'valence':
             return [{'valence_node_id': n} for n in self.valence_ids]
         if kind.backend == 'sushy':
@@ -316,12 +329,17 @@ class Backends:
     def _count(text, counts):
         for line in text.splitlines():
             name, _, rest = line.partition('{')
+            value = float(line.rsplit(' ', 1)[-1]) if rest else 0.0
             if (name == 'http_server_requests_seconds_count'
                     and 'uri="/actuator' not in rest):
-                counts.requests += float(line.rsplit(' ', 1)[1])
+                counts.requests += value
+                if 'uri="/v1/power-reads"' in rest:
+                    counts.batches += value
+                elif 'method="GET"' in rest and '/power"' in rest:
+                    counts.single_power_reads += value
             elif (name == 'valence_upstream_requests_seconds_count'
                     and 'operation="get_node"' in rest):
-                counts.valence_reads += float(line.rsplit(' ', 1)[1])
+                counts.valence_reads += value
 
 
 def write_config(kind, state_dir, api_port, backends, statsd_port,
@@ -369,7 +387,7 @@ def write_config(kind, state_dir, api_port, backends, statsd_port,
     return path
 
 
-def enroll(config, driver, specs_path):
+def enroll_in_database(config, driver, specs_path):
     """Creates the nodes straight in Ironic's database (before it starts).
 
     The API would validate each node and walk it through manageable one
@@ -396,6 +414,60 @@ def enroll(config, driver, specs_path):
                             power_state='power off', **fields)
         driver_factory.check_and_update_node_interfaces(node)
         node.create()
+
+
+# How often the API enrolment looks whether every node is manageable.
+MANAGE_POLL_S = 2
+
+
+def enroll_through_api(api_url, driver, driver_infos, concurrency,
+                       deadline):
+    """Enrolls nodes as an operator does, through Ironic's REST API.
+
+    With openstacksdk, as `baremetal node create` and `baremetal node
+    manage` do: each node is created with its driver_info, then moved to
+    manageable, which makes the conductor validate its power interface and
+    read its power state; up to `concurrency` requests at a time. Ironic
+    must be running. Its nodes are ready once every one is manageable.
+
+    :returns: the uuids of the nodes, in the order of driver_infos.
+    :raises RuntimeError: when a node fails to become manageable.
+    :raises OutOfTime: when the deadline passes first.
+    """
+    from concurrent import futures
+
+    import openstack
+
+    connection = openstack.connection.Connection(
+        auth_type='none', baremetal_endpoint_override=api_url,
+        baremetal_api_version='1', baremetal_status_code_retries=0,
+        api_timeout=30)
+    baremetal = connection.baremetal
+
+    def create(info):
+        deadline.check('enrolling nodes through the API')
+        node = baremetal.create_node(driver=driver, driver_info=info)
+        baremetal.set_node_provision_state(node, 'manage')
+        return node.id
+
+    with futures.ThreadPoolExecutor(concurrency) as pool:
+        uuids = list(pool.map(create, driver_infos))
+    waiting_for = set(uuids)
+    while waiting_for:
+        deadline.check('waiting for %d nodes to be manageable'
+                       % len(waiting_for))
+        for node in baremetal.nodes(fields=['uuid', 'provision_state',
+                                            'last_error']):
+            if node.id not in waiting_for:
+                continue
+            if node.provision_state == 'manageable':
+                waiting_for.discard(node.id)
+            elif node.provision_state == 'enroll' and node.last_error:
+                raise RuntimeError('node %s could not be managed: %s'
+                                   % (node.id, node.last_error))
+        if waiting_for:
+            time.sleep(min(MANAGE_POLL_S, max(0, deadline.left())))
+    return uuids
 
 
 # Ironic's commands, by the module of ironic.command that runs each.
@@ -453,7 +525,7 @@ def main():
     args = parser().parse_args()
     if args.what == 'ironic':
         return run_ironic(args.config, args.memoise_pbkdf2, args.command)
-    enroll(args.config, args.driver, args.specs)
+    enroll_in_database(args.config, args.driver, args.specs)
     return 0
 
 

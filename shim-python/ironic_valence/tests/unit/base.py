@@ -109,9 +109,11 @@ class ValenceTestCase(db_base.DbTestCase):
         self.useFixture(fixtures.MockPatchObject(client, '_HEALTH',
                                                  client._Health()))
         if not self.fake_transport:
-            # Each test knows its own nodes.
+            # Each test knows its own nodes; no conductor is registered
+            # for Ironic's hash ring, which would give them to none.
             self.useFixture(fixtures.MockPatchObject(
-                readahead, '_READ_AHEAD', readahead.ReadAhead()))
+                readahead, '_READ_AHEAD',
+                readahead.ReadAhead(mapped=lambda owner: True)))
             return
         # No stub answers by default: an unexpected call fails the test.
         self.http = self.useFixture(fake_http.FakeService())
@@ -127,10 +129,13 @@ class ValenceTestCase(db_base.DbTestCase):
         holds (function, args) of each one not started yet.
         """
         self.batches = []
+        # The uuids of the Ironic nodes another conductor took over.
+        self.taken_over = set()
         self.read_ahead = readahead.ReadAhead(
             clock=self.clock.monotonic,
             start=lambda function, *args: self.batches.append(
-                (function, args)))
+                (function, args)),
+            mapped=lambda owner: owner[0] not in self.taken_over)
         self.useFixture(fixtures.MockPatchObject(
             readahead, '_READ_AHEAD', self.read_ahead))
 

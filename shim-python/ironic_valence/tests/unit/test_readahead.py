@@ -24,6 +24,7 @@ import fixtures
 from oslo_utils import uuidutils
 
 from ironic.common import exception
+from ironic.common import hash_ring
 from ironic.conductor import task_manager
 from ironic.tests.unit.objects import utils as obj_utils
 
@@ -37,6 +38,11 @@ BATCH_URL = base.SERVICE_URL + '/v1/power-reads'
 INTERVAL = 60
 # The sync's next cycle: every node read in the last one is due.
 NEXT_CYCLE = 0.9 * INTERVAL
+# An interval that a cycle of the tests' five nodes, a second per node,
+# outlasts.
+SHORT_INTERVAL = 4
+# An Ironic node of this conductor, for the registry's own tests.
+OWNER = ('1be26c0b-03f2-4d2e-ae87-c02d7f33c781', 'valence', '')
 
 
 def _read(node_id):
@@ -123,6 +129,90 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.cycle()
         self.assertEqual([1] * 5, self.single_reads())
         self.assertEqual([], self.batches)
+
+    def valence_reads(self):
+        """How often each node was read, on its own and in batches."""
+        sent = sum(self.batches_sent(), [])
+        return [single + sent.count(node_id) for single, node_id
+                in zip(self.single_reads(), self.node_ids)]
+
+    def long_cycle(self, indexes=range(5)):
+        """A cycle longer than the interval: a second per read."""
+        self.config(sync_power_state_interval=SHORT_INTERVAL,
+                    group='conductor')
+        for index in indexes:
+            self.read(index)
+            self.run_batches()
+            self.clock.now += 1
+
+    def test_first_cycle_longer_than_the_interval_reads_each_node_once(self):
+        # The nodes the cycle read first are due before it ends, but the
+        # sync reaches them again only in the next cycle.
+        self.long_cycle()
+        self.assertEqual([1] * 5, self.valence_reads())
+        self.assertEqual([], self.batches_sent())
+
+    def test_cycles_longer_than_the_interval_read_each_node_once(self):
+        for cycles in range(1, 4):
+            self.long_cycle()
+            self.assertEqual([cycles] * 5, self.valence_reads())
+        # From the second cycle on, the nodes after the first are read
+        # ahead.
+        self.assertEqual([3, 1, 1, 1, 1], self.single_reads())
+
+    def test_first_cycle_after_the_nodes_were_managed(self):
+        # Enrolment through the API: `manage` reads each node in an
+        # exclusive task, in an order of its own, before any sync.
+        # Reads ahead in that order would be too old once the sync came
+        # to them.
+        self.config(power_read_ahead_max_age=1, group='valence')
+        for index in reversed(range(5)):
+            self.read(index, shared=False)
+        self.clock.now += NEXT_CYCLE
+        self.long_cycle()
+        self.assertEqual([], self.batches_sent())
+        self.assertEqual([2] * 5, self.valence_reads())
+
+    def test_exclusive_read_keeps_the_node_in_the_sync_order(self):
+        self.cycle()
+        self.read(2, shared=False)
+        self.clock.now += NEXT_CYCLE
+        self.cycle()
+        self.assertEqual([self.node_ids[1:3], self.node_ids[3:5]],
+                         self.batches_sent())
+
+    def test_first_cycle_with_nodes_taken_over(self):
+        # Nodes 1 and 3 come from another conductor: the first cycle that
+        # reads them reads them on their own, and the others ahead.
+        self.long_cycle([0, 2, 4])
+        self.clock.now += 0.9 * SHORT_INTERVAL
+        self.long_cycle()
+        self.assertEqual([2, 1, 2, 1, 2], self.valence_reads())
+        self.assertEqual([[self.node_ids[2], self.node_ids[4]]],
+                         self.batches_sent())
+
+    def test_nodes_taken_over_by_another_conductor_are_not_read_ahead(self):
+        self.cycle()
+        self.taken_over.add(self.nodes[2].uuid)
+        self.clock.now += NEXT_CYCLE
+        self.cycle([0, 1, 3, 4])
+        self.assertEqual([[self.node_ids[1], self.node_ids[3]],
+                          [self.node_ids[4]]], self.batches_sent())
+        self.assertEqual([2, 2, 1, 2, 2], self.valence_reads())
+        # Given back: read on its own, then ahead again.
+        self.taken_over.clear()
+        for _ in range(2):
+            self.clock.now += NEXT_CYCLE
+            self.cycle()
+        self.assertIn(self.node_ids[2], self.batches_sent()[-2])
+
+    def test_conductor_restart_reads_each_node_once(self):
+        self.long_cycle()
+        self.long_cycle()
+        # A conductor that starts again knows no node.
+        self.use_new_read_ahead()
+        self.long_cycle()
+        self.assertEqual([3] * 5, self.valence_reads())
 
     def test_due_nodes_are_read_in_one_batch_in_the_sync_order(self):
         self.read_ahead_of_second_cycle()
@@ -549,21 +639,35 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.config(sync_power_state_interval=INTERVAL, group='conductor')
         self.config(power_read_ahead=1, group='valence')
         read_ahead = self.read_ahead
-        read_ahead.read(self.context, 'a', True)
-        read_ahead.read(self.context, 'b', True)
+        for node_id in 'abc':
+            read_ahead.read(self.context, node_id, True, OWNER)
         self.clock.now += NEXT_CYCLE
         self.posts = self.http.post(BATCH_URL, json=_batch_answer)
-        read_ahead.read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True, OWNER)
         (function, args), = self.batches
         function(*args)
         # 'a' is never read: once its read is past the max age, it no
         # longer holds back the next batch.
-        read_ahead.read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True, OWNER)
         self.assertEqual(1, len(self.batches))
         self.clock.now += 6
-        read_ahead.read(self.context, 'c', True)
+        read_ahead.read(self.context, 'c', True, OWNER)
         self.assertEqual(2, len(self.batches))
-        self.assertIsNone(read_ahead.read(self.context, 'a', True))
+        self.assertIsNone(read_ahead.read(self.context, 'a', True, OWNER))
+
+    def test_mapped_here_asks_ironics_hash_ring(self):
+        self.config(host='conductor-a')
+        get_ring = self.useFixture(fixtures.MockPatchObject(
+            hash_ring.HashRingManager, 'get_ring')).mock
+        get_ring.return_value.get_nodes.return_value = ['conductor-a']
+        self.assertTrue(readahead._mapped_here(OWNER))
+        get_ring.assert_called_once_with('valence', '')
+        get_ring.return_value.get_nodes.assert_called_once_with(
+            OWNER[0].encode())
+        get_ring.return_value.get_nodes.return_value = ['conductor-b']
+        self.assertFalse(readahead._mapped_here(OWNER))
+        get_ring.side_effect = exception.DriverNotFound(driver_name='valence')
+        self.assertFalse(readahead._mapped_here(OWNER))
 
     def test_forget_of_a_node_with_bad_driver_info(self):
         self.node.driver_info = {}

@@ -1,0 +1,49 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+from valence_bench import stack
+
+# The service's Prometheus counters as it writes them, trimmed.
+PROMETHEUS = '''\
+# TYPE http_server_requests_seconds summary
+http_server_requests_seconds_count{error="none",exception="none",\
+method="GET",outcome="SUCCESS",status="200",\
+uri="/v1/nodes/{nodeId}/power"} 7
+http_server_requests_seconds_count{error="none",exception="none",\
+method="PUT",outcome="SUCCESS",status="200",\
+uri="/v1/nodes/{nodeId}/power"} 2
+http_server_requests_seconds_count{error="none",exception="none",\
+method="POST",outcome="SUCCESS",status="200",uri="/v1/power-reads"} 3
+http_server_requests_seconds_count{error="none",exception="none",\
+method="GET",outcome="SUCCESS",status="200",uri="/v1/nodes/{nodeId}"} 1
+http_server_requests_seconds_count{error="none",exception="none",\
+method="GET",outcome="SUCCESS",status="200",uri="/actuator/health"} 40
+valence_upstream_requests_seconds_count{operation="get_node",\
+outcome="success"} 157
+valence_upstream_requests_seconds_count{operation="reset",\
+outcome="success"} 2
+'''
+
+
+def test_counts_of_the_service():
+    counts = stack.Counts()
+    stack.Backends._count(PROMETHEUS, counts)
+    assert counts == stack.Counts(requests=13, valence_reads=157,
+                                  batches=3, single_power_reads=7)
+
+
+def test_counts_add_and_subtract_each_count():
+    assert (stack.Counts(5, 100, 2, 1) - stack.Counts(1, 40, 1, 1)
+            == stack.Counts(4, 60, 1, 0))
+    assert (stack.Counts(5, 100, 2, 1) + stack.Counts(1, 40, 1, 1)
+            == stack.Counts(6, 140, 3, 2))
