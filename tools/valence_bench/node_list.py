@@ -25,7 +25,7 @@ one keep-alive connection) and once with the CLI, checking that every node
 came back once and in order. It prints the wall time of each, the pages
 (the pager asks for smaller ones after a page the service could not read in
 time) and the slowest of them, and the CPU time the service and the
-emulator used, with the machine's load.
+emulator used, with the machine's load, and writes them to a result file.
 
 Every process listens on 127.0.0.1; every loop is bounded in count and
 in time, the whole run by --max-seconds.
@@ -37,39 +37,36 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import time
 import urllib.parse
 
-# scripts/ is on the path as this file's directory.
-import benchmark
-import fleet
 import ironic_conf
+from ironic_valence import cli
 from ironic_valence import paging
 from ironic_valence import protocol
-from ports import free_ports
-import power_reads_cpu
+import ports
 
+from valence_bench import children
+from valence_bench import loadclient
+from valence_bench import proc
+from valence_bench import results
+from valence_bench.stack import VENV_BIN
 
-# As the CLI: cli.LIST_TIMEOUT_SECONDS for the list, and for each page the
-# read budget, the service's overshoot and the CLI's margin.
-LIST_TIMEOUT_S = 300
+# As the CLI: its bound of the whole list, and for each page the read
+# budget, the service's overshoot and the CLI's margin.
 PAGE_WAIT_S = (protocol.READ_BUDGET_SECONDS
-               + protocol.ANSWER_OVERSHOOT_SECONDS + 5)
+               + protocol.ANSWER_OVERSHOOT_SECONDS
+               + cli.ANSWER_MARGIN_SECONDS)
+# The service's driver.node-list.parallelism accepts these.
+PARALLELISM = (1, 128)
+MAX_LATENCY_MS = 1000
 
 
-def start(procs, args, token, deadline):
-    """Starts the emulator, the service and Ironic, all ready.
-
-    :returns: ({'emulator': process, 'service': process}, emulator URL,
-        service URL, Ironic URL).
-    """
-    emulator_url, emulator, service_url, service = power_reads_cpu.start(
-        procs, args, token, deadline,
-        {'DRIVER_NODELIST_PARALLELISM': str(args.parallelism)})
-    ironic_port, = free_ports(1)
+def start_ironic(started, service_url, token, deadline):
+    """A single-process Ironic for the CLI, ready; returns its URL."""
+    ironic_port, = ports.free_ports(1)
     ironic_url = 'http://127.0.0.1:%d' % ironic_port
-    state_dir = procs.log_dir / 'ironic-state'
+    state_dir = started.log_dir / 'ironic-state'
     # A database of an earlier run would refuse create_schema.
     shutil.rmtree(state_dir, ignore_errors=True)
     ironic_conf.prepare_state_dir(str(state_dir))
@@ -77,14 +74,13 @@ def start(procs, args, token, deadline):
     # No node of the valence driver is enrolled: the sync never runs.
     ironic_conf.write(config, ironic_conf.render(
         str(state_dir), '127.0.0.1', ironic_port, service_url, token, 600))
-    subprocess.run([fleet.VENV_BIN / 'ironic-dbsync', '--config-file',
-                    config, 'create_schema'], check=True,
-                   capture_output=True, timeout=max(1, deadline.left()))
-    ironic = procs.start('ironic', [fleet.VENV_BIN / 'ironic',
-                                    '--config-file', config])
+    subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file', config,
+                    'create_schema'], check=True, capture_output=True,
+                   timeout=max(1, deadline.left()))
+    ironic = started.start('ironic', [VENV_BIN / 'ironic', '--config-file',
+                                      config])
     ironic.wait_ready(ironic_url + '/v1', deadline)
-    return ({'emulator': emulator, 'service': service}, emulator_url,
-            service_url, ironic_url)
+    return ironic_url
 
 
 class PageFailed(RuntimeError):
@@ -99,9 +95,11 @@ def service_list(service_url, token, deadline):
     """Every node through the shim's pager, as the CLI follows the pages.
 
     :returns: (node ids, [(page size asked, seconds, status)...]).
+    :raises PageFailed: when a page failed and the pager gave up.
+    :raises waiting.OutOfTime: when the run's deadline came first.
     """
     pages = []
-    client = benchmark.Client(service_url, token)
+    client = loadclient.Client(service_url, token)
 
     def fetch_page(path):
         deadline.check('the service node list')
@@ -117,46 +115,73 @@ def service_list(service_url, token, deadline):
         return answer
 
     try:
-        nodes = paging.every_node(fetch_page,
-                                  time.monotonic() + LIST_TIMEOUT_S,
-                                  PAGE_WAIT_S, PageFailed)
+        nodes = paging.every_node(
+            fetch_page, time.monotonic() + min(cli.LIST_TIMEOUT_SECONDS,
+                                               max(0, deadline.left())),
+            PAGE_WAIT_S, PageFailed)
     finally:
         client.close()
     return [node['node_id'] for node in nodes], pages
 
 
-def describe(pages):
-    """The pages of one list: how many of each size, failed ones, slowest."""
-    failed = [status for _, _, status in pages if status != 200]
-    sizes = sorted({limit for limit, _, _ in pages}, reverse=True)
+def page_figures(pages):
+    """The pages of one list: their sizes, failed ones, the slowest."""
+    return {'pages': len(pages),
+            'page_sizes': sorted({limit for limit, _, _ in pages},
+                                 reverse=True),
+            'failed_pages': sorted(status for _, _, status in pages
+                                   if status != 200),
+            'slowest_page_s': max(seconds for _, seconds, _ in pages)}
+
+
+def describe(figures):
+    failed = figures['failed_pages']
     return '%d pages of %s%s, slowest %.2f s' % (
-        len(pages), '/'.join(map(str, sizes)),
+        figures['pages'], '/'.join(map(str, figures['page_sizes'])),
         ' (%d answered %s)' % (len(failed), sorted(set(failed)))
-        if failed else '', max(seconds for _, seconds, _ in pages))
+        if failed else '', figures['slowest_page_s'])
 
 
 def cli_list(env, deadline):
     """Every node with `baremetal valence node list`: its node ids."""
     result = subprocess.run(
-        [fleet.VENV_BIN / 'baremetal', '--os-baremetal-api-version',
-         'latest', 'valence', 'node', 'list', '-f', 'value', '-c', 'UUID'],
+        [VENV_BIN / 'baremetal', '--os-baremetal-api-version', 'latest',
+         'valence', 'node', 'list', '-f', 'value', '-c', 'UUID'],
         env=env, capture_output=True, text=True, check=True,
         stdin=subprocess.DEVNULL, timeout=max(1, deadline.left()))
     return result.stdout.split()
 
 
 def check(ids, expected, way):
+    """:raises RuntimeError: when ids are not the expected ones in order."""
     if ids != expected:
         raise RuntimeError('%s listed %d nodes, %d distinct, not the %d '
                            'composed nodes in order'
                            % (way, len(ids), len(set(ids)), len(expected)))
 
 
-def run(args, procs, deadline):
+def measure(way, list_nodes, expected, pids):
+    """One list: its wall time and the CPU seconds of each process."""
+    before = {name: proc.cpu_seconds(pid) for name, pid in pids.items()}
+    began = time.perf_counter()
+    ids, pages = list_nodes()
+    figures = {'wall_s': time.perf_counter() - began}
+    check(ids, expected, way)
+    figures['cpu_s'] = {name: proc.cpu_seconds(pid) - before[name]
+                        for name, pid in pids.items()}
+    if pages is not None:
+        figures.update(page_figures(pages))
+    return figures
+
+
+def run(args, started, deadline):
     token = 'bench-' + secrets.token_urlsafe(24)
-    pids, emulator_url, service_url, ironic_url = start(
-        procs, args, token, deadline)
-    direct = benchmark.Client(emulator_url)
+    emulator_url, emulator, service_url, service = started.valence(
+        args.nodes, token, deadline,
+        {'DRIVER_NODELIST_PARALLELISM': str(args.parallelism)})
+    ironic_url = start_ironic(started, service_url, token, deadline)
+    pids = {'service': service.pid, 'emulator': emulator.pid}
+    direct = loadclient.Client(emulator_url)
     expected = sorted(n['uuid'] for n in direct.json('GET', '/v1/nodes'))
     direct.close()
     env = {**os.environ, 'OS_ENDPOINT': ironic_url, 'OS_AUTH_TYPE': 'none',
@@ -165,62 +190,71 @@ def run(args, procs, deadline):
           'load average %s' % (args.nodes, args.parallelism, os.cpu_count(),
                                ' '.join('%.1f' % x for x in os.getloadavg())))
     began = time.perf_counter()
-    subprocess.run([fleet.VENV_BIN / 'baremetal', 'valence', 'node', 'list',
+    subprocess.run([VENV_BIN / 'baremetal', 'valence', 'node', 'list',
                     '--help'], env=env, capture_output=True, check=True,
                    stdin=subprocess.DEVNULL, timeout=max(1, deadline.left()))
+    cli_help_s = time.perf_counter() - began
     print('    the CLI alone (baremetal valence node list --help): %.2f s'
-          % (time.perf_counter() - began))
+          % cli_help_s)
+    ways = {'service': lambda: service_list(service_url, token, deadline),
+            'cli': lambda: (cli_list(env, deadline), None)}
+    measured = []
     for latency in args.latencies:
         # A connection of its own: the emulator closes one idle for long.
-        direct = benchmark.Client(emulator_url)
+        direct = loadclient.Client(emulator_url)
         direct.json('PUT', '/emulator/faults', {'latency_ms': latency})
         direct.close()
-        ids, pages = service_list(service_url, token, deadline)
-        check(ids, expected, 'the warm-up service list')
+        warmup = measure('the warm-up service list', ways['service'],
+                         expected, pids)
         print('    latency %3d ms, warm-up list (not counted): %s'
-              % (latency, describe(pages)))
+              % (latency, describe(warmup)))
+        rounds = []
         for r in range(args.rounds):
-            cells = []
-            for way in ('service', 'cli'):
-                before = {n: benchmark.cpu_seconds(p.pid)
-                          for n, p in pids.items()}
-                began = time.perf_counter()
-                if way == 'service':
-                    ids, pages = service_list(service_url, token, deadline)
-                else:
-                    ids = cli_list(env, deadline)
-                wall = time.perf_counter() - began
-                check(ids, expected, way)
-                cpu = {n: benchmark.cpu_seconds(p.pid) - before[n]
-                       for n, p in pids.items()}
-                cells.append('%s %.2f s (service CPU %.1f s, emulator %.1f s'
-                             '%s)' % (way, wall, cpu['service'],
-                                      cpu['emulator'],
-                                      ', ' + describe(pages)
-                                      if way == 'service' else ''))
-            print('    latency %3d ms, round %d/%d: %s; load %.1f'
-                  % (latency, r + 1, args.rounds, '; '.join(cells),
-                     os.getloadavg()[0]))
+            rounds.append({way: measure(way, list_nodes, expected, pids)
+                           for way, list_nodes in ways.items()})
+            print('    latency %3d ms, round %d/%d: %s; load %.1f' % (
+                latency, r + 1, args.rounds, '; '.join(
+                    '%s %.2f s (service CPU %.1f s, emulator %.1f s%s)' % (
+                        way, f['wall_s'], f['cpu_s']['service'],
+                        f['cpu_s']['emulator'],
+                        ', ' + describe(f) if 'pages' in f else '')
+                    for way, f in rounds[-1].items()),
+                os.getloadavg()[0]))
+        measured.append({'latency_ms': latency, 'warmup': warmup,
+                         'rounds': rounds})
+    results.write(results.record('node-list', args.command, {
+        'nodes': args.nodes, 'parallelism': args.parallelism,
+        'cli_help_s': cli_help_s, 'latencies': measured}))
+
+
+def bounded(low, high, what):
+    """argparse's type of an integer from low to high."""
+    def parse(text):
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError('%s: from %d to %d'
+                                             % (what, low, high))
+        return value
+    return parse
 
 
 def latencies(text):
-    values = [int(x) for x in text.split(',')]
-    if any(not 0 <= x <= 1000 for x in values):
-        raise argparse.ArgumentTypeError('each from 0 to 1000 ms')
-    return values
+    """argparse's type of --latencies: comma-separated ms, 0 to 1000."""
+    each = bounded(0, MAX_LATENCY_MS, 'each latency (ms)')
+    return [each(x) for x in text.split(',')]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--nodes', type=fleet.positive, default=10000)
-    parser.add_argument('--parallelism', type=fleet.positive, default=16)
-    parser.add_argument('--latencies', type=latencies, default=[0, 50])
-    parser.add_argument('--rounds', type=fleet.positive, default=3)
-    parser.add_argument('--max-seconds', type=fleet.positive, default=1200)
-    args = parser.parse_args()
-    return fleet.run_bounded(run, args,
-                             fleet.ROOT / '.run' / 'node-list-bench')
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+def main(argv, prog):
+    parser = children.parser(prog, __doc__, 1200)
+    parser.add_argument('--nodes', type=children.positive, default=10000,
+                        help='composed nodes the emulator is seeded with')
+    parser.add_argument('--parallelism', type=bounded(*PARALLELISM,
+                                                      'parallelism'),
+                        default=16, help='the service\'s '
+                        'driver.node-list.parallelism (%d..%d)' % PARALLELISM)
+    parser.add_argument('--latencies', type=latencies, default=[0, 50],
+                        help='comma-separated ms added to every Valence '
+                        'call, one pass each (0..%d)' % MAX_LATENCY_MS)
+    parser.add_argument('--rounds', type=children.positive, default=3,
+                        help='counted lists each way per latency')
+    return children.run_parsed(parser, argv, run)
