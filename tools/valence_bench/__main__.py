@@ -35,6 +35,8 @@ SUBCOMMANDS = {
     'soak': ('soak', 'hostile requests, Valence\'s faults and 200 clients '
              'against the service as it ships'),
     'startup': ('startup', 'the service\'s start-up time by JVM setup'),
+    'node-list': ('node_list', 'the paged node list of a pod through the '
+                  'service and with the CLI'),
     'shutdown-drill': ('shutdown_drill', 'SIGTERM to the service while a '
                        'reboot waits on a slow Valence'),
     'validate-cost': ('validate_cost', 'the power interface\'s validate() '

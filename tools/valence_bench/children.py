@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 
+import ports
 import processes
 
 from valence_bench import waiting
@@ -88,15 +89,37 @@ class Children:
             'SERVER_PORT': str(port), 'EMULATOR_NODE_COUNT': str(nodes),
             'EMULATOR_TRANSITION_DELAY': transition_delay})
 
-    def service(self, port, valence_url, token, argv=None, name='service'):
+    def service(self, port, valence_url, token, argv=None, name='service',
+                env=None):
         """The service on 127.0.0.1:port; argv: by default as it ships.
 
         The token goes in its environment: a command line is visible to
-        `ps`.
+        `ps`. env: further settings of the service, as environment
+        variables.
         """
         return self.start(name, argv or processes.service_command(), {
-            'SERVER_PORT': str(port), 'VALENCE_URL': valence_url,
-            'VALENCE_DRIVER_TOKEN': token})
+            **(env or {}), 'SERVER_PORT': str(port),
+            'VALENCE_URL': valence_url, 'VALENCE_DRIVER_TOKEN': token})
+
+    def valence(self, nodes, token, deadline, service_env=None):
+        """An emulator of `nodes` nodes and the service in front of it.
+
+        The service is started as it ships, with service_env's settings;
+        both answer when this returns.
+
+        :returns: (emulator URL, emulator, service URL, service).
+        :raises waiting.OutOfTime: when the run's deadline came first.
+        :raises RuntimeError: when either did not start.
+        """
+        emulator_port, service_port = ports.free_ports(2)
+        emulator_url = 'http://127.0.0.1:%d' % emulator_port
+        service_url = 'http://127.0.0.1:%d' % service_port
+        emulator = self.emulator(emulator_port, nodes)
+        service = self.service(service_port, emulator_url, token,
+                               env=service_env)
+        emulator.wait_ready(emulator_url + '/', deadline)
+        service.wait_ready(service_url + '/actuator/health', deadline)
+        return emulator_url, emulator, service_url, service
 
     def stop(self, child):
         self._running.remove(child)

@@ -20,8 +20,8 @@ docs/performance.md shows: fleet.png (the sync cycle and Ironic's CPU per
 node of each kind against the number of nodes), startup.png, rss.png
 (the service's resident set under load) and failover.png (each
 conductor's cycles around a replica's kill). A plot is drawn when its
-kind of result is among the files; each names the commands and commits
-it is drawn from.
+kind of result is among the files (node-list results have none); each
+names the commands and commits it is drawn from.
 """
 
 import argparse
@@ -233,6 +233,8 @@ def draw(paths, out):
     plt = pyplot()
     drawn = []
     for kind, documents in by_kind.items():
+        if kind not in PLOTS:
+            continue
         documents.sort(key=lambda d: d.get('date', ''))
         drawn.append(PLOTS[kind](plt, documents, out / FILE_NAMES[kind]))
         plt.close('all')

@@ -29,22 +29,9 @@ import random
 import secrets
 import time
 
-import ports
-
 from valence_bench import children
 from valence_bench import loadclient
 from valence_bench import proc
-
-
-def start(started, args, token, deadline):
-    emulator_port, service_port = ports.free_ports(2)
-    emulator_url = 'http://127.0.0.1:%d' % emulator_port
-    service_url = 'http://127.0.0.1:%d' % service_port
-    emulator = started.emulator(emulator_port, args.nodes)
-    service = started.service(service_port, emulator_url, token)
-    emulator.wait_ready(emulator_url + '/', deadline)
-    service.wait_ready(service_url + '/actuator/health', deadline)
-    return emulator_url, emulator, service_url, service
 
 
 def singles(client, nodes, deadline):
@@ -72,8 +59,8 @@ def batches(client, nodes, size, deadline):
 
 def run(args, started, deadline):
     token = 'bench-' + secrets.token_urlsafe(24)
-    emulator_url, emulator, service_url, service = start(
-        started, args, token, deadline)
+    emulator_url, emulator, service_url, service = started.valence(
+        args.nodes, token, deadline)
     direct = loadclient.Client(emulator_url)
     nodes = [n['uuid'] for n in direct.json('GET', '/v1/nodes')]
     direct.close()

@@ -27,8 +27,8 @@ import subprocess
 from valence_bench import children
 
 RESULTS_DIR = children.RUN_DIR / 'bench-results'
-# What each kind of result holds, for the plots.
-KINDS = ('fleet', 'startup', 'soak', 'failover')
+# The kinds of result; tools/bench plot draws those it has a plot for.
+KINDS = ('fleet', 'startup', 'soak', 'failover', 'node-list')
 
 
 def commit():

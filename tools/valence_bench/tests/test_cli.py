@@ -67,10 +67,12 @@ def figures(kind):
                                          {'seconds': 3.5, 'phase': 'kill'},
                                          {'seconds': 4.0,
                                           'phase': 'restart'}]}},
+        'node-list': {'nodes': 100, 'parallelism': 16, 'cli_help_s': 1.0,
+                      'latencies': []},
     }[kind]
 
 
-def test_plot_draws_each_kind_from_result_files(tmp_path):
+def test_plot_draws_each_kind_it_has_a_plot_for(tmp_path):
     for kind in results.KINDS:
         results.write(results.record(kind, 'tools/bench %s' % kind,
                                      figures(kind)), tmp_path / 'in')
