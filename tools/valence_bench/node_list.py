@@ -21,7 +21,8 @@ each emulator latency of --latencies (ms added to every Valence call), after
 one list of every node through the service that is not counted (the JIT's
 warm-up), each of --rounds rounds lists every node once through the
 service (following the pages with the shim's pager, from one caller on
-one keep-alive connection) and once with the CLI, checking that every node
+one keep-alive connection) and once with the CLI (through Ironic's API and
+the conductor's passthru, as an operator lists them), checking that every node
 came back once and in order. It prints the wall time of each, the pages
 (the pager asks for smaller ones after a page the service could not read in
 time) and the slowest of them, and the CPU time the service and the
@@ -41,9 +42,10 @@ import time
 import urllib.parse
 
 import ironic_conf
-from ironic_valence import cli
+from ironic_valence import client as shim_client
 from ironic_valence import paging
 from ironic_valence import protocol
+from ironic_valence import vendor
 import ports
 
 from valence_bench import children
@@ -52,11 +54,6 @@ from valence_bench import proc
 from valence_bench import results
 from valence_bench.stack import VENV_BIN
 
-# As the CLI: its bound of the whole list, and for each page the read
-# budget, the service's overshoot and the CLI's margin.
-PAGE_WAIT_S = (protocol.READ_BUDGET_SECONDS
-               + protocol.ANSWER_OVERSHOOT_SECONDS
-               + cli.ANSWER_MARGIN_SECONDS)
 # The service's driver.node-list.parallelism accepts these.
 PARALLELISM = (1, 128)
 MAX_LATENCY_MS = 1000
@@ -116,9 +113,11 @@ def service_list(service_url, token, deadline):
 
     try:
         nodes = paging.every_node(
-            fetch_page, time.monotonic() + min(cli.LIST_TIMEOUT_SECONDS,
+            fetch_page, time.monotonic() + min(vendor.LIST_SECONDS,
                                                max(0, deadline.left())),
-            PAGE_WAIT_S, PageFailed)
+            # As the conductor waits for a page, with the default
+            # [valence]answer_margin.
+            shim_client.wait_for(protocol.READ_BUDGET_SECONDS), PageFailed)
     finally:
         client.close()
     return [node['node_id'] for node in nodes], pages
@@ -184,8 +183,7 @@ def run(args, started, deadline):
     direct = loadclient.Client(emulator_url)
     expected = sorted(n['uuid'] for n in direct.json('GET', '/v1/nodes'))
     direct.close()
-    env = {**os.environ, 'OS_ENDPOINT': ironic_url, 'OS_AUTH_TYPE': 'none',
-           'VALENCE_DRIVER_URL': service_url, 'VALENCE_DRIVER_TOKEN': token}
+    env = {**os.environ, 'OS_ENDPOINT': ironic_url, 'OS_AUTH_TYPE': 'none'}
     print('==> %d composed nodes, node list parallelism %d, %d CPUs, '
           'load average %s' % (args.nodes, args.parallelism, os.cpu_count(),
                                ' '.join('%.1f' % x for x in os.getloadavg())))
