@@ -43,6 +43,8 @@ SUBCOMMANDS = {
                       'at 10,000 valence nodes'),
     'emulator-cpu': ('emulator_cpu', 'the emulator\'s CPU per node read, '
                      'builds side by side'),
+    'idle-cpu': ('idle_cpu', 'the emulator\'s and the service\'s CPU while '
+                 'idle, 1,000 nodes beside 10,000'),
     'emulator-heap': ('emulator_heap', 'the emulator\'s live heap per '
                       'node'),
     'profile-top': ('profile_top', 'where the time goes in the profiles '

@@ -56,14 +56,24 @@ def cpu_seconds(pid):
         return 0.0
 
 
+def thread_cpu_seconds(pid):
+    """{thread id: (name, CPU seconds)} of each thread of a process.
+
+    A thread that ends while it is read is left out.
+    """
+    used = {}
+    for task in os.listdir('/proc/%d/task' % pid):
+        try:
+            used[int(task)] = _stat('/proc/%d/task/%s/stat' % (pid, task))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return used
+
+
 def jvm_cpu_seconds(pid):
     """CPU seconds of a JVM's JIT compiler and garbage collector threads."""
     used = dict.fromkeys(JVM_THREADS, 0.0)
-    for task in os.listdir('/proc/%d/task' % pid):
-        try:
-            name, seconds = _stat('/proc/%d/task/%s/stat' % (pid, task))
-        except (FileNotFoundError, ProcessLookupError):
-            continue
+    for name, seconds in thread_cpu_seconds(pid).values():
         for kind, prefixes in JVM_THREADS.items():
             if name.startswith(prefixes):
                 used[kind] += seconds

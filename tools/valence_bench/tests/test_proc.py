@@ -14,6 +14,8 @@
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -59,3 +61,26 @@ def test_cpu_seconds_of_a_busy_child_and_of_a_gone_one():
     finally:
         child.communicate(b'\n', timeout=10)
     assert proc.cpu_seconds(child.pid) == 0.0
+
+
+def test_thread_cpu_seconds_names_each_thread_by_its_id():
+    burnt, read = threading.Event(), threading.Event()
+
+    def burn():
+        t = time.thread_time()
+        while time.thread_time() - t < 0.2:
+            pass
+        burnt.set()
+        read.wait(30)
+
+    worker = threading.Thread(target=burn)
+    worker.start()
+    try:
+        assert burnt.wait(30)
+        threads = proc.thread_cpu_seconds(os.getpid())
+        assert worker.native_id in threads and os.getpid() in threads
+        name, seconds = threads[worker.native_id]
+        assert name and seconds >= 0.15
+    finally:
+        read.set()
+        worker.join(10)
