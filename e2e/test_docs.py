@@ -69,7 +69,7 @@ VOLATILE = [
 ]
 # Lines of the output that only some runs print.
 OPTIONAL = re.compile(
-    r'^(==> building the jars|\[INFO\] |making .*/shipped: )')
+    r'^(==> building the jars|\[INFO\] |making \S+: the extracted jar )')
 READY_LINE = 'Press Ctrl-C to stop.'
 
 
