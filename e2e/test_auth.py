@@ -99,7 +99,9 @@ def test_compose_and_retire_are_recorded_in_the_nodes_history(auth):
     events = [(entry['severity'], entry['event']) for entry in history
               if entry['event_type'] == 'valence']
     assert events == [
-        ('INFO', 'Composed Valence node %s named auth-1 from flavor small'
+        ('INFO', 'Composed Valence node %s named auth-1 from flavor small; '
+         'resource class VALENCE_SMALL, traits '
+         'CUSTOM_VALENCE_MEMORY_MIB_8192, CUSTOM_VALENCE_TOTAL_CORES_2'
          % valence_id),
         ('INFO', 'Decomposed Valence node %s' % valence_id)]
     admin = {entry['user'] for entry in history
