@@ -13,21 +13,31 @@
 """End to end at pod scale: `baremetal valence node list` of a Valence with
 more composed nodes than one page of the service's node list holds.
 
-A second emulator, seeded with POD_NODES composed nodes, and a second
-service in front of it run beside the session's stack; the CLI lists them
-through that service, with the session's Ironic, and every composed node
-must be in its rows exactly once, in the order of node ids.
+A second emulator, seeded with POD_NODES composed nodes, a second service
+in front of it and a second Ironic (single process, noauth) whose conductor
+calls that service run beside the session's stack; the CLI lists the nodes
+through that Ironic, as an operator does, and every composed node must be
+in its rows exactly once, in the order of node ids.
 """
+
+import shutil
+import subprocess
 
 import pytest
 import requests
 
+from stack import _load_script
 from stack import Baremetal
+from stack import CLI_TIMEOUT_S
 from stack import EMULATOR_JAR
 from stack import free_ports
 from stack import LOG_DIR
 from stack import Process
 from stack import processes
+from stack import START_TIMEOUT_S
+from stack import STATE_DIR
+from stack import VENV_BIN
+from stack import wait_until
 
 # More than one page of the node list (protocol.NODE_LIST_MAX_LIMIT, 1,000)
 # holds, so that the CLI must follow the pages.
@@ -40,9 +50,22 @@ POD_SEED = 18
 @pytest.fixture(scope='module')
 def pod(stack):
     """The CLI pointed at a service in front of a Valence of POD_NODES."""
-    emulator_port, service_port = free_ports(2)
+    emulator_port, service_port, ironic_port = free_ports(3)
     emulator_url = 'http://127.0.0.1:%d' % emulator_port
     service_url = 'http://127.0.0.1:%d' % service_port
+    ironic_url = 'http://127.0.0.1:%d' % ironic_port
+    state_dir = STATE_DIR.parent / 'pod-state'
+    shutil.rmtree(state_dir, ignore_errors=True)
+    writer = _load_script('ironic_conf')
+    writer.prepare_state_dir(str(state_dir))
+    config = state_dir / 'ironic.conf'
+    # No node is enrolled there: its power sync has nothing to do.
+    writer.write(config, writer.render(str(state_dir), '127.0.0.1',
+                                       ironic_port, service_url, stack.token,
+                                       600))
+    subprocess.run([str(VENV_BIN / 'ironic-dbsync'), '--config-file',
+                    str(config), 'create_schema'], check=True,
+                   capture_output=True, timeout=CLI_TIMEOUT_S)
     started = [
         Process('pod-emulator', ['java', '-jar', EMULATOR_JAR], {
             'SERVER_PORT': str(emulator_port),
@@ -56,8 +79,15 @@ def pod(stack):
     try:
         started[0].wait_ready(emulator_url + '/')
         started[1].wait_ready(service_url + '/actuator/health')
-        yield (Baremetal(stack.ironic_url, service_url, stack.token,
-                         LOG_DIR), emulator_url)
+        started.append(Process('pod-ironic', [VENV_BIN / 'ironic',
+                                              '--config-file', config]))
+        started[2].wait_ready(ironic_url + '/v1')
+        cli = Baremetal.noauth(ironic_url, LOG_DIR)
+        wait_until('the pod Ironic listing the valence driver',
+                   lambda: any(driver['name'] == 'valence'
+                               for driver in cli.json('driver', 'list')),
+                   START_TIMEOUT_S)
+        yield cli, emulator_url
     finally:
         for process in reversed(started):
             process.stop()
