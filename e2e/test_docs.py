@@ -40,12 +40,13 @@ from pathlib import Path
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
 import requests
+
+from stack import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = ROOT / '.e2e' / 'docs'
@@ -71,17 +72,6 @@ VOLATILE = [
 OPTIONAL = re.compile(
     r'^(==> building the jars|\[INFO\] |making \S+: the extracted jar )')
 READY_LINE = 'Press Ctrl-C to stop.'
-
-
-def _free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(('127.0.0.1', 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 class Command:
@@ -162,7 +152,7 @@ class DocsRun:
 
     def __init__(self):
         (self.service_port, self.emulator_port,
-         self.guide_service_port) = _free_ports(3)
+         self.guide_service_port) = free_ports(3)
         # The layout scripts/run has made already: the guide's command
         # then finds it current, as a second run of it would.
         self.layout = ROOT / 'valence-driver-service' / 'target' / 'shipped'
