@@ -136,6 +136,19 @@ class Children:
         self.stop_all()
 
 
+def add_jar_arguments(parser, work_dir_name):
+    """--service-jar, --emulator-jar and --work-dir (RUN_DIR/work_dir_name).
+
+    For the subcommands that start the service and the emulator themselves.
+    """
+    parser.add_argument('--service-jar', type=Path, default=SERVICE_JAR,
+                        help='the service to start as it ships (laid out '
+                        'by scripts/service-layout)')
+    parser.add_argument('--emulator-jar', type=Path, default=EMULATOR_JAR)
+    parser.add_argument('--work-dir', type=Path,
+                        default=RUN_DIR / work_dir_name)
+
+
 def parser(prog, description, max_seconds):
     """A subcommand's argument parser, with --max-seconds."""
     made = argparse.ArgumentParser(prog=prog, description=description)

@@ -1007,14 +1007,7 @@ def main(argv, prog):
     parser.add_argument('--service-jvm-opt', action='append', default=[],
                         help='option for the service JVM only, after the '
                         'ones it ships with (repeatable)')
-    parser.add_argument('--service-jar', type=Path,
-                        default=children.SERVICE_JAR,
-                        help='the service to start as it ships (laid out '
-                        'by scripts/service-layout)')
-    parser.add_argument('--emulator-jar', type=Path,
-                        default=children.EMULATOR_JAR)
-    parser.add_argument('--work-dir', type=Path,
-                        default=children.RUN_DIR / 'fleet')
+    children.add_jar_arguments(parser, 'fleet')
     args = parser.parse_args(argv)
     args.command = '%s %s' % (prog, shlex.join(argv))
     if args.nodes > MAX_NODES:

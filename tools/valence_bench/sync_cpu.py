@@ -422,14 +422,7 @@ def main(argv, prog):
                         'shim\'s client(s) and through requests\', '
                         'urllib3\'s and http.client\'s lower levels'
                         % MICRO_ROUNDS)
-    parser.add_argument('--service-jar', type=Path,
-                        default=children.SERVICE_JAR,
-                        help='the service to start as it ships (laid out '
-                        'by scripts/service-layout)')
-    parser.add_argument('--emulator-jar', type=Path,
-                        default=children.EMULATOR_JAR)
-    parser.add_argument('--work-dir', type=Path,
-                        default=children.RUN_DIR / 'sync-cpu')
+    children.add_jar_arguments(parser, 'sync-cpu')
     args = parser.parse_args(argv)
     args.command = '%s %s' % (prog, shlex.join(argv))
     if args.nodes > 10000:
