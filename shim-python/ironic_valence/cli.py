@@ -40,6 +40,7 @@ NODE_ID_FIELD = passthru.NODE_ID_FIELD
 # sized on it.
 DEFAULT_COMPOSE_TIMEOUT_SECONDS = 300
 DEFAULT_STEP_TIMEOUT_SECONDS = 600
+DEFAULT_RETIRED_REASON = 'retired with baremetal valence node retire'
 # Seconds the CLI waits for a composition's outcome beyond its timeout: the
 # service's overshoot, the conductor's [valence]answer_margin (5 s by
 # default), and room for a busy conductor to start the call and record it.
@@ -435,14 +436,188 @@ class EnrollValenceNode(command.Lister):
         return node.uuid, 'enrolled (manageable)'
 
 
-class RetireValenceNode(command.Command):
-    """Decompose a composed node, and retire the Ironic node driving it.
+class _Retirement(object):
+    """Ironic's retirement of a valence node, done step by step as the user.
 
-    The Ironic node stays, retired and in maintenance, with its history as
-    the record, unless --delete is given. Refused while the node may serve
-    a workload (active, deploying, rescue). NODE is the Ironic node (name
-    or uuid), or the Valence node uuid of a composed node no Ironic node
-    drives.
+    Each step is taken only if the node still needs it, so that a run after
+    a failure does what is left; a failure says which half stands: whether
+    the Ironic node is retired, whether its composed node is released.
+    """
+
+    FIELDS = ['uuid', 'driver', 'driver_info', 'driver_internal_info',
+              'provision_state', 'retired', 'retired_reason', 'maintenance',
+              'maintenance_reason', 'fault', 'last_error']
+    # Manual cleaning starts from manageable, and Ironic refuses to set
+    # retired on an available node.
+    TO_MANAGE = ('enroll', 'available', 'clean failed')
+    STARTS = TO_MANAGE + ('manageable',)
+
+    def __init__(self, ironic, node, timeout):
+        self.ironic = ironic
+        self.node = node
+        self.uuid = node.uuid
+        self.valence_id = (node.driver_info or {}).get(NODE_ID_FIELD)
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.again = 'baremetal valence node retire %s' % node.uuid
+
+    def run(self, reason, delete):
+        """Retires the node, releases its composed node, and deletes it.
+
+        :raises CommandError: before anything changed when the node is
+            refused; else saying which half stands and what to run.
+        """
+        if delete:
+            self.again += ' --delete'
+        released = self._check()
+        if released:
+            _step('Valence node %s was already released by the cleaning of '
+                  'Ironic node %s' % (self.valence_id, self.uuid))
+        else:
+            self._manageable()
+            self._retire(reason)
+            self._release()
+        if delete:
+            self._delete()
+
+    def _check(self):
+        """Refuses a node that is not to be retired; changes nothing.
+
+        :returns: whether its composed node is released already.
+        """
+        node = self.node
+        if node.driver != DRIVER or not self.valence_id:
+            raise exceptions.CommandError(
+                'Ironic node %s is not a valence node that drives a '
+                'composed node (driver %s); nothing was done'
+                % (self.uuid, node.driver))
+        state = node.provision_state
+        if state in passthru.IN_USE_STATES:
+            raise exceptions.CommandError(
+                'Ironic node %s is %s: it may be serving a workload, so it '
+                'is not retired and Valence node %s is not released; '
+                'nothing was done. Undeploy it first ("baremetal node '
+                'undeploy %s"), then retire it' % (self.uuid, state,
+                                                   self.valence_id,
+                                                   self.uuid))
+        if ((node.driver_internal_info or {}).get(passthru.RELEASED_NODE_ID)
+                == self.valence_id):
+            return True
+        if state not in self.STARTS:
+            raise exceptions.CommandError(
+                'Ironic node %s is %s; it is retired from %s only, so '
+                'nothing was done: run this again once it is'
+                % (self.uuid, state, ', '.join(self.STARTS)))
+        # Ironic cleans no node in maintenance; the one a failed cleaning
+        # leaves there is taken back as Ironic's own way back does.
+        if node.maintenance and not (state == 'clean failed'
+                                     and node.fault == 'clean failure'):
+            raise exceptions.CommandError(
+                'Ironic node %s is in maintenance (%s), in which Ironic '
+                'cleans no node, so nothing was done: "baremetal node '
+                'maintenance unset %s" once that is settled, then run this '
+                'again' % (self.uuid, node.maintenance_reason, self.uuid))
+        return False
+
+    def _manageable(self):
+        state = self.node.provision_state
+        if state == 'clean failed' and self.node.maintenance:
+            self._call('Taking Ironic node %s out of maintenance'
+                       % self.uuid, self.ironic.node.set_maintenance,
+                       self.uuid, False)
+            _step('Ironic node %s is out of maintenance' % self.uuid)
+        if state in self.TO_MANAGE:
+            self._move('Moving Ironic node %s from %s to manageable'
+                       % (self.uuid, state), 'manage', 'manageable')
+            _step('Ironic node %s is manageable' % self.uuid)
+
+    def _retire(self, reason):
+        if self.node.retired:
+            _step('Ironic node %s is already retired (%s)'
+                  % (self.uuid, self.node.retired_reason))
+            return
+        self._call('Setting Ironic node %s retired' % self.uuid,
+                   self.ironic.node.update, self.uuid, [
+                       {'op': 'replace', 'path': '/retired', 'value': True},
+                       {'op': 'replace', 'path': '/retired_reason',
+                        'value': reason}])
+        self.node.retired = True
+        _step('Ironic node %s is retired (%s)' % (self.uuid, reason))
+
+    def _release(self):
+        self._move('Cleaning Ironic node %s with step %s to release Valence '
+                   'node %s' % (self.uuid, passthru.RELEASE_STEP,
+                                self.valence_id),
+                   'clean', 'manageable', cleansteps=[
+                       {'interface': passthru.RELEASE_STEP_INTERFACE,
+                        'step': passthru.RELEASE_STEP}])
+        _step('Valence node %s is released by the cleaning of Ironic node '
+              '%s, which stays retired' % (self.valence_id, self.uuid))
+
+    def _delete(self):
+        try:
+            self.ironic.node.delete(self.uuid)
+        except ironic_exc.ClientException as e:
+            raise exceptions.CommandError(
+                'Valence node %s is released and Ironic node %s is retired, '
+                'but Ironic did not delete it: %s. Delete it with '
+                '"baremetal node delete %s"' % (self.valence_id, self.uuid,
+                                                e, self.uuid))
+        _step('Deleted Ironic node %s' % self.uuid)
+
+    def _move(self, what, verb, expected, **kwargs):
+        """Sets the provision state and waits for it within the deadline."""
+        self._call(what, self.ironic.node.set_provision_state, self.uuid,
+                   verb, **kwargs)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self._failed(what, 'the %s s of --timeout are over'
+                               % self.timeout)
+        self._call(what, self.ironic.node.wait_for_provision_state,
+                   self.uuid, expected, timeout=left)
+
+    def _call(self, what, function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ironic_exc.StateTransitionFailed as e:
+            raise self._failed(what, self._last_error() or e)
+        except ironic_exc.ClientException as e:
+            raise self._failed(what, e)
+
+    def _last_error(self):
+        """Ironic's last_error of the node, or None if it cannot be read."""
+        try:
+            return self.ironic.node.get(self.uuid,
+                                        fields=['last_error']).last_error
+        except ironic_exc.ClientException:
+            return None
+
+    def _failed(self, what, error):
+        """The CommandError of a step: what failed and which half stands."""
+        if self.node.retired:
+            stands = ('Ironic node %s is retired, but Valence node %s is '
+                      'not known to be released' % (self.uuid,
+                                                    self.valence_id))
+        else:
+            stands = ('Ironic node %s is not retired and Valence node %s is '
+                      'not released' % (self.uuid, self.valence_id))
+        return exceptions.CommandError(
+            '%s failed: %s. %s: once the cause is fixed, "%s" finishes it'
+            % (what, error, stands, self.again))
+
+
+class RetireValenceNode(command.Command):
+    """Retire the Ironic node of a composed node, the Ironic way.
+
+    As the user, through Ironic's API: the node is brought to manageable
+    (from available or enroll), set retired with the reason, and cleaned
+    with the management interface's release_composed_node step, which
+    decomposes its composed node in Valence; --delete then deletes the
+    Ironic node (and its history). Refused, with nothing changed, while
+    the node may serve a workload (active, deploying, rescue...). Run
+    again after a failure, it does what is left. NODE is the Ironic node
+    (name or uuid), or the Valence node uuid of a composed node no Ironic
+    node drives, which is then decomposed.
     """
 
     def get_parser(self, prog_name):
@@ -450,42 +625,34 @@ class RetireValenceNode(command.Command):
         parser.add_argument('node', metavar='<node>',
                             help='Ironic node name or uuid, or Valence node '
                                  'uuid')
+        parser.add_argument('--reason', metavar='<reason>',
+                            default=DEFAULT_RETIRED_REASON,
+                            help='The Ironic node\'s retired reason '
+                                 '(default "%s")' % DEFAULT_RETIRED_REASON)
         parser.add_argument('--delete', action='store_true',
                             help='Delete the Ironic node once its composed '
-                                 'node is decomposed (its history goes with '
+                                 'node is released (its history goes with '
                                  'it)')
+        parser.add_argument('--timeout', metavar='<seconds>', type=int,
+                            default=DEFAULT_STEP_TIMEOUT_SECONDS,
+                            help='Longest wait for the whole retirement, '
+                                 'Ironic\'s state changes and the cleaning '
+                                 '(default %s)'
+                                 % DEFAULT_STEP_TIMEOUT_SECONDS)
         return parser
 
     def take_action(self, parsed_args):
+        if parsed_args.timeout <= 0:
+            raise exceptions.CommandError(
+                '--timeout must be a positive number of seconds, got %s'
+                % parsed_args.timeout)
         ironic = self.app.client_manager.baremetal
         node = self._ironic_node(ironic, parsed_args.node)
         if node is None:
             self._decompose(ironic, parsed_args.node)
             return
-        valence_id = (node.driver_info or {}).get(NODE_ID_FIELD)
-        if node.driver != DRIVER or not valence_id:
-            raise exceptions.CommandError(
-                'Ironic node %s is not a valence node that drives a '
-                'composed node (driver %s); nothing was done'
-                % (node.uuid, node.driver))
-        not_done = ('Valence node %s was not decomposed, and Ironic node '
-                    '%s is as it was' % (valence_id, node.uuid))
-        try:
-            ironic.node.vendor_passthru(node.uuid, passthru.RETIRE,
-                                        http_method='POST')
-        except ironic_exc.BadRequest as e:
-            raise _failed(not_done, e)
-        except ironic_exc.ClientException as e:
-            raise _failed(not_done + ' (run this again to try again)', e)
-        _step('Decomposed Valence node %s; Ironic node %s is retired'
-              % (valence_id, node.uuid))
-        if parsed_args.delete:
-            try:
-                ironic.node.delete(node.uuid)
-            except ironic_exc.ClientException as e:
-                raise _failed('Ironic refused to delete node %s' % node.uuid,
-                              e)
-            _step('Deleted Ironic node %s' % node.uuid)
+        _Retirement(ironic, node, parsed_args.timeout).run(
+            parsed_args.reason, parsed_args.delete)
 
     @staticmethod
     def _decompose(ironic, valence_id):
@@ -504,8 +671,6 @@ class RetireValenceNode(command.Command):
     @staticmethod
     def _ironic_node(ironic, ident):
         try:
-            return ironic.node.get(ident, fields=['uuid', 'driver',
-                                                  'driver_info',
-                                                  'provision_state'])
+            return ironic.node.get(ident, fields=_Retirement.FIELDS)
         except ironic_exc.NotFound:
             return None

@@ -23,6 +23,7 @@ from ironic.conductor import task_manager
 from ironic.conductor import utils as conductor_utils
 from ironic.drivers import base
 
+from ironic_valence import passthru
 from ironic_valence import protocol
 from ironic_valence import utils
 
@@ -196,7 +197,7 @@ class ValenceManagement(utils.DriverInfoMixin,
                       'hardware is back in Valence\'s pools.') % node_id
         event += ' ' + _('Delete the retired Ironic node %s next.') % (
             node.uuid)
-        node.set_driver_internal_info(utils.RELEASED_NODE_ID, node_id)
+        node.set_driver_internal_info(passthru.RELEASED_NODE_ID, node_id)
         node.save()
         conductor_utils.node_history_record(node, event=event,
                                             event_type=states.CLEANING)

@@ -39,16 +39,20 @@ TIMEOUT = 'timeout'
 DESCRIPTION = 'description'
 # Makes the Ironic node drive an Assembled composed node; argument NODE_ID.
 ENROLL = 'enroll'
-# Decomposes the Ironic node's composed node and retires the Ironic node,
-# which is kept, in maintenance, as the record; no arguments.
-RETIRE = 'retire'
+
+# The manual clean step that decomposes the composed node of a retired
+# Ironic node; once done, the node's driver_internal_info names the
+# composed node it released under RELEASED_NODE_ID.
+RELEASE_STEP = 'release_composed_node'
+RELEASE_STEP_INTERFACE = 'management'
+RELEASED_NODE_ID = 'valence_released_node_id'
 
 # The event type of the node history entries these methods record: one
 # entry for each call's outcome, of severity ERROR when it failed.
 HISTORY_EVENT_TYPE = 'valence'
 
-# Provision states in which a node may be serving a workload: retiring it
-# would pull the hardware from under that workload.
+# Provision states in which a node may be serving a workload: releasing
+# its composed node would pull the hardware from under that workload.
 IN_USE_STATES = ('active', 'deploying', 'wait call-back', 'deploy hold',
                  'rescue', 'rescuing', 'rescue wait', 'rescue failed',
                  'unrescuing', 'unrescue failed')

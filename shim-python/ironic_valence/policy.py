@@ -22,6 +22,15 @@ readers, changing what is composed is for admins. The rules are
 registered in Ironic's own enforcer, so that policy.yaml overrides them as
 it overrides Ironic's, and `oslopolicy-sample-generator --namespace
 ironic_valence` lists them.
+
+Retiring an Ironic node and releasing its composed node is Ironic's own
+work, guarded by Ironic's rules alone: baremetal:node:update:retired,
+baremetal:node:set_provision_state (manage, and the cleaning that runs the
+management interface's release_composed_node step, with
+baremetal:node:set_provision_state:clean_steps),
+baremetal:node:clear_maintenance and baremetal:node:delete. RETIRE keeps
+its name, which is the command's, for what Ironic has no rule of: the
+decomposition of a composed node that no Ironic node drives.
 """
 
 import threading
@@ -71,10 +80,9 @@ _RULES = [
     oslo_policy.DocumentedRuleDefault(
         name=RETIRE, check_str=policy.SYSTEM_ADMIN,
         scope_types=['system'],
-        description='Decompose the composed node of an Ironic node, or a '
-                    'composed node no Ironic node drives',
-        operations=[_node_call('retire'),
-                    _driver_call('decompose', 'POST')]),
+        description='Decompose a composed node no Ironic node drives '
+                    '(baremetal valence node retire <valence node uuid>)',
+        operations=[_driver_call('decompose', 'POST')]),
 ]
 
 _registered = threading.Lock()

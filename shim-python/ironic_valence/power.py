@@ -24,6 +24,7 @@ from ironic.conf import CONF
 from ironic.drivers import base
 
 from ironic_valence import client
+from ironic_valence import passthru
 from ironic_valence import protocol
 from ironic_valence import readahead
 from ironic_valence import utils
@@ -144,8 +145,8 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
             answer = readahead.read_power(task, action)
         except utils.ComposedNodeNotFound:
             node_id = task.node.driver_info['valence_node_id']
-            if (task.node.driver_internal_info.get(utils.RELEASED_NODE_ID)
-                    == node_id):
+            if (task.node.driver_internal_info.get(
+                    passthru.RELEASED_NODE_ID) == node_id):
                 reason = _(
                     'Valence composed node %s was released by the cleaning '
                     'of this retired node: delete the Ironic node.') % node_id

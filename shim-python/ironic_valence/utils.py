@@ -41,10 +41,6 @@ _NODE_ID_RE = re.compile(protocol.NODE_ID_PATTERN)
 
 READ_NODE = _('Reading the composed node')
 
-# driver_internal_info: the composed node that the release clean step
-# released, so that the power sync can say why Valence no longer has it.
-RELEASED_NODE_ID = 'valence_released_node_id'
-
 # One metrics logger for the package, so that every interface method's
 # timer is ironic_valence.<interface class>.<method>, the names redfish's
 # timers have below their module.

@@ -20,8 +20,10 @@ node history apply to every composition. Lists and the connection check
 are driver methods answered at once. Composing takes minutes, so it is an
 asynchronous method of the Ironic node that is to drive the composed
 node: its outcome is recorded in that node's history (event type
-passthru.HISTORY_EVENT_TYPE), which the CLI polls. Enrolling and retiring
-are synchronous node methods that record theirs the same way.
+passthru.HISTORY_EVENT_TYPE), which the CLI polls. Enrolling is a
+synchronous node method that records its outcome the same way. Retiring is
+Ironic's own (retired, then the management interface's clean step);
+decompose is for a composed node no Ironic node drives.
 """
 
 from ironic.common import exception
@@ -217,18 +219,16 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         """Check a node vendor passthru call, without network calls.
 
         :param task: a TaskManager instance containing the node to act on.
-        :param method: get_composed_node, compose, enroll, retire, or None
-            when the whole interface is validated (the driver methods are
+        :param method: get_composed_node, compose, enroll, or None when
+            the whole interface is validated (the driver methods are
             checked by driver_validate()).
         :param kwargs: the call's arguments.
-        :raises: HTTPForbidden when the policy refuses compose, enroll or
-            retire to the caller.
+        :raises: HTTPForbidden when the policy refuses compose or enroll to
+            the caller.
         :raises: MissingParameterValue or InvalidParameterValue on bad
             driver_info, or arguments that are not the method's.
         :raises: InvalidParameterValue for compose or enroll of a node that
             already drives a composed node.
-        :raises: InvalidStateRequested for retire of a node that may be
-            serving a workload.
         :raises: UnsupportedDriverExtension for any other method.
         """
         node = task.node
@@ -254,14 +254,6 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
             _check_arguments(method, kwargs, _NODE_ID_ARGS)
             _check_node_id(method, kwargs[passthru.NODE_ID])
             self._check_drives_nothing(node, method)
-        elif method == passthru.RETIRE:
-            policy.authorize(policy.RETIRE, task.context, _node_target(node))
-            _check_arguments(method, kwargs)
-            utils.parse_driver_info(node)
-            if node.provision_state in passthru.IN_USE_STATES:
-                raise exception.InvalidStateRequested(
-                    action=method, node=node.uuid,
-                    state=node.provision_state)
         else:
             raise exception.UnsupportedDriverExtension(
                 driver=node.driver, extension=method)
@@ -485,39 +477,3 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         _record(task, _('Enrolled Valence node %(id)s named %(name)s') %
                 {'id': node_id, 'name': composed.get('name')})
         return composed
-
-    @utils.METRICS.timer('ValenceVendorPassthru.retire')
-    @base.passthru(['POST'], async_call=False,
-                   description=_('Decomposes the composed node this node '
-                                 'drives, and retires this node, which '
-                                 'stays, in maintenance, as the record.'))
-    def retire(self, task, **kwargs):
-        """Decompose the composed node, and retire the task's node.
-
-        The node keeps its driver_info and history; retired and in
-        maintenance, the power sync leaves it alone. A composed node that
-        Valence no longer has counts as decomposed, so that retiring again
-        finishes what a first attempt left.
-
-        :param task: a TaskManager instance containing the node to act on.
-        :raises: VendorPassthruException if the service fails; the node's
-            history records the failure.
-        """
-        node = task.node
-        node_id = utils.parse_driver_info(node)['node_id']
-        try:
-            utils.call_service(task, 'DELETE', '',
-                               exception.VendorPassthruException,
-                               _('Decomposing the composed node'),
-                               answer=None)
-            event = _('Decomposed Valence node %s') % node_id
-        except utils.ComposedNodeNotFound:
-            event = _('Valence node %s was already decomposed') % node_id
-        except exception.VendorPassthruException as e:
-            _record(task, str(e), error=True)
-            raise
-        node.retired = True
-        node.retired_reason = event
-        node.maintenance = True
-        node.maintenance_reason = event
-        _record(task, event)

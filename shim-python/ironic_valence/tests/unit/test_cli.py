@@ -329,49 +329,228 @@ def test_enroll_of_an_unknown_node_enrolls_nothing(ironic):
 
 # retire
 
-def test_retire_retires_through_the_ironic_node(ironic, capsys):
+CLEANING = [{'interface': 'management', 'step': 'release_composed_node'}]
+
+
+def retirable(state='manageable', **fields):
+    node = ironic_node(state)
+    node.__dict__.update(
+        driver_internal_info={}, retired=False, retired_reason=None,
+        maintenance=False, maintenance_reason=None, fault=None,
+        last_error=None)
+    node.__dict__.update(fields)
+    return node
+
+
+@pytest.fixture
+def retiring(ironic):
+    """A manageable valence node that Ironic cleans as told."""
     ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node('manageable')
-
-    run(cli.RetireValenceNode, ironic, ['web-1'])
-
-    ironic.node.vendor_passthru.assert_called_once_with(
-        IRONIC_UUID, 'retire', http_method='POST')
-    ironic.node.delete.assert_not_called()
-    assert 'is retired' in capsys.readouterr().err
+    ironic.node.get.return_value = retirable()
+    return ironic
 
 
-def test_retire_delete_deletes_the_ironic_node_too(ironic):
-    ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node('manageable')
-
-    run(cli.RetireValenceNode, ironic, ['web-1', '--delete'])
-
-    ironic.node.delete.assert_called_once_with(IRONIC_UUID)
-
-
-def test_retire_refused_by_ironic_leaves_the_node(ironic):
-    ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node('active')
-    ironic.node.vendor_passthru.side_effect = ironic_exc.BadRequest(
-        'can not be performed on node while it is in state "active"')
-
-    with pytest.raises(exceptions.CommandError,
-                       match='was not decomposed, and Ironic node .* is as '
-                             'it was: .*active'):
-        run(cli.RetireValenceNode, ironic, ['web-1', '--delete'])
-
-    ironic.node.delete.assert_not_called()
+def calls(ironic):
+    """The Ironic calls that change something, in their order."""
+    return [(call[0],) + call[1][1:] + tuple(sorted(call[2].items()))
+            for call in ironic.node.mock_calls
+            if call[0] in ('set_maintenance', 'set_provision_state',
+                           'update', 'delete')]
 
 
-def test_retire_of_a_node_of_another_driver_does_nothing(ironic):
-    ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node(driver='ipmi')
+RETIRED = ('update', [{'op': 'replace', 'path': '/retired', 'value': True},
+                      {'op': 'replace', 'path': '/retired_reason',
+                       'value': 'end of life'}])
+CLEAN = ('set_provision_state', 'clean', ('cleansteps', CLEANING))
+
+
+def test_retire_retires_and_cleans_the_node_the_ironic_way(
+        retiring, capsys):
+    run(cli.RetireValenceNode, retiring,
+        ['web-1', '--reason', 'end of life'])
+
+    assert calls(retiring) == [RETIRED, CLEAN]
+    retiring.node.wait_for_provision_state.assert_called_once_with(
+        IRONIC_UUID, 'manageable', timeout=mock.ANY)
+    retiring.node.vendor_passthru.assert_not_called()
+    err = capsys.readouterr().err
+    assert 'Ironic node %s is retired (end of life)' % IRONIC_UUID in err
+    assert 'Valence node %s is released' % VN in err
+
+
+def test_retire_delete_deletes_the_ironic_node_once_released(
+        retiring, capsys):
+    run(cli.RetireValenceNode, retiring, ['web-1', '--delete'])
+
+    assert calls(retiring)[-2:] == [CLEAN, ('delete',)]
+    retiring.node.delete.assert_called_once_with(IRONIC_UUID)
+    assert 'Deleted Ironic node' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('state', ['available', 'enroll'])
+def test_retire_brings_the_node_to_manageable_first(retiring, state):
+    retiring.node.get.return_value = retirable(state)
+
+    run(cli.RetireValenceNode, retiring,
+        ['web-1', '--reason', 'end of life'])
+
+    assert calls(retiring) == [('set_provision_state', 'manage'), RETIRED,
+                               CLEAN]
+
+
+def test_retire_bounds_every_wait_by_one_timeout(retiring, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(cli.time, 'monotonic', lambda: now[0])
+
+    def wait(node, state, timeout):
+        now[0] += 25
+    retiring.node.wait_for_provision_state.side_effect = wait
+    retiring.node.get.return_value = retirable('available')
+
+    run(cli.RetireValenceNode, retiring, ['web-1', '--timeout', '60'])
+
+    assert [call.kwargs['timeout'] for call in
+            retiring.node.wait_for_provision_state.call_args_list] == [
+        60, 35]
+
+
+def test_retire_out_of_time_says_which_half_stands(retiring, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(cli.time, 'monotonic', lambda: now[0])
+
+    def wait(node, state, timeout):
+        now[0] += timeout
+    retiring.node.wait_for_provision_state.side_effect = wait
+    retiring.node.get.return_value = retirable('available')
+
+    with pytest.raises(exceptions.CommandError) as e:
+        run(cli.RetireValenceNode, retiring, ['web-1', '--timeout', '60'])
+
+    assert 'the 60 s of --timeout are over' in str(e.value)
+    assert 'Ironic node %s is retired, but Valence node %s is not known to ' \
+        'be released' % (IRONIC_UUID, VN) in str(e.value)
+
+
+@pytest.mark.parametrize('state', ['active', 'deploying', 'rescue',
+                                   'wait call-back'])
+def test_retire_of_a_node_that_may_serve_a_workload_changes_nothing(
+        retiring, state):
+    retiring.node.get.return_value = retirable(state)
+
+    with pytest.raises(exceptions.CommandError) as e:
+        run(cli.RetireValenceNode, retiring, ['web-1', '--delete'])
+
+    assert 'may be serving a workload' in str(e.value)
+    assert 'nothing was done' in str(e.value)
+    assert calls(retiring) == []
+
+
+def test_retire_of_a_node_in_another_state_changes_nothing(retiring):
+    retiring.node.get.return_value = retirable('inspecting')
 
     with pytest.raises(exceptions.CommandError, match='nothing was done'):
-        run(cli.RetireValenceNode, ironic, ['web-1'])
+        run(cli.RetireValenceNode, retiring, ['web-1'])
 
-    ironic.node.vendor_passthru.assert_not_called()
+    assert calls(retiring) == []
+
+
+def test_retire_of_a_node_in_maintenance_changes_nothing(retiring):
+    retiring.node.get.return_value = retirable(
+        maintenance=True, maintenance_reason='new disks')
+
+    with pytest.raises(exceptions.CommandError,
+                       match='in maintenance \\(new disks\\).*nothing was '
+                             'done'):
+        run(cli.RetireValenceNode, retiring, ['web-1'])
+
+    assert calls(retiring) == []
+
+
+def test_retire_of_a_node_of_another_driver_does_nothing(retiring):
+    retiring.node.get.return_value = retirable(driver='ipmi')
+
+    with pytest.raises(exceptions.CommandError, match='nothing was done'):
+        run(cli.RetireValenceNode, retiring, ['web-1'])
+
+    assert calls(retiring) == []
+
+
+def test_retire_that_ironic_refuses_to_manage_says_nothing_is_retired(
+        retiring):
+    retiring.node.get.return_value = retirable('enroll')
+    retiring.node.set_provision_state.side_effect = ironic_exc.Conflict(
+        'power state read failed')
+
+    with pytest.raises(exceptions.CommandError) as e:
+        run(cli.RetireValenceNode, retiring, ['web-1'])
+
+    assert 'power state read failed' in str(e.value)
+    assert 'Ironic node %s is not retired and Valence node %s is not ' \
+        'released' % (IRONIC_UUID, VN) in str(e.value)
+    assert calls(retiring) == [('set_provision_state', 'manage')]
+
+
+def test_retire_whose_cleaning_failed_names_ironics_error_and_the_rerun(
+        retiring):
+    retiring.node.wait_for_provision_state.side_effect = (
+        ironic_exc.StateTransitionFailed('clean failed'))
+    retiring.node.get.side_effect = [
+        retirable(), types.SimpleNamespace(last_error='VALENCE_UNREACHABLE')]
+
+    with pytest.raises(exceptions.CommandError) as e:
+        run(cli.RetireValenceNode, retiring, ['web-1', '--delete'])
+
+    message = str(e.value)
+    assert 'failed: VALENCE_UNREACHABLE' in message
+    assert ('Ironic node %s is retired, but Valence node %s is not known '
+            'to be released' % (IRONIC_UUID, VN)) in message
+    assert '"baremetal valence node retire %s --delete" finishes it' % (
+        IRONIC_UUID) in message
+    retiring.node.delete.assert_not_called()
+
+
+def test_retire_again_after_a_failed_cleaning_finishes_it(retiring):
+    retiring.node.get.return_value = retirable(
+        'clean failed', retired=True, retired_reason='end of life',
+        maintenance=True, fault='clean failure')
+
+    run(cli.RetireValenceNode, retiring, ['web-1'])
+
+    assert calls(retiring) == [('set_maintenance', False),
+                               ('set_provision_state', 'manage'), CLEAN]
+
+
+def test_retire_of_a_node_released_already_only_deletes_it(
+        retiring, capsys):
+    retiring.node.get.return_value = retirable(
+        retired=True, maintenance=True,
+        maintenance_reason='released: delete the Ironic node',
+        driver_internal_info={'valence_released_node_id': VN})
+
+    run(cli.RetireValenceNode, retiring, ['web-1', '--delete'])
+
+    assert calls(retiring) == [('delete',)]
+    assert 'already released' in capsys.readouterr().err
+
+
+def test_retire_whose_delete_ironic_refuses_says_what_stands(retiring):
+    retiring.node.delete.side_effect = ironic_exc.Conflict('locked')
+
+    with pytest.raises(exceptions.CommandError) as e:
+        run(cli.RetireValenceNode, retiring, ['web-1', '--delete'])
+
+    assert ('Valence node %s is released and Ironic node %s is retired, '
+            'but Ironic did not delete it: ' % (VN, IRONIC_UUID)) in str(
+                e.value)
+    assert 'locked' in str(e.value)
+    assert 'baremetal node delete %s' % IRONIC_UUID in str(e.value)
+
+
+def test_retire_with_a_timeout_that_is_no_time_is_refused(retiring):
+    with pytest.raises(exceptions.CommandError, match='--timeout'):
+        run(cli.RetireValenceNode, retiring, ['web-1', '--timeout', '0'])
+
+    assert calls(retiring) == []
 
 
 def test_retire_of_a_composed_node_no_ironic_node_drives(ironic, capsys):
@@ -399,15 +578,3 @@ def test_retire_that_failed_in_valence_says_to_try_again(ironic):
     with pytest.raises(exceptions.CommandError,
                        match='was not decomposed.*again'):
         run(cli.RetireValenceNode, ironic, [VN])
-
-
-def test_retire_of_an_ironic_node_that_failed_says_to_try_again(ironic):
-    ironic.node.get.side_effect = None
-    ironic.node.get.return_value = ironic_node('manageable')
-    ironic.node.vendor_passthru.side_effect = (
-        ironic_exc.InternalServerError('VALENCE_UNREACHABLE'))
-
-    with pytest.raises(exceptions.CommandError,
-                       match='is as it was \\(run this again to try '
-                             'again\\): VALENCE_UNREACHABLE'):
-        run(cli.RetireValenceNode, ironic, ['web-1'])

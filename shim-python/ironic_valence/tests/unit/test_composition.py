@@ -78,13 +78,12 @@ class CompositionTestCase(base.ValenceTestCase):
 
     # policy
 
-    def test_reader_is_refused_compose_enroll_and_retire(self):
+    def test_reader_is_refused_compose_and_enroll(self):
         self._fresh_node()
         self.context = system_context('reader')
         for method, args in ((passthru.COMPOSE, {
                 'name': 'web-1', 'flavor': 'small', 'timeout': 30}),
-                (passthru.ENROLL, {'node_id': NEW_ID}),
-                (passthru.RETIRE, {})):
+                (passthru.ENROLL, {'node_id': NEW_ID})):
             with self.subTest(method=method):
                 error = self.assertRaises(exception.HTTPForbidden,
                                           self._validate, method, **args)
@@ -179,11 +178,10 @@ class CompositionTestCase(base.ValenceTestCase):
         self.assertRaises(exception.InvalidParameterValue, self._validate,
                           passthru.ENROLL, node_id='../pod_managers')
 
-    def test_retire_of_a_node_in_use_is_refused(self):
-        self.node.provision_state = 'active'
-        self.node.save()
-        self.assertRaises(exception.InvalidStateRequested, self._validate,
-                          passthru.RETIRE)
+    def test_retire_is_no_node_method_any_more(self):
+        # Retiring is Ironic's: retired, then the release clean step.
+        self.assertRaises(exception.UnsupportedDriverExtension,
+                          self._validate, 'retire')
 
     def test_decompose_checks_the_node_id(self):
         with task_manager.acquire(self.context, self.node.uuid) as task:
@@ -322,45 +320,6 @@ class CompositionTestCase(base.ValenceTestCase):
 
         self.assertRaises(exception.InvalidParameterValue, self._vendor,
                           'enroll', node_id=NEW_ID)
-
-    # retire
-
-    def test_retire_decomposes_and_keeps_the_node_retired(self):
-        delete = self.http.delete(base.NODE_URL, status_code=204)
-
-        self._vendor('retire')
-
-        self.assertTrue(delete.called)
-        self.node.refresh()
-        event = 'Decomposed Valence node %s' % base.NODE_ID
-        self.assertTrue(self.node.retired)
-        self.assertTrue(self.node.maintenance)
-        self.assertEqual(event, self.node.maintenance_reason)
-        self.assertEqual([('INFO', 'valence', event)], self._history())
-
-    def test_retire_of_a_node_valence_no_longer_has_finishes(self):
-        self.http.delete(base.NODE_URL,
-                         **base.problem(protocol.NODE_NOT_FOUND, 'gone'))
-
-        self._vendor('retire')
-
-        self.node.refresh()
-        self.assertTrue(self.node.retired)
-        self.assertIn('already decomposed', self._history()[0][2])
-
-    def test_retire_that_failed_records_it_and_changes_nothing(self):
-        self.http.delete(base.NODE_URL, **base.problem(
-            protocol.VALENCE_UNREACHABLE, 'down'))
-
-        self.assertRaises(exception.VendorPassthruException, self._vendor,
-                          'retire')
-
-        self.node.refresh()
-        self.assertFalse(self.node.retired)
-        self.assertFalse(self.node.maintenance)
-        [(severity, _type, event)] = self._history()
-        self.assertEqual('ERROR', severity)
-        self.assertIn('VALENCE_UNREACHABLE', event)
 
     # decompose
 

@@ -14,6 +14,7 @@
 import testtools
 
 from ironic.common import boot_devices
+from ironic.common import context
 from ironic.common import exception
 from ironic.common import states
 from ironic.conductor import task_manager
@@ -277,6 +278,17 @@ class ReleaseComposedNodeTestCase(base.ValenceTestCase):
         self.assertIsNone(self.node.last_error)
         self.assertEqual(base.NODE_ID, self.node.driver_internal_info[
             'valence_released_node_id'])
+
+    def test_records_who_released_it(self):
+        self.http.delete(base.NODE_URL, status_code=204)
+        self.context = context.RequestContext(user_id='u-admin',
+                                              is_admin=True)
+
+        self._release()
+
+        [record] = objects.NodeHistory.list_by_node_id(self.context,
+                                                       self.node.id)
+        self.assertEqual('u-admin', record.user)
 
     def test_a_composed_node_already_gone_counts_as_released(self):
         self.http.delete(base.NODE_URL,
