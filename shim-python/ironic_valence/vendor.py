@@ -33,6 +33,7 @@ from ironic.drivers import base
 from ironic import objects
 from oslo_config import cfg
 from oslo_log import log
+from oslo_messaging import opts as messaging_opts
 
 from ironic_valence import client
 from ironic_valence import passthru
@@ -42,10 +43,10 @@ from ironic_valence import scheduling
 from ironic_valence import utils
 
 CONF = cfg.CONF
-# Seconds in which the whole composed-node list is read: within the 60 s
-# that Ironic's API waits for a conductor by default
-# ([DEFAULT]rpc_response_timeout), so that the caller gets an answer.
-LIST_SECONDS = 50
+# The share of the API's wait for a synchronous passthru call that the
+# list may take; the rest is for the call and its answer of up to
+# thousands of nodes to cross the RPC transport and the conductor's queue.
+LIST_SHARE = 5 / 6
 LOG = log.getLogger(__name__)
 
 GET_COMPOSED_NODE = 'get_composed_node'
@@ -105,14 +106,54 @@ def _node_target(node):
     return {'node.owner': node.owner, 'node.lessee': node.lessee}
 
 
+def _register_rpc_response_timeout():
+    """Registers [DEFAULT]rpc_response_timeout as oslo.messaging does.
+
+    oslo.messaging registers it when the process makes its first RPC
+    client, which a conductor of the json-rpc or none transport never does.
+    """
+    # list_opts() names [DEFAULT] None.
+    for group, opts in messaging_opts.list_opts():
+        for opt in opts:
+            if group is None and opt.dest == 'rpc_response_timeout':
+                CONF.register_opt(opt)
+
+
+_register_rpc_response_timeout()
+
+
+def api_wait_seconds():
+    """Seconds Ironic's API waits for a synchronous passthru call's answer.
+
+    The API and the conductor are meant to share ironic.conf: this reads
+    the conductor's. json-rpc: [json_rpc]timeout (its HTTP client's
+    timeout; unset, it does not time out, and oslo.messaging's bound is
+    taken). oslo.messaging: [DEFAULT]rpc_response_timeout. none (API and
+    conductor in one process): no RPC wait, and the same bound keeps the
+    answer within what a client of the default configuration waits.
+    """
+    if CONF.rpc_transport == 'json-rpc' and CONF.json_rpc.timeout:
+        return CONF.json_rpc.timeout
+    return CONF.rpc_response_timeout
+
+
+def list_seconds():
+    """Seconds in which the whole composed-node list is read.
+
+    LIST_SHARE of api_wait_seconds(), so that the caller is answered
+    before the API gives up on the conductor.
+    """
+    return api_wait_seconds() * LIST_SHARE
+
+
 def list_composed_nodes(context):
     """Every composed node, as the driver service lists them, page by page.
 
     :returns: a list of the service's composed-node documents.
     :raises: client.ServiceError, also when the whole list is not read
-        within LIST_SECONDS.
+        within list_seconds().
     """
-    return client.list_composed_nodes(context, LIST_SECONDS)
+    return client.list_composed_nodes(context, list_seconds())
 
 
 def _flavors(context):

@@ -16,12 +16,15 @@ Called the way Ironic's conductor calls them, with the request context of
 an admin, a reader, or nobody (auth_strategy other than keystone).
 """
 
+from unittest import mock
+
 from ironic.common import context as ironic_context
 from ironic.common import exception
 from ironic.conductor import task_manager
 from ironic import objects
 from oslo_policy import policy as oslo_policy
 
+from ironic_valence import client
 from ironic_valence import passthru
 from ironic_valence import policy
 from ironic_valence import protocol
@@ -114,6 +117,31 @@ class CompositionTestCase(base.ValenceTestCase):
                          self._driver_method('list_composed_nodes'))
         self.assertEqual({'flavors': [{'name': 'small'}]},
                          self._driver_method('list_flavors'))
+
+    def _list_seconds(self, transport, rpc_response_timeout,
+                      json_rpc_timeout=120):
+        """The seconds the list is given under that configuration."""
+        self.config(rpc_transport=transport,
+                    rpc_response_timeout=rpc_response_timeout)
+        self.config(timeout=json_rpc_timeout, group='json_rpc')
+        self.context = system_context('reader')
+        with mock.patch.object(client, 'list_composed_nodes',
+                               autospec=True, return_value=[]) as listing:
+            self._driver_method('list_composed_nodes')
+        return listing.call_args.args[1]
+
+    def test_oslo_messaging_list_is_bounded_by_rpc_response_timeout(self):
+        self.assertEqual(50, self._list_seconds('oslo', 60))
+        self.assertEqual(100, self._list_seconds('oslo', 120))
+
+    def test_json_rpc_list_is_bounded_by_its_timeout(self):
+        self.assertEqual(25, self._list_seconds('json-rpc', 60, 30))
+
+    def test_json_rpc_without_a_timeout_takes_oslo_messagings(self):
+        self.assertEqual(75, self._list_seconds('json-rpc', 90, None))
+
+    def test_list_without_rpc_is_bounded_by_rpc_response_timeout(self):
+        self.assertEqual(30, self._list_seconds('none', 36))
 
     def test_a_user_without_a_role_is_refused_the_lists(self):
         self.context = system_context('nothing')
