@@ -92,18 +92,29 @@ def test_compose_and_retire_are_recorded_in_the_nodes_history(auth):
     valence_id = rows_by_name(cli, 'valence', 'node', 'list')['auth-1'][
         'UUID']
 
+    # Retiring is Ironic's own work, under Ironic's own rules.
+    stderr = auth.reader_cli.fails('valence', 'node', 'retire', 'auth-1')
+    assert 'baremetal:node:update:retired (HTTP 403)' in stderr
+    assert 'is not retired and Valence node %s is not released' % (
+        valence_id) in stderr
+    assert cli.value('auth-1', 'retired') == 'False'
+
     cli.run('valence', 'node', 'retire', 'auth-1')
 
     assert valence_id not in auth.emulator.node_ids()
     history = cli.json('node', 'history', 'list', 'auth-1', '--long')
-    events = [(entry['severity'], entry['event']) for entry in history
-              if entry['event_type'] == 'valence']
+    events = [(entry['severity'], entry['event_type'], entry['event'])
+              for entry in history
+              if entry['event_type'] in ('valence', 'cleaning')]
+    node = cli.value('auth-1', 'uuid')
     assert events == [
-        ('INFO', 'Composed Valence node %s named auth-1 from flavor small; '
-         'resource class VALENCE_SMALL, traits '
+        ('INFO', 'valence', 'Composed Valence node %s named auth-1 from '
+         'flavor small; resource class VALENCE_SMALL, traits '
          'CUSTOM_VALENCE_MEMORY_MIB_8192, CUSTOM_VALENCE_TOTAL_CORES_2'
          % valence_id),
-        ('INFO', 'Decomposed Valence node %s' % valence_id)]
-    admin = {entry['user'] for entry in history
-             if entry['event_type'] == 'valence'}
-    assert len(admin) == 1 and None not in admin
+        ('INFO', 'cleaning', 'Valence composed node %s was decomposed: its '
+         'hardware is back in Valence\'s pools. Delete the retired Ironic '
+         'node %s next.' % (valence_id, node))]
+    users = {entry['user'] for entry in history
+             if entry['event_type'] in ('valence', 'cleaning')}
+    assert len(users) == 1 and None not in users

@@ -658,14 +658,21 @@ def test_service_refuses_a_name_already_composed(stack, composed_web):
     assert response.json()['node_id'] == shown['valence_node_id']
 
 
-def test_retire_removes_both_halves(cli, emulator):
-    cli.run('valence', 'node', 'compose', '--name', 'old-1', '--flavor',
+def compose_manageable(cli, name):
+    """Composes and enrolls a node; :returns: its Valence node uuid."""
+    cli.run('valence', 'node', 'compose', '--name', name, '--flavor',
             'small', '--enroll')
-    valence_id = valence_rows(cli)['old-1']['UUID']
+    return valence_rows(cli)[name]['UUID']
+
+
+def test_retire_removes_both_halves(cli, emulator):
+    valence_id = compose_manageable(cli, 'old-1')
 
     result = cli.run('valence', 'node', 'retire', 'old-1', '--delete')
 
-    assert 'Decomposed Valence node %s' % valence_id in result.stderr
+    assert 'Ironic node' in result.stderr and 'is retired' in result.stderr
+    assert 'Valence node %s is released by the cleaning' % (
+        valence_id) in result.stderr
     assert 'Deleted Ironic node' in result.stderr
     assert 'old-1' not in valence_rows(cli)
     with pytest.raises(CommandFailed):
@@ -673,40 +680,83 @@ def test_retire_removes_both_halves(cli, emulator):
     assert valence_id not in emulator.node_ids()
 
 
-def test_retire_keeps_the_ironic_node_retired_with_its_history(
+def test_retire_of_an_available_node_keeps_it_retired_with_its_history(
         cli, emulator):
-    cli.run('valence', 'node', 'compose', '--name', 'old-3', '--flavor',
-            'small', '--enroll')
-    valence_id = valence_rows(cli)['old-3']['UUID']
+    valence_id = compose_manageable(cli, 'old-3')
+    cli.run('node', 'provide', 'old-3', '--wait', '60')
 
-    cli.run('valence', 'node', 'retire', 'old-3')
+    cli.run('valence', 'node', 'retire', 'old-3', '--reason', 'end of life')
 
     assert valence_id not in emulator.node_ids()
     shown = cli.json('node', 'show', 'old-3', '-c', 'retired', '-c',
-                     'maintenance')
-    assert shown == {'retired': True, 'maintenance': True}
+                     'retired_reason', '-c', 'provision_state', '-c',
+                     'last_error')
+    assert shown == {'retired': True, 'retired_reason': 'end of life',
+                     'provision_state': 'manageable', 'last_error': None}
     events = [entry['event'] for entry in cli.json(
         'node', 'history', 'list', 'old-3')]
     assert any(event.startswith('Composed Valence node %s' % valence_id)
                for event in events), events
-    assert 'Decomposed Valence node %s' % valence_id in events
+    assert any(event.startswith('Valence composed node %s was decomposed'
+                                % valence_id) for event in events), events
 
 
-def test_retire_with_valence_down_says_what_was_done(cli, emulator):
-    cli.run('valence', 'node', 'compose', '--name', 'old-2', '--flavor',
-            'small', '--enroll')
-    valence_id = valence_rows(cli)['old-2']['UUID']
+def adopt(cli, node):
+    """Makes a manageable node active without deploying it.
+
+    Ironic's adoption of a node already running a workload: the direct
+    deploy's take-over only sets the boot device, which Valence can.
+    """
+    cli.run('node', 'adopt', node, '--wait', '60')
+
+
+def test_retire_of_an_active_node_is_refused_and_changes_nothing(
+        cli, emulator):
+    valence_id = compose_manageable(cli, 'old-4')
+    adopt(cli, 'old-4')
+
+    stderr = cli.fails('valence', 'node', 'retire', 'old-4', '--delete')
+
+    assert 'is active: it may be serving a workload' in stderr
+    assert 'nothing was done' in stderr
+    assert valence_id in emulator.node_ids()
+    assert cli.json('node', 'show', 'old-4', '-c', 'provision_state', '-c',
+                    'retired') == {'provision_state': 'active',
+                                   'retired': False}
+    cli.run('node', 'undeploy', 'old-4', '--wait', '60')
+    cli.run('valence', 'node', 'retire', 'old-4', '--delete')
+    assert valence_id not in emulator.node_ids()
+
+
+def test_retire_with_valence_down_says_which_half_stands(cli, emulator):
+    valence_id = compose_manageable(cli, 'old-2')
     emulator.set_faults(down=True)
     try:
-        stderr = cli.fails('valence', 'node', 'retire', 'old-2')
+        stderr = cli.fails('valence', 'node', 'retire', 'old-2',
+                           '--delete')
     finally:
         emulator.set_faults()
 
-    assert 'Valence node %s was not decomposed, and Ironic node' % (
-        valence_id) in stderr
+    node = cli.value('old-2', 'uuid')
+    assert ('Ironic node %s is retired, but Valence node %s is not known '
+            'to be released' % (node, valence_id)) in stderr
+    # Ironic's last_error, from the clean step.
+    assert 'Releasing Valence composed node %s' % valence_id in stderr
+    assert ('"baremetal valence node retire %s --delete" finishes it'
+            % node) in stderr
     assert valence_id in emulator.node_ids()
-    cli.run('valence', 'node', 'retire', 'old-2')
+    assert cli.json('node', 'show', 'old-2', '-c', 'provision_state', '-c',
+                    'retired') == {'provision_state': 'clean failed',
+                                   'retired': True}
+
+    result = cli.run('valence', 'node', 'retire', 'old-2', '--delete')
+
+    assert 'is out of maintenance' in result.stderr
+    assert ('already retired (retired with baremetal valence node retire)'
+            in result.stderr)
     assert valence_id not in emulator.node_ids()
+    with pytest.raises(CommandFailed):
+        cli.run('node', 'show', 'old-2')
 
 
 def test_retire_of_what_neither_has_says_nothing_was_done(cli, emulator):

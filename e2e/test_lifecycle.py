@@ -11,7 +11,8 @@
 # under the License.
 
 """End to end: a composed node's life in Ironic, from scheduling at
-enrolment to retirement by Ironic's own cleaning.
+enrolment to retirement by Ironic's own cleaning, by hand and by
+`baremetal valence node retire`.
 
 Each test composes the nodes it uses, with names of its own, and leaves
 none of them behind, so that the run of test_e2e.py in the same session
@@ -42,9 +43,16 @@ def compose_enrolled(cli, name, flavor='small'):
 
 
 def retire_and_release(cli, node):
+    """Ironic's retirement by hand, as the operator guide shows it."""
     cli.run('node', 'set', node, '--retired', '--retired-reason',
             'end of life')
     cli.run('node', 'clean', node, '--clean-steps', RELEASE, '--wait',
+            CLEAN_TIMEOUT_S)
+
+
+def retire(cli, node):
+    """The same, and the delete, by the valence command."""
+    cli.run('valence', 'node', 'retire', node, '--delete', '--timeout',
             CLEAN_TIMEOUT_S)
 
 
@@ -57,8 +65,7 @@ def test_compose_enroll_sets_the_flavors_resource_class_and_traits(cli):
         assert sorted(row['traits'] for row in traits) == [
             'CUSTOM_VALENCE_MEMORY_MIB_32768', 'CUSTOM_VALENCE_TOTAL_CORES_8']
     finally:
-        retire_and_release(cli, node)
-        cli.run('node', 'delete', node)
+        retire(cli, node)
 
 
 def test_retirement_by_cleaning_releases_the_composed_node(cli, emulator):
@@ -101,12 +108,10 @@ def test_release_of_a_node_not_retired_is_refused(cli, emulator):
     assert 'nothing was done' in last_error
     assert cli.value(node, 'maintenance') == 'True'
     assert valence_id in emulator.node_ids()
-    # Ironic's way back from a failed clean step, then the release.
-    cli.run('node', 'maintenance', 'unset', node)
-    cli.run('node', 'manage', node, '--wait', CLEAN_TIMEOUT_S)
-    retire_and_release(cli, node)
+    # The command takes the node back from the failed cleaning the Ironic
+    # way (maintenance unset, manage), then retires it.
+    retire(cli, node)
     assert valence_id not in emulator.node_ids()
-    cli.run('node', 'delete', node)
 
 
 def test_unenrolled_lists_only_composed_nodes_no_ironic_node_drives(
@@ -123,8 +128,7 @@ def test_unenrolled_lists_only_composed_nodes_no_ironic_node_drives(
     finally:
         requests.delete(emulator.url + '/v1/nodes/' + orphan,
                         timeout=10).raise_for_status()
-        retire_and_release(cli, enrolled['ironic_node'])
-        cli.run('node', 'delete', enrolled['ironic_node'])
+        retire(cli, enrolled['ironic_node'])
 
 
 def test_what_valence_cannot_do_is_refused_as_the_operator_guide_says(cli):
@@ -145,5 +149,4 @@ def test_what_valence_cannot_do_is_refused_as_the_operator_guide_says(cli):
         assert ('The driver valence does not support the power state, soft '
                 'power off' in stderr), stderr
     finally:
-        retire_and_release(cli, node)
-        cli.run('node', 'delete', node)
+        retire(cli, node)
