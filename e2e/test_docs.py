@@ -58,11 +58,13 @@ import pytest
 import requests
 
 from stack import _load_script
+from stack import answers
 from stack import CLI_TIMEOUT_S
 from stack import free_ports
 from stack import LEGACY_IRONIC
 from stack import Process
 from stack import VENV_BIN
+from stack import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = ROOT / '.e2e' / 'docs'
@@ -355,6 +357,11 @@ class DocsRun:
             'http://127.0.0.1:%d' % self.guide_service_port, token,
             CLI_TIMEOUT_S, extra={'DEFAULT': {'host': 'localhost'}},
             bin_dir=VENV_BIN)
+        # The conductor registers its drivers a moment after the API
+        # answers; `driver list` must not come first.
+        wait_until('Ironic listing the valence driver',
+                   lambda: answers(url + '/v1/drivers/valence'),
+                   START_TIMEOUT_S)
         self.env.update(OS_ENDPOINT=url, OS_AUTH_TYPE='none',
                         PATH='%s:%s' % (VENV_BIN, self.env['PATH']))
 
