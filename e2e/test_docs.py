@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The docs check: the commands of README.md and the operator guide, run.
+"""The docs check: the commands of README.md and the guides, run.
 
 Every fenced block marked ``console`` in those documents is a terminal
 session: a line beginning with ``$ `` is a command (continued on the next
@@ -18,7 +18,8 @@ line after a trailing backslash), the lines after it until the next command
 are what it prints. Each command is run from the repository root, in order,
 and what it printed must be the sample, so that neither the commands nor
 their samples can drift from what the code does. Blocks of other kinds
-(``ini``, plain) are not run.
+(``ini``, plain) are not run; a plain block that holds commands must be
+in NOT_RUN, which says why each is not.
 
 Two commands keep running, as they do for a reader: ``scripts/run``, whose
 sample ends with its "Press Ctrl-C to stop." line, and the layout's
@@ -30,8 +31,18 @@ the sample's ports, paths and hosts replaced by the run's
 (DocsRun.substitutions) before they run, and the output is compared
 after both sides had what differs from run to run, or from machine to
 machine, replaced by a placeholder (VOLATILE): tokens, request ids,
-latencies, the JVM's path and build. The lines a first run adds (the build
-and the layout of the service) are left out of the comparison.
+latencies, the JVM's path and build, Ironic's uuids and times. The lines
+a first run adds (the build and the layout of the service) are left out of
+the comparison.
+
+The Ironic commands (``baremetal``, the legacy ``ironic``, curl to
+``$OS_ENDPOINT``) go to a single-process Ironic (SQLite, the one
+scripts/ironic_conf.py starts), started before the first of them, whose
+conductor calls the service the operator guide started, with its token.
+Where the guide authenticates with a clouds.yaml and Keystone, the check
+gives every command a noauth cloud instead (OS_ENDPOINT, OS_AUTH_TYPE=none
+in the environment), and the legacy CLI's venv is the one
+scripts/lib.sh's ensure_legacy_cli makes.
 """
 
 import difflib
@@ -46,11 +57,62 @@ import time
 import pytest
 import requests
 
+from stack import _load_script
+from stack import answers
+from stack import CLI_TIMEOUT_S
 from stack import free_ports
+from stack import LEGACY_IRONIC
+from stack import Process
+from stack import VENV_BIN
+from stack import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = ROOT / '.e2e' / 'docs'
-DOCUMENTS = ('README.md', 'docs/operator-guide.md')
+DOCUMENTS = ('README.md', 'docs/operator-guide.md', 'docs/legacy-cli.md')
+# The plain blocks of commands that the check does not run, each named by
+# its first line, and why.
+NOT_RUN = {
+    ('docs/operator-guide.md', 'pip install ./shim-python'):
+        'the check runs the shim of the venv that scripts/lib.sh makes',
+    ('docs/operator-guide.md',
+     '$ baremetal --debug driver passthru call valence test_connection '
+     "2>&1 | grep 'RESP BODY' | tail -n 1"):
+        'the client exits 1 after printing (its AttributeError: id); the '
+        'end-to-end run reads the answer so (stack.Baremetal.driver_passthru)',
+    ('docs/operator-guide.md', 'scripts/build-images'):
+        'containers: the images step of scripts/test builds and checks them',
+    ('docs/operator-guide.md', 'umask 077'):
+        'writes under /etc; the service\'s TokenRolesTest reads such files',
+    ('docs/operator-guide.md',
+     'helm install vds deploy/helm/valence-driver-service '
+     '--namespace ironic \\'):
+        'needs a Kubernetes cluster; scripts/check-chart renders the chart',
+    ('docs/operator-guide.md', 'export OS_CLOUD=rack1'):
+        'the retire and the enroll/list lines are being rewritten on other '
+        'branches; to be run once they are merged',
+    ('docs/operator-guide.md',
+     'openstack flavor create --vcpus 8 --ram 32768 --disk 0 valence-medium'):
+        'needs Nova, which this project does not run',
+    ('docs/operator-guide.md',
+     'baremetal node undeploy rack1-node1 --wait 600   # only if it is '
+     'active'):
+        'retire is being rewritten on another branch; to be run once merged',
+    ('docs/operator-guide.md', '$ baremetal node manage a22c0111-... '
+     '--wait 60'):
+        'it fails: test_e2e.py\'s test_unknown_valence_node_fails_manage',
+    ('docs/operator-guide.md', '$ baremetal node power off --soft <node>'):
+        'it fails: test_lifecycle.py\'s test_what_valence_cannot_do_is_'
+        'refused_as_the_operator_guide_says',
+    ('docs/legacy-cli.md', 'python3 -m venv ~/ironic-legacy-cli'):
+        'installs from PyPI: the check uses the venv of ensure_legacy_cli',
+}
+# A line of a plain block that is a command of one of these.
+COMMAND = re.compile(r'^(\$ )?(baremetal|openstack|ironic|curl|docker|helm|'
+                     r'pip|python3|scripts/|umask|export) ')
+# What the check's Ironic and the legacy CLI's venv stand for in samples.
+SAMPLE_IRONIC_PORT = 6385
+SAMPLE_LEGACY_VENV = '$HOME/ironic-legacy-cli'
+IRONIC_COMMANDS = ('baremetal', 'openstack', 'ironic')
 # A layout's training run alone may take a minute on two busy cores.
 COMMAND_TIMEOUT_S = 180
 # Where the operator guide's samples say the clone is.
@@ -63,7 +125,12 @@ STOP_TIMEOUT_S = 30
 VOLATILE = [
     (re.compile(r'\bdev-[A-Za-z0-9_-]{43}\b'), 'dev-<token>'),
     (re.compile(r'\breq-[0-9a-f-]{36}\b'), 'req-<id>'),
-    (re.compile(r'("latency_ms": ?)[0-9.]+'), r'\1<ms>'),
+    (re.compile(r'(["\']latency_ms["\']: ?)[0-9.]+'), r'\1<ms>'),
+    # Ironic's: an Ironic node, port or history event, and when.
+    (re.compile(r'\b[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-'
+                r'[0-9a-f]{12}\b'), '<uuid>'),
+    (re.compile(r'\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?'
+                r'(\+00:00)?'), '<time>'),
     (re.compile(r'("probed_ms_ago": ?)[0-9]+'), r'\1<ms>'),
     (re.compile(r'(?<![\w/])/\S*/bin/java\b'), '<java>'),
     (re.compile(r'<java> \([^)]*\)'), '<java> (<build>)'),
@@ -85,12 +152,11 @@ class Command:
         return '%s line %d: %s' % (self.document, self.line, self.text)
 
 
-def console_blocks(document):
-    """The commands of the ``console`` blocks of one document, in order.
+def fenced_blocks(document):
+    """(kind, [(line number, text)...]) of each fenced block of a document.
 
-    :raises AssertionError: when a console block holds no command.
+    The text is unindented by the fence's indentation.
     """
-    commands = []
     lines = (ROOT / document).read_text().splitlines()
     i = 0
     while i < len(lines):
@@ -105,6 +171,16 @@ def console_blocks(document):
             block.append((i + 1, lines[i][indent:]))
             i += 1
         i += 1
+        yield kind, block
+
+
+def console_blocks(document):
+    """The commands of the ``console`` blocks of one document, in order.
+
+    :raises AssertionError: when a console block holds no command.
+    """
+    commands = []
+    for kind, block in fenced_blocks(document):
         if kind != 'console':
             continue
         current = None
@@ -122,6 +198,12 @@ def console_blocks(document):
                                  'with a "$ " command' % (document, number))
                 current.expected.append(text)
     return commands
+
+
+def plain_command_blocks(document):
+    """(line number, first line) of each plain block that holds commands."""
+    return [block[0] for kind, block in fenced_blocks(document)
+            if not kind and any(COMMAND.match(text) for _, text in block)]
 
 
 def normalise(lines):
@@ -159,9 +241,13 @@ class DocsRun:
         self.background = []
         self.sample_token = None
         self.token = None
+        self.ironic = None
+        self.ironic_port = None
+        # The legacy guide's alias lines, kept for the commands after them.
+        self.aliases = []
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(('VALENCE_', 'SERVER_', 'EMULATOR_',
-                                         'SPRING_'))}
+                                         'SPRING_', 'OS_', 'IRONIC_'))}
 
     def substitutions(self, document):
         """(sample, this run) pairs for the commands of a document."""
@@ -175,6 +261,10 @@ class DocsRun:
             pairs.append((':8080', ':%d' % self.guide_service_port))
         if self.sample_token:
             pairs.append((self.sample_token, self.token))
+        if self.ironic_port:
+            pairs.append((':%d' % SAMPLE_IRONIC_PORT,
+                          ':%d' % self.ironic_port))
+        pairs.append((SAMPLE_LEGACY_VENV, str(LEGACY_IRONIC.parent.parent)))
         return pairs
 
     def prepare(self, command):
@@ -187,6 +277,9 @@ class DocsRun:
         """The run's ports and paths in an output, put back to the sample's."""
         text = text.replace(str(self.layout), '/opt/valence/service')
         text = text.replace(str(ROOT), SAMPLE_ROOT)
+        if self.ironic_port:
+            text = text.replace(':%d' % self.ironic_port,
+                                ':%d' % SAMPLE_IRONIC_PORT)
         text = text.replace(':%d' % self.emulator_port, ':8181')
         text = text.replace('port %d' % self.emulator_port, 'port 8181')
         text = text.replace('-%d.log' % self.emulator_port, '-8181.log')
@@ -197,6 +290,10 @@ class DocsRun:
         return text
 
     def run(self, command):
+        first = command.text.split()[:1]
+        if (first and first[0] in IRONIC_COMMANDS or '$OS_ENDPOINT' in
+                command.text or 'IRONIC_URL' in command.text):
+            self.start_ironic()
         text = self.prepare(command)
         if text.split()[:1] == ['scripts/run']:
             return self.start_run(command, text)
@@ -204,9 +301,17 @@ class DocsRun:
             return self.start_service(command, text)
         if text.startswith('export '):
             return self.export(command, text)
+        if text.startswith('alias '):
+            assert not command.expected, (
+                '%s\nan alias shows no output' % command.where())
+            self.aliases.append(text)
+            return None
+        # Aliases are expanded line by line: they come first, on their own.
+        script = '\n'.join(['shopt -s expand_aliases', *self.aliases,
+                            'set -o pipefail; ' + text])
         try:
             done = subprocess.run(
-                ['bash', '-c', 'set -o pipefail; ' + text], cwd=ROOT,
+                ['bash', '-c', script], cwd=ROOT,
                 env=self.env, capture_output=True, text=True,
                 timeout=COMMAND_TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -227,6 +332,38 @@ class DocsRun:
                                                  done.stderr))
         self.env = dict(item.split('=', 1)
                         for item in done.stdout.split('\0') if '=' in item)
+
+    def start_ironic(self):
+        """The check's Ironic, calling the guide's service; once only.
+
+        :raises AssertionError: when the guide has not exported the
+            service's VALENCE_DRIVER_TOKEN yet, or Ironic did not start.
+        """
+        if self.ironic:
+            return
+        token = self.env.get('VALENCE_DRIVER_TOKEN')
+        assert token, ('an Ironic command comes before the operator guide '
+                       'exports VALENCE_DRIVER_TOKEN')
+        self.ironic_port, = free_ports(1)
+
+        def spawn(name, argv):
+            self.ironic = Process(name, argv, log_dir=WORK_DIR)
+            return self.ironic
+
+        # Its conductor's name, which the samples show, whatever the
+        # machine's is.
+        _, url = _load_script('ironic_conf').start_single(
+            spawn, WORK_DIR / 'ironic', self.ironic_port,
+            'http://127.0.0.1:%d' % self.guide_service_port, token,
+            CLI_TIMEOUT_S, extra={'DEFAULT': {'host': 'localhost'}},
+            bin_dir=VENV_BIN)
+        # The conductor registers its drivers a moment after the API
+        # answers; `driver list` must not come first.
+        wait_until('Ironic listing the valence driver',
+                   lambda: answers(url + '/v1/drivers/valence'),
+                   START_TIMEOUT_S)
+        self.env.update(OS_ENDPOINT=url, OS_AUTH_TYPE='none',
+                        PATH='%s:%s' % (VENV_BIN, self.env['PATH']))
 
     def _spawn(self, text, env, log):
         process = subprocess.Popen(
@@ -301,6 +438,8 @@ class DocsRun:
         :raises AssertionError: when one had to be killed.
         """
         stuck = []
+        if self.ironic:
+            self.ironic.stop()
         for process in self.background:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -329,6 +468,21 @@ def test_documents_have_commands():
     for document in DOCUMENTS:
         assert console_blocks(document), (
             '%s has no console block to run' % document)
+
+
+def test_plain_blocks_of_commands_are_the_listed_ones():
+    """A plain block of commands is one NOT_RUN says why it is not run."""
+    found = {(document, first): number for document in DOCUMENTS
+             for number, first in plain_command_blocks(document)}
+    unlisted = ['%s line %d: %s' % (document, number, first)
+                for (document, first), number in found.items()
+                if (document, first) not in NOT_RUN]
+    assert not unlisted, (
+        'plain blocks of commands that the check does not run: make them '
+        'console blocks with their output, or add them to NOT_RUN with the '
+        'reason:\n%s' % '\n'.join(unlisted))
+    gone = set(NOT_RUN) - set(found)
+    assert not gone, 'NOT_RUN names blocks no document has: %s' % gone
 
 
 def test_commands_print_their_samples(docs_run):
