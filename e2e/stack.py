@@ -428,18 +428,18 @@ class Stack:
         service = self.start_service('service', service_port, emulator_url)
         self.service_pid = service.pid
         self.statsd = StatsdSink()
-        # Both JVMs start side by side; Ironic's schema is made meanwhile.
-        config = self._write_ironic_conf(service_url)
-        with open(self.log_dir / 'ironic-dbsync.log', 'wb') as log:
-            subprocess.run(
-                [str(VENV_BIN / 'ironic-dbsync'), '--config-file', config,
-                 'create_schema'], check=True, timeout=CLI_TIMEOUT_S,
-                stdout=log, stderr=subprocess.STDOUT)
+        # Ironic starts while both JVMs do: it calls the service only for
+        # nodes, and has none yet.
+        _load_script('ironic_conf').start_single(
+            self._spawn, self.state_dir, self.ironic_port, service_url,
+            self.token, CLI_TIMEOUT_S, POWER_SYNC_INTERVAL_S, extra={
+                'metrics': {'backend': 'statsd'},
+                'metrics_statsd': {'statsd_host': '127.0.0.1',
+                                   'statsd_port': str(self.statsd.port)},
+                **self.prepare_auth(),
+            }, bin_dir=VENV_BIN)
         emulator.wait_ready(emulator_url + '/')
         service.wait_ready(service_url + '/actuator/health')
-        ironic = self._spawn('ironic', [VENV_BIN / 'ironic', '--config-file',
-                                        config])
-        ironic.wait_ready(self.ironic_url + '/v1')
         self.emulator = Emulator(emulator_url)
         self.make_clis()
         self.wait_driver_listed()
@@ -513,20 +513,6 @@ class Stack:
         process = Process(name, argv, env, self.log_dir)
         self.processes.append(process)
         return process
-
-    def _write_ironic_conf(self, service_url):
-        writer = _load_script('ironic_conf')
-        writer.prepare_state_dir(str(self.state_dir))
-        path = self.state_dir / 'ironic.conf'
-        writer.write(path, writer.render(
-            str(self.state_dir), '127.0.0.1', self.ironic_port, service_url,
-            self.token, POWER_SYNC_INTERVAL_S, extra={
-                'metrics': {'backend': 'statsd'},
-                'metrics_statsd': {'statsd_host': '127.0.0.1',
-                                   'statsd_port': str(self.statsd.port)},
-                **self.prepare_auth(),
-            }))
-        return path
 
     def stop(self):
         for process in reversed(self.processes):

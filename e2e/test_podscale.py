@@ -20,9 +20,6 @@ through that Ironic, as an operator does, and every composed node must be
 in its rows exactly once, in the order of node ids.
 """
 
-import shutil
-import subprocess
-
 import pytest
 import requests
 
@@ -53,19 +50,6 @@ def pod(stack):
     emulator_port, service_port, ironic_port = free_ports(3)
     emulator_url = 'http://127.0.0.1:%d' % emulator_port
     service_url = 'http://127.0.0.1:%d' % service_port
-    ironic_url = 'http://127.0.0.1:%d' % ironic_port
-    state_dir = STATE_DIR.parent / 'pod-state'
-    shutil.rmtree(state_dir, ignore_errors=True)
-    writer = _load_script('ironic_conf')
-    writer.prepare_state_dir(str(state_dir))
-    config = state_dir / 'ironic.conf'
-    # No node is enrolled there: its power sync has nothing to do.
-    writer.write(config, writer.render(str(state_dir), '127.0.0.1',
-                                       ironic_port, service_url, stack.token,
-                                       600))
-    subprocess.run([str(VENV_BIN / 'ironic-dbsync'), '--config-file',
-                    str(config), 'create_schema'], check=True,
-                   capture_output=True, timeout=CLI_TIMEOUT_S)
     started = [
         Process('pod-emulator', ['java', '-jar', EMULATOR_JAR], {
             'SERVER_PORT': str(emulator_port),
@@ -76,12 +60,18 @@ def pod(stack):
             'SERVER_PORT': str(service_port),
             'VALENCE_URL': emulator_url,
             'VALENCE_DRIVER_TOKEN': stack.token})]
+
+    def spawn(name, argv):
+        started.append(Process('pod-' + name, argv))
+        return started[-1]
+
     try:
         started[0].wait_ready(emulator_url + '/')
         started[1].wait_ready(service_url + '/actuator/health')
-        started.append(Process('pod-ironic', [VENV_BIN / 'ironic',
-                                              '--config-file', config]))
-        started[2].wait_ready(ironic_url + '/v1')
+        # No node is enrolled there: its power sync has nothing to do.
+        _, ironic_url = _load_script('ironic_conf').start_single(
+            spawn, STATE_DIR.parent / 'pod-state', ironic_port, service_url,
+            stack.token, CLI_TIMEOUT_S, bin_dir=VENV_BIN)
         cli = Baremetal.noauth(ironic_url, LOG_DIR)
         wait_until('the pod Ironic listing the valence driver',
                    lambda: any(driver['name'] == 'valence'

@@ -22,12 +22,16 @@ processes (`ironic-api`, two `ironic-conductor`) a PostgreSQL database URL,
 JSON-RPC and a host of its own. The bearer token is read from the
 VALENCE_DRIVER_TOKEN environment variable, never from the command line, and
 the file is created readable by its owner only.
+
+start_single() starts such a single process for the end-to-end run and
+the benchmarks.
 """
 
 import argparse
 import configparser
 import io
 import os
+import subprocess
 import sys
 
 
@@ -126,6 +130,51 @@ def write(path, text):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, 'w') as f:
         f.write(text)
+
+
+def start_single(spawn, state_dir, api_port, service_url, token, timeout,
+                 sync_interval=600, extra=None, bin_dir=None,
+                 ready=lambda child, url: child.wait_ready(url)):
+    """Starts a single-process Ironic (SQLite, noauth) on 127.0.0.1.
+
+    Writes state_dir/ironic.conf, makes its database anew (`ironic-dbsync
+    create_schema`, its output in state_dir/ironic-dbsync.log), starts
+    `ironic` and waits until its API answers.
+
+    :param spawn: starts a child process: spawn(name, argv) returns it.
+    :param timeout: seconds the schema may take to be made.
+    :param sync_interval: as render()'s; the default suits an Ironic whose
+        nodes are not the point of the run.
+    :param extra: render()'s further sections.
+    :param bin_dir: where the ironic and ironic-dbsync console scripts are;
+        None: beside this interpreter.
+    :param ready: ready(child, url) returns once url answers, and raises
+        when it does not in time (the caller's bound).
+    :returns: (the child, Ironic's URL).
+    :raises subprocess.CalledProcessError: when the schema could not be
+        made (its log says why).
+    :raises subprocess.TimeoutExpired: when it took over timeout seconds.
+    """
+    bin_dir = bin_dir or os.path.dirname(sys.executable)
+    state_dir = str(state_dir)
+    prepare_state_dir(state_dir)
+    # create_schema refuses a database that has tables already.
+    database = os.path.join(state_dir, 'ironic.sqlite')
+    if os.path.exists(database):
+        os.remove(database)
+    config = os.path.join(state_dir, 'ironic.conf')
+    write(config, render(state_dir, '127.0.0.1', api_port, service_url,
+                         token, sync_interval, extra=extra))
+    with open(os.path.join(state_dir, 'ironic-dbsync.log'), 'wb') as log:
+        subprocess.run([os.path.join(bin_dir, 'ironic-dbsync'),
+                        '--config-file', config, 'create_schema'],
+                       check=True, timeout=timeout, stdout=log,
+                       stderr=subprocess.STDOUT)
+    child = spawn('ironic', [os.path.join(bin_dir, 'ironic'),
+                             '--config-file', config])
+    url = 'http://127.0.0.1:%d' % api_port
+    ready(child, url + '/v1')
+    return child, url
 
 
 def main(argv=None):

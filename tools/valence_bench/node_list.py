@@ -36,7 +36,6 @@ import argparse
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -61,22 +60,12 @@ MAX_LATENCY_MS = 1000
 
 def start_ironic(started, service_url, token, deadline):
     """A single-process Ironic for the CLI, ready; returns its URL."""
-    ironic_port, = ports.free_ports(1)
-    ironic_url = 'http://127.0.0.1:%d' % ironic_port
-    state_dir = started.log_dir / 'ironic-state'
-    # A database of an earlier run would refuse create_schema.
-    shutil.rmtree(state_dir, ignore_errors=True)
-    ironic_conf.prepare_state_dir(str(state_dir))
-    config = state_dir / 'ironic.conf'
     # No node of the valence driver is enrolled: the sync never runs.
-    ironic_conf.write(config, ironic_conf.render(
-        str(state_dir), '127.0.0.1', ironic_port, service_url, token, 600))
-    subprocess.run([VENV_BIN / 'ironic-dbsync', '--config-file', config,
-                    'create_schema'], check=True, capture_output=True,
-                   timeout=max(1, deadline.left()))
-    ironic = started.start('ironic', [VENV_BIN / 'ironic', '--config-file',
-                                      config])
-    ironic.wait_ready(ironic_url + '/v1', deadline)
+    _, ironic_url = ironic_conf.start_single(
+        started.start, started.log_dir / 'ironic-state',
+        ports.free_ports(1)[0], service_url, token,
+        max(1, deadline.left()), bin_dir=VENV_BIN,
+        ready=lambda child, url: child.wait_ready(url, deadline))
     return ironic_url
 
 
