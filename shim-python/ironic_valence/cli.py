@@ -316,7 +316,12 @@ class ListValenceNode(command.Lister):
 
     def take_action(self, parsed_args):
         ironic = self.app.client_manager.baremetal
+        progress = _Progress(self.app)
+        began = time.monotonic()
         composed = _composed_nodes(ironic)
+        progress.summary('%d composed nodes read in %.1f s; asking Ironic '
+                         'which of its nodes drive them'
+                         % (len(composed), time.monotonic() - began))
         enrolled = _valence_nodes(ironic)
         columns = ('UUID', 'Name', 'Composition State', 'Power State',
                    'Ironic Node', 'Provision State')

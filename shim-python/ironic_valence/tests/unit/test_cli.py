@@ -155,6 +155,34 @@ def test_node_list_shows_the_ironic_node_driving_each(ironic):
     assert ironic.node.list.call_args.kwargs['driver'] == 'valence'
 
 
+def test_node_list_says_how_many_on_stderr_unless_quiet(ironic, capsys):
+    ironic.composed = [composed(), composed('db-1', node_id='other')]
+
+    run(cli.ListValenceNode, ironic, [])
+
+    out, err = capsys.readouterr()
+    assert out == ''
+    assert err.startswith('2 composed nodes read in ')
+
+    run(cli.ListValenceNode, ironic, [], verbose_level=0)
+    assert capsys.readouterr() == ('', '')
+
+
+def test_compose_says_it_waits_and_quiet_silences_it(ironic, capsys):
+    ironic.history = []
+    with mock.patch.object(cli, 'PROGRESS_INTERVAL_SECONDS', 0), \
+            mock.patch.object(cli.time, 'sleep', autospec=True):
+        with pytest.raises(exceptions.CommandError):
+            cli._outcome(ironic, IRONIC_UUID, set(), 2,
+                         cli._Progress(app_of(ironic)))
+        assert 'Waiting for the composition of Ironic node %s' % (
+            IRONIC_UUID) in capsys.readouterr().err
+        with pytest.raises(exceptions.CommandError):
+            cli._outcome(ironic, IRONIC_UUID, set(), 2,
+                         cli._Progress(app_of(ironic, 0)))
+        assert capsys.readouterr() == ('', '')
+
+
 def test_node_list_shows_the_older_of_two_ironic_nodes(ironic):
     ironic.composed = [composed()]
     newer = ironic_node('enroll')
