@@ -466,6 +466,23 @@ def test_enroll_gives_up_on_a_node_still_verifying_after_the_wait(ironic):
     assert sleep.call_count <= 2
 
 
+def test_enroll_finds_the_names_ironic_has_in_one_list(ironic):
+    ironic.composed = [composed(), composed('db-1', node_id='db')]
+    other = ironic_node('available', node_id=None, driver='ipmi')
+    other.uuid, other.name = 'ipmi-node', 'web-1'
+    spare = ironic_node('enroll', node_id=None)
+    spare.uuid, spare.name = 'spare-node', 'db-1'
+    ironic.nodes = [other, spare]
+
+    _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
+
+    assert rows == [(VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
+                    ('db', 'db-1', 'spare-node', 'enrolled (manageable)')]
+    ironic.node.create.assert_called_once_with(driver='valence', name=None)
+    ironic.node.get.assert_not_called()
+    assert ironic.node.list.call_count == 3
+
+
 def test_enroll_takes_a_name_taken_meanwhile_for_no_name(ironic):
     ironic.composed = [composed()]
     create = ironic.node.create.side_effect
