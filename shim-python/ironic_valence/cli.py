@@ -119,6 +119,7 @@ def _driving(nodes):
     """
     driving = {}
     for node in nodes:
+        # Nodes listed without their driver were listed by driver.
         if getattr(node, 'driver', DRIVER) == DRIVER:
             driving.setdefault((node.driver_info or {}).get(NODE_ID_FIELD),
                                node)
