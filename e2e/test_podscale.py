@@ -17,8 +17,11 @@ A second emulator, seeded with POD_NODES composed nodes, a second service
 in front of it and a second Ironic (single process, noauth) whose conductor
 calls that service run beside the session's stack; the CLI lists the nodes
 through that Ironic, as an operator does, and every composed node must be
-in its rows exactly once, in the order of node ids.
+in its rows exactly once, in the order of node ids. Then a few of them are
+enrolled at once, the rows on stdout and the progress on stderr.
 """
+
+import json
 
 import pytest
 import requests
@@ -96,3 +99,32 @@ def test_node_list_shows_every_composed_node_of_the_pod_once(pod):
     assert {row['Composition State'] for row in rows} == {'Assembled'}
     assert {row['Power State'] for row in rows} == {'power off'}
     assert {row['Ironic Node'] for row in rows} == {None}
+
+
+def test_enroll_of_many_nodes_at_once_keeps_its_rows_apart_from_progress(
+        pod):
+    cli, emulator_url = pod
+    chosen = sorted(node['uuid'] for node in requests.get(
+        emulator_url + '/v1/nodes', timeout=30).json())[:5]
+
+    done = cli.run('valence', 'node', 'enroll', *chosen, '--concurrency',
+                   '3', '-f', 'json')
+
+    rows = json.loads(done.stdout)
+    assert [row['Valence Node'] for row in rows] == chosen
+    assert {row['Result'] for row in rows} == {'enrolled (manageable)'}
+    assert '5 of 5 Ironic nodes asked to manage are manageable' in (
+        done.stderr)
+    listed = {row['UUID']: row for row in cli.json('valence', 'node',
+                                                   'list')}
+    assert {listed[uuid]['Ironic Node'] for uuid in chosen} == {
+        row['Ironic Node'] for row in rows}
+    assert {listed[uuid]['Provision State'] for uuid in chosen} == {
+        'manageable'}
+
+    again = cli.run('valence', 'node', 'enroll', *chosen, '-q', '-f',
+                    'json')
+
+    assert {row['Result'] for row in json.loads(again.stdout)} == {
+        'already enrolled (manageable)'}
+    assert 'composed nodes' not in again.stderr

@@ -24,7 +24,10 @@ an enrolment or a retirement is recorded in the Ironic node's history. The
 commands run where the CLI runs: nothing here imports Ironic itself.
 """
 
+import argparse
+from concurrent import futures
 import sys
+import threading
 import time
 
 from ironicclient import exc as ironic_exc
@@ -46,6 +49,13 @@ DEFAULT_RETIRED_REASON = 'retired with baremetal valence node retire'
 # default), and room for a busy conductor to start the call and record it.
 COMPOSE_WAIT_MARGIN_SECONDS = 60
 POLL_INTERVAL_SECONDS = 1
+# Ironic nodes enroll --all makes at once. keystoneauth's session keeps 10
+# connections per host: more callers than that would open and drop one
+# connection per call.
+DEFAULT_ENROLL_CONCURRENCY = 8
+MAX_ENROLL_CONCURRENCY = 10
+# Seconds between two progress lines of a long command.
+PROGRESS_INTERVAL_SECONDS = 5
 # The Ironic API version of the node history.
 HISTORY_API_VERSION = '1.78'
 
@@ -73,6 +83,19 @@ def _composed_nodes(ironic):
         raise _failed('Listing the composed nodes failed', e)
 
 
+def _concurrency(text):
+    """argparse's type of --concurrency."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_ENROLL_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            'must be a whole number from 1 to %d, not %s'
+            % (MAX_ENROLL_CONCURRENCY, text))
+    return value
+
+
 def _add_wait_option(parser):
     parser.add_argument(
         '--wait', metavar='<seconds>', type=int,
@@ -83,17 +106,24 @@ def _add_wait_option(parser):
 
 
 def _valence_nodes(ironic):
-    """Ironic nodes of the valence driver, by the Valence node they drive.
+    """Ironic nodes of the valence driver, by the Valence node they drive."""
+    return _driving(ironic.node.list(
+        driver=DRIVER, limit=0,
+        fields=['uuid', 'name', 'provision_state', 'driver_info']))
+
+
+def _driving(nodes):
+    """The nodes of the valence driver, by the Valence node they drive.
 
     Of two Ironic nodes of one composed node, the older one drives it (the
     power interface refuses the other): Ironic lists the oldest first.
     """
-    nodes = ironic.node.list(
-        driver=DRIVER, limit=0,
-        fields=['uuid', 'name', 'provision_state', 'driver_info'])
     driving = {}
     for node in nodes:
-        driving.setdefault((node.driver_info or {}).get(NODE_ID_FIELD), node)
+        # Nodes listed without their driver were listed by driver.
+        if getattr(node, 'driver', DRIVER) == DRIVER:
+            driving.setdefault((node.driver_info or {}).get(NODE_ID_FIELD),
+                               node)
     return driving
 
 
@@ -103,6 +133,49 @@ def _step(text):
     sys.stderr.flush()
 
 
+class _Progress(object):
+    """What a long command is doing, on stderr as cliff's commands say it.
+
+    Silenced by -q (cliff's verbose_level 0); never on stdout, so that
+    -f json stays parseable. Safe to call from several threads.
+    """
+
+    def __init__(self, app, steps_from=1):
+        """Progress as the app's verbose level asks.
+
+        :param steps_from: the verbose level from which step() speaks (2,
+            -v, for a step of each of thousands of nodes).
+        """
+        level = app.options.verbose_level
+        self.shown = level > 0
+        self.steps = level >= steps_from
+        self._lock = threading.Lock()
+        self._next = time.monotonic() + PROGRESS_INTERVAL_SECONDS
+
+    def _say(self, text):
+        with self._lock:
+            _step(text)
+
+    def step(self, text):
+        """Says what was just done."""
+        if self.steps:
+            self._say(text)
+
+    def summary(self, text):
+        """Says where a long command stands."""
+        if self.shown:
+            self._say(text)
+
+    def every_while(self, text):
+        """Says text, at most once in PROGRESS_INTERVAL_SECONDS."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._next:
+                return
+            self._next = now + PROGRESS_INTERVAL_SECONDS
+        self.summary(text)
+
+
 def _history(ironic, node):
     """The node's history entries of the valence methods, oldest first."""
     return [entry for entry in ironic.node.get_history_list(
@@ -110,7 +183,7 @@ def _history(ironic, node):
         if entry.get('event_type') == passthru.HISTORY_EVENT_TYPE]
 
 
-def _outcome(ironic, node, before, timeout):
+def _outcome(ironic, node, before, timeout, progress):
     """Waits for the node's next history entry of the valence methods.
 
     :param before: the uuids of the entries there before the call.
@@ -118,7 +191,8 @@ def _outcome(ironic, node, before, timeout):
     :returns: the entry.
     :raises CommandError: when none comes in time.
     """
-    deadline = time.monotonic() + timeout
+    began = time.monotonic()
+    deadline = began + timeout
     for _ in range(int(timeout / POLL_INTERVAL_SECONDS) + 1):
         new = [entry for entry in _history(ironic, node)
                if entry['uuid'] not in before]
@@ -126,6 +200,9 @@ def _outcome(ironic, node, before, timeout):
             return new[0]
         if time.monotonic() >= deadline:
             break
+        progress.every_while('Waiting for the composition of Ironic node '
+                             '%s: %.0f s of at most %s s'
+                             % (node, time.monotonic() - began, timeout))
         time.sleep(POLL_INTERVAL_SECONDS)
     raise exceptions.CommandError(
         'Ironic node %s recorded no outcome of the composition within %s s; '
@@ -139,9 +216,29 @@ class _Enroller(object):
     The one place where an Ironic node comes to drive a composed node.
     """
 
-    def __init__(self, ironic, wait):
+    def __init__(self, ironic, wait, progress, named=None):
+        """An enroller; waits up to `wait` s for each provision state.
+
+        :param named: Ironic's nodes by name, when the caller read them all
+            at once (enroll); else each name is looked up in Ironic.
+        """
         self.ironic = ironic
         self.wait = wait
+        self.progress = progress
+        self.named = named
+        self._lock = threading.Lock()
+
+    def _named(self, name):
+        """Ironic's node of that name, or None; each is given out once."""
+        if self.named is not None:
+            with self._lock:
+                return self.named.pop(name, None)
+        try:
+            return self.ironic.node.get(
+                name, fields=['uuid', 'driver', 'driver_info',
+                              'provision_state'])
+        except ironic_exc.NotFound:
+            return None
 
     def node_for(self, name):
         """An Ironic node for the composed node of that name.
@@ -151,23 +248,28 @@ class _Enroller(object):
         named so if the name is free.
         """
         if name:
-            try:
-                node = self.ironic.node.get(
-                    name, fields=['uuid', 'driver', 'driver_info',
-                                  'provision_state'])
-            except ironic_exc.NotFound:
-                pass
-            else:
-                if (node.driver == DRIVER
-                        and not (node.driver_info or {}).get(NODE_ID_FIELD)):
-                    _step('Using Ironic node %s named %s, which drives no '
-                          'composed node' % (node.uuid, name))
-                    return node
-                _step('Ironic already has a node named %s; the new Ironic '
-                      'node has no name' % name)
+            node = self._named(name)
+            if (node is not None and node.driver == DRIVER
+                    and not (node.driver_info or {}).get(NODE_ID_FIELD)):
+                self.progress.step('Using Ironic node %s named %s, which '
+                                   'drives no composed node'
+                                   % (node.uuid, name))
+                return node
+            if node is not None:
+                self.progress.step('Ironic already has a node named %s; '
+                                   'the new Ironic node has no name' % name)
                 name = None
-        node = self.ironic.node.create(driver=DRIVER, name=name)
-        _step('Created Ironic node %s' % node.uuid)
+        try:
+            node = self.ironic.node.create(driver=DRIVER, name=name)
+        except ironic_exc.Conflict:
+            if not name:
+                raise
+            # Taken since Ironic's nodes were read: by another composed
+            # node of the same name, or behind this command's back.
+            self.progress.step('Ironic node name %s was taken meanwhile; '
+                               'the new Ironic node has no name' % name)
+            node = self.ironic.node.create(driver=DRIVER)
+        self.progress.step('Created Ironic node %s' % node.uuid)
         return node
 
     def create(self, valence_node):
@@ -187,15 +289,16 @@ class _Enroller(object):
         self.ironic.node.vendor_passthru(
             node.uuid, passthru.ENROLL, http_method='POST',
             args={passthru.NODE_ID: valence_node['node_id']})
-        _step('Ironic node %s drives Valence node %s'
-              % (node.uuid, valence_node['node_id']))
+        self.progress.step('Ironic node %s drives Valence node %s'
+                           % (node.uuid, valence_node['node_id']))
 
     def move(self, node, verb, expected, done):
         """Sets the provision state and waits until it is reached."""
         self.ironic.node.set_provision_state(node.uuid, verb)
         self.ironic.node.wait_for_provision_state(
             node.uuid, expected, timeout=self.wait)
-        _step('Ironic node %s is %s (%s)' % (node.uuid, expected, done))
+        self.progress.step('Ironic node %s is %s (%s)'
+                           % (node.uuid, expected, done))
 
     def manage(self, node):
         if node.provision_state == 'enroll':
@@ -215,7 +318,12 @@ class ListValenceNode(command.Lister):
 
     def take_action(self, parsed_args):
         ironic = self.app.client_manager.baremetal
+        progress = _Progress(self.app)
+        began = time.monotonic()
         composed = _composed_nodes(ironic)
+        progress.summary('%d composed nodes read in %.1f s; asking Ironic '
+                         'which of its nodes drive them'
+                         % (len(composed), time.monotonic() - began))
         enrolled = _valence_nodes(ironic)
         columns = ('UUID', 'Name', 'Composition State', 'Power State',
                    'Ironic Node', 'Provision State')
@@ -284,7 +392,7 @@ class ComposeValenceNode(command.ShowOne):
 
     def take_action(self, parsed_args):
         ironic = self.app.client_manager.baremetal
-        enroller = _Enroller(ironic, parsed_args.wait)
+        enroller = _Enroller(ironic, parsed_args.wait, _Progress(self.app))
         try:
             valence_node, node = self._composed(ironic, enroller,
                                                 parsed_args)
@@ -312,15 +420,17 @@ class ComposeValenceNode(command.ShowOne):
                     % (valence_node['node_id'], valence_node['name'],
                        valence_node['composition_state'],
                        passthru.ASSEMBLED))
-            _step('Valence node %s named %s is already composed'
-                  % (valence_node['node_id'], valence_node['name']))
+            enroller.progress.step(
+                'Valence node %s named %s is already composed'
+                % (valence_node['node_id'], valence_node['name']))
             node = _valence_nodes(ironic).get(valence_node['node_id'])
             if node is None:
                 node = enroller.create(valence_node)
             else:
-                _step('Ironic node %s already drives Valence node %s (%s)'
-                      % (node.uuid, valence_node['node_id'],
-                         node.provision_state))
+                enroller.progress.step(
+                    'Ironic node %s already drives Valence node %s (%s)'
+                    % (node.uuid, valence_node['node_id'],
+                       node.provision_state))
             return valence_node, node
         node = enroller.node_for(parsed_args.name)
         before = {entry['uuid'] for entry in _history(ironic, node.uuid)}
@@ -332,10 +442,11 @@ class ComposeValenceNode(command.ShowOne):
         ironic.node.vendor_passthru(node.uuid, passthru.COMPOSE, args=args,
                                     http_method='POST')
         outcome = _outcome(ironic, node.uuid, before,
-                           parsed_args.timeout + COMPOSE_WAIT_MARGIN_SECONDS)
+                           parsed_args.timeout + COMPOSE_WAIT_MARGIN_SECONDS,
+                           enroller.progress)
         if outcome['severity'] != 'INFO':
             raise exceptions.CommandError(outcome['event'])
-        _step(outcome['event'])
+        enroller.progress.step(outcome['event'])
         node = ironic.node.get(node.uuid, fields=['uuid', 'driver_info',
                                                   'provision_state'])
         valence_id = node.driver_info[NODE_ID_FIELD]
@@ -351,15 +462,17 @@ class ComposeValenceNode(command.ShowOne):
             if state == 'manageable':
                 enroller.move(node, 'inspect', 'manageable', 'inspected')
             else:
-                _step('Ironic node %s is already %s: not inspected again'
-                      % (node.uuid, state))
+                enroller.progress.step(
+                    'Ironic node %s is already %s: not inspected again'
+                    % (node.uuid, state))
         if parsed_args.provide:
             if state == 'manageable':
                 enroller.move(node, 'provide', 'available', 'provided')
                 node.provision_state = 'available'
             else:
-                _step('Ironic node %s is already %s: not provided again'
-                      % (node.uuid, state))
+                enroller.progress.step(
+                    'Ironic node %s is already %s: not provided again'
+                    % (node.uuid, state))
 
 
 class EnrollValenceNode(command.Lister):
@@ -370,6 +483,9 @@ class EnrollValenceNode(command.Lister):
     an Ironic node already drives, and nodes not yet Assembled, are
     skipped. A node Ironic fails to create, enroll or manage does not stop
     the others: its row says what failed, and the command then exits 1.
+    --concurrency nodes are created and enrolled at once; then the command
+    waits for all of them to be manageable, each for at most --wait
+    seconds after its manage was asked for.
     """
 
     def __init__(self, app, app_args, cmd_name=None):
@@ -382,6 +498,11 @@ class EnrollValenceNode(command.Lister):
                             help='Every composed node')
         parser.add_argument('nodes', metavar='<valence-node>', nargs='*',
                             help='Valence node uuids to enroll')
+        parser.add_argument(
+            '--concurrency', metavar='<count>', type=_concurrency,
+            default=DEFAULT_ENROLL_CONCURRENCY,
+            help='Nodes created and enrolled at once (1..%d, default %d)'
+                 % (MAX_ENROLL_CONCURRENCY, DEFAULT_ENROLL_CONCURRENCY))
         return _add_wait_option(parser)
 
     def take_action(self, parsed_args):
@@ -390,6 +511,7 @@ class EnrollValenceNode(command.Lister):
                 'Give either --all or the uuids of the Valence nodes to '
                 'enroll')
         ironic = self.app.client_manager.baremetal
+        progress = _Progress(self.app, steps_from=2)
         composed = {node['node_id']: node
                     for node in _composed_nodes(ironic)}
         unknown = [uuid for uuid in parsed_args.nodes if uuid not in composed]
@@ -399,41 +521,139 @@ class EnrollValenceNode(command.Lister):
                 % ', '.join(unknown))
         wanted = (list(composed) if parsed_args.all
                   else list(dict.fromkeys(parsed_args.nodes)))
-        enrolled = _valence_nodes(ironic)
-        enroller = _Enroller(ironic, parsed_args.wait)
-        rows = []
+        # One query for every Ironic node: the ones driving a composed
+        # node, and the names taken.
+        try:
+            nodes = ironic.node.list(limit=0, fields=[
+                'uuid', 'name', 'driver', 'driver_info', 'provision_state'])
+        except ironic_exc.ClientException as e:
+            raise _failed('Listing the Ironic nodes failed', e)
+        enrolled = _driving(nodes)
+        enroller = _Enroller(ironic, parsed_args.wait, progress,
+                             {node.name: node for node in nodes if node.name})
+        rows = {}
+        todo = []
         for uuid in wanted:
             valence_node = composed[uuid]
             node = enrolled.get(uuid)
             if node is not None:
-                rows.append((uuid, valence_node['name'], node.uuid,
-                             'already enrolled (%s)' % node.provision_state))
+                rows[uuid] = (node.uuid, 'already enrolled (%s)'
+                              % node.provision_state)
             elif valence_node['composition_state'] != passthru.ASSEMBLED:
-                rows.append((uuid, valence_node['name'], None,
-                             'skipped: %s, not %s'
-                             % (valence_node['composition_state'],
-                                passthru.ASSEMBLED)))
+                rows[uuid] = (None, 'skipped: %s, not %s'
+                              % (valence_node['composition_state'],
+                                 passthru.ASSEMBLED))
             else:
-                rows.append((uuid, valence_node['name'])
-                            + self._enroll(enroller, valence_node))
-        return ('Valence Node', 'Name', 'Ironic Node', 'Result'), rows
+                todo.append(valence_node)
+        progress.summary('%d composed nodes: %d to enroll, %d already '
+                         'enrolled or skipped' % (len(wanted), len(todo),
+                                                  len(rows)))
+        managing = self._start_all(enroller, todo, parsed_args.concurrency,
+                                   rows)
+        self._finish(ironic, managing, parsed_args.wait, progress, rows)
+        return (('Valence Node', 'Name', 'Ironic Node', 'Result'),
+                [(uuid, composed[uuid]['name']) + rows[uuid]
+                 for uuid in wanted])
 
     def run(self, parsed_args):
         """Prints every row, then exits 1 when a node failed."""
         code = super().run(parsed_args)
         return 1 if self.failed else code
 
-    def _enroll(self, enroller, valence_node):
-        """:returns: the Ironic node's uuid (or None) and the result."""
+    def _start_all(self, enroller, todo, concurrency, rows):
+        """Creates, enrolls and asks to manage each node, so many at once.
+
+        A node that failed gets its row.
+
+        :returns: {Ironic node uuid: (Valence node uuid, time.monotonic()
+            when its manage was asked for)} of the nodes to wait for.
+        """
+        managing = {}
+        done = 0
+        with futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
+            started = {pool.submit(self._start, enroller, valence_node):
+                       valence_node['node_id'] for valence_node in todo}
+            for future in futures.as_completed(started):
+                uuid = started[future]
+                node, error, asked_at = future.result()
+                if error is not None:
+                    self.failed = True
+                    rows[uuid] = (node, 'failed: %s' % error)
+                elif asked_at is None:
+                    rows[uuid] = (node, 'enrolled (manageable)')
+                else:
+                    managing[node] = (uuid, asked_at)
+                done += 1
+                enroller.progress.every_while(
+                    'Enrolled %d of %d composed nodes' % (done, len(todo)))
+        return managing
+
+    @staticmethod
+    def _start(enroller, valence_node):
+        """Creates and enrolls one node, and asks Ironic to manage it.
+
+        :returns: the Ironic node's uuid (or None), the error (or None) and
+            when its manage was asked for (None if it was not in enroll).
+        """
         node = None
         try:
             node = enroller.node_for(valence_node.get('name'))
             enroller.enroll(node, valence_node)
-            enroller.manage(node)
+            if node.provision_state != 'enroll':
+                return node.uuid, None, None
+            enroller.ironic.node.set_provision_state(node.uuid, 'manage')
+            return node.uuid, None, time.monotonic()
         except ironic_exc.ClientException as e:
+            return (node.uuid if node else None), e, None
+
+    def _finish(self, ironic, managing, wait, progress, rows):
+        """Waits until the nodes being managed are manageable or failed.
+
+        Each node is waited for until `wait` seconds after its manage was
+        asked for; one query of Ironic's verifying nodes a second.
+        """
+        left = dict(managing)
+        total = len(left)
+        for _ in range(int(wait / POLL_INTERVAL_SECONDS) + 2):
+            if not left:
+                break
+            try:
+                verifying = {node.uuid for node in ironic.node.list(
+                    driver=DRIVER, provision_state='verifying', limit=0,
+                    fields=['uuid'])}
+            except ironic_exc.ClientException as e:
+                raise _failed('Listing the Ironic nodes failed', e)
+            now = time.monotonic()
+            left = {node: (uuid, asked_at)
+                    for node, (uuid, asked_at) in left.items()
+                    if node in verifying and now < asked_at + wait}
+            if left:
+                progress.every_while('%d of %d Ironic nodes manageable or '
+                                     'failed' % (total - len(left), total))
+                time.sleep(POLL_INTERVAL_SECONDS)
+        if not managing:
+            return
+        try:
+            states = {node.uuid: node for node in ironic.node.list(
+                driver=DRIVER, limit=0,
+                fields=['uuid', 'provision_state', 'last_error'])}
+        except ironic_exc.ClientException as e:
+            raise _failed('Listing the Ironic nodes failed', e)
+        manageable = 0
+        for node, (uuid, _) in managing.items():
+            state = states.get(node)
+            if state is not None and state.provision_state == 'manageable':
+                manageable += 1
+                rows[uuid] = (node, 'enrolled (manageable)')
+                continue
             self.failed = True
-            return (node.uuid if node else None), 'failed: %s' % e
-        return node.uuid, 'enrolled (manageable)'
+            rows[uuid] = (node, 'failed: drives the composed node, but is '
+                          '%s, not manageable within %s s%s' % (
+                              state.provision_state if state else 'gone',
+                              wait, ': %s' % state.last_error
+                              if state and state.last_error else ''))
+        progress.summary('%d of %d Ironic nodes asked to manage are '
+                         'manageable' % (manageable, total))
 
 
 class _Retirement(object):
@@ -452,8 +672,9 @@ class _Retirement(object):
     TO_MANAGE = ('enroll', 'available', 'clean failed')
     STARTS = TO_MANAGE + ('manageable',)
 
-    def __init__(self, ironic, node, timeout):
+    def __init__(self, ironic, node, timeout, progress):
         self.ironic = ironic
+        self._say = progress.summary
         self.node = node
         self.uuid = node.uuid
         self.valence_id = (node.driver_info or {}).get(NODE_ID_FIELD)
@@ -471,8 +692,8 @@ class _Retirement(object):
             self.again += ' --delete'
         released = self._check()
         if released:
-            _step('Valence node %s was already released by the cleaning of '
-                  'Ironic node %s' % (self.valence_id, self.uuid))
+            self._say('Valence node %s was already released by the cleaning '
+                      'of Ironic node %s' % (self.valence_id, self.uuid))
         else:
             self._manageable()
             self._retire(reason)
@@ -525,16 +746,16 @@ class _Retirement(object):
             self._call('Taking Ironic node %s out of maintenance'
                        % self.uuid, self.ironic.node.set_maintenance,
                        self.uuid, False)
-            _step('Ironic node %s is out of maintenance' % self.uuid)
+            self._say('Ironic node %s is out of maintenance' % self.uuid)
         if state in self.TO_MANAGE:
             self._move('Moving Ironic node %s from %s to manageable'
                        % (self.uuid, state), 'manage', 'manageable')
-            _step('Ironic node %s is manageable' % self.uuid)
+            self._say('Ironic node %s is manageable' % self.uuid)
 
     def _retire(self, reason):
         if self.node.retired:
-            _step('Ironic node %s is already retired (%s)'
-                  % (self.uuid, self.node.retired_reason))
+            self._say('Ironic node %s is already retired (%s)'
+                      % (self.uuid, self.node.retired_reason))
             return
         self._call('Setting Ironic node %s retired' % self.uuid,
                    self.ironic.node.update, self.uuid, [
@@ -542,7 +763,7 @@ class _Retirement(object):
                        {'op': 'replace', 'path': '/retired_reason',
                         'value': reason}])
         self.node.retired = True
-        _step('Ironic node %s is retired (%s)' % (self.uuid, reason))
+        self._say('Ironic node %s is retired (%s)' % (self.uuid, reason))
 
     def _release(self):
         self._move('Cleaning Ironic node %s with step %s to release Valence '
@@ -551,8 +772,8 @@ class _Retirement(object):
                    'clean', 'manageable', cleansteps=[
                        {'interface': passthru.RELEASE_STEP_INTERFACE,
                         'step': passthru.RELEASE_STEP}])
-        _step('Valence node %s is released by the cleaning of Ironic node '
-              '%s, which stays retired' % (self.valence_id, self.uuid))
+        self._say('Valence node %s is released by the cleaning of Ironic node '
+                  '%s, which stays retired' % (self.valence_id, self.uuid))
 
     def _delete(self):
         try:
@@ -563,7 +784,7 @@ class _Retirement(object):
                 'but Ironic did not delete it: %s. Delete it with '
                 '"baremetal node delete %s"' % (self.valence_id, self.uuid,
                                                 e, self.uuid))
-        _step('Deleted Ironic node %s' % self.uuid)
+        self._say('Deleted Ironic node %s' % self.uuid)
 
     def _move(self, what, verb, expected, **kwargs):
         """Sets the provision state and waits for it within the deadline."""
@@ -647,15 +868,16 @@ class RetireValenceNode(command.Command):
                 '--timeout must be a positive number of seconds, got %s'
                 % parsed_args.timeout)
         ironic = self.app.client_manager.baremetal
+        progress = _Progress(self.app)
         node = self._ironic_node(ironic, parsed_args.node)
         if node is None:
-            self._decompose(ironic, parsed_args.node)
+            self._decompose(ironic, parsed_args.node, progress)
             return
-        _Retirement(ironic, node, parsed_args.timeout).run(
+        _Retirement(ironic, node, parsed_args.timeout, progress).run(
             parsed_args.reason, parsed_args.delete)
 
     @staticmethod
-    def _decompose(ironic, valence_id):
+    def _decompose(ironic, valence_id, progress):
         try:
             _driver_call(ironic, passthru.DECOMPOSE, http_method='POST',
                          args={passthru.NODE_ID: valence_id})
@@ -666,7 +888,7 @@ class RetireValenceNode(command.Command):
             raise _failed('No Ironic node has the name or uuid %s, and '
                           'Valence node %s was not decomposed; run this '
                           'again to try again' % (valence_id, valence_id), e)
-        _step('Decomposed Valence node %s' % valence_id)
+        progress.summary('Decomposed Valence node %s' % valence_id)
 
     @staticmethod
     def _ironic_node(ironic, ident):

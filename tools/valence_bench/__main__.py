@@ -37,6 +37,8 @@ SUBCOMMANDS = {
     'startup': ('startup', 'the service\'s start-up time by JVM setup'),
     'node-list': ('node_list', 'the paged node list of a pod through the '
                   'service and with the CLI'),
+    'enroll': ('enroll', '`baremetal valence node enroll --all` against '
+               'Ironic\'s REST API'),
     'shutdown-drill': ('shutdown_drill', 'SIGTERM to the service while a '
                        'reboot waits on a slow Valence'),
     'validate-cost': ('validate_cost', 'the power interface\'s validate() '

@@ -28,9 +28,11 @@ import subprocess
 import sys
 import time
 
+import ironic_conf
 import ports
 import processes
 
+from valence_bench.stack import VENV_BIN
 from valence_bench import waiting
 
 ROOT = processes.ROOT
@@ -120,6 +122,17 @@ class Children:
         emulator.wait_ready(emulator_url + '/', deadline)
         service.wait_ready(service_url + '/actuator/health', deadline)
         return emulator_url, emulator, service_url, service
+
+    def single_ironic(self, service_url, token, deadline):
+        """A single-process Ironic on a new database, its API answering.
+
+        :returns: (its child, its URL).
+        """
+        return ironic_conf.start_single(
+            self.start, self.log_dir / 'ironic-state',
+            ports.free_ports(1)[0], service_url, token,
+            max(1, deadline.left()), bin_dir=VENV_BIN,
+            ready=lambda child, url: child.wait_ready(url, deadline))
 
     def stop(self, child):
         self._running.remove(child)

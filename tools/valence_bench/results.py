@@ -28,7 +28,7 @@ from valence_bench import children
 
 RESULTS_DIR = children.RUN_DIR / 'bench-results'
 # The kinds of result; tools/bench plot draws those it has a plot for.
-KINDS = ('fleet', 'startup', 'soak', 'failover', 'node-list')
+KINDS = ('fleet', 'startup', 'soak', 'failover', 'node-list', 'enroll')
 
 
 def commit():

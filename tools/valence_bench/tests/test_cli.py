@@ -69,6 +69,8 @@ def figures(kind):
                                           'phase': 'restart'}]}},
         'node-list': {'nodes': 100, 'parallelism': 16, 'cli_help_s': 1.0,
                       'latencies': []},
+        'enroll': {'nodes': 100, 'concurrency': 8, 'order': ['rest', 'cli'],
+                   'ways': {}, 'cli_over_rest': 0.9},
     }[kind]
 
 

@@ -16,19 +16,11 @@ import argparse
 import pytest
 
 from valence_bench import node_list
+from valence_bench.tests import arguments
 
 
 def parse(*argv):
-    """The arguments node-list's parser makes of argv, without running."""
-    captured = {}
-
-    def run_parsed(parser, argv, run):
-        captured['args'] = parser.parse_args(argv)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(node_list.children, 'run_parsed', run_parsed)
-        node_list.main(list(argv), 'tools/bench node-list')
-    return captured['args']
+    return arguments.parsed(node_list, 'node-list', argv)
 
 
 def test_the_defaults_are_the_services():

@@ -17,6 +17,8 @@ vendor passthru. The e2e run drives them through a real Ironic, with and
 without Keystone.
 """
 
+import threading
+import time
 import types
 from unittest import mock
 
@@ -58,10 +60,17 @@ class FakeIronic(object):
         self.history = []
         # What the conductor records for a composition: set by a test.
         self.outcome = None
+        # Ironic's nodes, oldest first.
+        self.nodes = []
+        # The uuids of the nodes Ironic creates, in turn (then IRONIC_UUID).
+        self.new_uuids = []
+        # The provision state a manage leads to, by node (else manageable).
+        self.managed_to = {}
         self.node = mock.Mock()
-        self.node.list.return_value = []
+        self.node.list.side_effect = self._list
         self.node.get.side_effect = ironic_exc.NotFound()
-        self.node.create.return_value = ironic_node(node_id=None)
+        self.node.create.side_effect = self._create
+        self.node.set_provision_state.side_effect = self._set_state
         self.node.get_history_list.side_effect = (
             lambda node, **kwargs: list(self.history))
         self.node.vendor_passthru.side_effect = self._node_passthru
@@ -77,6 +86,25 @@ class FakeIronic(object):
         return (types.SimpleNamespace(to_dict=lambda: answer)
                 if answer is not None else None)
 
+    def _list(self, driver=None, provision_state=None, **kwargs):
+        return [node for node in self.nodes
+                if driver in (None, node.driver)
+                and provision_state in (None, node.provision_state)]
+
+    def _create(self, driver, name=None):
+        node = ironic_node(node_id=None, driver=driver)
+        node.name = name
+        if self.new_uuids:
+            node.uuid = self.new_uuids.pop(0)
+        self.nodes.append(node)
+        return node
+
+    def _set_state(self, uuid, verb, **kwargs):
+        for node in self.nodes:
+            if node.uuid == uuid:
+                node.provision_state, node.last_error = self.managed_to.get(
+                    uuid, ('manageable', None))
+
     def _node_passthru(self, node, method, args=None, http_method=None):
         if method == passthru.COMPOSE and self.outcome is not None:
             self.history.append(self.outcome)
@@ -91,10 +119,16 @@ def ironic():
     return FakeIronic()
 
 
-def run(command_class, ironic, argv):
+def app_of(ironic, verbose_level=1):
+    """cliff's app, with the verbose level -q (0) or -v (2) sets."""
     app = mock.Mock()
     app.client_manager.baremetal = ironic
-    command = command_class(app, None)
+    app.options.verbose_level = verbose_level
+    return app
+
+
+def run(command_class, ironic, argv, verbose_level=1):
+    command = command_class(app_of(ironic, verbose_level), None)
     parsed = command.get_parser('baremetal').parse_args(argv)
     return command.take_action(parsed)
 
@@ -108,7 +142,7 @@ def test_the_service_url_and_token_are_no_options_any_more(ironic):
 
 def test_node_list_shows_the_ironic_node_driving_each(ironic):
     ironic.composed = [composed(), composed('db-1', node_id='other')]
-    ironic.node.list.return_value = [ironic_node('available')]
+    ironic.nodes = [ironic_node('available')]
 
     columns, rows = run(cli.ListValenceNode, ironic, [])
 
@@ -121,11 +155,39 @@ def test_node_list_shows_the_ironic_node_driving_each(ironic):
     assert ironic.node.list.call_args.kwargs['driver'] == 'valence'
 
 
+def test_node_list_says_how_many_on_stderr_unless_quiet(ironic, capsys):
+    ironic.composed = [composed(), composed('db-1', node_id='other')]
+
+    run(cli.ListValenceNode, ironic, [])
+
+    out, err = capsys.readouterr()
+    assert out == ''
+    assert err.startswith('2 composed nodes read in ')
+
+    run(cli.ListValenceNode, ironic, [], verbose_level=0)
+    assert capsys.readouterr() == ('', '')
+
+
+def test_compose_says_it_waits_and_quiet_silences_it(ironic, capsys):
+    ironic.history = []
+    with mock.patch.object(cli, 'PROGRESS_INTERVAL_SECONDS', 0), \
+            mock.patch.object(cli.time, 'sleep', autospec=True):
+        with pytest.raises(exceptions.CommandError):
+            cli._outcome(ironic, IRONIC_UUID, set(), 2,
+                         cli._Progress(app_of(ironic)))
+        assert 'Waiting for the composition of Ironic node %s' % (
+            IRONIC_UUID) in capsys.readouterr().err
+        with pytest.raises(exceptions.CommandError):
+            cli._outcome(ironic, IRONIC_UUID, set(), 2,
+                         cli._Progress(app_of(ironic, 0)))
+        assert capsys.readouterr() == ('', '')
+
+
 def test_node_list_shows_the_older_of_two_ironic_nodes(ironic):
     ironic.composed = [composed()]
     newer = ironic_node('enroll')
     newer.uuid = 'newer-node'
-    ironic.node.list.return_value = [ironic_node('available'), newer]
+    ironic.nodes = [ironic_node('available'), newer]
 
     _, rows = run(cli.ListValenceNode, ironic, [])
 
@@ -136,7 +198,7 @@ def test_node_list_shows_the_older_of_two_ironic_nodes(ironic):
 def test_node_list_unenrolled_shows_only_nodes_no_ironic_node_drives(
         ironic):
     ironic.composed = [composed(), composed('db-1', node_id='other')]
-    ironic.node.list.return_value = [ironic_node('available')]
+    ironic.nodes = [ironic_node('available')]
 
     _, rows = run(cli.ListValenceNode, ironic, ['--unenrolled'])
 
@@ -250,7 +312,7 @@ def test_compose_uses_the_ironic_node_of_that_name_that_drives_nothing(
 
 def test_compose_is_idempotent_on_the_name(ironic, capsys):
     ironic.composed = [composed()]
-    ironic.node.list.return_value = [ironic_node('available')]
+    ironic.nodes = [ironic_node('available')]
 
     columns, values = run(cli.ComposeValenceNode, ironic,
                           ['--name', 'web-1', '--flavor', 'small',
@@ -291,14 +353,14 @@ def test_compose_refused_by_ironic_says_so(ironic):
 def test_enroll_all_enrolls_what_no_ironic_node_drives(ironic):
     ironic.composed = [composed(), composed('db-1', node_id='db'),
                        composed('new', state='Allocating', node_id='new')]
-    ironic.node.list.return_value = [ironic_node('available',
-                                                 node_id='db')]
+    ironic.nodes = [ironic_node('available', node_id='db')]
+    ironic.nodes[0].uuid = 'db-node'
 
     _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
 
     assert rows == [
         (VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
-        ('db', 'db-1', IRONIC_UUID, 'already enrolled (available)'),
+        ('db', 'db-1', 'db-node', 'already enrolled (available)'),
         ('new', 'new', None, 'skipped: Allocating, not Assembled')]
     ironic.node.vendor_passthru.assert_called_once_with(
         IRONIC_UUID, 'enroll', http_method='POST', args={'node_id': VN})
@@ -309,8 +371,7 @@ def test_enroll_failure_of_one_node_is_its_row(ironic):
     ironic.composed = [composed()]
     ironic.node.vendor_passthru.side_effect = ironic_exc.BadRequest(
         'not Assembled')
-    command = cli.EnrollValenceNode(mock.Mock(), None)
-    command.app.client_manager.baremetal = ironic
+    command = cli.EnrollValenceNode(app_of(ironic), None)
 
     _, rows = command.take_action(
         command.get_parser('baremetal').parse_args([VN]))
@@ -318,6 +379,146 @@ def test_enroll_failure_of_one_node_is_its_row(ironic):
     assert rows == [(VN, 'web-1', IRONIC_UUID,
                      'failed: not Assembled (HTTP 400)')]
     assert command.failed
+
+
+def many(count):
+    """count Assembled composed nodes, and the uuids of their Ironic nodes."""
+    ironic_uuids = ['ironic-%02d' % i for i in range(count)]
+    return ([composed('node-%02d' % i, node_id='vn-%02d' % i)
+             for i in range(count)], ironic_uuids)
+
+
+def test_enroll_all_enrolls_so_many_nodes_at_once(ironic):
+    ironic.composed, ironic.new_uuids = many(12)
+    lock = threading.Lock()
+    running = [0]
+    most = [0]
+    passthru_call = ironic.node.vendor_passthru.side_effect
+
+    def enroll(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        return passthru_call(*args, **kwargs)
+
+    ironic.node.vendor_passthru.side_effect = enroll
+
+    _, rows = run(cli.EnrollValenceNode, ironic,
+                  ['--all', '--concurrency', '3'])
+
+    assert 1 < most[0] <= 3
+    assert {row[3] for row in rows} == {'enrolled (manageable)'}
+    assert [row[0] for row in rows] == [n['node_id'] for n in ironic.composed]
+
+
+def test_enroll_concurrency_is_bounded(ironic):
+    for bad in ('0', '11'):
+        with pytest.raises(SystemExit):
+            run(cli.EnrollValenceNode, ironic, ['--all', '--concurrency',
+                                                bad])
+
+
+def test_enroll_failures_in_the_middle_are_their_rows_and_nothing_doubles(
+        ironic):
+    ironic.composed, ironic.new_uuids = many(5)
+    passthru_call = ironic.node.vendor_passthru.side_effect
+
+    def enroll(node, method, args=None, http_method=None):
+        if args[passthru.NODE_ID] == 'vn-01':
+            raise ironic_exc.BadRequest('not Assembled')
+        return passthru_call(node, method, args, http_method)
+
+    ironic.node.vendor_passthru.side_effect = enroll
+    ironic.managed_to['ironic-03'] = ('enroll', 'power read failed')
+    command = cli.EnrollValenceNode(app_of(ironic), None)
+
+    _, rows = command.take_action(command.get_parser('baremetal').parse_args(
+        ['--all', '--concurrency', '2']))
+
+    by_node = {row[0]: row for row in rows}
+    assert by_node['vn-01'][2:] == ('ironic-01',
+                                    'failed: not Assembled (HTTP 400)')
+    assert by_node['vn-03'][2:] == (
+        'ironic-03', 'failed: drives the composed node, but is enroll, not '
+        'manageable within 600 s: power read failed')
+    assert {by_node[n][3] for n in ('vn-00', 'vn-02', 'vn-04')} == {
+        'enrolled (manageable)'}
+    assert command.failed
+    assert ironic.node.create.call_count == 5
+    assert sorted(c.args[0] for c in
+                  ironic.node.set_provision_state.call_args_list) == [
+        'ironic-00', 'ironic-02', 'ironic-03', 'ironic-04']
+
+
+def test_enroll_gives_up_on_a_node_still_verifying_after_the_wait(ironic):
+    ironic.composed, ironic.new_uuids = many(1)
+    ironic.managed_to['ironic-00'] = ('verifying', None)
+
+    with mock.patch.object(cli.time, 'sleep', autospec=True) as sleep:
+        _, rows = run(cli.EnrollValenceNode, ironic, ['--all', '--wait',
+                                                      '0'])
+
+    assert rows[0][3] == ('failed: drives the composed node, but is '
+                          'verifying, not manageable within 0 s')
+    assert sleep.call_count <= 2
+
+
+def test_enroll_finds_the_names_ironic_has_in_one_list(ironic):
+    ironic.composed = [composed(), composed('db-1', node_id='db')]
+    other = ironic_node('available', node_id=None, driver='ipmi')
+    other.uuid, other.name = 'ipmi-node', 'web-1'
+    spare = ironic_node('enroll', node_id=None)
+    spare.uuid, spare.name = 'spare-node', 'db-1'
+    ironic.nodes = [other, spare]
+
+    _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
+
+    assert rows == [(VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
+                    ('db', 'db-1', 'spare-node', 'enrolled (manageable)')]
+    ironic.node.create.assert_called_once_with(driver='valence', name=None)
+    ironic.node.get.assert_not_called()
+    assert ironic.node.list.call_count == 3
+
+
+def test_enroll_takes_a_name_taken_meanwhile_for_no_name(ironic):
+    ironic.composed = [composed()]
+    create = ironic.node.create.side_effect
+
+    def taken(driver, name=None):
+        if name:
+            raise ironic_exc.Conflict('name taken')
+        return create(driver, name)
+
+    ironic.node.create.side_effect = taken
+
+    _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
+
+    assert rows == [(VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)')]
+    assert ironic.node.create.call_args.kwargs == {'driver': 'valence'}
+
+
+def test_enroll_progress_goes_to_stderr_and_quiet_silences_it(
+        ironic, capsys):
+    ironic.composed = [composed()]
+
+    run(cli.EnrollValenceNode, ironic, ['--all'])
+
+    out, err = capsys.readouterr()
+    assert out == ''
+    assert '1 composed nodes: 1 to enroll' in err
+    assert '1 of 1 Ironic nodes asked to manage are manageable' in err
+    assert 'Created Ironic node' not in err
+
+    ironic.nodes = []
+    run(cli.EnrollValenceNode, ironic, ['--all'], verbose_level=2)
+    assert 'Created Ironic node %s' % IRONIC_UUID in capsys.readouterr().err
+
+    ironic.nodes = []
+    run(cli.EnrollValenceNode, ironic, ['--all'], verbose_level=0)
+    assert capsys.readouterr() == ('', '')
 
 
 def test_enroll_of_an_unknown_node_enrolls_nothing(ironic):
@@ -385,6 +586,13 @@ def test_retire_delete_deletes_the_ironic_node_once_released(
     assert calls(retiring)[-2:] == [CLEAN, ('delete',)]
     retiring.node.delete.assert_called_once_with(IRONIC_UUID)
     assert 'Deleted Ironic node' in capsys.readouterr().err
+
+
+def test_retire_quiet_retires_and_says_nothing(retiring, capsys):
+    run(cli.RetireValenceNode, retiring, ['web-1'], verbose_level=0)
+
+    assert calls(retiring)[-1] == CLEAN
+    assert capsys.readouterr().err == ''
 
 
 @pytest.mark.parametrize('state', ['available', 'enroll'])
