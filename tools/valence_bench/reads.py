@@ -165,9 +165,13 @@ def measure_single_flight(service_url, token, emulator_url, nodes, bursts):
     k = SINGLE_FLIGHT_CALLERS
 
     def upstream_reads():
-        return prometheus_sum(
-            service, 'valence_upstream_requests_seconds_count',
-            operation='get_node')
+        # A read resent on a new connection is one read in two calls.
+        return (prometheus_sum(service,
+                               'valence_upstream_requests_seconds_count',
+                               operation='get_node')
+                - prometheus_sum(service,
+                                 'valence_upstream_stale_connections_total',
+                                 operation='get_node'))
 
     emulator.json('PUT', '/emulator/faults',
                   {'latency_ms': INJECTED_LATENCY_MS})

@@ -337,9 +337,13 @@ class Backends:
                     counts.batches += value
                 elif 'method="GET"' in rest and '/power"' in rest:
                     counts.single_power_reads += value
-            elif (name == 'valence_upstream_requests_seconds_count'
-                    and 'operation="get_node"' in rest):
+            elif 'operation="get_node"' not in rest:
+                pass
+            elif name == 'valence_upstream_requests_seconds_count':
                 counts.valence_reads += value
+            elif name == 'valence_upstream_stale_connections_total':
+                # A read resent on a new connection is one read in two calls.
+                counts.valence_reads -= value
 
 
 def write_config(kind, state_dir, api_port, backends, statsd_port,

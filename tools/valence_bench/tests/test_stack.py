@@ -28,10 +28,18 @@ http_server_requests_seconds_count{error="none",exception="none",\
 method="GET",outcome="SUCCESS",status="200",uri="/v1/nodes/{nodeId}"} 1
 http_server_requests_seconds_count{error="none",exception="none",\
 method="GET",outcome="SUCCESS",status="200",uri="/actuator/health"} 40
-valence_upstream_requests_seconds_count{operation="get_node",\
-outcome="success"} 157
-valence_upstream_requests_seconds_count{operation="reset",\
-outcome="success"} 2
+valence_upstream_requests_seconds_count{method="GET",operation="get_node",\
+outcome="SUCCESS",status="200",target_host="127.0.0.1",target_port="8090",\
+target_scheme="http",uri="/v1/nodes/{id}"} 155
+valence_upstream_requests_seconds_count{method="GET",operation="get_node",\
+outcome="UNKNOWN",status="IO_ERROR",target_host="127.0.0.1",\
+target_port="8090",target_scheme="http",uri="/v1/nodes/{id}"} 3
+valence_upstream_requests_seconds_count{method="POST",operation="reset",\
+outcome="SUCCESS",status="204",target_host="127.0.0.1",target_port="8090",\
+target_scheme="http",uri="/v1/nodes/{id}/action"} 2
+# TYPE valence_upstream_stale_connections_total counter
+valence_upstream_stale_connections_total{operation="get_node"} 1
+valence_upstream_stale_connections_total{operation="reset"} 1
 '''
 
 

@@ -67,9 +67,12 @@ final class ConnectionUse {
 		}
 	}
 
-	/** {@code request}, tagged so that its call's events are recorded here. */
-	Request tag(Request request) {
-		return request.newBuilder().tag(ConnectionUse.class, this).build();
+	/**
+	 * Tags {@code request} so that the events of its call are recorded here (those of a
+	 * resend of it too, never read).
+	 */
+	Request.Builder tag(Request.Builder request) {
+		return request.tag(ConnectionUse.class, this);
 	}
 
 	/** True when the call failed on a pooled connection before any answer came back. */

@@ -30,11 +30,12 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Tags;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -117,12 +118,12 @@ public class OkHttpValenceClient implements ValenceClient {
 			.retryOnException((ex) -> ex instanceof ValenceException valence && valence.isTransient())
 			.build());
 		this.retries.getEventPublisher()
-			.onEntryAdded((added) -> added.getAddedEntry().getEventPublisher().onRetry((event) -> {
-				log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}", event.getName(),
-						event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(), this.maxAttempts,
-						event.getWaitInterval());
-				this.meters.counter("valence.upstream.retries", "operation", event.getName()).increment();
-			}));
+			.onEntryAdded((added) -> added.getAddedEntry()
+				.getEventPublisher()
+				.onRetry((event) -> log.warn("Valence {} failed ({}), attempt {} of {}, retrying in {}",
+						event.getName(), event.getLastThrowable().getMessage(), event.getNumberOfRetryAttempts(),
+						this.maxAttempts, event.getWaitInterval())));
+		TaggedRetryMetrics.ofRetryRegistry(this.retries).bindTo(meters);
 	}
 
 	@Override
@@ -311,8 +312,7 @@ public class OkHttpValenceClient implements ValenceClient {
 	}
 
 	/**
-	 * One HTTP exchange, timed by operation and outcome, and never begun once the
-	 * deadline has passed.
+	 * One HTTP exchange, never begun once the deadline has passed.
 	 * @param nodeScoped whether a 404 means the node is unknown
 	 */
 	private <T> T exchange(String operation, Request request, Deadline deadline, boolean nodeScoped,
@@ -322,8 +322,6 @@ public class OkHttpValenceClient implements ValenceClient {
 					+ seconds(deadline.budget()) + " is spent", null);
 		}
 		Duration timeout = deadline.cap(this.callTimeout);
-		Timer.Sample sample = Timer.start(this.meters);
-		String outcome = "success";
 		try (Response response = execute(operation, request, deadline, timeout)) {
 			byte[] body = readBody(response.body());
 			if (!response.isSuccessful()) {
@@ -332,21 +330,12 @@ public class OkHttpValenceClient implements ValenceClient {
 			return readAnswer(request, body, reader);
 		}
 		catch (InterruptedIOException ex) {
-			outcome = "timeout";
 			throw new ValenceException.Timeout(describe(request) + " got no complete answer "
 					+ cutBy(ex, timeout, deadline) + " (" + ex.getMessage() + ")", ex);
 		}
 		catch (IOException ex) {
-			outcome = "unreachable";
 			throw new ValenceException.Unreachable(describe(request) + " failed: " + ex.getClass().getSimpleName()
 					+ ((ex.getMessage() != null) ? ": " + ex.getMessage() : ""), ex);
-		}
-		catch (ValenceException ex) {
-			outcome = ex.failure().outcome();
-			throw ex;
-		}
-		finally {
-			sample.stop(this.meters.timer("valence.upstream.requests", "operation", operation, "outcome", outcome));
 		}
 	}
 
@@ -356,13 +345,17 @@ public class OkHttpValenceClient implements ValenceClient {
 	 * connection, if the deadline has not passed. That holds for actions too: such a
 	 * request never reached Valence. The pool's other idle connections are closed first:
 	 * they have idled as long, so the server has likely closed them too, and the new
-	 * attempt must not pick one of them.
+	 * attempt must not pick one of them. No library counts such resends, hence the
+	 * hand-made counter.
 	 */
 	private Response execute(String operation, Request request, Deadline deadline, Duration timeout)
 			throws IOException {
 		ConnectionUse use = new ConnectionUse();
+		Request tagged = use.tag(request.newBuilder())
+			.tag(Tags.class, Tags.of(ValenceHttpClientFactory.OPERATION_TAG, operation))
+			.build();
 		try {
-			return call(use.tag(request), timeout).execute();
+			return call(tagged, timeout).execute();
 		}
 		catch (IOException ex) {
 			if (ex instanceof InterruptedIOException || !use.failedOnStaleConnection() || deadline.hasPassed()) {
@@ -370,9 +363,10 @@ public class OkHttpValenceClient implements ValenceClient {
 			}
 			log.info("{} failed on a pooled connection before any answer ({}); sending it again on a new connection",
 					describe(request), ex.toString());
-			this.meters.counter("valence.upstream.stale_connections", "operation", operation).increment();
+			this.meters.counter("valence.upstream.stale_connections", ValenceHttpClientFactory.OPERATION_TAG, operation)
+				.increment();
 			this.http.connectionPool().evictAll();
-			return call(request, deadline.cap(this.callTimeout)).execute();
+			return call(tagged, deadline.cap(this.callTimeout)).execute();
 		}
 	}
 

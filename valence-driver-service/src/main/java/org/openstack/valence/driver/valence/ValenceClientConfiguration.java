@@ -42,9 +42,9 @@ class ValenceClientConfiguration {
 	}
 
 	@Bean
-	OkHttpClient valenceHttpClient(ValenceProperties properties, SslBundles bundles) {
+	OkHttpClient valenceHttpClient(ValenceProperties properties, SslBundles bundles, MeterRegistry meters) {
 		return ValenceHttpClientFactory.build(properties,
-				bundles.getBundleNames().contains(SSL_BUNDLE) ? bundles.getBundle(SSL_BUNDLE) : null);
+				bundles.getBundleNames().contains(SSL_BUNDLE) ? bundles.getBundle(SSL_BUNDLE) : null, meters);
 	}
 
 	@Bean

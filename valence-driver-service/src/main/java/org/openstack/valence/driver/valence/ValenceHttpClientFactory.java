@@ -15,10 +15,13 @@
 package org.openstack.valence.driver.valence;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.X509TrustManager;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.okhttp3.OkHttpMetricsEventListener;
 import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
@@ -43,18 +46,39 @@ public final class ValenceHttpClientFactory {
 	/** OkHttp's own default. */
 	private static final int MAX_IDLE_CONNECTIONS = 5;
 
+	/**
+	 * The timer of every HTTP call to Valence, tagged by Micrometer's OkHttp binder and
+	 * with the request's {@link #OPERATION_TAG}.
+	 */
+	static final String REQUESTS_METER = "valence.upstream.requests";
+
+	/**
+	 * The tag naming what the service asked of Valence (get_node, reset, ...), carried by
+	 * each request as a {@code Tags} tag, which the binder adds to the timer.
+	 */
+	static final String OPERATION_TAG = "operation";
+
+	/** Valence's collections whose items are named by an id in the path. */
+	private static final Set<String> ITEM_COLLECTIONS = Set.of("nodes", "systems");
+
 	private ValenceHttpClientFactory() {
 	}
 
 	/**
 	 * @param ssl the SSL bundle whose trust material checks Valence's certificate, or
 	 * null for the JVM's trust store
+	 * @param meters where the timer of every call is kept
 	 */
-	public static OkHttpClient build(ValenceProperties properties, SslBundle ssl) {
+	public static OkHttpClient build(ValenceProperties properties, SslBundle ssl, MeterRegistry meters) {
 		OkHttpClient.Builder builder = new OkHttpClient.Builder()
 			.connectionPool(
 					new ConnectionPool(MAX_IDLE_CONNECTIONS, properties.keepAlive().toNanos(), TimeUnit.NANOSECONDS))
-			.eventListener(ConnectionUse.LISTENER)
+			.eventListener(ConnectionUse.LISTENER.plus(OkHttpMetricsEventListener.builder(meters, REQUESTS_METER)
+				.uriMapper(ValenceHttpClientFactory::uriTemplate)
+				.requestTagKeys(OPERATION_TAG)
+				// target.host says it already.
+				.includeHostTag(false)
+				.build()))
 			.connectTimeout(properties.connectTimeout())
 			.readTimeout(properties.readTimeout())
 			.writeTimeout(properties.readTimeout())
@@ -81,6 +105,20 @@ public final class ValenceHttpClientFactory {
 					(X509TrustManager) ssl.getManagers().getTrustManagers()[0]);
 		}
 		return builder.build();
+	}
+
+	/**
+	 * The request's path with each item id replaced by {@code {id}}, so that the timer's
+	 * uri tag has as few values as Valence has kinds of resources.
+	 */
+	static String uriTemplate(Request request) {
+		StringBuilder uri = new StringBuilder();
+		String previous = "";
+		for (String segment : request.url().pathSegments()) {
+			uri.append('/').append(ITEM_COLLECTIONS.contains(previous) ? "{id}" : segment);
+			previous = segment;
+		}
+		return uri.toString();
 	}
 
 	/**

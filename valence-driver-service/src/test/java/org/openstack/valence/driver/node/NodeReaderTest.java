@@ -67,8 +67,9 @@ class NodeReaderTest {
 		ValenceProperties properties = new ValenceProperties(URI.create(valence.baseUrl()), null, null, null,
 				Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(4),
 				new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
-		return new NodeReader(new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null), properties,
-				new SimpleMeterRegistry()));
+		return new NodeReader(
+				new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null, new SimpleMeterRegistry()),
+						properties, new SimpleMeterRegistry()));
 	}
 
 	/**

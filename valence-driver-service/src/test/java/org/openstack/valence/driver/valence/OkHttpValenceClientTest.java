@@ -85,7 +85,21 @@ class OkHttpValenceClientTest {
 	}
 
 	private OkHttpValenceClient client(ValenceProperties properties) {
-		return new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null), properties, this.meters);
+		return new OkHttpValenceClient(ValenceHttpClientFactory.build(properties, null, this.meters), properties,
+				this.meters);
+	}
+
+	/** The count of the timer of HTTP calls to Valence whose tags include these. */
+	private long calls(String... tags) {
+		return this.meters.get("valence.upstream.requests").tags(tags).timer().count();
+	}
+
+	/** Resilience4j's count of the reads of an operation, by kind. */
+	private double reads(String operation, String kind) {
+		return this.meters.get("resilience4j.retry.calls")
+			.tags("name", operation, "kind", kind)
+			.functionCounter()
+			.count();
 	}
 
 	static ValenceProperties properties(String url, String username, String password, Duration readTimeout) {
@@ -169,6 +183,9 @@ class OkHttpValenceClientTest {
 		assertThatThrownBy(() -> client().getNode(NODE, SOON)).isInstanceOf(ValenceException.NodeNotFound.class)
 			.hasMessageContaining("Composed node '" + NODE + "' not found in database.");
 		valence.verify(1, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+		assertThat(calls("operation", "get_node", "method", "GET", "uri", "/v1/nodes/{id}", "status", "404", "outcome",
+				"CLIENT_ERROR"))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -191,7 +208,8 @@ class OkHttpValenceClientTest {
 			.hasMessageContaining("500")
 			.hasMessageContaining("Unable to reach the pod manager");
 		valence.verify(3, getRequestedFor(urlPathEqualTo(NODE_PATH)));
-		assertThat(this.meters.counter("valence.upstream.retries", "operation", "get_node").count()).isEqualTo(2);
+		assertThat(calls("operation", "get_node", "status", "500", "outcome", "SERVER_ERROR")).isEqualTo(3);
+		assertThat(reads("get_node", "failed_with_retry")).isEqualTo(1);
 	}
 
 	@Test
@@ -216,6 +234,8 @@ class OkHttpValenceClientTest {
 
 		assertThat(client().getNode(NODE, SOON).uuid()).isEqualTo(NODE);
 		valence.verify(2, getRequestedFor(urlPathEqualTo(NODE_PATH)));
+		assertThat(reads("get_node", "successful_with_retry")).isEqualTo(1);
+		assertThat(reads("get_node", "successful_without_retry")).isZero();
 	}
 
 	@Test
@@ -334,6 +354,9 @@ class OkHttpValenceClientTest {
 
 		assertThatThrownBy(() -> client.getNode(NODE, SOON)).isInstanceOf(ValenceException.Unreachable.class)
 			.hasMessageContaining("ConnectException");
+		assertThat(calls("operation", "get_node", "uri", "/v1/nodes/{id}", "status", "IO_ERROR", "outcome", "UNKNOWN",
+				"target.port", String.valueOf(closedPort)))
+			.isEqualTo(3);
 	}
 
 	@Test
@@ -361,8 +384,7 @@ class OkHttpValenceClientTest {
 		assertThatThrownBy(() -> client.reset(NODE, ResetType.ON, SOON)).isInstanceOf(ValenceException.Timeout.class)
 			.hasMessageContaining("within the read timeout of 0.3 s")
 			.hasMessageNotContaining("call timeout");
-		assertThat(this.meters.timer("valence.upstream.requests", "operation", "reset", "outcome", "timeout").count())
-			.isEqualTo(1);
+		assertThat(calls("operation", "reset", "uri", "/v1/nodes/{id}/action", "status", "IO_ERROR")).isEqualTo(1);
 	}
 
 	@Test
@@ -460,14 +482,21 @@ class OkHttpValenceClientTest {
 	}
 
 	@Test
-	void everyCallIsTimedByOperationAndOutcome() {
+	void everyCallIsTimedByOperationAndStatus() {
 		valence.stubFor(get(NODE_PATH).willReturn(okJson(read("valence/node-detail.json"))));
+		valence.stubFor(get("/").willReturn(okJson(read("valence/root.json"))));
+		OkHttpValenceClient client = client();
 
-		client().getNode(NODE, SOON);
+		client.getNode(NODE, SOON);
+		client.probe(SOON);
 
-		assertThat(
-				this.meters.timer("valence.upstream.requests", "operation", "get_node", "outcome", "success").count())
+		assertThat(calls("operation", "get_node", "method", "GET", "uri", "/v1/nodes/{id}", "status", "200", "outcome",
+				"SUCCESS", "target.scheme", "http", "target.host", "localhost", "target.port",
+				String.valueOf(valence.getPort())))
 			.isEqualTo(1);
+		assertThat(calls("operation", "probe", "uri", "/")).isEqualTo(1);
+		assertThat(reads("get_node", "successful_without_retry")).isEqualTo(1);
+		assertThat(this.meters.find("valence.upstream.requests").tagKeys("host").timer()).isNull();
 	}
 
 }

@@ -72,7 +72,7 @@ class StaleConnectionTest {
 	private OkHttpValenceClient client(Duration keepAlive) {
 		ValenceProperties properties = OkHttpValenceClientTest.properties(valence.baseUrl(), null, null,
 				Duration.ofSeconds(2), keepAlive);
-		this.http = ValenceHttpClientFactory.build(properties, null);
+		this.http = ValenceHttpClientFactory.build(properties, null, this.meters);
 		return new OkHttpValenceClient(this.http, properties, this.meters);
 	}
 

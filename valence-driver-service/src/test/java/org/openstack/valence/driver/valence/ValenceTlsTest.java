@@ -96,7 +96,7 @@ class ValenceTlsTest {
 				Duration.ofSeconds(4), new ValenceProperties.Retry(1, Duration.ofMillis(5), 1.0));
 		return new OkHttpValenceClient(
 				ValenceHttpClientFactory.build(properties,
-						(caFile != null) ? ValenceHttpClientFactory.caBundle(caFile) : null),
+						(caFile != null) ? ValenceHttpClientFactory.caBundle(caFile) : null, new SimpleMeterRegistry()),
 				properties, new SimpleMeterRegistry());
 	}
 

@@ -98,9 +98,9 @@ class ActuatorTest extends ServiceTest {
 
 		this.mvc.perform(get("/actuator/prometheus").header("Authorization", BEARER))
 			.andExpect(status().isOk())
-			.andExpect(content().string(containsString("valence_upstream_requests_seconds_count{")))
-			.andExpect(content().string(containsString("operation=\"probe\"")))
-			.andExpect(content().string(containsString("outcome=\"success\"")))
+			.andExpect(content().string(containsString("valence_upstream_requests_seconds_bucket{")))
+			.andExpect(content().string(containsString(
+					"valence_upstream_requests_seconds_count{method=\"GET\",operation=\"probe\",outcome=\"SUCCESS\",status=\"200\",")))
 			.andExpect(content().string(containsString("http_server_requests_seconds_count{")));
 	}
 
