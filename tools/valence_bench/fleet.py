@@ -252,8 +252,9 @@ class Result:
     def first(self):
         """The first cycle counted.
 
-        With --enroll database, the first of a conductor new to every node;
-        with --enroll api, the first that began after the enrolment.
+        With --enroll database, the first whole one once Ironic answered
+        (its read-ahead knew the nodes of the one under way then); with
+        --enroll api, the first that began after the enrolment.
         """
         return self.all_cycles[0] if self.all_cycles else None
 
@@ -322,9 +323,12 @@ class SingleIronic:
         return {'ironic': process_tree(self.process.pid)}
 
     def next_round(self, deadline):
-        """The next sync cycle: seconds, no conductor's apart, its nodes."""
+        """The next sync cycle: seconds, no conductor's apart, its nodes.
+
+        And when it began (time.monotonic()).
+        """
         ended = self.timer.next_cycle(deadline)
-        return ended.seconds, {}, ended.nodes
+        return ended.seconds, {}, ended.nodes, ended.end - ended.seconds
 
     def before_stop(self, result, measured_from):
         """Nothing more to record: the default run reads no logs."""
@@ -433,19 +437,21 @@ class HaIronic:
         """The longer cycle of the next round, each conductor's, its nodes.
 
         A round holds each running conductor's first cycle ending after it
-        began; its nodes are those its cycles read, together.
+        began; its nodes are those its cycles read, together. And when the
+        earliest of its cycles began (time.monotonic()).
         """
-        ends, seconds, nodes = [], {}, 0
+        ends, seconds, nodes, starts = [], {}, 0, []
         for conductor, timer in self.timers.items():
             if conductor in self.stopped:
                 continue
             ended = timer.cycle_ending_after(self.round_start, deadline)
             seconds[conductor] = ended.seconds
             ends.append(ended.end)
+            starts.append(ended.end - ended.seconds)
             nodes = None if None in (nodes, ended.nodes) else (
                 nodes + ended.nodes)
         self.round_start = max(ends)
-        return max(seconds.values()), seconds, nodes
+        return max(seconds.values()), seconds, nodes, min(starts)
 
     def conductor_event(self, deadline):
         """Stops the last conductor (SIGTERM): the other takes its nodes.
@@ -626,7 +632,10 @@ class ConductorEvent:
 
     Once K measured cycles have ended, restarts Ironic or stops one of its
     conductors, and labels the cycles that end after it until the first
-    that read every node: RESTART, or BEFORE_TAKEOVER until TAKEOVER.
+    that read every node: RESTART, or BEFORE_TAKEOVER until TAKEOVER, the
+    first cycle over every node that began once the stopped conductor had
+    exited (one that began before may share its time, and the service's
+    counts, with the stopped conductor's last cycle).
     """
 
     def __init__(self, args):
@@ -636,22 +645,34 @@ class ConductorEvent:
         self.nodes = args.nodes
         self._label = None
         self._done = False
+        # When the event was over (time.monotonic()).
+        self.over_at = None
 
     def pending(self):
         """Whether the first cycle after the event is still to come."""
         return self.at is not None and not self._done
 
     def start_if_due(self, ironic, measured, deadline):
-        """Makes the event happen once `measured` cycles reach K."""
-        if self.at == measured and self._label is None:
-            ironic.conductor_event(deadline)
-            self._label = RESTART if self.restart else BEFORE_TAKEOVER
+        """Makes the event happen once `measured` cycles reach K.
 
-    def label(self, nodes):
-        """The label of a cycle that ended now, having read `nodes`."""
+        :returns: whether it happened now.
+        """
+        if self.at != measured or self._label is not None:
+            return False
+        ironic.conductor_event(deadline)
+        self.over_at = time.monotonic()
+        self._label = RESTART if self.restart else BEFORE_TAKEOVER
+        return True
+
+    def label(self, nodes, began):
+        """The label of a cycle that ended now, having read `nodes`.
+
+        :param began: when the cycle began (time.monotonic()).
+        """
         if self._done or self._label is None:
             return None
-        if self._label == BEFORE_TAKEOVER and nodes == self.nodes:
+        if (self._label == BEFORE_TAKEOVER and nodes == self.nodes
+                and began >= self.over_at):
             self._label = TAKEOVER
         # The cycles after this one are measured again.
         self._done = self._label != BEFORE_TAKEOVER
@@ -737,17 +758,23 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
                     result.failover = ironic.kill_replica(
                         backends, backends.replica_names()[0], kill_at,
                         deadline)
-                if not warmup:
-                    event.start_if_due(ironic, len(result.cycles), deadline)
+                if not warmup and event.start_if_due(
+                        ironic, len(result.cycles), deadline):
+                    # The stopped conductor's last reads are not the next
+                    # cycles'.
+                    before = snapshot()
+                    if counting:
+                        counts = backends.service_counts()
                 began = getattr(ironic, 'round_start', None)
-                seconds, conductors, nodes = ironic.next_round(deadline)
+                seconds, conductors, nodes, started = ironic.next_round(
+                    deadline)
                 failover = result.failover
                 if failover and failover.back_at and began > failover.back_at:
                     failover.rounds_after += 1
                 after = snapshot()
                 cycle = Cycle(seconds, used_since(before, after), warmup,
                               conductors, nodes=nodes,
-                              event=event.label(nodes))
+                              event=event.label(nodes, started))
                 before = after
                 if counting:
                     cycle.counts = backends.service_counts() - counts
@@ -960,7 +987,7 @@ def report_first_cycles(results, args):
     """
     picks = [('the first cycle counted (%s)' % (
         'after enrolment through the REST API' if args.enroll == 'api'
-        else 'of a conductor new to every node'), Result.first)]
+        else 'the first whole one once Ironic answered'), Result.first)]
     if args.restart_conductor_at_cycle:
         picks.append(('the first cycle after the conductor\'s restart',
                       Result.event_cycle))

@@ -12,6 +12,7 @@
 
 
 import socket
+import time
 import types
 
 import pytest
@@ -60,13 +61,15 @@ def event(restart=None, stop=None, nodes=100):
 def test_a_restart_labels_the_one_cycle_after_it():
     restart, ironic = event(restart=2), FakeIronic()
 
-    restart.start_if_due(ironic, 1, None)
-    before = restart.label(100)
-    restart.start_if_due(ironic, 2, None)
-    labels = [restart.label(100), restart.label(100)]
-    restart.start_if_due(ironic, 2, None)
+    happened = [restart.start_if_due(ironic, 1, None)]
+    before = restart.label(100, 0.0)
+    happened.append(restart.start_if_due(ironic, 2, None))
+    now = time.monotonic()
+    labels = [restart.label(100, now), restart.label(100, now)]
+    happened.append(restart.start_if_due(ironic, 2, None))
 
     assert ironic.events == 1
+    assert happened == [False, True, False]
     assert before is None
     assert labels == [fleet.RESTART, None]
     assert not restart.pending()
@@ -76,18 +79,22 @@ def test_a_takeover_is_the_first_cycle_over_every_node():
     stop, ironic = event(stop=1), FakeIronic()
 
     stop.start_if_due(ironic, 1, None)
-    labels = [stop.label(n) for n in (48, 48, 100, 100)]
+    # One over every node that began while the other conductor stopped.
+    early = stop.over_at - 1
+    now = time.monotonic()
+    labels = [stop.label(n, began) for n, began in (
+        (48, now), (100, early), (48, now), (100, now), (100, now))]
 
     assert ironic.events == 1
     assert labels == [fleet.BEFORE_TAKEOVER, fleet.BEFORE_TAKEOVER,
-                      fleet.TAKEOVER, None]
+                      fleet.BEFORE_TAKEOVER, fleet.TAKEOVER, None]
 
 
 def test_no_event_labels_nothing():
     none = event()
 
     assert not none.pending()
-    assert none.label(100) is None
+    assert none.label(100, 0.0) is None
 
 
 def result_with(*cycles):
