@@ -41,7 +41,9 @@ ahead any more.
 
 Freshness: a read ahead answers only a read in a shared task (the sync's),
 at most once, and only while it is younger than
-[valence]power_read_ahead_max_age, counted from when its batch was sent. A
+[valence]power_read_ahead_max_age, counted from when its batch was sent;
+no batch is sent while the oldest read ahead has waited half that untaken,
+for reads the sync would come to only after they expired. A
 read in an exclusive task, which every power action holds, always asks the
 service; so does any read after a power change through this shim, which
 drops the node's entry and keeps a batch in flight from storing it.
@@ -77,6 +79,9 @@ PATH = protocol.API_VERSION_PREFIX + '/power-reads'
 # Due at 0.9 of the interval, not 1: a cycle starts one interval after the
 # previous one started, and its pace varies a little from cycle to cycle.
 _DUE_FRACTION = 0.9
+# A batch waits while the oldest read ahead is older than this fraction of
+# [valence]power_read_ahead_max_age and not taken yet.
+_LINGER_FRACTION = 0.5
 # One batch being answered while the next one is on its way.
 _MAX_BATCHES_IN_FLIGHT = 2
 # The JSON-RPC port under which Ironic names a conductor by its host alone,
@@ -320,6 +325,12 @@ class ReadAhead(object):
                 break
             del self._ready[node_id]
         if len(self._ready) + len(self._pending) >= size:
+            return None
+        if self._ready and now - sent_at > _LINGER_FRACTION * max_age:
+            # The sync comes to the nodes read ahead more slowly than they
+            # were read (it reads many others on their own, as in its first
+            # cycle over nodes taken over): reads sent now would expire
+            # before it comes to them, each a second read of its node.
             return None
         due = now - _DUE_FRACTION * interval
         node_ids = []

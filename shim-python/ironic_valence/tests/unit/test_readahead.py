@@ -525,6 +525,22 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.assertIn('rejected Bearer ***', log.output)
         self.assertNotIn(base.TOKEN, log.output)
 
+    def test_no_batch_while_reads_ahead_wait_half_their_life(self):
+        # The sync reads node 1 only 3 s after its batch (max age 5 s):
+        # nodes 3 and 4 are read ahead once node 2's read is taken.
+        self.read_ahead_of_second_cycle()
+        self.clock.now += 3
+        self.read(1)
+        self.run_batches()
+        self.assertEqual([self.node_ids[1:3]], self.batches_sent())
+        self.read(2)
+        self.run_batches()
+        self.assertEqual([self.node_ids[1:3], self.node_ids[3:5]],
+                         self.batches_sent())
+        self.read(3)
+        self.read(4)
+        self.assertEqual([2] * 5, self.valence_reads())
+
     def test_at_most_two_batches_in_flight(self):
         self.config(power_read_ahead=1, group='valence')
         self.start_second_cycle()
