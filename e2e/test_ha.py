@@ -68,7 +68,7 @@ SYNC_NODES_GAUGE = 'ConductorManager.PowerSyncNodesCount'
 # The shim's counter of the sync's reads answered by a read ahead.
 READ_AHEAD_HITS = 'ironic_valence.ReadAhead.hit'
 # The surviving conductor's cycles over every node counted after a takeover.
-CYCLES_AFTER_TAKEOVER = 4
+CYCLES_AFTER_TAKEOVER = 8
 # A token added to or removed from a replica's token digests file is seen
 # within its recheck interval (5 s); room for a loaded machine.
 TOKEN_SEEN_TIMEOUT_S = 30
@@ -288,53 +288,44 @@ def test_a_takeover_reads_each_node_from_valence_once_per_cycle(
                TAKEOVER_TIMEOUT_S)
     synced = ha.sinks[survivor]
 
-    def next_cycle(after):
-        return wait_until(
-            'a power sync of %s ending' % survivor,
-            lambda: len(synced.gauges(SYNC_NODES_GAUGE)) > after and (
-                synced.gauges(SYNC_NODES_GAUGE)[after]),
-            TAKEOVER_TIMEOUT_S, interval=0.05)
+    def cycles():
+        """The nodes each of the survivor's cycles read, in order."""
+        return synced.gauges(SYNC_NODES_GAUGE)
 
     ha.end(gone, signal.SIGTERM)
     try:
-        # A cycle reads nodes from its start to its end, none between two
-        # cycles: the reads between the ends of two cycles are the second
-        # one's. The cycle under way now may have begun before.
-        seen = len(synced.gauges(SYNC_NODES_GAUGE))
-        next_cycle(seen)
+        # The cycle under way may have begun before the conductor stopped.
+        under_way = len(cycles())
+        wait_until('a power sync of %s ending' % survivor,
+                   lambda: len(cycles()) > under_way, TAKEOVER_TIMEOUT_S,
+                   interval=0.05)
         reads = valence_reads(ha)
         hits = synced.counters()[READ_AHEAD_HITS]
-        # (nodes the cycle read, Valence reads meanwhile) of each cycle,
-        # from the first one over every node on.
-        cycles = []
-        for _ in range(TAKEOVER_TIMEOUT_S // POWER_SYNC_INTERVAL_S
-                       + CYCLES_AFTER_TAKEOVER):
-            seen += 1
-            count = next_cycle(seen)
-            now = valence_reads(ha)
-            if cycles or count == NODE_COUNT:
-                cycles.append((count, now - reads))
-            reads = now
-            if len(cycles) == CYCLES_AFTER_TAKEOVER:
-                break
-        else:
-            raise AssertionError('%s read only its own nodes' % survivor)
+        wait_until(
+            '%d power syncs of %s over every node' % (CYCLES_AFTER_TAKEOVER,
+                                                      survivor),
+            lambda: cycles()[under_way + 1:].count(
+                NODE_COUNT) >= CYCLES_AFTER_TAKEOVER,
+            TAKEOVER_TIMEOUT_S + CYCLES_AFTER_TAKEOVER * FOLLOW_TIMEOUT_S)
+        counted = cycles()[under_way + 1:]
+        # Between two cycles no node is read; the reads counted may hold
+        # some of the cycle under way now, which counted does not.
+        reads = valence_reads(ha) - reads
         hits = synced.counters()[READ_AHEAD_HITS] - hits
         maintenance = in_maintenance(ha)
     finally:
         ha.start_conductor(gone)
 
     # A read ahead that the sync did not take would be a second read.
-    assert all(read <= count for count, read in cycles), cycles
+    assert reads <= sum(counted) + NODE_COUNT, (reads, counted)
     # Not every node read on its own: the read-ahead was at work.
     assert hits > 0
     assert maintenance == []
-    note('takeover by %s: Valence reads per node synced in its first %d '
-         'cycles over every node: %s (%d of the %d sync reads answered by '
-         'a read ahead); 0 in maintenance' % (
-             survivor, len(cycles),
-             ', '.join('%.2f' % (read / count) for count, read in cycles),
-             hits, sum(count for count, _ in cycles)))
+    note('takeover by %s: %d Valence reads while its %d cycles after it '
+         'synced %d nodes (%d of them over every node; %d reads answered '
+         'by a read ahead); 0 in maintenance' % (
+             survivor, reads, len(counted), sum(counted),
+             counted.count(NODE_COUNT), hits))
 
 
 def test_a_replica_killed_during_a_sync_costs_no_node(ha, enrolled):
