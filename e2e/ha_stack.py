@@ -85,6 +85,8 @@ class HaStack(stack.Stack):
         self.metrics_token = 'e2e-metrics-' + secrets.token_urlsafe(24)
         # The tokens replaced by a rotation.
         self.earlier_tokens = []
+        # Each conductor's statsd metrics: which one synced what.
+        self.sinks = {}
 
     def start(self):
         stack.check_jars()
@@ -179,8 +181,14 @@ class HaStack(stack.Stack):
 
     def start_conductor(self, conductor, wait=True):
         """Starts a conductor; with wait, until Ironic lists its driver."""
+        if conductor not in self.sinks:
+            self.sinks[conductor] = stack.StatsdSink()
         config = self._config(conductor, '127.0.0.1', self.ports[conductor],
-                              IRONIC_TIMINGS)
+                              {**IRONIC_TIMINGS, 'metrics': {
+                                  'backend': 'statsd'}, 'metrics_statsd': {
+                                  'statsd_host': '127.0.0.1',
+                                  'statsd_port': str(
+                                      self.sinks[conductor].port)}})
         self.running[conductor] = self._spawn(
             conductor, [stack.VENV_BIN / 'ironic-conductor', '--config-file',
                         config])
@@ -251,6 +259,8 @@ class HaStack(stack.Stack):
                     self.running[name].stop()
             super().stop()
         finally:
+            for sink in self.sinks.values():
+                sink.stop()
             if self.postgres:
                 self.postgres.stop()
 

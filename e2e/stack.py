@@ -382,6 +382,11 @@ class StatsdSink:
         """{metric name: how many times it was sent} of the timers so far."""
         return collections.Counter(name for name, _ in self._sent('ms'))
 
+    def gauges(self, suffix):
+        """The values sent so far of the gauges named ...suffix, in order."""
+        return [float(value) for name, value in self._sent('g')
+                if name.endswith(suffix)]
+
     def counters(self):
         """{metric name: its total} of the counters so far."""
         totals = collections.Counter()

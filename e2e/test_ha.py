@@ -62,6 +62,13 @@ FAILED_SYNC_MARKERS = (
     'During sync_power_state, could not get power state',
     'During sync_power_state, max retries exceeded',
 )
+# Ironic's gauge of the nodes one power sync of a conductor read, sent as
+# the sync ends.
+SYNC_NODES_GAUGE = 'ConductorManager.PowerSyncNodesCount'
+# The shim's counter of the sync's reads answered by a read ahead.
+READ_AHEAD_HITS = 'ironic_valence.ReadAhead.hit'
+# The surviving conductor's cycles over every node counted after a takeover.
+CYCLES_AFTER_TAKEOVER = 8
 # A token added to or removed from a replica's token digests file is seen
 # within its recheck interval (5 s); room for a loaded machine.
 TOKEN_SEEN_TIMEOUT_S = 30
@@ -138,21 +145,38 @@ def watch(ha, seconds):
         time.sleep(0.5)
 
 
+def metrics(ha, replica):
+    """A replica's Prometheus metrics, a line each, as Prometheus reads."""
+    response = requests.get(
+        ha.replica_url(replica) + '/actuator/prometheus', timeout=10,
+        headers={'Authorization': 'Bearer ' + ha.metrics_token})
+    response.raise_for_status()
+    return response.text.splitlines()
+
+
 def requests_in_flight(ha, replica):
     """The HTTP requests a replica is serving, besides this question.
 
     Read from the service's gauge of active requests (`_gcount`, as its
     timers have histograms); a request's uri is not known until it ends.
     """
-    response = requests.get(
-        ha.replica_url(replica) + '/actuator/prometheus', timeout=10,
-        headers={'Authorization': 'Bearer ' + ha.metrics_token})
-    response.raise_for_status()
     active = sum(float(line.rpartition(' ')[2])
-                 for line in response.text.splitlines()
+                 for line in metrics(ha, replica)
                  if line.startswith('http_server_requests_active_seconds_'
                                     'gcount{'))
     return active - 1
+
+
+def valence_reads(ha):
+    """The node reads the replicas made of Valence, together, so far.
+
+    From each replica's counter of upstream calls: one per node read,
+    whether a single power read or a batch asked for it.
+    """
+    return sum(float(line.rpartition(' ')[2])
+               for replica in REPLICAS for line in metrics(ha, replica)
+               if line.startswith('valence_upstream_requests_seconds_count{')
+               and 'operation="get_node"' in line)
 
 
 def kill_when_busy(ha, replica, calls=1):
@@ -253,6 +277,55 @@ def test_a_lost_conductors_nodes_are_taken_over_and_keep_syncing(
     note('%s of a conductor: %d nodes taken over in %.1f s; an '
          'out-of-band change on one seen %.1f s later; 0 in maintenance'
          % (signal.Signals(sig).name, len(orphans), takeover_s, followed_s))
+
+
+def test_a_takeover_reads_each_node_from_valence_once_per_cycle(
+        ha, enrolled):
+    gone, survivor = CONDUCTORS
+    wait_until('nodes on %s' % gone,
+               lambda: [u for u, n in nodes(ha).items()
+                        if n['conductor'] == ha.host(gone)],
+               TAKEOVER_TIMEOUT_S)
+    synced = ha.sinks[survivor]
+
+    def cycles():
+        """The nodes each of the survivor's cycles read, in order."""
+        return synced.gauges(SYNC_NODES_GAUGE)
+
+    ha.end(gone, signal.SIGTERM)
+    try:
+        # The cycle under way may have begun before the conductor stopped.
+        under_way = len(cycles())
+        wait_until('a power sync of %s ending' % survivor,
+                   lambda: len(cycles()) > under_way, TAKEOVER_TIMEOUT_S,
+                   interval=0.05)
+        reads = valence_reads(ha)
+        hits = synced.counters()[READ_AHEAD_HITS]
+        wait_until(
+            '%d power syncs of %s over every node' % (CYCLES_AFTER_TAKEOVER,
+                                                      survivor),
+            lambda: cycles()[under_way + 1:].count(
+                NODE_COUNT) >= CYCLES_AFTER_TAKEOVER,
+            TAKEOVER_TIMEOUT_S + CYCLES_AFTER_TAKEOVER * FOLLOW_TIMEOUT_S)
+        counted = cycles()[under_way + 1:]
+        # Between two cycles no node is read; the reads counted may hold
+        # some of the cycle under way now, which counted does not.
+        reads = valence_reads(ha) - reads
+        hits = synced.counters()[READ_AHEAD_HITS] - hits
+        maintenance = in_maintenance(ha)
+    finally:
+        ha.start_conductor(gone)
+
+    # A read ahead that the sync did not take would be a second read.
+    assert reads <= sum(counted) + NODE_COUNT, (reads, counted)
+    # Not every node read on its own: the read-ahead was at work.
+    assert hits > 0
+    assert maintenance == []
+    note('takeover by %s: %d Valence reads while its %d cycles after it '
+         'synced %d nodes (%d of them over every node; %d reads answered '
+         'by a read ahead); 0 in maintenance' % (
+             survivor, reads, len(counted), sum(counted),
+             counted.count(NODE_COUNT), hits))
 
 
 def test_a_replica_killed_during_a_sync_costs_no_node(ha, enrolled):

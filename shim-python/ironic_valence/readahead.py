@@ -35,11 +35,15 @@ for reads that expire long before the next cycle. A node taken into a batch
 leaves the list until the sync reads it again: each read allows at most one
 read ahead of that node, and a node the sync stops reading (deleted, in
 maintenance) is read ahead once more at most; one that Ironic's hash ring
-has given to another conductor is not read ahead any more.
+has given to another conductor (the ring names conductors as they
+register: host:port with JSON-RPC on a port of their own) is not read
+ahead any more.
 
 Freshness: a read ahead answers only a read in a shared task (the sync's),
 at most once, and only while it is younger than
-[valence]power_read_ahead_max_age, counted from when its batch was sent. A
+[valence]power_read_ahead_max_age, counted from when its batch was sent;
+no batch is sent while the oldest read ahead has waited half that untaken,
+for reads the sync would come to only after they expired. A
 read in an exclusive task, which every power action holds, always asks the
 service; so does any read after a power change through this shim, which
 drops the node's entry and keeps a batch in flight from storing it.
@@ -55,9 +59,12 @@ import threading
 import time
 
 from oslo_log import log
+from oslo_utils import netutils
+from oslo_utils import versionutils
 
 from ironic.common import exception
 from ironic.common import hash_ring
+from ironic.common import release_mappings
 
 from ironic_valence import client
 from ironic_valence import conf as valence_conf
@@ -72,8 +79,16 @@ PATH = protocol.API_VERSION_PREFIX + '/power-reads'
 # Due at 0.9 of the interval, not 1: a cycle starts one interval after the
 # previous one started, and its pace varies a little from cycle to cycle.
 _DUE_FRACTION = 0.9
+# A batch waits while the oldest read ahead is older than this fraction of
+# [valence]power_read_ahead_max_age and not taken yet.
+_LINGER_FRACTION = 0.5
 # One batch being answered while the next one is on its way.
 _MAX_BATCHES_IN_FLIGHT = 2
+# The JSON-RPC port under which Ironic names a conductor by its host alone,
+# and the conductor RPC API version from which it names it host:port on any
+# other (ironic.conductor.base_manager).
+_JSON_RPC_DEFAULT_PORT = 8089
+_RPC_WITH_PORT = '1.58'
 # The least time read-ahead stays off after a batch failed as a whole: an
 # older service refuses every batch (404, 405, or 400 INVALID_REQUEST from
 # this project's service before the endpoint), which must not cost one
@@ -135,6 +150,24 @@ def _reads(answer, node_ids):
             and read.get('power_state') in protocol.POWER_STATES_READ}
 
 
+def _conductor_name():
+    """This conductor's name in Ironic's hash ring, as it registers.
+
+    [DEFAULT]host, or host:port with JSON-RPC on a port other than its
+    default (so that several conductors can share a host), unless
+    [DEFAULT]pin_release_version holds the conductors to an RPC API older
+    than that naming.
+    """
+    if (CONF.rpc_transport != 'json-rpc'
+            or CONF.json_rpc.port == _JSON_RPC_DEFAULT_PORT):
+        return CONF.host
+    release = release_mappings.RELEASE_MAPPING.get(CONF.pin_release_version)
+    if release and not versionutils.is_compatible(_RPC_WITH_PORT,
+                                                  release['rpc']):
+        return CONF.host
+    return '%s:%s' % (netutils.escape_ipv6(CONF.host), CONF.json_rpc.port)
+
+
 def _mapped_here(owner):
     """Whether Ironic's hash ring gives the node to this conductor.
 
@@ -149,7 +182,7 @@ def _mapped_here(owner):
         ring = hash_ring.HashRingManager().get_ring(driver, conductor_group)
     except exception.DriverNotFound:
         return False
-    return CONF.host in ring.get_nodes(uuid.encode('utf-8'))
+    return _conductor_name() in ring.get_nodes(uuid.encode('utf-8'))
 
 
 class ReadAhead(object):
@@ -292,6 +325,12 @@ class ReadAhead(object):
                 break
             del self._ready[node_id]
         if len(self._ready) + len(self._pending) >= size:
+            return None
+        if self._ready and now - sent_at > _LINGER_FRACTION * max_age:
+            # The sync comes to the nodes read ahead more slowly than they
+            # were read (it reads many others on their own, as in its first
+            # cycle over nodes taken over): reads sent now would expire
+            # before it comes to them, each a second read of its node.
             return None
         due = now - _DUE_FRACTION * interval
         node_ids = []

@@ -33,6 +33,14 @@ conductor ended one cycle, as long as the longer of the two. With
 measured cycle K and started again once each conductor has ended the
 cycle it was killed in.
 
+The first cycle counted, and the first after a conductor event, are
+reported apart, each kind's side by side: with --restart-conductor-at-cycle
+K Ironic is stopped once K measured cycles have ended and started again at
+once (its read-ahead then knows no node); with --topology ha and
+--stop-conductor-at-cycle K the second conductor is stopped, and the first
+cycle of the other that reads every node (Ironic's statsd gauge of the
+nodes a sync read) is the takeover's.
+
 Every process listens on 127.0.0.1; every wait is bounded, the whole run by
 --max-seconds; all processes are stopped on exit, on Ctrl-C and on SIGTERM.
 """
@@ -82,8 +90,10 @@ START_TIMEOUT_S = 180
 STOP_TIMEOUT_S = children.STOP_TIMEOUT_S
 # The emulator seeds at most this many nodes.
 MAX_NODES = 100000
-# How Ironic's statsd timer of one whole power sync is named.
+# How Ironic's statsd timer of one whole power sync is named, and its
+# gauge of the nodes that sync read (sent just before the timer).
 SYNC_TIMER = 'ConductorManager._sync_power_states'
+SYNC_NODES = 'ConductorManager.PowerSyncNodesCount'
 TOPOLOGIES = ('single', 'ha')
 # The conductors of --topology ha.
 CONDUCTORS = ('conductor-a', 'conductor-b')
@@ -103,10 +113,21 @@ LOGGED = (
 
 
 DEFAULT_KINDS = ('fake', 'valence', 'redfish')
+# What --restart-conductor-at-cycle and --stop-conductor-at-cycle name the
+# first cycle after them, and the rounds of the surviving conductor before
+# it read every node.
+RESTART = 'restart'
+TAKEOVER = 'takeover'
+BEFORE_TAKEOVER = 'before takeover'
+
+
+# A cycle as SyncTimer received it: time.monotonic() at its end, its
+# seconds, and how many nodes it read (None when the gauge was not seen).
+Ended = collections.namedtuple('Ended', 'end seconds nodes')
 
 
 class SyncTimer:
-    """Receives Ironic's statsd metrics: the end and length of each cycle.
+    """Receives Ironic's statsd metrics: the end, length and nodes of cycles.
 
     A thread of its own keeps every cycle's end, so that none is lost
     while the run does something else (starts a replica again).
@@ -117,8 +138,9 @@ class SyncTimer:
         self.sock.bind(('127.0.0.1', 0))
         self.sock.settimeout(1)
         self.port = self.sock.getsockname()[1]
-        # (time.monotonic() at its end, seconds) of each cycle, in order
+        # an Ended of each cycle, in order
         self.cycles = []
+        self._nodes = None
         self._returned = 0
         self._closed = False
         self._changed = threading.Condition()
@@ -137,9 +159,13 @@ class SyncTimer:
             for line in data.splitlines():
                 name, _, rest = line.partition(':')
                 value, _, kind = rest.partition('|')
-                if name.endswith(SYNC_TIMER) and kind == 'ms':
+                if name.endswith(SYNC_NODES) and kind == 'g':
+                    self._nodes = int(float(value))
+                elif name.endswith(SYNC_TIMER) and kind == 'ms':
                     with self._changed:
-                        self.cycles.append((ended, float(value) / 1000))
+                        self.cycles.append(Ended(ended, float(value) / 1000,
+                                                 self._nodes))
+                        self._nodes = None
                         self._changed.notify_all()
 
     def _wait(self, found, deadline):
@@ -154,14 +180,14 @@ class SyncTimer:
                 self._changed.wait(min(left, 5))
 
     def next_cycle(self, deadline):
-        """Seconds the next cycle not returned yet took, once it has ended.
+        """The Ended of the next cycle not returned yet, once it has ended.
 
         :raises OutOfTime: when the deadline passes first.
         """
         def found():
             if self._returned < len(self.cycles):
                 self._returned += 1
-                return self.cycles[self._returned - 1][1]
+                return self.cycles[self._returned - 1]
         return self._wait(found, deadline)
 
     def skip_ended(self):
@@ -170,12 +196,12 @@ class SyncTimer:
             self._returned = len(self.cycles)
 
     def cycle_ending_after(self, moment, deadline):
-        """(end, seconds) of the first cycle that ended after moment.
+        """The Ended of the first cycle that ended after moment.
 
         :raises OutOfTime: when the deadline passes first.
         """
         return self._wait(lambda: next(
-            (c for c in self.cycles if c[0] > moment), None), deadline)
+            (c for c in self.cycles if c.end > moment), None), deadline)
 
     def close(self):
         self._closed = True
@@ -193,6 +219,10 @@ class Cycle:
     conductors: dict = dataclasses.field(default_factory=dict)
     # The service's calls and Valence reads in this cycle (valence kinds)
     counts: Counts = None
+    # how many nodes the cycle read (Ironic's gauge), None if unknown
+    nodes: int = None
+    # RESTART, TAKEOVER or BEFORE_TAKEOVER: not one of the measured cycles
+    event: str = None
 
 
 @dataclasses.dataclass
@@ -216,7 +246,22 @@ class Result:
 
     @property
     def cycles(self):
-        return [c for c in self.all_cycles if not c.warmup]
+        """The measured cycles: not warm-up, not met by a conductor event."""
+        return [c for c in self.all_cycles if not c.warmup and not c.event]
+
+    def first(self):
+        """The first cycle counted.
+
+        With --enroll database, the first whole one once Ironic answered
+        (its read-ahead knew the nodes of the one under way then); with
+        --enroll api, the first that began after the enrolment.
+        """
+        return self.all_cycles[0] if self.all_cycles else None
+
+    def event_cycle(self):
+        """The first cycle after the conductor's restart or takeover."""
+        return next((c for c in self.all_cycles
+                     if c.event in (RESTART, TAKEOVER)), None)
 
     def p50(self):
         cycles = self.cycles
@@ -244,12 +289,25 @@ class SingleIronic:
         self.process = None
 
     def start(self, deadline):
+        self._launch(deadline)
+        self.skip_cycles_under_way(deadline)
+
+    def _launch(self, deadline):
         self.process = self.processes.start(
             'ironic-%s' % self.kind.name,
             ironic_argv(self.kind, self.config, 'ironic', self.args))
         self.process.wait_ready('http://127.0.0.1:%d/v1' % self.api_port,
                                 deadline)
-        self.skip_cycles_under_way(deadline)
+
+    def conductor_event(self, deadline):
+        """Stops Ironic and starts it again, its memory lost.
+
+        The next cycle is the first of the new process: the one ended by
+        the old process meanwhile is not counted.
+        """
+        self.processes.stop(self.process)
+        self.timer.skip_ended()
+        self._launch(deadline)
 
     def skip_cycles_under_way(self, deadline):
         """Waits for the end of the cycle under way.
@@ -265,8 +323,12 @@ class SingleIronic:
         return {'ironic': process_tree(self.process.pid)}
 
     def next_round(self, deadline):
-        """Seconds of the next sync cycle, and no conductor's apart."""
-        return self.timer.next_cycle(deadline), {}
+        """The next sync cycle: seconds, no conductor's apart, its nodes.
+
+        And when it began (time.monotonic()).
+        """
+        ended = self.timer.next_cycle(deadline)
+        return ended.seconds, {}, ended.nodes, ended.end - ended.seconds
 
     def before_stop(self, result, measured_from):
         """Nothing more to record: the default run reads no logs."""
@@ -309,6 +371,8 @@ class HaIronic:
                             rpc_port=port)
             for c, port in zip(CONDUCTORS, rpc_ports)}
         self.running = {}
+        # A conductor stopped by --stop-conductor-at-cycle: name -> process.
+        self.stopped = {}
         # Where each conductor's log began in its file.
         self.log_starts = {}
         # Where the round under way began (time.monotonic()).
@@ -370,17 +434,36 @@ class HaIronic:
                 'postgres': process_tree(self.cluster.process.pid)}
 
     def next_round(self, deadline):
-        """The longer cycle of the next round, and each conductor's.
+        """The longer cycle of the next round, each conductor's, its nodes.
 
-        A round holds each conductor's first cycle ending after it began.
+        A round holds each running conductor's first cycle ending after it
+        began; its nodes are those its cycles read, together. And when the
+        earliest of its cycles began (time.monotonic()).
         """
-        ends, seconds = [], {}
+        ends, seconds, nodes, starts = [], {}, 0, []
         for conductor, timer in self.timers.items():
-            end, seconds[conductor] = timer.cycle_ending_after(
-                self.round_start, deadline)
-            ends.append(end)
+            if conductor in self.stopped:
+                continue
+            ended = timer.cycle_ending_after(self.round_start, deadline)
+            seconds[conductor] = ended.seconds
+            ends.append(ended.end)
+            starts.append(ended.end - ended.seconds)
+            nodes = None if None in (nodes, ended.nodes) else (
+                nodes + ended.nodes)
         self.round_start = max(ends)
-        return max(seconds.values()), seconds
+        return max(seconds.values()), seconds, nodes, min(starts)
+
+    def conductor_event(self, deadline):
+        """Stops the last conductor (SIGTERM): the other takes its nodes.
+
+        The surviving conductor's next cycles read its own nodes until its
+        hash ring, rebuilt every [DEFAULT]hash_ring_reset_interval, no
+        longer holds the stopped one.
+        """
+        gone = CONDUCTORS[-1]
+        self.stopped[gone] = self.running.pop(gone)
+        self.processes.stop(self.stopped[gone])
+        self.round_start = time.monotonic()
 
     def kill_replica(self, backends, replica, cycle, deadline):
         """SIGKILLs a replica amid the round, and starts it again after.
@@ -391,7 +474,7 @@ class HaIronic:
         thread starts the replica again once each conductor has ended the
         cycle that met the kill, while the rounds go on.
         """
-        longest = max(t.cycles[-1][1] for t in self.timers.values())
+        longest = max(t.cycles[-1].seconds for t in self.timers.values())
         pause = (self.round_start + max(0, 1 - longest) + longest / 2
                  - time.monotonic())
         if pause > 0:
@@ -418,7 +501,8 @@ class HaIronic:
     def cycles_since(self, moment):
         """Each conductor's cycles that began after moment, as Spans."""
         return {c: [Span(end - seconds, end, seconds)
-                    for end, seconds in t.cycles if end - seconds >= moment]
+                    for end, seconds, _ in t.cycles
+                    if end - seconds >= moment]
                 for c, t in self.timers.items()}
 
     def _nodes(self, query, listing='/v1/nodes'):
@@ -449,7 +533,8 @@ class HaIronic:
         """LOGGED's name -> how often each conductor logged it."""
         logged = {}
         for conductor in CONDUCTORS:
-            with open(self.running[conductor].log_path, 'rb') as log:
+            process = {**self.running, **self.stopped}[conductor]
+            with open(process.log_path, 'rb') as log:
                 log.seek(self.log_starts[conductor])
                 text = log.read().decode(errors='replace')
             for name, pattern in LOGGED:
@@ -542,6 +627,58 @@ class Failover:
                 / statistics.median(c.seconds for c in normal))
 
 
+class ConductorEvent:
+    """--restart-conductor-at-cycle or --stop-conductor-at-cycle, if any.
+
+    Once K measured cycles have ended, restarts Ironic or stops one of its
+    conductors, and labels the cycles that end after it until the first
+    that read every node: RESTART, or BEFORE_TAKEOVER until TAKEOVER, the
+    first cycle over every node that began once the stopped conductor had
+    exited (one that began before may share its time, and the service's
+    counts, with the stopped conductor's last cycle).
+    """
+
+    def __init__(self, args):
+        self.at = (args.restart_conductor_at_cycle
+                   or args.stop_conductor_at_cycle)
+        self.restart = args.restart_conductor_at_cycle is not None
+        self.nodes = args.nodes
+        self._label = None
+        self._done = False
+        # When the event was over (time.monotonic()).
+        self.over_at = None
+
+    def pending(self):
+        """Whether the first cycle after the event is still to come."""
+        return self.at is not None and not self._done
+
+    def start_if_due(self, ironic, measured, deadline):
+        """Makes the event happen once `measured` cycles reach K.
+
+        :returns: whether it happened now.
+        """
+        if self.at != measured or self._label is not None:
+            return False
+        ironic.conductor_event(deadline)
+        self.over_at = time.monotonic()
+        self._label = RESTART if self.restart else BEFORE_TAKEOVER
+        return True
+
+    def label(self, nodes, began):
+        """The label of a cycle that ended now, having read `nodes`.
+
+        :param began: when the cycle began (time.monotonic()).
+        """
+        if self._done or self._label is None:
+            return None
+        if (self._label == BEFORE_TAKEOVER and nodes == self.nodes
+                and began >= self.over_at):
+            self._label = TAKEOVER
+        # The cycles after this one are measured again.
+        self._done = self._label != BEFORE_TAKEOVER
+        return self._label
+
+
 def measure_kind(kind, args, backends, processes, timer, deadline,
                  cluster=None):
     result = Result(kind, args.nodes)
@@ -568,6 +705,7 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
         result.enroll_s = time.monotonic() - began
     kill_at = (args.kill_replica_at_cycle if kind.backend == 'valence'
                else None)
+    event = ConductorEvent(args)
     # Each cycle's calls to the service; not with a kill, after which a
     # replica started again counts from zero.
     counting = kind.backend == 'valence' and not kill_at
@@ -599,9 +737,11 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
         warm_until = time.monotonic() + args.warmup_seconds
         measured_from = None
         try:
-            # With a kill, until a round ran after the replica was back.
+            # With a kill, until a round ran after the replica was back;
+            # with a conductor event, until its first cycle.
             while len(result.cycles) < args.cycles or (
-                    result.failover and not result.failover.settled()):
+                    result.failover and not result.failover.settled()) or (
+                    event.pending()):
                 warmup = (len(result.all_cycles) < args.warmup_cycles
                           or time.monotonic() < warm_until)
                 if not warmup and measured_from is None:
@@ -618,14 +758,23 @@ def measure_kind(kind, args, backends, processes, timer, deadline,
                     result.failover = ironic.kill_replica(
                         backends, backends.replica_names()[0], kill_at,
                         deadline)
+                if not warmup and event.start_if_due(
+                        ironic, len(result.cycles), deadline):
+                    # The stopped conductor's last reads are not the next
+                    # cycles'.
+                    before = snapshot()
+                    if counting:
+                        counts = backends.service_counts()
                 began = getattr(ironic, 'round_start', None)
-                seconds, conductors = ironic.next_round(deadline)
+                seconds, conductors, nodes, started = ironic.next_round(
+                    deadline)
                 failover = result.failover
                 if failover and failover.back_at and began > failover.back_at:
                     failover.rounds_after += 1
                 after = snapshot()
                 cycle = Cycle(seconds, used_since(before, after), warmup,
-                              conductors)
+                              conductors, nodes=nodes,
+                              event=event.label(nodes, started))
                 before = after
                 if counting:
                     cycle.counts = backends.service_counts() - counts
@@ -784,24 +933,18 @@ def report(results, args):
                           100 * r.cpu_ms_per_node(jvm + ' gc') / total))
     if args.topology == 'ha':
         report_ha(results)
-    print('\nevery cycle: seconds%s, then CPU ms per node of each process '
-          '(w: warm-up, not counted above); for valence, per node: Valence '
-          'reads, POST /v1/power-reads, single power reads' % (
-              ' (each conductor\'s)' if args.topology == 'ha' else ''))
+    report_first_cycles(results, args)
+    print('\nevery cycle: %s (w: warm-up, r: the first after the '
+          'restart, t: the first after the takeover, b: before it; none '
+          'counted above)' % CYCLE_FIGURES)
     for r in results:
         note = '; %s' % r.note if r.note else ''
         print('    %s: enrolled in %s%s'
               % (r.kind.name, fmt(r.enroll_s, '%.1f s'), note))
         for c in r.all_cycles:
-            cpu = '  '.join('%s %.2f' % (n, r.cpu_ms_per_node(n, [c]))
-                            for n in c.cpu)
-            each = ''.join(' %6.2f' % s for s in c.conductors.values())
-            reads = ('  reads %.2f  batches %.3f  single %.2f' % (
-                c.counts.valence_reads / r.nodes, c.counts.batches / r.nodes,
-                c.counts.single_power_reads / r.nodes) if c.counts else '')
-            print('      %s %7.2f%s  %s%s'
-                  % ('w' if c.warmup else ' ', c.seconds,
-                     each and ' (%s)' % each.strip(), cpu, reads))
+            print('      %s %s' % (
+                EVENT_MARKS.get(c.event, 'w' if c.warmup else ' '),
+                describe(r, c)))
     by_name = {r.kind.name: r for r in results if r.cycles}
     valence = by_name.get('valence')
     if valence:
@@ -815,14 +958,67 @@ def report(results, args):
                     / p.cpu_ms_per_node('ironic')))
 
 
+# How describe() lists a cycle, and the mark of each event's cycles.
+CYCLE_FIGURES = ('seconds (each conductor\'s), then CPU ms per node of each '
+                 'process; for valence, per node: Valence reads, POST '
+                 '/v1/power-reads, single power reads')
+EVENT_MARKS = {RESTART: 'r', TAKEOVER: 't', BEFORE_TAKEOVER: 'b'}
+# The ratios of one cycle across kinds that report_first_cycles() prints.
+FIRST_CYCLE_RATIOS = (('valence', 'fake'), ('valence-nohealth', 'fake'),
+                      ('valence', 'redfish'))
+
+
+def describe(r, c):
+    """One cycle of a kind's, as CYCLE_FIGURES says."""
+    cpu = '  '.join('%s %.2f' % (n, r.cpu_ms_per_node(n, [c]))
+                    for n in c.cpu)
+    each = ''.join(' %6.2f' % s for s in c.conductors.values())
+    reads = ('  reads %.2f  batches %.3f  single %.2f' % (
+        c.counts.valence_reads / r.nodes, c.counts.batches / r.nodes,
+        c.counts.single_power_reads / r.nodes) if c.counts else '')
+    return '%7.2f%s  %s%s' % (c.seconds, each and ' (%s)' % each.strip(),
+                              cpu, reads)
+
+
+def report_first_cycles(results, args):
+    """The first cycle counted and the conductor event's, kind by kind.
+
+    Then how long a cycle of one kind took against another's.
+    """
+    picks = [('the first cycle counted (%s)' % (
+        'after enrolment through the REST API' if args.enroll == 'api'
+        else 'the first whole one once Ironic answered'), Result.first)]
+    if args.restart_conductor_at_cycle:
+        picks.append(('the first cycle after the conductor\'s restart',
+                      Result.event_cycle))
+    if args.stop_conductor_at_cycle:
+        picks.append(('the first cycle of the surviving conductor over '
+                      'every node', Result.event_cycle))
+    for title, pick in picks:
+        chosen = {r.kind.name: pick(r) for r in results if pick(r)}
+        if not chosen:
+            continue
+        print('\n%s: %s' % (title, CYCLE_FIGURES))
+        for r in results:
+            if r.kind.name in chosen:
+                print('    %-17s %s' % (
+                    r.kind.name, describe(r, chosen[r.kind.name])))
+        for kind, peer in FIRST_CYCLE_RATIOS:
+            if kind in chosen and peer in chosen:
+                print('    %s/%s: x%.2f' % (
+                    kind, peer, chosen[kind].seconds / chosen[peer].seconds))
+
+
 def report_ha(results):
     """Each conductor's cycles, what they logged, and the failover."""
     print()
     for r in results:
         if not r.cycles:
             continue
+        # After --stop-conductor-at-cycle, one conductor's cycles only.
         p50 = ', '.join('%s %.2f s' % (name, statistics.median(
-            c.conductors[name] for c in r.cycles)) for name in CONDUCTORS)
+            c.conductors[name] for c in r.cycles if name in c.conductors))
+            for name in CONDUCTORS)
         print('%s: cycle p50 %s; nodes by the hash ring %s; PostgreSQL %s ms '
               'of CPU per synced node; nodes in maintenance after the run: '
               '%s' % (r.kind.name, p50, ' / '.join(
@@ -925,6 +1121,8 @@ def write_results(measured, args):
                    **{name: value / r.nodes for name, value in
                       dataclasses.asdict(c.counts).items()}}
                   for c in r.all_cycles if c.counts],
+              'first_cycle': cycle_record(r, r.first()),
+              'event_cycle': cycle_record(r, r.event_cycle()),
               'note': r.note or None} for r in measured]
     results.write(results.record('fleet', args.command, {
         'nodes': args.nodes, 'topology': args.topology,
@@ -942,6 +1140,18 @@ def write_results(measured, args):
                     'normal' if c in f.normal(name) else 'restart')}
                     for c in f.cycles[name]]
                 for name in CONDUCTORS}}))
+
+
+def cycle_record(r, c):
+    """One cycle of a kind's for a result file, or None."""
+    if c is None:
+        return None
+    return {'seconds': c.seconds, 'event': c.event, 'nodes_read': c.nodes,
+            'cpu_ms_per_node': {part: r.cpu_ms_per_node(part, [c])
+                                for part in c.cpu if ' ' not in part},
+            'counts_per_node': c.counts and {
+                name: value / r.nodes for name, value in
+                dataclasses.asdict(c.counts).items()}}
 
 
 def start_postgres(args, started, deadline):
@@ -973,6 +1183,18 @@ def main(argv, prog):
                         help='with --topology ha: SIGKILL the first service '
                         'replica during measured cycle K of the valence '
                         'kinds, and start it again after')
+    parser.add_argument('--restart-conductor-at-cycle', type=positive,
+                        metavar='K',
+                        help='single topology: once K measured cycles have '
+                        'ended, stop Ironic (SIGTERM) and start it again; '
+                        'its first cycle is reported apart, and the run '
+                        'goes on to --cycles measured ones')
+    parser.add_argument('--stop-conductor-at-cycle', type=positive,
+                        metavar='K',
+                        help='with --topology ha: once K measured rounds '
+                        'have ended, stop the second conductor (SIGTERM); '
+                        'the first cycle of the other over every node (the '
+                        'takeover) is reported apart')
     parser.add_argument('--enroll', choices=('database', 'api'),
                         default='database',
                         help='database: write the nodes straight into '
@@ -1021,6 +1243,16 @@ def main(argv, prog):
             > args.cycles):
         parser.error('--kill-replica-at-cycle: with --topology ha, at most '
                      '--cycles')
+    if args.restart_conductor_at_cycle is not None and (
+            args.topology != 'single'
+            or args.restart_conductor_at_cycle > args.cycles):
+        parser.error('--restart-conductor-at-cycle: with the single '
+                     'topology, at most --cycles')
+    if args.stop_conductor_at_cycle is not None and (
+            args.topology != 'ha' or args.kill_replica_at_cycle is not None
+            or args.stop_conductor_at_cycle > args.cycles):
+        parser.error('--stop-conductor-at-cycle: with --topology ha, '
+                     'without --kill-replica-at-cycle, at most --cycles')
     args.kinds = args.kinds.split(',')
     unknown = [k for k in args.kinds if k not in KINDS]
     if unknown or len(set(args.kinds)) != len(args.kinds):

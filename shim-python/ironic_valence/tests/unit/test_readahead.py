@@ -525,6 +525,22 @@ class ReadAheadTestCase(base.ValenceTestCase):
         self.assertIn('rejected Bearer ***', log.output)
         self.assertNotIn(base.TOKEN, log.output)
 
+    def test_no_batch_while_reads_ahead_wait_half_their_life(self):
+        # The sync reads node 1 only 3 s after its batch (max age 5 s):
+        # nodes 3 and 4 are read ahead once node 2's read is taken.
+        self.read_ahead_of_second_cycle()
+        self.clock.now += 3
+        self.read(1)
+        self.run_batches()
+        self.assertEqual([self.node_ids[1:3]], self.batches_sent())
+        self.read(2)
+        self.run_batches()
+        self.assertEqual([self.node_ids[1:3], self.node_ids[3:5]],
+                         self.batches_sent())
+        self.read(3)
+        self.read(4)
+        self.assertEqual([2] * 5, self.valence_reads())
+
     def test_at_most_two_batches_in_flight(self):
         self.config(power_read_ahead=1, group='valence')
         self.start_second_cycle()
@@ -668,6 +684,31 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.assertFalse(readahead._mapped_here(OWNER))
         get_ring.side_effect = exception.DriverNotFound(driver_name='valence')
         self.assertFalse(readahead._mapped_here(OWNER))
+
+    def test_mapped_here_knows_the_conductor_by_its_json_rpc_port(self):
+        # Two conductors on one host, as Ironic names them in its ring.
+        self.config(host='192.0.2.1', rpc_transport='json-rpc')
+        self.config(port=8091, group='json_rpc')
+        get_ring = self.useFixture(fixtures.MockPatchObject(
+            hash_ring.HashRingManager, 'get_ring')).mock
+        get_ring.return_value.get_nodes.return_value = ['192.0.2.1:8091']
+        self.assertTrue(readahead._mapped_here(OWNER))
+        get_ring.return_value.get_nodes.return_value = ['192.0.2.1:8092']
+        self.assertFalse(readahead._mapped_here(OWNER))
+
+    def test_the_conductor_name_is_ironics(self):
+        self.config(host='2001:db8::1', rpc_transport='json-rpc')
+        self.config(port=8091, group='json_rpc')
+        self.assertEqual('[2001:db8::1]:8091', readahead._conductor_name())
+        # JSON-RPC's default port, another transport, a release pinned
+        # before the naming: the host alone.
+        self.config(port=8089, group='json_rpc')
+        self.assertEqual('2001:db8::1', readahead._conductor_name())
+        self.config(port=8091, group='json_rpc')
+        self.config(pin_release_version='13.0')
+        self.assertEqual('2001:db8::1', readahead._conductor_name())
+        self.config(pin_release_version=None, rpc_transport='oslo')
+        self.assertEqual('2001:db8::1', readahead._conductor_name())
 
     def test_forget_of_a_node_with_bad_driver_info(self):
         self.node.driver_info = {}
