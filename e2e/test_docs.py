@@ -41,11 +41,13 @@ scripts/ironic_conf.py starts), started before the first of them, whose
 conductor calls the service the operator guide started, with its token.
 Where the guide authenticates with a clouds.yaml and Keystone, the check
 gives every command a noauth cloud instead (OS_ENDPOINT, OS_AUTH_TYPE=none
-in the environment), and the legacy CLI's venv is the one
+in the environment, and the guide's cloud rack1 in a clouds.yaml of its
+own), and the legacy CLI's venv is the one
 scripts/lib.sh's ensure_legacy_cli makes.
 """
 
 import difflib
+import json
 import os
 from pathlib import Path
 import re
@@ -87,16 +89,18 @@ NOT_RUN = {
      'helm install vds deploy/helm/valence-driver-service '
      '--namespace ironic \\'):
         'needs a Kubernetes cluster; scripts/check-chart renders the chart',
-    ('docs/operator-guide.md', 'export OS_CLOUD=rack1'):
-        'the retire and the enroll/list lines are being rewritten on other '
-        'branches; to be run once they are merged',
     ('docs/operator-guide.md',
      'openstack flavor create --vcpus 8 --ram 32768 --disk 0 valence-medium'):
         'needs Nova, which this project does not run',
     ('docs/operator-guide.md',
      'baremetal node undeploy rack1-node1 --wait 600   # only if it is '
      'active'):
-        'retire is being rewritten on another branch; to be run once merged',
+        'a synopsis ([--delete]); the short way\'s block runs retire and '
+        'retire --delete',
+    ('docs/operator-guide.md',
+     'baremetal node manage rack1-node1 --wait 60      # if it is available'):
+        'the retire command\'s steps by hand, instead of it; '
+        'test_lifecycle.py cleans with release_composed_node so',
     ('docs/operator-guide.md', '$ baremetal node manage a22c0111-... '
      '--wait 60'):
         'it fails: test_e2e.py\'s test_unknown_valence_node_fails_manage',
@@ -117,6 +121,8 @@ IRONIC_COMMANDS = ('baremetal', 'openstack', 'ironic')
 COMMAND_TIMEOUT_S = 180
 # Where the operator guide's samples say the clone is.
 SAMPLE_ROOT = '/home/me/valence'
+# The cloud of the operator guide's clouds.yaml.
+SAMPLE_CLOUD = 'rack1'
 # scripts/run builds the jars and lays the service out when they are stale.
 START_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 30
@@ -362,7 +368,12 @@ class DocsRun:
         wait_until('Ironic listing the valence driver',
                    lambda: answers(url + '/v1/drivers/valence'),
                    START_TIMEOUT_S)
+        # The guide's cloud, rack1, as the same noauth Ironic.
+        clouds = WORK_DIR / 'clouds.yaml'
+        clouds.write_text(json.dumps({'clouds': {SAMPLE_CLOUD: {
+            'auth_type': 'none', 'baremetal_endpoint_override': url}}}))
         self.env.update(OS_ENDPOINT=url, OS_AUTH_TYPE='none',
+                        OS_CLIENT_CONFIG_FILE=str(clouds),
                         PATH='%s:%s' % (VENV_BIN, self.env['PATH']))
 
     def _spawn(self, text, env, log):
