@@ -52,15 +52,10 @@ opts = [
                default=30,
                min=1,
                deprecated_for_removal=True,
-               deprecated_reason=_('It has no effect any more. The driver '
-                                   'service now answers within a time '
-                                   'budget of the protocol (%(budget)s '
-                                   'seconds for a read, the power timeout '
-                                   'for a power change, each plus at most '
-                                   '%(overshoot)s second), and the shim '
-                                   'waits that long plus '
-                                   '[valence]answer_margin. Set '
-                                   'answer_margin instead.') % _BUDGET,
+               deprecated_reason=_('It has no effect: the shim waits for '
+                                   'the time budget the driver service '
+                                   'keeps plus answer_margin. Set '
+                                   'answer_margin instead.'),
                help=_('Seconds to wait for an answer from the driver '
                       'service.')),
     cfg.IntOpt('answer_margin',
@@ -68,16 +63,11 @@ opts = [
                min=1,
                help=_('Seconds the shim waits for an answer of the driver '
                       'service beyond the time the service promises to '
-                      'answer in: its read budget (%(budget)s seconds) or '
-                      'the power timeout of a power change, plus its '
-                      '%(overshoot)s second of overshoot. The margin '
-                      'covers the network and a busy conductor, so that '
-                      'the service, which knows what went wrong, always '
-                      'answers before the shim gives up. A read that fails '
-                      'on a connection error or an HTTP 502/503 is tried '
-                      'again only while a whole answer still fits in '
-                      'that time, so the margin is also the window for '
-                      'such retries.') % _BUDGET),
+                      'answer in (its read budget of %(budget)s seconds or '
+                      'the power timeout of a power change, plus '
+                      '%(overshoot)s second). Reads are tried again only '
+                      'within that time, so the margin is also the window '
+                      'for their retries.') % _BUDGET),
     cfg.IntOpt('connect_timeout',
                default=10,
                min=1,
@@ -86,11 +76,10 @@ opts = [
     cfg.IntOpt('read_attempts',
                default=3,
                min=1,
-               help=_('How many times a read (power state, boot device, '
-                      'composed node, connection check) is tried when the '
-                      'driver service cannot be reached or answers HTTP '
-                      '502 or 503, every replica of service_url in turn '
-                      'each time. A change is sent at most once to each '
+               help=_('How many times a read is tried when the driver '
+                      'service cannot be reached or answers HTTP 502 or '
+                      '503, every replica of service_url in turn each '
+                      'time. A change is sent at most once to each '
                       'replica.')),
     cfg.IntOpt('read_retry_interval',
                default=1,
@@ -100,40 +89,29 @@ opts = [
                default=50,
                min=0,
                max=protocol.POWER_READS_MAX_NODES,
-               help=_('How many nodes the shim reads in one call to the '
-                      'driver service ahead of the periodic power sync: '
-                      'the nodes the sync will read next, each read at '
-                      'most once ahead per read of it by the sync, so the '
-                      'sync costs the conductor one HTTP exchange per '
-                      'batch instead of one per node. Only the periodic '
-                      'sync (shared task) is answered from such reads; a '
-                      'power change, and any read made under an exclusive '
-                      'lock, always asks the service. Nothing is read '
-                      'ahead when [conductor]sync_power_state_interval is '
-                      '0 or less. 0 turns read-ahead off.')),
+               help=_('How many of the nodes the periodic power sync will '
+                      'read next the shim reads in one call to the driver '
+                      'service, so that the sync costs one HTTP exchange '
+                      'per batch rather than per node. 0, or a '
+                      '[conductor]sync_power_state_interval of 0 or less, '
+                      'turns read-ahead off.')),
     cfg.IntOpt('power_read_ahead_max_age',
                default=5,
                min=1,
                max=60,
                help=_('Seconds, counted from when its batch was sent, for '
                       'which a power state read ahead may answer the '
-                      'periodic power sync; an older one is dropped and '
-                      'the node read on its own. The sync may so report '
-                      'a power state up to this old (never one from '
-                      'before a power change made through this '
-                      'conductor).')),
+                      'periodic power sync. An older one is dropped and '
+                      'the node read on its own.')),
     cfg.StrOpt('inspection_hooks',
                default='validate-interfaces,ports,architecture',
-               help=_('Comma-separated list of the inspection hooks run on '
-                      'the inventory that valence inspection builds, as '
-                      '[redfish]inspection_hooks does for redfish (and with '
-                      'its default): validate-interfaces checks the NICs, '
-                      'ports creates a port per NIC, architecture sets '
-                      'cpu_arch. Any hook of the ironic.inspection.hooks '
-                      'entry point may be named; a hook missing or '
-                      'listed before a hook it depends on stops the '
-                      'conductor from loading the valence inspect '
-                      'interface.')),
+               help=_('Comma-separated list of the inspection hooks '
+                      '(ironic.inspection.hooks entry points) run on the '
+                      'inventory that valence inspection builds, as '
+                      '[redfish]inspection_hooks does for redfish. A hook '
+                      'missing, or listed before a hook it depends on, '
+                      'stops the conductor from loading the valence '
+                      'inspect interface.')),
     cfg.StrOpt('resource_class_format',
                default=scheduling.RESOURCE_CLASS_FORMAT,
                help=_('Resource class of a node enrolled from a composed '
@@ -149,10 +127,9 @@ opts = [
     cfg.StrOpt('ca_file',
                help=_('PEM file with the CA certificate(s) that signed the '
                       'driver service\'s certificate, for an https '
-                      'service_url. When unset, the CA bundle of Python\'s '
-                      'requests library (certifi\'s) is used; '
-                      'REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE in the '
-                      'conductor\'s environment do not apply.')),
+                      'service_url. When unset, certifi\'s CA bundle is '
+                      'used; REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE do not '
+                      'apply.')),
     cfg.BoolOpt('insecure',
                 default=False,
                 help=_('Do not verify the driver service\'s TLS '

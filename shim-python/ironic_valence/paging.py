@@ -12,7 +12,7 @@
 
 """Following the pages of the service's node list (GET /v1/nodes).
 
-Both the conductor's side (``client.list_composed_nodes``) and the
+Both the conductor's side (``ServiceClient.list_composed_nodes``) and the
 ``baremetal valence`` commands (``cli``, without Ironic) need every composed
 node; this module is the one pager they share, so it imports nothing of
 Ironic. The page words are protocol.NODE_LIST_*.

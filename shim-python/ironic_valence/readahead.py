@@ -66,8 +66,8 @@ from ironic.common import exception
 from ironic.common import hash_ring
 from ironic.common import release_mappings
 
-from ironic_valence import client
 from ironic_valence import conf as valence_conf
+from ironic_valence import exceptions
 from ironic_valence import protocol
 from ironic_valence import utils
 
@@ -118,7 +118,7 @@ class _Batch(object):
         self.node_ids = node_ids
         self.sent_at = sent_at
         # When the call gives up at the latest, retries included.
-        self.deadline = sent_at + client.wait_for(
+        self.deadline = sent_at + utils.service_client().wait_for(
             protocol.READ_BUDGET_SECONDS)
         self.done = threading.Event()
 
@@ -231,8 +231,8 @@ class ReadAhead(object):
         :returns: the node's power read (the GET /v1/nodes/{id}/power
             document), or None when the node must be read on its own.
         """
-        # Each option is read once per read, as client.request() does: this
-        # runs once per node per power sync.
+        # Each option is read once per read: this runs once per node per
+        # power sync.
         conf = CONF.valence
         size = conf.power_read_ahead
         interval = CONF.conductor.sync_power_state_interval
@@ -361,9 +361,9 @@ class ReadAhead(object):
         reads = {}
         failure = None
         try:
-            answer = client.request(context, 'POST', PATH,
-                                    body={'nodes': batch.node_ids},
-                                    read=True)
+            answer = utils.service_client().request(
+                context, 'POST', PATH, body={'nodes': batch.node_ids},
+                read=True)
             reads = _reads(answer, batch.node_ids)
             if not reads:
                 # The sync's reads of these nodes fall back to single reads
@@ -375,7 +375,8 @@ class ReadAhead(object):
                             str(read.get('error')) for read in
                             answer['nodes'].values()
                             if isinstance(read, dict)}))))
-        except (client.ServiceError, _BrokenAnswer, _NothingRead) as e:
+        except (exceptions.ValenceServiceError, _BrokenAnswer,
+                _NothingRead) as e:
             failure = e
         except Exception as e:
             # Nothing of a batch may break a read; the sync's own read
@@ -418,7 +419,8 @@ class ReadAhead(object):
         LOG.warning('Reading power states ahead of the power sync failed; '
                     'each node is read on its own for the next %(seconds)s '
                     'seconds: %(error)s',
-                    {'seconds': seconds, 'error': client.redact(str(failure))})
+                    {'seconds': seconds,
+                     'error': utils.service_client().redact(str(failure))})
 
 
 _READ_AHEAD = ReadAhead()

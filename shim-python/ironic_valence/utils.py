@@ -14,6 +14,7 @@
 """Parsing shared by the valence interfaces, and their one way to call
 the driver service for a node."""
 
+import functools
 import json
 import re
 import threading
@@ -26,7 +27,11 @@ from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 
 from ironic_valence import client
+from ironic_valence import conf as valence_conf
+from ironic_valence import exceptions
 from ironic_valence import protocol
+
+CONF = valence_conf.CONF
 
 REQUIRED_PROPERTIES = {
     'valence_node_id': _('The id (normally the UUID) of the composed node '
@@ -159,6 +164,34 @@ class DriverInfoMixin(object):
             parse_driver_info(task.node)
 
 
+def service_client():
+    """The driver service's client, as [valence] configures it now.
+
+    Every call of the conductor shares it, so its connection pools and what
+    it knows of failed replicas last across calls; a changed option builds
+    a new one.
+
+    :returns: a client.ServiceClient.
+    :raises: exceptions.InvalidConfiguration if [valence]service_url names
+        no URL, or one twice.
+    """
+    conf = CONF.valence
+    return _client_for(
+        service_urls=tuple(conf.service_url), auth_token=conf.auth_token,
+        ca_file=conf.ca_file, insecure=conf.insecure,
+        connect_timeout=conf.connect_timeout,
+        answer_margin=conf.answer_margin, read_attempts=conf.read_attempts,
+        read_retry_interval=conf.read_retry_interval,
+        replica_down_seconds=conf.replica_down_seconds,
+        # One kept-alive connection per sync worker.
+        pool_size=CONF.conductor.sync_power_state_workers)
+
+
+@functools.lru_cache(maxsize=1)
+def _client_for(**options):
+    return client.ServiceClient(**options)
+
+
 class ComposedNodeNotFound(exception.InvalidParameterValue):
     """Valence does not know the composed node of driver_info."""
 
@@ -180,10 +213,11 @@ def call_service(task, method, suffix, failure, action, body=None,
     :param budget: seconds the service may spend on the call: the read
         budget, or the power timeout of a power change.
     :param replay: whether a change may be sent to another replica after
-        the one it went to may have acted on it (client.request()).
+        the one it went to may have acted on it (ServiceClient.request()).
     :param budget_member: the member of ``body`` that carries ``budget``
-        (client.request()).
-    :param answer: the JSON type of the answer, or None (client.request()).
+        (ServiceClient.request()).
+    :param answer: the JSON type of the answer, or None
+        (ServiceClient.request()).
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
@@ -195,24 +229,22 @@ def call_service(task, method, suffix, failure, action, body=None,
     node_id = parse_driver_info(task.node)['node_id']
     path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
     try:
-        return client.request(task.context, method, path, body=body,
-                              budget=budget, replay=replay,
-                              budget_member=budget_member, answer=answer)
-    except client.ServiceError as e:
-        if e.code == protocol.NODE_NOT_FOUND:
-            raise ComposedNodeNotFound(
-                _('Valence composed node %(id)s not found (driver_info '
-                  'valence_node_id of node %(node)s). %(error)s') %
-                {'id': node_id, 'node': task.node.uuid, 'error': e}) from e
-        if e.code == protocol.POWER_STATE_CONFLICT:
-            raise failure(
-                _('%(action)s of node %(node)s failed: another change of '
-                  'its power state reversed this one before the node '
-                  'settled (another conductor, or a change made outside '
-                  'Ironic); the node is not in the state asked for. '
-                  '%(error)s') %
-                {'action': action, 'node': task.node.uuid, 'error': e}
-            ) from e
+        return service_client().request(
+            task.context, method, path, body=body, budget=budget,
+            replay=replay, budget_member=budget_member, answer=answer)
+    except exceptions.NodeNotFound as e:
+        raise ComposedNodeNotFound(
+            _('Valence composed node %(id)s not found (driver_info '
+              'valence_node_id of node %(node)s). %(error)s') %
+            {'id': node_id, 'node': task.node.uuid, 'error': e}) from e
+    except exceptions.PowerStateConflict as e:
+        raise failure(
+            _('%(action)s of node %(node)s failed: another change of its '
+              'power state reversed this one before the node settled '
+              '(another conductor, or a change made outside Ironic); the '
+              'node is not in the state asked for. %(error)s') %
+            {'action': action, 'node': task.node.uuid, 'error': e}) from e
+    except exceptions.ValenceServiceError as e:
         raise failure(
             _('%(action)s of node %(node)s failed: %(error)s') %
             {'action': action, 'node': task.node.uuid, 'error': e}) from e
@@ -260,7 +292,7 @@ def malformed_answer(failure, action, task, answer):
         _('%(action)s of node %(node)s failed: the Valence driver service '
           'gave an answer outside its contract: %(answer)s') %
         {'action': action, 'node': task.node.uuid,
-         'answer': client.redact(repr(answer))})
+         'answer': service_client().redact(repr(answer))})
 
 
 def macs_of(task, answer, failure):

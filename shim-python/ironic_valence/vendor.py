@@ -35,7 +35,7 @@ from oslo_config import cfg
 from oslo_log import log
 from oslo_messaging import opts as messaging_opts
 
-from ironic_valence import client
+from ironic_valence import exceptions
 from ironic_valence import passthru
 from ironic_valence import policy
 from ironic_valence import protocol
@@ -150,16 +150,17 @@ def list_composed_nodes(context):
     """Every composed node, as the driver service lists them, page by page.
 
     :returns: a list of the service's composed-node documents.
-    :raises: client.ServiceError, also when the whole list is not read
-        within list_seconds().
+    :raises: exceptions.ValenceServiceError, also when the whole list is
+        not read within list_seconds().
     """
-    return client.list_composed_nodes(context, list_seconds())
+    return utils.service_client().list_composed_nodes(context,
+                                                      list_seconds())
 
 
 def _flavors(context):
-    return client.request(context, 'GET',
-                          protocol.API_VERSION_PREFIX + '/flavors',
-                          answer=list)
+    return utils.service_client().request(
+        context, 'GET', protocol.API_VERSION_PREFIX + '/flavors',
+        answer=list)
 
 
 def _listing(context, rule, member, read):
@@ -172,7 +173,7 @@ def _listing(context, rule, member, read):
     policy.authorize(rule, context)
     try:
         return {member: read(context)}
-    except client.ServiceError as e:
+    except exceptions.ValenceServiceError as e:
         raise exception.VendorPassthruException(
             _('Reading from the Valence driver service failed: %s')
             % e) from e
@@ -187,12 +188,13 @@ def _composed_node_call(context, method, node_id, action, answer=dict):
     :raises: VendorPassthruException if the service fails.
     """
     try:
-        return client.request(context, method, '%s/nodes/%s' % (
-            protocol.API_VERSION_PREFIX, node_id), answer=answer)
-    except client.ServiceError as e:
-        if e.code == protocol.NODE_NOT_FOUND:
-            raise exception.InvalidParameterValue(
-                _('Valence has no composed node %s') % node_id) from e
+        return utils.service_client().request(
+            context, method, '%s/nodes/%s' % (protocol.API_VERSION_PREFIX,
+                                              node_id), answer=answer)
+    except exceptions.NodeNotFound as e:
+        raise exception.InvalidParameterValue(
+            _('Valence has no composed node %s') % node_id) from e
+    except exceptions.ValenceServiceError as e:
         raise exception.VendorPassthruException(
             _('%(action)s Valence node %(id)s failed: %(error)s') %
             {'action': action, 'id': node_id, 'error': e}) from e
@@ -222,7 +224,7 @@ def _scheduling_fields(context, flavor):
     afterwards.
 
     :returns: scheduling.enrolment_fields()'s dict.
-    :raises: client.ServiceError if the flavors cannot be read.
+    :raises: exceptions.ValenceServiceError if the flavors cannot be read.
     :raises: ValueError if [valence]resource_class_format or trait_format
         makes a name Ironic or placement would refuse.
     """
@@ -366,9 +368,9 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
             one fails.
         """
         try:
-            results = client.read_each(
+            results = utils.service_client().read_each(
                 context, protocol.API_VERSION_PREFIX + '/connection')
-        except client.ServiceError as e:
+        except exceptions.ValenceServiceError as e:
             raise exception.VendorPassthruException(
                 _('Testing the connection failed: %s') % e) from e
         answers = [answer for _url, answer, _error in results
@@ -458,22 +460,23 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
             body['description'] = description
         try:
             fields = _scheduling_fields(task.context, flavor)
-        except (client.ServiceError, ValueError) as e:
+        except (exceptions.ValenceServiceError, ValueError) as e:
             _record(task, _('Composing %(name)s from flavor %(flavor)s '
                             'failed before anything was composed: '
                             '%(error)s') %
                     {'name': name, 'flavor': flavor, 'error': e}, error=True)
             return
         try:
-            answer = client.request(
+            service = utils.service_client()
+            answer = service.request(
                 task.context, 'POST', protocol.API_VERSION_PREFIX + '/nodes',
                 body, budget=timeout, budget_member='timeout')
             node_id = answer.get('node_id')
             if not utils.is_node_id(node_id):
-                raise client.ServiceError(client.redact(
+                raise exceptions.MalformedAnswer(service.redact(
                     'the driver service answered without a composed node '
                     'id: %r' % answer))
-        except client.ServiceError as e:
+        except exceptions.ValenceServiceError as e:
             if utils.is_node_id(e.node_id):
                 _drive(task, e.node_id)
                 left = _(' Valence node %s was left as it is, and this node '

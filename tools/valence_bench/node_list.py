@@ -41,9 +41,9 @@ import time
 import urllib.parse
 
 import ironic_conf
-from ironic_valence import client as shim_client
 from ironic_valence import paging
 from ironic_valence import protocol
+from ironic_valence import utils
 from ironic_valence import vendor
 import ports
 
@@ -111,7 +111,8 @@ def service_list(service_url, token, deadline, seconds=None):
                                                max(0, deadline.left())),
             # As the conductor waits for a page, with the default
             # [valence]answer_margin.
-            shim_client.wait_for(protocol.READ_BUDGET_SECONDS), PageFailed)
+            utils.service_client().wait_for(protocol.READ_BUDGET_SECONDS),
+            PageFailed)
     finally:
         client.close()
     return [node['node_id'] for node in nodes], pages

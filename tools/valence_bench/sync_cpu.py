@@ -119,7 +119,6 @@ class Syncer:
         from ironic.conductor import manager
         from ironic.conductor import task_manager
         from ironic import objects
-        from ironic_valence import client
         from ironic_valence import utils
         objects.register_all()
         self.ctx = context.get_admin_context()
@@ -130,12 +129,12 @@ class Syncer:
         self.nodes = {k: [] for k in KINDS}
         for node in objects.Node.list(self.ctx):
             self.nodes[drivers[node.driver]].append(node.uuid)
-        # Variant name -> (the kind of its nodes, the shim's client module).
-        self.variants = {'fake': ('fake', None), 'valence': ('valence',
-                                                             client)}
+        # Variant name -> (the kind of its nodes, the shim's service client).
+        self.variants = {'fake': ('fake', None),
+                         'valence': ('valence', utils.service_client())}
         for path in before_client:
-            self.variants['valence-' + path.stem] = ('valence',
-                                                     load_module(path))
+            self.variants['valence-' + path.stem] = (
+                'valence', self.client_of(load_module(path)))
         if no_http:
             self.variants['valence-no-http'] = ('valence',
                                                 self.answered_in_process())
@@ -158,7 +157,24 @@ class Syncer:
                                 '/v1/nodes/%s/power' % node_id)
         return types.SimpleNamespace(
             request=lambda *args, **kwargs: dict(answer),
-            ServiceError=client.ServiceError, redact=client.redact)
+            redact=client.redact, wait_for=client.wait_for)
+
+    def client_of(self, module):
+        """The service client of another version of client.py.
+
+        A version of module functions is its own client; a version with a
+        ServiceClient class builds one from the configuration.
+        """
+        if not hasattr(module, 'ServiceClient'):
+            return module
+        current = self.utils.client
+        self.utils.client = module
+        self.utils._client_for.cache_clear()
+        try:
+            return self.utils.service_client()
+        finally:
+            self.utils.client = current
+            self.utils._client_for.cache_clear()
 
     def sync_one(self, uuid):
         """Whether the node's power state could not be read."""
@@ -174,8 +190,9 @@ class Syncer:
         """
         kind, client = self.variants[variant]
         if client:
-            # The interfaces reach the service through utils.client alone.
-            self.utils.client = client
+            # The interfaces reach the service through
+            # utils.service_client() alone.
+            self.utils.service_client = lambda: client
         began = time.process_time()
         if self.pool and threads:
             failed = sum(self.pool.map(self.sync_one, self.nodes[kind]))
@@ -262,7 +279,7 @@ def micro(syncer, backends, args, deadline):
     ways = {'%s client.request()' % name: functools.partial(
         client.request, syncer.ctx, 'GET', path)
         for name, (kind, client) in syncer.variants.items()
-        if isinstance(client, types.ModuleType)}
+        if client and not isinstance(client, types.SimpleNamespace)}
     ways.update({
         'requests Session.send(prepared)': session_send,
         'requests adapter.send(prepared)': adapter_send,

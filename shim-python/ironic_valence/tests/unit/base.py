@@ -29,6 +29,7 @@ from ironic_valence import paging
 from ironic_valence import protocol
 from ironic_valence import readahead
 from ironic_valence.tests.unit import fake_http
+from ironic_valence import utils
 
 SERVICE_URL = 'http://valence-driver.test:8080'
 TOKEN = 's3cret-driver-token'
@@ -103,11 +104,10 @@ class ValenceTestCase(db_base.DbTestCase):
         self.node = obj_utils.create_test_node(
             self.context, driver='valence',
             driver_info={'valence_node_id': NODE_ID})
-        # Each test builds its own connection pools and knows no replica
-        # that failed.
-        self.useFixture(fixtures.MockPatchObject(client, '_replicas', None))
-        self.useFixture(fixtures.MockPatchObject(client, '_HEALTH',
-                                                 client._Health()))
+        # Each test builds its own client: its own connection pools, and
+        # no replica known to have failed.
+        utils._client_for.cache_clear()
+        self.addCleanup(utils._client_for.cache_clear)
         if not self.fake_transport:
             # Each test knows its own nodes; no conductor is registered
             # for Ironic's hash ring, which would give them to none.

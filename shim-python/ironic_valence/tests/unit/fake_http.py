@@ -13,11 +13,10 @@
 
 """The driver service faked at urllib3's connection pool, for unit tests.
 
-Its API is the part of requests-mock's the tests used when the client was
-on requests (get/put/..., status_code, json, text, headers, exc, callables
-of (request, context), a list of answers of which the last repeats,
-request_history, last_request, called, call_count), so that the tests read
-as before. The client's own code runs down to HTTPConnectionPool.urlopen,
+Its API is a part of requests-mock's (get/put/..., status_code, json, text,
+headers, exc, callables of (request, context), a list of answers of which
+the last repeats, request_history, last_request, called, call_count). The
+client's own code runs down to HTTPConnectionPool.urlopen,
 which answers with real urllib3.HTTPResponse objects, or raises the urllib3
 exception a test gives.
 """

@@ -24,9 +24,12 @@ from ironic.common import exception
 from ironic.conductor import task_manager
 
 from ironic_valence import client
+from ironic_valence import conf
+from ironic_valence import exceptions
 from ironic_valence import protocol
 from ironic_valence.tests.unit import base
 from ironic_valence.tests.unit import fake_http
+from ironic_valence import utils
 
 POWER_URL = base.NODE_URL + '/power'
 
@@ -98,7 +101,7 @@ class ClientTestCase(base.ValenceTestCase):
     def test_certificates_verified_by_default(self):
         pool = self._https_pool()
         self.assertEqual('CERT_REQUIRED', pool.cert_reqs)
-        # requests' bundle, as before the client called urllib3 directly.
+        # certifi's bundle, the one requests uses.
         self.assertEqual(certifi.where(), pool.ca_certs)
 
     def test_ca_bundle_variables_do_not_apply(self):
@@ -159,6 +162,17 @@ class ClientTestCase(base.ValenceTestCase):
         # A call beyond them opens a connection rather than waiting.
         self.assertFalse(pool.block)
         self.assertFalse(pool.retries)
+
+    def test_one_client_per_configuration(self):
+        service = utils.service_client()
+        self.assertIs(service, utils.service_client())
+        self.config(answer_margin=7, group='valence')
+        changed = utils.service_client()
+        self.assertIsNot(service, changed)
+        self.assertEqual(protocol.READ_BUDGET_SECONDS
+                         + protocol.ANSWER_OVERSHOOT_SECONDS + 7,
+                         changed.wait_for(protocol.READ_BUDGET_SECONDS))
+        self.assertIs(changed, utils.service_client())
 
     def test_pool_follows_the_configuration(self):
         get = self._read_power_at(base.SERVICE_URL)
@@ -275,6 +289,74 @@ class ClientTestCase(base.ValenceTestCase):
         self.assertNotIn('hunter2', str(error))
 
 
+class ExceptionsTestCase(base.ValenceTestCase):
+    """One class per failure, and the Ironic exception each becomes."""
+
+    def read_power(self):
+        return utils.service_client().request(
+            self.context, 'GET', '/v1/nodes/%s/power' % base.NODE_ID)
+
+    def test_each_protocol_code_raises_its_class(self):
+        self.config(read_attempts=1, group='valence')
+        classes = set()
+        for code in protocol.ERROR_CODES:
+            with self.subTest(code=code):
+                self.http.get(POWER_URL, **base.problem(code, 'it broke'))
+                error = self.assertRaises(exceptions.ValenceServiceError,
+                                          self.read_power)
+                self.assertEqual(code, error.code)
+                self.assertEqual(code, type(error).code)
+                self.assertIn('HTTP %d %s: it broke'
+                              % (protocol.ERROR_STATUS[code], code),
+                              str(error))
+                classes.add(type(error))
+        self.assertEqual(len(protocol.ERROR_CODES), len(classes))
+
+    def test_failures_without_a_code_raise_their_class(self):
+        self.config(read_attempts=1, group='valence')
+        for answer, cls in (
+                ({'status_code': 502, 'text': 'Bad Gateway'},
+                 exceptions.HTTPError),
+                ({'status_code': 409, 'json': {'code': ['NODE_NOT_FOUND']}},
+                 exceptions.HTTPError),
+                ({'text': 'power on'}, exceptions.MalformedAnswer),
+                ({'exc': fake_http.refused()}, exceptions.ConnectionFailed),
+                ({'exc': urllib3.exceptions.SSLError('bad certificate')},
+                 exceptions.ConnectionFailed),
+                ({'exc': fake_http.read_timeout()},
+                 exceptions.AnswerTimeout)):
+            with self.subTest(answer=answer):
+                self.http.get(POWER_URL, **answer)
+                error = self.assertRaises(cls, self.read_power)
+                self.assertIsNone(error.code)
+
+    def test_each_class_becomes_the_interface_s_exception(self):
+        self.config(read_attempts=1, group='valence')
+        mapped = {protocol.NODE_NOT_FOUND: (utils.ComposedNodeNotFound,
+                                            'Valence composed node %s not '
+                                            'found' % base.NODE_ID),
+                  protocol.POWER_STATE_CONFLICT: (
+                      exception.PowerStateFailure,
+                      'another change of its power state reversed this one')}
+        for code in protocol.ERROR_CODES:
+            with self.subTest(code=code):
+                self.http.get(POWER_URL, **base.problem(code, 'it broke'))
+                ironic, text = mapped.get(code, (
+                    exception.PowerStateFailure,
+                    'Reading the power state of node %s failed'
+                    % self.node.uuid))
+                error = self.assertRaises(ironic, self.get_power_state)
+                self.assertIs(ironic, type(error))
+                self.assertIn(text, str(error))
+                self.assertIn('%s: it broke' % code, str(error))
+
+    def test_service_url_error_is_a_configuration_error(self):
+        self.config(service_url=[], group='valence')
+        error = self.assertRaises(exceptions.InvalidConfiguration,
+                                  utils.service_client)
+        self.assertIsInstance(error, exceptions.ValenceServiceError)
+
+
 class RetryTestCase(base.ValenceTestCase):
     """Reads are tried again on a transport hiccup, within the budget."""
 
@@ -308,7 +390,7 @@ class RetryTestCase(base.ValenceTestCase):
         url = base.SERVICE_URL + '/v1/power-reads'
         post = self.http.post(url, [{'status_code': 503, 'text': 'later'},
                                     {'json': {'nodes': {}}}])
-        self.assertEqual({'nodes': {}}, client.request(
+        self.assertEqual({'nodes': {}}, utils.service_client().request(
             self.context, 'POST', '/v1/power-reads',
             body={'nodes': [base.NODE_ID]}, read=True))
         self.assertEqual(2, post.call_count)
@@ -316,7 +398,8 @@ class RetryTestCase(base.ValenceTestCase):
     def test_post_is_sent_once_unless_it_reads(self):
         url = base.SERVICE_URL + '/v1/nodes'
         post = self.http.post(url, status_code=503, text='later')
-        self.assertRaises(client.ServiceError, client.request, self.context,
+        self.assertRaises(exceptions.ValenceServiceError,
+                          utils.service_client().request, self.context,
                           'POST', '/v1/nodes', body={'name': 'n'})
         self.assertEqual(1, post.call_count)
 
@@ -353,9 +436,9 @@ class RetryTestCase(base.ValenceTestCase):
         self.assertRaises(exception.PowerStateFailure, self.get_power_state)
         self.assertEqual(1, get.call_count)
 
-    def test_read_that_succeeds_builds_no_retrying(self):
-        # Nearly every read of a power sync succeeds first time; tenacity's
-        # machinery is set up only for a retry.
+    def test_no_call_builds_a_retrying(self):
+        # Every read of a power sync goes through tenacity: the client
+        # builds its Retrying once, never one per call.
         retrying = self.useFixture(fixtures.MockPatchObject(
             client.tenacity, 'Retrying', wraps=client.tenacity.Retrying))
         self.http.get(POWER_URL, [self._refused(),
@@ -466,12 +549,12 @@ class TokenSecrecyTestCase(base.ValenceTestCase):
         self.assertNotIn(base.TOKEN, self.log.output)
 
     def test_token_is_a_secret_option(self):
-        self.assertTrue(client.CONF.valence._group._opts['auth_token'][
+        self.assertTrue(conf.CONF.valence._group._opts['auth_token'][
             'opt'].secret)
 
 
 class ListComposedNodesTestCase(base.ValenceTestCase):
-    """client.list_composed_nodes: every page of GET /v1/nodes, in time."""
+    """list_composed_nodes(): every page of GET /v1/nodes, in time."""
 
     NODES_URL = base.SERVICE_URL + '/v1/nodes'
 
@@ -498,7 +581,7 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
     def test_every_page_is_followed_from_its_marker(self):
         get = self._pages({None: (['a', 'b'], 'b'), 'b': (['c'], 'c'),
                            'c': ([], None)})
-        nodes = client.list_composed_nodes(self.context, 60)
+        nodes = utils.service_client().list_composed_nodes(self.context, 60)
         self.assertEqual(['a', 'b', 'c'], [n['node_id'] for n in nodes])
         self.assertEqual(3, get.call_count)
         self.assertEqual(self.context.request_id,
@@ -509,8 +592,8 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
                            'b': (['c'], None)}, seconds_each=10)
         # The first page fits the 35 s with its whole wait (16 s), the
         # second too (at 10 s), the third not (at 20 s).
-        error = self.assertRaises(client.ServiceError,
-                                  client.list_composed_nodes,
+        error = self.assertRaises(exceptions.ValenceServiceError,
+                                  utils.service_client().list_composed_nodes,
                                   self.context, 35)
         self.assertIn('could not all be listed', str(error))
         self.assertIn('2 listed', str(error))
@@ -518,15 +601,15 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
 
     def test_marker_that_does_not_advance_is_an_error(self):
         self._pages({None: (['b'], 'b'), 'b': ([], 'a')})
-        error = self.assertRaises(client.ServiceError,
-                                  client.list_composed_nodes,
+        error = self.assertRaises(exceptions.ValenceServiceError,
+                                  utils.service_client().list_composed_nodes,
                                   self.context, 60)
         self.assertIn('does not come after', str(error))
 
     def test_answer_that_is_not_a_page_is_an_error(self):
         self.http.get(self.NODES_URL, json={'nodes': 'a-b-c'})
-        error = self.assertRaises(client.ServiceError,
-                                  client.list_composed_nodes,
+        error = self.assertRaises(exceptions.ValenceServiceError,
+                                  utils.service_client().list_composed_nodes,
                                   self.context, 60)
         self.assertIn('not a page of nodes', str(error))
 
@@ -546,7 +629,7 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
             return {'nodes': [{'node_id': 'a'}], 'next_marker': 'a'}
         self.http.get(self.NODES_URL, json=answer)
 
-        nodes = client.list_composed_nodes(self.context, 120)
+        nodes = utils.service_client().list_composed_nodes(self.context, 120)
 
         self.assertEqual(['a', 'b'], [n['node_id'] for n in nodes])
         self.assertEqual([1000, 500, 250, 250], limits)
@@ -554,8 +637,8 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
     def test_page_halving_stops_at_the_smallest_limit(self):
         get = self.http.get(self.NODES_URL, **base.problem(
             protocol.VALENCE_TIMEOUT, 'Valence does not answer'))
-        error = self.assertRaises(client.ServiceError,
-                                  client.list_composed_nodes,
+        error = self.assertRaises(exceptions.ValenceServiceError,
+                                  utils.service_client().list_composed_nodes,
                                   self.context, 600)
         self.assertEqual(protocol.VALENCE_TIMEOUT, error.code)
         self.assertEqual(
@@ -565,8 +648,8 @@ class ListComposedNodesTestCase(base.ValenceTestCase):
     def test_page_that_fails_fails_the_list(self):
         get = self.http.get(self.NODES_URL, **base.problem(
             protocol.INTERNAL_ERROR, 'see the log'))
-        error = self.assertRaises(client.ServiceError,
-                                  client.list_composed_nodes,
+        error = self.assertRaises(exceptions.ValenceServiceError,
+                                  utils.service_client().list_composed_nodes,
                                   self.context, 60)
         self.assertEqual(protocol.INTERNAL_ERROR, error.code)
         self.assertEqual(1, get.call_count)

@@ -125,10 +125,10 @@ class CompositionTestCase(base.ValenceTestCase):
                     rpc_response_timeout=rpc_response_timeout)
         self.config(timeout=json_rpc_timeout, group='json_rpc')
         self.context = system_context('reader')
-        with mock.patch.object(client, 'list_composed_nodes',
+        with mock.patch.object(client.ServiceClient, 'list_composed_nodes',
                                autospec=True, return_value=[]) as listing:
             self._driver_method('list_composed_nodes')
-        return listing.call_args.args[1]
+        return listing.call_args.args[2]
 
     def test_oslo_messaging_list_is_bounded_by_rpc_response_timeout(self):
         self.assertEqual(50, self._list_seconds('oslo', 60))

@@ -16,17 +16,17 @@ next one, within the time the call is given."""
 
 import logging
 
-import fixtures
 import urllib3
 
 from ironic.common import exception
 from ironic.conductor import task_manager
 
-from ironic_valence import client
+from ironic_valence import exceptions
 from ironic_valence import power
 from ironic_valence import protocol
 from ironic_valence.tests.unit import base
 from ironic_valence.tests.unit import fake_http
+from ironic_valence import utils
 
 FIRST = 'http://valence-1.test:8080'
 SECOND = 'http://valence-2.test:8080'
@@ -75,7 +75,8 @@ class FailoverTestCase(base.ValenceTestCase):
                         base.problem(protocol.SERVICE_UNAVAILABLE,
                                      'stopping')):
             with self.subTest(failure=failure):
-                self.useFixture(fixtures_health())
+                # A fresh client, which knows no failed replica.
+                utils._client_for.cache_clear()
                 first, second = self._routes(POWER_PATH, failure)
                 self.assertEqual(protocol.POWER_ON, self.get_power_state())
                 self.assertEqual((1, 1),
@@ -165,7 +166,8 @@ class FailoverTestCase(base.ValenceTestCase):
         for failure in ({'exc': fake_http.refused()},
                         base.problem(protocol.SERVICE_UNAVAILABLE, 'stop')):
             with self.subTest(failure=failure):
-                self.useFixture(fixtures_health())
+                # A fresh client, which knows no failed replica.
+                utils._client_for.cache_clear()
                 first, second = self._routes(POWER_PATH, failure,
                                              method='PUT')
                 self._set_power(protocol.POWER_OFF, timeout=30)
@@ -179,7 +181,8 @@ class FailoverTestCase(base.ValenceTestCase):
         # in full rather than reported done or failed without knowing.
         for target in protocol.SUPPORTED_POWER_STATES:
             with self.subTest(target=target):
-                self.useFixture(fixtures_health())
+                # A fresh client, which knows no failed replica.
+                utils._client_for.cache_clear()
                 first, second = self._routes(POWER_PATH, self._taking(
                     20, fake_http.reset()), method='PUT')
                 self._set_power(target, timeout=30)
@@ -246,16 +249,17 @@ class FailoverTestCase(base.ValenceTestCase):
                                (_proxy(503), False),
                                ({'exc': fake_http.read_timeout()}, False)):
             with self.subTest(failure=failure):
-                self.useFixture(fixtures_health())
+                # A fresh client, which knows no failed replica.
+                utils._client_for.cache_clear()
                 first, second = self._routes('/v1/nodes', failure,
                                              {'json': {'node_id': 'n'}},
                                              method='POST')
-                call = (client.request, self.context, 'POST', '/v1/nodes',
-                        {'name': 'n'})
+                call = (utils.service_client().request, self.context,
+                        'POST', '/v1/nodes', {'name': 'n'})
                 if moves:
                     self.assertEqual({'node_id': 'n'}, call[0](*call[1:]))
                 else:
-                    self.assertRaises(client.ServiceError, *call)
+                    self.assertRaises(exceptions.ValenceServiceError, *call)
                 self.assertEqual((1, int(moves)),
                                  (first.call_count, second.call_count))
 
@@ -263,7 +267,7 @@ class FailoverTestCase(base.ValenceTestCase):
         first, second = self._routes(
             '/v1/power-reads', {'exc': fake_http.reset()},
             {'json': {'nodes': {}}}, method='POST')
-        self.assertEqual({'nodes': {}}, client.request(
+        self.assertEqual({'nodes': {}}, utils.service_client().request(
             self.context, 'POST', '/v1/power-reads',
             body={'nodes': [base.NODE_ID]}, read=True))
         self.assertEqual((1, 1), (first.call_count, second.call_count))
@@ -273,11 +277,6 @@ class FailoverTestCase(base.ValenceTestCase):
         for _ in range(3):
             self.get_power_state()
         self.assertEqual((3, 0), (first.call_count, second.call_count))
-
-
-def fixtures_health():
-    """A fresh record of failed replicas, for one subtest."""
-    return fixtures.MockPatchObject(client, '_HEALTH', client._Health())
 
 
 class ServiceUrlCheckTestCase(base.ValenceTestCase):
@@ -305,7 +304,7 @@ class ServiceUrlCheckTestCase(base.ValenceTestCase):
 
     def test_a_call_with_no_url_fails_clearly(self):
         self.config(service_url=[], group='valence')
-        error = self.assertRaises(client.ServiceError, client.request,
-                                  self.context, 'GET', POWER_PATH)
+        error = self.assertRaises(exceptions.InvalidConfiguration,
+                                  utils.service_client)
         self.assertIn('[valence]service_url names no valence-driver-service',
                       str(error))

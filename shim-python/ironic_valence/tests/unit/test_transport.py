@@ -29,8 +29,10 @@ from ironic.conductor import task_manager
 from ironic.tests.unit.objects import utils as obj_utils
 
 from ironic_valence import client
+from ironic_valence import exceptions
 from ironic_valence import protocol
 from ironic_valence.tests.unit import base
+from ironic_valence import utils
 
 POWER_PATH = '/v1/nodes/%s/power' % base.NODE_ID
 # Longest a handler sleeps before it answers: past the 0.5 s a slow call is
@@ -128,7 +130,7 @@ class TransportTestCase(base.ValenceTestCase):
         return server
 
     def read_power(self):
-        return client.request(self.context, 'GET', POWER_PATH)
+        return utils.service_client().request(self.context, 'GET', POWER_PATH)
 
     def test_get_round_trip(self):
         server = self.serve()
@@ -142,9 +144,9 @@ class TransportTestCase(base.ValenceTestCase):
 
     def test_put_sends_its_json_body(self):
         server = self.serve()
-        client.request(self.context, 'PUT', POWER_PATH,
-                       body={'target': protocol.POWER_OFF, 'timeout': 30},
-                       budget=30)
+        utils.service_client().request(
+            self.context, 'PUT', POWER_PATH,
+            body={'target': protocol.POWER_OFF, 'timeout': 30}, budget=30)
         [(method, _path, headers, body)] = server.requests
         self.assertEqual('PUT', method)
         self.assertEqual('application/json', headers['Content-Type'])
@@ -164,28 +166,28 @@ class TransportTestCase(base.ValenceTestCase):
         server = self.serve(idle_timeout=0.2)
         self.read_power()
         time.sleep(1)
-        client.request(self.context, 'PUT', POWER_PATH,
-                       body={'target': protocol.POWER_ON, 'timeout': 30},
-                       budget=30)
+        utils.service_client().request(
+            self.context, 'PUT', POWER_PATH,
+            body={'target': protocol.POWER_ON, 'timeout': 30}, budget=30)
         self.assertEqual(['GET', 'PUT'], [r[0] for r in server.requests])
         self.assertEqual(2, server.connections)
 
     def test_put_is_sent_once_when_the_connection_breaks(self):
         server = self.serve(hang_up=True)
         error = self.assertRaises(
-            client.ServiceError, client.request, self.context, 'PUT',
-            POWER_PATH, body={'target': protocol.POWER_ON, 'timeout': 30},
-            budget=30)
+            exceptions.ConnectionFailed, utils.service_client().request,
+            self.context, 'PUT', POWER_PATH,
+            body={'target': protocol.POWER_ON, 'timeout': 30}, budget=30)
         self.assertIn('Cannot reach the Valence driver service', str(error))
         self.assertEqual(['PUT'], [r[0] for r in server.requests])
 
     def test_read_timeout_is_not_retried(self):
         server = self.serve(delay=SLOW_ANSWER_SECONDS)
         # The read is given 0.5 s in all, which the answer overruns.
-        self.useFixture(fixtures.MockPatchObject(client, 'wait_for',
-                                                 return_value=0.5))
+        self.useFixture(fixtures.MockPatchObject(
+            client.ServiceClient, 'wait_for', return_value=0.5))
         began = time.monotonic()
-        error = self.assertRaises(client.ServiceError, self.read_power)
+        error = self.assertRaises(exceptions.AnswerTimeout, self.read_power)
         self.assertLess(time.monotonic() - began, 0.5 + 1)
         self.assertFalse(error.retryable)
         self.assertIn('did not answer GET %s within' % POWER_PATH,
@@ -201,7 +203,8 @@ class TransportTestCase(base.ValenceTestCase):
     def test_connection_refused_is_retryable(self):
         url = 'http://127.0.0.1:%d' % self._closed_port()
         self.config(service_url=url, read_attempts=1, group='valence')
-        error = self.assertRaises(client.ServiceError, self.read_power)
+        error = self.assertRaises(exceptions.ConnectionFailed,
+                                  self.read_power)
         self.assertTrue(error.retryable)
         self.assertIn('Cannot reach the Valence driver service at %s' % url,
                       str(error))
@@ -227,7 +230,7 @@ class TransportTestCase(base.ValenceTestCase):
         live = self.serve()
         self.config(service_url=[self._url(broken), self._url(live)],
                     group='valence')
-        answer = client.request(
+        answer = utils.service_client().request(
             self.context, 'PUT', POWER_PATH,
             body={'target': protocol.POWER_ON, 'timeout': 30}, budget=30,
             replay=True, budget_member='timeout')
@@ -245,7 +248,7 @@ class TransportTestCase(base.ValenceTestCase):
         live = self.serve()
         self.config(service_url=[dead, self._url(live)], group='valence')
         [(dead_url, no_answer, error), (live_url, answer, no_error)] = (
-            client.read_each(self.context, '/v1/connection'))
+            utils.service_client().read_each(self.context, '/v1/connection'))
         self.assertEqual((dead, None), (dead_url, no_answer))
         self.assertIn('Cannot reach the Valence driver service at %s'
                       % dead, str(error))
@@ -259,7 +262,7 @@ class TransportTestCase(base.ValenceTestCase):
                          % handler.headers['Authorization']}
 
         self.serve(answer=echo)
-        error = self.assertRaises(client.ServiceError, self.read_power)
+        error = self.assertRaises(exceptions.Unauthorized, self.read_power)
         self.assertIn('rejected Bearer ***', str(error))
         self.assertNotIn(base.TOKEN, str(error))
 
