@@ -180,7 +180,10 @@ def _mapped_here(owner):
     uuid, driver, conductor_group = owner
     try:
         ring = hash_ring.HashRingManager().get_ring(driver, conductor_group)
-    except exception.DriverNotFound:
+    except (exception.DriverNotFound, exception.TemporaryFailure):
+        # TemporaryFailure: no conductor alive in the database (heartbeats
+        # lapsed); the sync still reads its own node, and a read ahead
+        # must never fail that read.
         return False
     return _conductor_name() in ring.get_nodes(uuid.encode('utf-8'))
 

@@ -684,6 +684,8 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.assertFalse(readahead._mapped_here(OWNER))
         get_ring.side_effect = exception.DriverNotFound(driver_name='valence')
         self.assertFalse(readahead._mapped_here(OWNER))
+        get_ring.side_effect = exception.TemporaryFailure()
+        self.assertFalse(readahead._mapped_here(OWNER))
 
     def test_mapped_here_knows_the_conductor_by_its_json_rpc_port(self):
         # Two conductors on one host, as Ironic names them in its ring.
