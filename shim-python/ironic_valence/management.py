@@ -199,8 +199,10 @@ class ValenceManagement(utils.DriverInfoMixin,
             node.uuid)
         node.set_driver_internal_info(passthru.RELEASED_NODE_ID, node_id)
         node.save()
+        # Ironic 2025.1 records no user unless it is given.
         conductor_utils.node_history_record(node, event=event,
-                                            event_type=states.CLEANING)
+                                            event_type=states.CLEANING,
+                                            user=task.context.user_id)
         LOG.info('Node %(node)s: %(event)s',
                  {'node': node.uuid, 'event': event})
 
