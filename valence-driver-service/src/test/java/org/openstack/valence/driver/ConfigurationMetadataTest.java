@@ -34,7 +34,8 @@ class ConfigurationMetadataTest {
 		JsonNode properties = metadata().get("properties");
 		assertThat(properties.valueStream().map((property) -> property.get("name").asString())).contains("valence.url",
 				"valence.retry.max-attempts", "driver.read-budget", "driver.health.max-age",
-				"driver.power.default-timeout", "driver.power-reads.parallelism", "driver.web.max-request-body");
+				"driver.power.default-timeout", "driver.power-reads.parallelism", "driver.web.max-request-body",
+				"valence-driver.token", "valence-driver.token-file");
 		assertThat(properties.valueStream()).allSatisfy(
 				(property) -> assertThat(property.path("description").asString()).as(property.toString()).isNotBlank());
 		assertThat(properties.valueStream().filter((property) -> "valence.url".equals(property.get("name").asString())))

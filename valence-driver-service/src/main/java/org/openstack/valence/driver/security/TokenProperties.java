@@ -29,15 +29,21 @@ import org.springframework.validation.annotation.Validated;
  * @param generateIfMissing without a token nor a token digests file, generate a token
  * into {@code tokenFile} instead of refusing to start; off in the prod profile
  * @param tokenFile where a generated token is written, readable by its owner only;
- * defaults to ~/.valence-driver/token (in application.yml, where ${user.home} resolves)
+ * defaults to ~/.valence-driver/token
  * @param tokenDigestsFile the tokens accepted besides {@code token}, a line each: its
  * role and its SHA-256 (VALENCE_DRIVER_TOKEN_DIGESTS_FILE; see {@link TokenDigests})
  * @param tokenDigestsRecheck how often the token digests file is read again
  */
 @Validated
-@ConfigurationProperties("driver.auth")
-public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing, @NotNull Path tokenFile,
+@ConfigurationProperties("valence-driver")
+public record TokenProperties(String token, @DefaultValue("true") boolean generateIfMissing, Path tokenFile,
 		Path tokenDigestsFile, @NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration tokenDigestsRecheck) {
+
+	public TokenProperties {
+		if (tokenFile == null) {
+			tokenFile = Path.of(System.getProperty("user.home"), ".valence-driver", "token");
+		}
+	}
 
 	/** Keeps the token out of any log or error that prints the settings. */
 	@Override

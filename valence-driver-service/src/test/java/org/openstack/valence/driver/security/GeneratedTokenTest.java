@@ -40,7 +40,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * The default profile without VALENCE_DRIVER_TOKEN: a token is generated into a private
  * file.
  */
-@SpringBootTest(properties = "driver.auth.token=")
+@SpringBootTest(properties = "valence-driver.token=")
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
 class GeneratedTokenTest {
@@ -61,7 +61,7 @@ class GeneratedTokenTest {
 
 	@DynamicPropertySource
 	static void tokenFile(DynamicPropertyRegistry registry) {
-		registry.add("driver.auth.token-file", TOKEN_FILE::toString);
+		registry.add("valence-driver.token-file", TOKEN_FILE::toString);
 	}
 
 	@Test

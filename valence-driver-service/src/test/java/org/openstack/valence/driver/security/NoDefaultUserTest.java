@@ -37,7 +37,7 @@ class NoDefaultUserTest {
 	@Test
 	void startUpMakesNoUserAndPrintsNoPassword(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = SpringApplication.run(ValenceDriverApplication.class,
-				"--server.port=0", "--server.address=127.0.0.1", "--driver.auth.token=" + ServiceTest.TOKEN,
+				"--server.port=0", "--server.address=127.0.0.1", "--valence-driver.token=" + ServiceTest.TOKEN,
 				"--valence.url=http://127.0.0.1:9")) {
 			assertThat(context.getBeanProvider(UserDetailsService.class).getIfAvailable()).isNull();
 		}

@@ -46,14 +46,14 @@ class StartupRefusalTest {
 
 	@Test
 	void prodProfileRefusesToStartWithoutToken() {
-		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--driver.auth.token=", "--server.port=0"))
+		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--valence-driver.token=", "--server.port=0"))
 			.satisfies((ex) -> assertThat(rootCause(ex))
 				.hasMessageContaining("neither VALENCE_DRIVER_TOKEN nor VALENCE_DRIVER_TOKEN_DIGESTS_FILE"));
 	}
 
 	@Test
 	void missingTokenDigestsFileIsRefused() {
-		assertThatThrownBy(() -> start("--VALENCE_DRIVER_TOKEN_DIGESTS_FILE=/nonexistent/digests", "--server.port=0"))
+		assertThatThrownBy(() -> start("--valence-driver.token-digests-file=/nonexistent/digests", "--server.port=0"))
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("/nonexistent/digests"));
 	}
 
@@ -62,7 +62,7 @@ class StartupRefusalTest {
 		Path digests = Files.writeString(dir.resolve("digests"),
 				"# conductors\nchange " + "ab".repeat(32) + "\nread pasted-token-by-mistake\n");
 
-		assertThatThrownBy(() -> start("--driver.auth.token-digests-file=" + digests, "--server.port=0"))
+		assertThatThrownBy(() -> start("--valence-driver.token-digests-file=" + digests, "--server.port=0"))
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains(digests + " line 3 is not")
 				.doesNotContain("pasted-token-by-mistake"));
 	}
@@ -71,8 +71,8 @@ class StartupRefusalTest {
 	void tokenDigestsFileWithoutTokenIsRefusedWhenItIsTheOnlySource(@TempDir Path dir) throws IOException {
 		Path digests = Files.writeString(dir.resolve("digests"), "# none yet\n");
 
-		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--driver.auth.token=",
-				"--driver.auth.token-digests-file=" + digests, "--server.port=0"))
+		assertThatThrownBy(() -> start("--spring.profiles.active=prod", "--valence-driver.token=",
+				"--valence-driver.token-digests-file=" + digests, "--server.port=0"))
 			.satisfies((ex) -> assertThat(rootCause(ex).getMessage()).contains("holds no token digest"));
 	}
 

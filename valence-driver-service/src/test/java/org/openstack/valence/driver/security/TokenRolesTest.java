@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token, read again when it changes.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "valence.url=http://127.0.0.1:9", "driver.auth.token-digests-recheck=10ms" })
+		properties = { "valence.url=http://127.0.0.1:9", "valence-driver.token-digests-recheck=10ms" })
 @ExtendWith(OutputCaptureExtension.class)
 class TokenRolesTest {
 
@@ -88,7 +88,7 @@ class TokenRolesTest {
 
 	@DynamicPropertySource
 	static void digests(DynamicPropertyRegistry registry) {
-		registry.add("driver.auth.token-digests-file", DIGESTS::toString);
+		registry.add("valence-driver.token-digests-file", DIGESTS::toString);
 	}
 
 	@AfterEach
