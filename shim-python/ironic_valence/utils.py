@@ -14,6 +14,7 @@
 """Parsing shared by the valence interfaces, and their one way to call
 the driver service for a node."""
 
+import contextlib
 import functools
 import json
 import re
@@ -196,6 +197,42 @@ class ComposedNodeNotFound(exception.InvalidParameterValue):
     """Valence does not know the composed node of driver_info."""
 
 
+@contextlib.contextmanager
+def service_errors(failure, action, not_found=None):
+    """Raise Ironic's exception for a failed call to the driver service.
+
+    The one mapping of the service's errors to the exceptions that the
+    callers of the interfaces and of their passthru methods expect.
+
+    :param failure: the Ironic exception class for a failed call; it is
+        built with the message as its only argument.
+    :param action: what was being done, the subject of the message
+        ("Reading the power state of node <uuid>").
+    :param not_found: called with the error when the service answers
+        NODE_NOT_FOUND, it returns the exception to raise instead of
+        ``failure``; None: ``failure`` as for any other error.
+    :raises: what ``not_found`` returns, if the composed node does not
+        exist.
+    :raises: ``failure`` for every other error of the service; for
+        POWER_STATE_CONFLICT its message says that another change reversed
+        this one.
+    """
+    try:
+        yield
+    except exceptions.ValenceServiceError as e:
+        if not_found is not None and isinstance(e, exceptions.NodeNotFound):
+            raise not_found(e) from e
+        if isinstance(e, exceptions.PowerStateConflict):
+            message = _('%(action)s failed: another change of its power '
+                        'state reversed this one before the node settled '
+                        '(another conductor, or a change made outside '
+                        'Ironic); the node is not in the state asked for. '
+                        '%(error)s')
+        else:
+            message = _('%(action)s failed: %(error)s')
+        raise failure(message % {'action': action, 'error': e}) from e
+
+
 def call_service(task, method, suffix, failure, action, body=None,
                  budget=protocol.READ_BUDGET_SECONDS, replay=False,
                  budget_member=None, answer=dict):
@@ -205,8 +242,7 @@ def call_service(task, method, suffix, failure, action, body=None,
     :param method: HTTP method.
     :param suffix: path below /v1/nodes/{id}, '' for the node itself.
     :param failure: the Ironic exception class the caller's callers expect
-        for a failed call; it is built with the message as its only
-        argument.
+        for a failed call (service_errors()).
     :param action: what was being done, for the message ("Reading the power
         state").
     :param body: JSON request body, or None.
@@ -223,31 +259,23 @@ def call_service(task, method, suffix, failure, action, body=None,
         driver_info.
     :raises: ComposedNodeNotFound (an InvalidParameterValue) if the
         composed node does not exist.
-    :raises: ``failure`` for every other error; for POWER_STATE_CONFLICT its
-        message says that another change reversed this one.
+    :raises: ``failure`` for every other error (service_errors()).
     """
     node_id = parse_driver_info(task.node)['node_id']
     path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
-    try:
+
+    def not_found(error):
+        return ComposedNodeNotFound(
+            _('Valence composed node %(id)s not found (driver_info '
+              'valence_node_id of node %(node)s). %(error)s') %
+            {'id': node_id, 'node': task.node.uuid, 'error': error})
+
+    with service_errors(failure, _('%(action)s of node %(node)s') %
+                        {'action': action, 'node': task.node.uuid},
+                        not_found=not_found):
         return service_client().request(
             task.context, method, path, body=body, budget=budget,
             replay=replay, budget_member=budget_member, answer=answer)
-    except exceptions.NodeNotFound as e:
-        raise ComposedNodeNotFound(
-            _('Valence composed node %(id)s not found (driver_info '
-              'valence_node_id of node %(node)s). %(error)s') %
-            {'id': node_id, 'node': task.node.uuid, 'error': e}) from e
-    except exceptions.PowerStateConflict as e:
-        raise failure(
-            _('%(action)s of node %(node)s failed: another change of its '
-              'power state reversed this one before the node settled '
-              '(another conductor, or a change made outside Ironic); the '
-              'node is not in the state asked for. %(error)s') %
-            {'action': action, 'node': task.node.uuid, 'error': e}) from e
-    except exceptions.ValenceServiceError as e:
-        raise failure(
-            _('%(action)s of node %(node)s failed: %(error)s') %
-            {'action': action, 'node': task.node.uuid, 'error': e}) from e
 
 
 # Ironic's power sync asks for a node's power state and then, in the same

@@ -171,12 +171,9 @@ def _listing(context, rule, member, read):
     :raises: VendorPassthruException if the service fails.
     """
     policy.authorize(rule, context)
-    try:
+    with utils.service_errors(exception.VendorPassthruException,
+                              _('Reading from the Valence driver service')):
         return {member: read(context)}
-    except exceptions.ValenceServiceError as e:
-        raise exception.VendorPassthruException(
-            _('Reading from the Valence driver service failed: %s')
-            % e) from e
 
 
 def _composed_node_call(context, method, node_id, action, answer=dict):
@@ -187,17 +184,17 @@ def _composed_node_call(context, method, node_id, action, answer=dict):
     :raises: InvalidParameterValue if Valence has no such node.
     :raises: VendorPassthruException if the service fails.
     """
-    try:
+    def not_found(error):
+        return exception.InvalidParameterValue(
+            _('Valence has no composed node %s') % node_id)
+
+    with utils.service_errors(exception.VendorPassthruException,
+                              _('%(action)s Valence node %(id)s') %
+                              {'action': action, 'id': node_id},
+                              not_found=not_found):
         return utils.service_client().request(
             context, method, '%s/nodes/%s' % (protocol.API_VERSION_PREFIX,
                                               node_id), answer=answer)
-    except exceptions.NodeNotFound as e:
-        raise exception.InvalidParameterValue(
-            _('Valence has no composed node %s') % node_id) from e
-    except exceptions.ValenceServiceError as e:
-        raise exception.VendorPassthruException(
-            _('%(action)s Valence node %(id)s failed: %(error)s') %
-            {'action': action, 'id': node_id, 'error': e}) from e
 
 
 def _record(task, event, error=False):
@@ -367,18 +364,17 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         :raises: VendorPassthruException if no replica answers, or every
             one fails.
         """
-        try:
+        action = _('Testing the connection')
+        with utils.service_errors(exception.VendorPassthruException, action):
             results = utils.service_client().read_each(
                 context, protocol.API_VERSION_PREFIX + '/connection')
-        except exceptions.ValenceServiceError as e:
-            raise exception.VendorPassthruException(
-                _('Testing the connection failed: %s') % e) from e
         answers = [answer for _url, answer, _error in results
                    if answer is not None]
         if not answers:
             raise exception.VendorPassthruException(
-                _('Testing the connection failed: %s') % '; '.join(
-                    str(error) for _url, _answer, error in results))
+                _('%(action)s failed: %(error)s') % {
+                    'action': action, 'error': '; '.join(
+                        str(error) for _url, _answer, error in results)})
         return dict(answers[0], replicas=[
             {'url': url, 'answered': error is None,
              'error': None if error is None else str(error)}

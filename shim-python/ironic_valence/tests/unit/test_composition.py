@@ -349,6 +349,20 @@ class CompositionTestCase(base.ValenceTestCase):
         self.assertRaises(exception.InvalidParameterValue, self._vendor,
                           'enroll', node_id=NEW_ID)
 
+    def test_a_list_the_service_fails_is_a_vendor_passthru_failure(self):
+        self.context = system_context('reader')
+        self.http.get(NODES_URL, **base.problem(protocol.VALENCE_ERROR,
+                                                'Valence is down'))
+        self.http.get(FLAVORS_URL, **base.problem(protocol.VALENCE_ERROR,
+                                                  'Valence is down'))
+        for method in ('list_composed_nodes', 'list_flavors'):
+            with self.subTest(method=method):
+                error = self.assertRaises(exception.VendorPassthruException,
+                                          self._driver_method, method)
+                self.assertIn('Reading from the Valence driver service '
+                              'failed: ', str(error))
+                self.assertIn('Valence is down', str(error))
+
     # decompose
 
     def test_decompose_of_a_node_no_ironic_node_drives(self):
@@ -367,3 +381,16 @@ class CompositionTestCase(base.ValenceTestCase):
                                   node_id='nope')
 
         self.assertIn('Valence has no composed node nope', str(error))
+
+    def test_decompose_the_service_failed_is_a_vendor_passthru_failure(self):
+        self.http.delete(NODES_URL + '/' + NEW_ID,
+                         **base.problem(protocol.VALENCE_ERROR,
+                                        'Valence is down'))
+
+        error = self.assertRaises(exception.VendorPassthruException,
+                                  self._driver_method, 'decompose',
+                                  node_id=NEW_ID)
+
+        self.assertIn('Decomposing Valence node %s failed: ' % NEW_ID,
+                      str(error))
+        self.assertIn('Valence is down', str(error))
