@@ -165,19 +165,22 @@ class DriverInfoMixin(object):
             parse_driver_info(task.node)
 
 
+@functools.lru_cache(maxsize=1)
 def service_client():
-    """The driver service's client, as [valence] configures it now.
+    """The driver service's client, as [valence] configures it.
 
-    Every call of the conductor shares it, so its connection pools and what
-    it knows of failed replicas last across calls; a changed option builds
-    a new one.
+    Built once: every call of the conductor shares it, so its connection
+    pools and what it knows of failed replicas last across calls, and a
+    call pays no option reads. None of the options it is built from is
+    mutable, so a running conductor never changes them; a test that does
+    builds a new one with service_client.cache_clear().
 
     :returns: a client.ServiceClient.
     :raises: exceptions.InvalidConfiguration if [valence]service_url names
         no URL, or one twice.
     """
     conf = CONF.valence
-    return _client_for(
+    return client.ServiceClient(
         service_urls=tuple(conf.service_url), auth_token=conf.auth_token,
         ca_file=conf.ca_file, insecure=conf.insecure,
         connect_timeout=conf.connect_timeout,
@@ -186,11 +189,6 @@ def service_client():
         replica_down_seconds=conf.replica_down_seconds,
         # One kept-alive connection per sync worker.
         pool_size=CONF.conductor.sync_power_state_workers)
-
-
-@functools.lru_cache(maxsize=1)
-def _client_for(**options):
-    return client.ServiceClient(**options)
 
 
 class ComposedNodeNotFound(exception.InvalidParameterValue):

@@ -169,12 +169,12 @@ class Syncer:
             return module
         current = self.utils.client
         self.utils.client = module
-        self.utils._client_for.cache_clear()
+        self.utils.service_client.cache_clear()
         try:
             return self.utils.service_client()
         finally:
             self.utils.client = current
-            self.utils._client_for.cache_clear()
+            self.utils.service_client.cache_clear()
 
     def sync_one(self, uuid):
         """Whether the node's power state could not be read."""

@@ -104,10 +104,6 @@ class ValenceTestCase(db_base.DbTestCase):
         self.node = obj_utils.create_test_node(
             self.context, driver='valence',
             driver_info={'valence_node_id': NODE_ID})
-        # Each test builds its own client: its own connection pools, and
-        # no replica known to have failed.
-        utils._client_for.cache_clear()
-        self.addCleanup(utils._client_for.cache_clear)
         if not self.fake_transport:
             # Each test knows its own nodes; no conductor is registered
             # for Ironic's hash ring, which would give them to none.
@@ -121,6 +117,15 @@ class ValenceTestCase(db_base.DbTestCase):
         self.useFixture(fixtures.MockPatchObject(client, 'time', self.clock))
         self.useFixture(fixtures.MockPatchObject(paging, 'time', self.clock))
         self.use_new_read_ahead()
+
+    def config(self, **kw):
+        """Override options, and build the service's client anew.
+
+        So each test has its own client (its own connection pools, and no
+        replica known to have failed), built from the options it set.
+        """
+        super().config(**kw)
+        utils.service_client.cache_clear()
 
     def use_new_read_ahead(self):
         """Power reads ahead from a registry that knows no node yet.

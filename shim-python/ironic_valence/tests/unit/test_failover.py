@@ -76,7 +76,7 @@ class FailoverTestCase(base.ValenceTestCase):
                                      'stopping')):
             with self.subTest(failure=failure):
                 # A fresh client, which knows no failed replica.
-                utils._client_for.cache_clear()
+                utils.service_client.cache_clear()
                 first, second = self._routes(POWER_PATH, failure)
                 self.assertEqual(protocol.POWER_ON, self.get_power_state())
                 self.assertEqual((1, 1),
@@ -167,7 +167,7 @@ class FailoverTestCase(base.ValenceTestCase):
                         base.problem(protocol.SERVICE_UNAVAILABLE, 'stop')):
             with self.subTest(failure=failure):
                 # A fresh client, which knows no failed replica.
-                utils._client_for.cache_clear()
+                utils.service_client.cache_clear()
                 first, second = self._routes(POWER_PATH, failure,
                                              method='PUT')
                 self._set_power(protocol.POWER_OFF, timeout=30)
@@ -182,7 +182,7 @@ class FailoverTestCase(base.ValenceTestCase):
         for target in protocol.SUPPORTED_POWER_STATES:
             with self.subTest(target=target):
                 # A fresh client, which knows no failed replica.
-                utils._client_for.cache_clear()
+                utils.service_client.cache_clear()
                 first, second = self._routes(POWER_PATH, self._taking(
                     20, fake_http.reset()), method='PUT')
                 self._set_power(target, timeout=30)
@@ -250,7 +250,7 @@ class FailoverTestCase(base.ValenceTestCase):
                                ({'exc': fake_http.read_timeout()}, False)):
             with self.subTest(failure=failure):
                 # A fresh client, which knows no failed replica.
-                utils._client_for.cache_clear()
+                utils.service_client.cache_clear()
                 first, second = self._routes('/v1/nodes', failure,
                                              {'json': {'node_id': 'n'}},
                                              method='POST')
