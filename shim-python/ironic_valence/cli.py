@@ -127,12 +127,6 @@ def _driving(nodes):
     return driving
 
 
-def _step(text):
-    """Says what was just done; on stderr, so that -f json stays clean."""
-    sys.stderr.write(text + '\n')
-    sys.stderr.flush()
-
-
 class _Progress(object):
     """What a long command is doing, on stderr as cliff's commands say it.
 
@@ -154,7 +148,8 @@ class _Progress(object):
 
     def _say(self, text):
         with self._lock:
-            _step(text)
+            sys.stderr.write(text + '\n')
+            sys.stderr.flush()
 
     def step(self, text):
         """Says what was just done."""
