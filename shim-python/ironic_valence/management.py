@@ -189,7 +189,9 @@ class ValenceManagement(utils.DriverInfoMixin,
             # DELETE of a node the first one released finds it gone.
             utils.call_service(task, 'DELETE', '', _release_failure, action,
                                replay=True, answer=None)
-        except utils.ComposedNodeNotFound:
+        except exception.InvalidParameterValue as e:
+            if not utils.is_composed_node_not_found(e):
+                raise
             event = _('Valence composed node %s was already gone; it '
                       'counts as released.') % node_id
         else:

@@ -143,7 +143,9 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         action = _('Reading the power state')
         try:
             answer = readahead.read_power(task, action)
-        except utils.ComposedNodeNotFound:
+        except exception.InvalidParameterValue as e:
+            if not utils.is_composed_node_not_found(e):
+                raise
             node_id = task.node.driver_info['valence_node_id']
             if (task.node.driver_internal_info.get(
                     passthru.RELEASED_NODE_ID) == node_id):

@@ -191,10 +191,6 @@ def service_client():
         pool_size=CONF.conductor.sync_power_state_workers)
 
 
-class ComposedNodeNotFound(exception.InvalidParameterValue):
-    """Valence does not know the composed node of driver_info."""
-
-
 @contextlib.contextmanager
 def service_errors(failure, action, not_found=None):
     """Raise Ironic's exception for a failed call to the driver service.
@@ -210,7 +206,8 @@ def service_errors(failure, action, not_found=None):
         NODE_NOT_FOUND, it returns the exception to raise instead of
         ``failure``; None: ``failure`` as for any other error.
     :raises: what ``not_found`` returns, if the composed node does not
-        exist.
+        exist; its ``__cause__`` is the service's error
+        (is_composed_node_not_found()).
     :raises: ``failure`` for every other error of the service; for
         POWER_STATE_CONFLICT its message says that another change reversed
         this one.
@@ -229,6 +226,19 @@ def service_errors(failure, action, not_found=None):
         else:
             message = _('%(action)s failed: %(error)s')
         raise failure(message % {'action': action, 'error': e}) from e
+
+
+def is_composed_node_not_found(error):
+    """Whether call_service() raised error because Valence lacks the node.
+
+    The exception that leaves an interface is Ironic's own
+    InvalidParameterValue, as every other bad parameter's: Ironic's RPC
+    between API and conductor rebuilds only classes of
+    ironic.common.exception, and answers "Unexpected error raised by RPC"
+    for any other. The service's NODE_NOT_FOUND error is its cause.
+    """
+    return (isinstance(error, exception.InvalidParameterValue)
+            and isinstance(error.__cause__, exceptions.NodeNotFound))
 
 
 def call_service(task, method, suffix, failure, action, body=None,
@@ -255,15 +265,15 @@ def call_service(task, method, suffix, failure, action, body=None,
     :returns: the service's JSON answer.
     :raises: MissingParameterValue or InvalidParameterValue on bad
         driver_info.
-    :raises: ComposedNodeNotFound (an InvalidParameterValue) if the
-        composed node does not exist.
+    :raises: InvalidParameterValue if the composed node does not exist
+        (is_composed_node_not_found()).
     :raises: ``failure`` for every other error (service_errors()).
     """
     node_id = parse_driver_info(task.node)['node_id']
     path = '%s/nodes/%s%s' % (protocol.API_VERSION_PREFIX, node_id, suffix)
 
     def not_found(error):
-        return ComposedNodeNotFound(
+        return exception.InvalidParameterValue(
             _('Valence composed node %(id)s not found (driver_info '
               'valence_node_id of node %(node)s). %(error)s') %
             {'id': node_id, 'node': task.node.uuid, 'error': error})

@@ -332,7 +332,7 @@ class ExceptionsTestCase(base.ValenceTestCase):
 
     def test_each_class_becomes_the_interface_s_exception(self):
         self.config(read_attempts=1, group='valence')
-        mapped = {protocol.NODE_NOT_FOUND: (utils.ComposedNodeNotFound,
+        mapped = {protocol.NODE_NOT_FOUND: (exception.InvalidParameterValue,
                                             'Valence composed node %s not '
                                             'found' % base.NODE_ID),
                   protocol.POWER_STATE_CONFLICT: (

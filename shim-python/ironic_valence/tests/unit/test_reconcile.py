@@ -117,6 +117,18 @@ class GoneComposedNodeTestCase(SyncTestCase):
         self.node.refresh()
         self.assertFalse(self.node.maintenance)
 
+    def test_bad_driver_info_is_no_gone_composed_node(self):
+        # Both are InvalidParameterValue; only Valence's answer is "gone".
+        self.node.driver_info = {'valence_node_id': '../pod_managers'}
+        self.node.save()
+
+        self.assertRaises(exception.InvalidParameterValue,
+                          self.get_power_state)
+
+        self.node.refresh()
+        self.assertFalse(self.node.maintenance)
+        self.assertFalse(self.http.called)
+
     def test_other_failures_stay_ironics_retries(self):
         self.http.get(POWER_URL, **base.problem(protocol.VALENCE_UNREACHABLE,
                                                 'Valence is down'))
