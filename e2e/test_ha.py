@@ -19,7 +19,8 @@ stops or kills one process and checks, with figures, what Ironic's
 operator sees: which conductor has a node, whether power states still
 follow changes made in Valence, which power actions reached Valence, and
 that no node went into maintenance. What each test measured is printed at
-the end of the run (ha_stack.FIGURES).
+the end of the run (ha_stack.FIGURES). One more checks that the driver's
+errors cross the JSON-RPC between API and conductor with their HTTP code.
 
 The tests read Ironic through its REST API, which the `baremetal` CLI
 calls: a CLI process takes a second or more to start, too long to see a
@@ -40,6 +41,7 @@ from ha_stack import CONDUCTORS
 from ha_stack import NODE_COUNT
 from ha_stack import note
 from ha_stack import REPLICAS
+from stack import CLI_TIMEOUT_S
 from stack import POWER_SYNC_INTERVAL_S
 from stack import wait_until
 
@@ -524,3 +526,29 @@ def test_token_rotation_during_syncs_fails_no_sync(ha, enrolled):
          'refused (401), metrics token refused a power change (403)'
          % (rotated_s, len(failed), len(refused),
             ', '.join('%.1f' % f for f in followed_s)))
+
+
+@pytest.mark.parametrize('path', [
+    'vendor_passthru?method=get_composed_node', 'management/boot_device'],
+    ids=['get_composed_node', 'boot_device'])
+def test_a_composed_node_valence_lacks_answers_400_over_json_rpc(ha, path):
+    # The conductor's exception crosses JSON-RPC to the API only as a class
+    # of ironic.common.exception; any other is a 500 "Unexpected error".
+    # The node stays in enroll, which the power sync leaves alone.
+    valence_id = 'gone-%s' % secrets.token_hex(4)
+    uuid = ha.ironic_api('POST', '/v1/nodes', {
+        'name': 'ha-gone-%s' % valence_id, 'driver': 'valence',
+        'driver_info': {'valence_node_id': valence_id}}).json()['uuid']
+    try:
+        answer = requests.get(
+            '%s/v1/nodes/%s/%s' % (ha.ironic_url, uuid, path),
+            headers={'X-OpenStack-Ironic-API-Version': 'latest'},
+            timeout=CLI_TIMEOUT_S)
+    finally:
+        ha.ironic_api('DELETE', '/v1/nodes/%s' % uuid)
+
+    assert answer.status_code == 400, answer.text
+    assert ('Valence composed node %s not found (driver_info '
+            'valence_node_id of node %s)' % (valence_id, uuid)
+            in answer.text), answer.text
+    assert 'NODE_NOT_FOUND' in answer.text, answer.text
