@@ -40,7 +40,9 @@ conductor does (not in maintenance, by id; mapped here, and not those the
 sync skips: reserved, in a power action, or in a state it does not sync),
 and puts those the list does not know, due, among the known nodes not read
 yet in the cycle, all in that order, which is the sync's: they are read
-ahead with the others instead of each on its own. A node taken into a batch
+ahead with the others instead of each on its own. When a cycle begins with
+such a node, the list tells it: most nodes after it were read in the cycle
+thought under way. A node taken into a batch
 leaves the list until the sync reads it again: each read allows at most one
 read ahead of that node, and a node the sync stops reading (deleted, in
 maintenance) is read ahead once more at most; one that Ironic's hash ring
@@ -308,7 +310,7 @@ class ReadAhead(object):
             now = self._clock()
             with self._lock:
                 if listed is not None:
-                    self._learn(listed)
+                    self._learn(node_id, listed)
                 batch = self._next_batch(now, size, interval, max_age)
         if batch is not None:
             try:
@@ -335,17 +337,31 @@ class ReadAhead(object):
             return None
         return [(n, o) for n, o in listed if self._mapped(o)]
 
-    def _learn(self, listed):
+    def _learn(self, read_id, listed):
         """Put the listed nodes the sync has yet to read in its order.
 
-        Known nodes not read in the cycle under way and unknown ones (due at
-        once) go first, in the list's order; the others follow as they were.
-        Called with the lock held.
+        Those after the node just read in the list: known nodes not read in
+        the cycle under way and unknown ones (due at once) go first, in the
+        list's order; the others follow as they were. Called with the lock
+        held, once the node just read is recorded.
 
+        :param read_id: the node just read, new to this registry.
         :param listed: (node id, owner) of the sync's nodes, in its order.
         """
+        ids = [node_id for node_id, _owner in listed]
+        after = listed[ids.index(read_id) + 1:] if read_id in ids else listed
+        known = [self._known[node_id][0] for node_id, _owner in after
+                 if node_id in self._known]
+        if known.count(self._cycle) * 2 > len(known):
+            # Most nodes the sync reads after this one were read in the
+            # cycle under way: it has begun another cycle with this node,
+            # which no earlier read of the cycle told.
+            self._cycle += 1
+            if read_id in self._known:
+                self._known[read_id] = ((self._cycle,)
+                                        + self._known[read_id][1:])
         ahead = collections.OrderedDict()
-        for node_id, owner in listed:
+        for node_id, owner in after:
             last = self._known.get(node_id)
             if last is None:
                 if node_id in self._pending or node_id in self._ready:

@@ -221,6 +221,21 @@ class ReadAheadTestCase(base.ValenceTestCase):
                          self.batches_sent())
         self.assertEqual([2, 1, 0, 1, 1], self.single_reads())
 
+    def test_cycle_that_begins_with_a_node_taken_over(self):
+        # Node 0 taken over: the sync reads it first, and nothing but the
+        # listing tells that a cycle has begun.
+        self.taken_over.add(self.nodes[0].uuid)
+        self.cycle([1, 2, 3, 4])
+        self.clock.now += NEXT_CYCLE
+        self.cycle([1, 2, 3, 4])
+        self.taken_over.clear()
+        self.clock.now += NEXT_CYCLE
+        sent = len(self.batches_sent())
+        self.cycle()
+        self.assertEqual([self.node_ids[1:3], self.node_ids[3:5]],
+                         self.batches_sent()[sent:])
+        self.assertEqual([1, 3, 3, 3, 3], self.valence_reads())
+
     def test_no_listing_in_the_first_cycle(self):
         # After enrolment or a restart every node is new: the first cycle
         # reads each on its own (see above), with no listing.
