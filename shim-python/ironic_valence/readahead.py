@@ -27,11 +27,22 @@ its last read is 0.9 of [conductor]sync_power_state_interval old: the list
 predicts the sync's order only for the nodes of the last cycle. A cycle is
 known to have begun when the sync reads a node it has already read in the
 cycle under way; a read in an exclusive task (a power action, a node being
-managed) leaves the list as it is. So the first cycle after enrolment, after
-the conductor started and of nodes taken over from another conductor reads
-each node once, on its own, instead of reading ahead the nodes that cycle
-has just read, which a cycle longer than the interval would otherwise do,
-for reads that expire long before the next cycle. A node taken into a batch
+managed) leaves the list as it is. So the first cycle after enrolment and
+after the conductor started reads each node once, on its own, instead of
+reading ahead the nodes that cycle has just read, which a cycle longer than
+the interval would otherwise do, for reads that expire long before the next
+cycle.
+
+Nodes new to a later cycle (taken over from a conductor that left Ironic's
+hash ring, or enrolled meanwhile): the first read of such a node lists,
+once per cycle, the nodes the sync reads from Ironic's database as the
+conductor does (not in maintenance, by id; mapped here, and not those the
+sync skips: reserved, in a power action, or in a state it does not sync),
+and puts those the list does not know, due, among the known nodes not read
+yet in the cycle, all in that order, which is the sync's: they are read
+ahead with the others instead of each on its own. When a cycle begins with
+such a node, the list tells it: most nodes after it were read in the cycle
+thought under way. A node taken into a batch
 leaves the list until the sync reads it again: each read allows at most one
 read ahead of that node, and a node the sync stops reading (deleted, in
 maintenance) is read ahead once more at most; one that Ironic's hash ring
@@ -65,6 +76,8 @@ from oslo_utils import versionutils
 from ironic.common import exception
 from ironic.common import hash_ring
 from ironic.common import release_mappings
+from ironic.conductor import manager
+from ironic.db import api as db_api
 
 from ironic_valence import conf as valence_conf
 from ironic_valence import exceptions
@@ -168,6 +181,30 @@ def _conductor_name():
     return '%s:%s' % (netutils.escape_ipv6(CONF.host), CONF.json_rpc.port)
 
 
+def _sync_order(driver):
+    """The nodes of a driver that the power sync reads, in its order.
+
+    As ConductorManager._sync_power_states lists them (not in maintenance,
+    by id), without those it skips before reading them; whichever
+    conductor they are mapped to.
+
+    :param driver: the Ironic nodes' driver.
+    :returns: a list of (composed node id, the Ironic node's owner as
+        read() takes it).
+    """
+    nodes = db_api.get_instance().get_nodeinfo_list(
+        columns=['uuid', 'driver', 'conductor_group', 'driver_info',
+                 'provision_state', 'target_power_state'],
+        filters={'maintenance': False, 'driver': driver, 'reserved': False})
+    order = []
+    for uuid, driver, group, info, state, target in nodes:
+        node_id = (info or {}).get('valence_node_id')
+        if (state not in manager.SYNC_EXCLUDED_STATES and target is None
+                and utils.is_node_id(node_id)):
+            order.append((node_id, (uuid, driver, group)))
+    return order
+
+
 def _mapped_here(owner):
     """Whether Ironic's hash ring gives the node to this conductor.
 
@@ -195,16 +232,19 @@ class ReadAhead(object):
     """
 
     def __init__(self, clock=time.monotonic, start=_start_thread,
-                 mapped=_mapped_here):
+                 mapped=_mapped_here, listing=_sync_order):
         """:param clock: the monotonic clock.
 
         :param start: runs a function with its arguments in the background.
         :param mapped: whether the sync of this conductor reads a node,
             given its owner (see read()).
+        :param listing: the nodes of a driver the sync reads, in its order,
+            as _sync_order() gives them.
         """
         self._clock = clock
         self._start = start
         self._mapped = mapped
+        self._listing = listing
         self._lock = threading.Lock()
         # node id -> (the sync's cycle, monotonic time, owner) of its last
         # read in a shared task, oldest first.
@@ -219,6 +259,8 @@ class ReadAhead(object):
         self._pending = {}
         self._in_flight = 0
         self._paused_until = None
+        # The last cycle in which the sync's nodes were listed.
+        self._listed_cycle = None
 
     def read(self, context, node_id, shared, owner):
         """A read of the node: answered from a read ahead if it may be.
@@ -246,13 +288,30 @@ class ReadAhead(object):
             self.forget(node_id)
             return None
         max_age = conf.power_read_ahead_max_age
+        with self._lock:
+            new = not (node_id in self._known or node_id in self._pending
+                       or node_id in self._ready)
         answer = self._take(node_id, max_age)
         # Before the caller reads the node on its own, so that a batch this
         # read starts is on its way meanwhile.
         now = self._clock()
         with self._lock:
             self._record(node_id, now, owner)
-            batch = self._next_batch(now, size, interval, max_age)
+            # A node new to a cycle after the first: the sync's nodes are
+            # listed once in that cycle.
+            listing = (new and self._cycle > 0
+                       and self._listed_cycle != self._cycle)
+            if listing:
+                self._listed_cycle = self._cycle
+            else:
+                batch = self._next_batch(now, size, interval, max_age)
+        if listing:
+            listed = self._list(owner)
+            now = self._clock()
+            with self._lock:
+                if listed is not None:
+                    self._learn(node_id, listed)
+                batch = self._next_batch(now, size, interval, max_age)
         if batch is not None:
             try:
                 self._start(self._run, context, batch)
@@ -261,6 +320,59 @@ class ReadAhead(object):
                 # nobody waits for the batch.
                 self._finish(batch, {}, e)
         return answer
+
+    def _list(self, owner):
+        """The nodes of the owner's driver that this conductor's sync reads.
+
+        :returns: a list of (node id, owner) in the sync's order, or None
+            when they could not be listed.
+        """
+        try:
+            listed = self._listing(owner[1])
+        except Exception as e:
+            # The database is the sync's too: the read goes on, and the new
+            # nodes are read on their own.
+            LOG.warning('Could not list the nodes the power sync reads, '
+                        'to read new ones ahead: %s', e)
+            return None
+        return [(n, o) for n, o in listed if self._mapped(o)]
+
+    def _learn(self, read_id, listed):
+        """Put the listed nodes the sync has yet to read in its order.
+
+        Those after the node just read in the list: known nodes not read in
+        the cycle under way and unknown ones (due at once) go first, in the
+        list's order; the others follow as they were. Called with the lock
+        held, once the node just read is recorded.
+
+        :param read_id: the node just read, new to this registry.
+        :param listed: (node id, owner) of the sync's nodes, in its order.
+        """
+        ids = [node_id for node_id, _owner in listed]
+        after = listed[ids.index(read_id) + 1:] if read_id in ids else listed
+        known = [self._known[node_id][0] for node_id, _owner in after
+                 if node_id in self._known]
+        if known.count(self._cycle) * 2 > len(known):
+            # Most nodes the sync reads after this one were read in the
+            # cycle under way: it has begun another cycle with this node,
+            # which no earlier read of the cycle told.
+            self._cycle += 1
+            if read_id in self._known:
+                self._known[read_id] = ((self._cycle,)
+                                        + self._known[read_id][1:])
+        ahead = collections.OrderedDict()
+        for node_id, owner in after:
+            last = self._known.get(node_id)
+            if last is None:
+                if node_id in self._pending or node_id in self._ready:
+                    continue
+                last = (self._cycle - 1, float('-inf'), owner)
+            elif last[0] == self._cycle:
+                continue
+            ahead[node_id] = last
+        for node_id, last in self._known.items():
+            ahead.setdefault(node_id, last)
+        self._known = ahead
 
     def _record(self, node_id, now, owner):
         """Put the node the sync reads at the end of the known ones.
@@ -331,9 +443,9 @@ class ReadAhead(object):
             return None
         if self._ready and now - sent_at > _LINGER_FRACTION * max_age:
             # The sync comes to the nodes read ahead more slowly than they
-            # were read (it reads many others on their own, as in its first
-            # cycle over nodes taken over): reads sent now would expire
-            # before it comes to them, each a second read of its node.
+            # were read (it reads many others on their own, as in a cycle
+            # over nodes new to it): reads sent now would expire before it
+            # comes to them, each a second read of its node.
             return None
         due = now - _DUE_FRACTION * interval
         node_ids = []

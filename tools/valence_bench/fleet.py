@@ -959,9 +959,9 @@ def report(results, args):
 
 
 # How describe() lists a cycle, and the mark of each event's cycles.
-CYCLE_FIGURES = ('seconds (each conductor\'s), then CPU ms per node of each '
-                 'process; for valence, per node: Valence reads, POST '
-                 '/v1/power-reads, single power reads')
+CYCLE_FIGURES = ('seconds (each conductor\'s), the nodes it read, then CPU '
+                 'ms per node of each process; for valence, per node: '
+                 'Valence reads, POST /v1/power-reads, single power reads')
 EVENT_MARKS = {RESTART: 'r', TAKEOVER: 't', BEFORE_TAKEOVER: 'b'}
 # The ratios of one cycle across kinds that report_first_cycles() prints.
 FIRST_CYCLE_RATIOS = (('valence', 'fake'), ('valence-nohealth', 'fake'),
@@ -976,8 +976,9 @@ def describe(r, c):
     reads = ('  reads %.2f  batches %.3f  single %.2f' % (
         c.counts.valence_reads / r.nodes, c.counts.batches / r.nodes,
         c.counts.single_power_reads / r.nodes) if c.counts else '')
-    return '%7.2f%s  %s%s' % (c.seconds, each and ' (%s)' % each.strip(),
-                              cpu, reads)
+    nodes = '' if c.nodes is None else '  %d nodes' % c.nodes
+    return '%7.2f%s%s  %s%s' % (c.seconds, each and ' (%s)' % each.strip(),
+                                nodes, cpu, reads)
 
 
 def report_first_cycles(results, args):

@@ -15,6 +15,7 @@
 driver service faked at urllib3's connection pool (fake_http)."""
 
 import logging
+from unittest import mock
 
 import fixtures
 
@@ -136,11 +137,14 @@ class ValenceTestCase(db_base.DbTestCase):
         self.batches = []
         # The uuids of the Ironic nodes another conductor took over.
         self.taken_over = set()
+        # The listings of the nodes the sync reads, from the test database.
+        self.listings = mock.Mock(side_effect=readahead._sync_order)
         self.read_ahead = readahead.ReadAhead(
             clock=self.clock.monotonic,
             start=lambda function, *args: self.batches.append(
                 (function, args)),
-            mapped=lambda owner: owner[0] not in self.taken_over)
+            mapped=lambda owner: owner[0] not in self.taken_over,
+            listing=self.listings)
         self.useFixture(fixtures.MockPatchObject(
             readahead, '_READ_AHEAD', self.read_ahead))
 

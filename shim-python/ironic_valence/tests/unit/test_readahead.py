@@ -21,10 +21,12 @@ import logging
 import threading
 
 import fixtures
+from oslo_db import exception as db_exception
 from oslo_utils import uuidutils
 
 from ironic.common import exception
 from ironic.common import hash_ring
+from ironic.common import states
 from ironic.conductor import task_manager
 from ironic.tests.unit.objects import utils as obj_utils
 
@@ -182,14 +184,77 @@ class ReadAheadTestCase(base.ValenceTestCase):
                          self.batches_sent())
 
     def test_first_cycle_with_nodes_taken_over(self):
-        # Nodes 1 and 3 come from another conductor: the first cycle that
-        # reads them reads them on their own, and the others ahead.
+        # Nodes 1 and 3 come from a conductor that left the hash ring: the
+        # first read of one of them lists the sync's nodes, and the other
+        # is read ahead among this conductor's own, in the sync's order.
+        self.taken_over.update([self.nodes[1].uuid, self.nodes[3].uuid])
         self.long_cycle([0, 2, 4])
+        self.taken_over.clear()
         self.clock.now += 0.9 * SHORT_INTERVAL
         self.long_cycle()
-        self.assertEqual([2, 1, 2, 1, 2], self.valence_reads())
-        self.assertEqual([[self.node_ids[2], self.node_ids[4]]],
+        self.assertEqual([[self.node_ids[2], self.node_ids[4]],
+                          [self.node_ids[3]]], self.batches_sent())
+        self.assertEqual([2, 1, 1, 0, 1], self.single_reads())
+        self.listings.assert_called_once_with('valence')
+        # The next cycle knows every node: nothing to list.
+        self.clock.now += 0.9 * SHORT_INTERVAL
+        self.long_cycle()
+        self.assertEqual([3, 2, 3, 2, 3], self.valence_reads())
+        self.assertEqual(1, self.listings.call_count)
+
+    def test_new_nodes_read_ahead_in_the_sync_order(self):
+        # Nodes 1 and 2 taken over, 3 and 4 this conductor's: the listing
+        # places the new ones before the known ones the sync reads later.
+        self.config(sync_power_state_interval=SHORT_INTERVAL,
+                    group='conductor')
+        self.config(power_read_ahead=3, group='valence')
+        self.taken_over.update([self.nodes[1].uuid, self.nodes[2].uuid])
+        self.cycle([0, 3, 4])
+        self.taken_over.clear()
+        # The next cycle begins before this conductor's nodes are due.
+        self.clock.now += 1
+        self.cycle([0, 1])
+        self.assertEqual([[self.node_ids[2]]], self.batches_sent())
+        self.clock.now += 3
+        self.cycle([2, 3, 4])
+        self.assertEqual([[self.node_ids[2]], self.node_ids[3:5]],
                          self.batches_sent())
+        self.assertEqual([2, 1, 0, 1, 1], self.single_reads())
+
+    def test_cycle_that_begins_with_a_node_taken_over(self):
+        # Node 0 taken over: the sync reads it first, and nothing but the
+        # listing tells that a cycle has begun.
+        self.taken_over.add(self.nodes[0].uuid)
+        self.cycle([1, 2, 3, 4])
+        self.clock.now += NEXT_CYCLE
+        self.cycle([1, 2, 3, 4])
+        self.taken_over.clear()
+        self.clock.now += NEXT_CYCLE
+        sent = len(self.batches_sent())
+        self.cycle()
+        self.assertEqual([self.node_ids[1:3], self.node_ids[3:5]],
+                         self.batches_sent()[sent:])
+        self.assertEqual([1, 3, 3, 3, 3], self.valence_reads())
+
+    def test_no_listing_in_the_first_cycle(self):
+        # After enrolment or a restart every node is new: the first cycle
+        # reads each on its own (see above), with no listing.
+        self.cycle()
+        self.assertEqual(0, self.listings.call_count)
+
+    def test_failed_listing_breaks_no_read(self):
+        log = self.capture_log(logging.WARNING)
+        self.listings.side_effect = db_exception.DBConnectionError(
+            'database gone')
+        self.taken_over.add(self.nodes[1].uuid)
+        self.cycle([0, 2, 3, 4])
+        self.taken_over.clear()
+        self.clock.now += NEXT_CYCLE
+        self.cycle()
+        self.assertEqual([2, 1, 2, 2, 2], self.valence_reads())
+        self.assertIn('Could not list the nodes the power sync reads',
+                      log.output)
+        self.assertIn('database gone', log.output)
 
     def test_nodes_taken_over_by_another_conductor_are_not_read_ahead(self):
         self.cycle()
@@ -670,6 +735,28 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         read_ahead.read(self.context, 'c', True, OWNER)
         self.assertEqual(2, len(self.batches))
         self.assertIsNone(read_ahead.read(self.context, 'a', True, OWNER))
+
+    def test_sync_order_is_the_conductors(self):
+        def node(**fields):
+            return obj_utils.create_test_node(
+                self.context, uuid=uuidutils.generate_uuid(),
+                **dict({'driver': 'valence',
+                        'driver_info': {'valence_node_id': 'c-%d' % len(
+                            created)}}, **fields))
+
+        created = [self.node]
+        for fields in ({}, {'maintenance': True},
+                       {'reservation': 'conductor-b'},
+                       {'provision_state': states.ENROLL},
+                       {'provision_state': states.DEPLOYWAIT},
+                       {'target_power_state': states.POWER_OFF},
+                       {'driver': 'fake-hardware'},
+                       {'driver_info': {'valence_node_id': '../x'}}, {}):
+            created.append(node(**fields))
+        owners = [(n.driver_info['valence_node_id'],
+                   (n.uuid, 'valence', n.conductor_group))
+                  for n in (created[0], created[1], created[-1])]
+        self.assertEqual(owners, readahead._sync_order('valence'))
 
     def test_mapped_here_asks_ironics_hash_ring(self):
         self.config(host='conductor-a')
