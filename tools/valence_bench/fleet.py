@@ -1097,6 +1097,11 @@ def run(args):
                 print('!!! %s: time bound reached (%s)' % (name, e))
                 measured.append(Result(kind, args.nodes,
                                        note='not measured: time bound'))
+            except RuntimeError as e:
+                # The kinds measured before, and after, still count.
+                print('!!! %s: not measured (%s)' % (name, e))
+                measured.append(Result(kind, args.nodes,
+                                       note='not measured: %s' % e))
         backends.stop_unneeded(None)
     finally:
         started.stop_all()

@@ -422,6 +422,38 @@ def enroll_in_database(config, driver, specs_path):
 
 # How often the API enrolment looks whether every node is manageable.
 MANAGE_POLL_S = 2
+# What an operator's `baremetal` client retries, and how: a busy conductor
+# (503, no free worker) or a node the power sync holds locked (409) is
+# asked again, as python-ironicclient does (5 times, 2 s apart).
+RETRIED_STATUSES = (409, 503)
+MANAGE_ATTEMPTS = 6
+MANAGE_RETRY_S = 2
+
+
+def manage_with_retries(baremetal, node, deadline):
+    """Moves a node to manageable as an operator's client does.
+
+    A 409 or 503 answer is asked again, MANAGE_RETRY_S apart, at most
+    MANAGE_ATTEMPTS times in all.
+
+    :raises RuntimeError: when the last attempt is refused too, or on
+        another error of the API.
+    :raises OutOfTime: when the deadline passes first.
+    """
+    from openstack import exceptions
+
+    for attempt in range(1, MANAGE_ATTEMPTS + 1):
+        deadline.check('asking to manage node %s' % node.id)
+        try:
+            baremetal.set_node_provision_state(node, 'manage')
+            return
+        except exceptions.HttpException as e:
+            if (e.status_code not in RETRIED_STATUSES
+                    or attempt == MANAGE_ATTEMPTS):
+                raise RuntimeError('node %s could not be managed '
+                                   '(attempt %d): %s'
+                                   % (node.id, attempt, e)) from e
+        time.sleep(min(MANAGE_RETRY_S, max(0, deadline.left())))
 
 
 def enroll_through_api(api_url, driver, driver_infos, concurrency,
@@ -435,7 +467,8 @@ def enroll_through_api(api_url, driver, driver_infos, concurrency,
     must be running. Its nodes are ready once every one is manageable.
 
     :returns: the uuids of the nodes, in the order of driver_infos.
-    :raises RuntimeError: when a node fails to become manageable.
+    :raises RuntimeError: when a node fails to become manageable, or
+        manage_with_retries() gives up on it.
     :raises OutOfTime: when the deadline passes first.
     """
     from concurrent import futures
@@ -451,7 +484,7 @@ def enroll_through_api(api_url, driver, driver_infos, concurrency,
     def create(info):
         deadline.check('enrolling nodes through the API')
         node = baremetal.create_node(driver=driver, driver_info=info)
-        baremetal.set_node_provision_state(node, 'manage')
+        manage_with_retries(baremetal, node, deadline)
         return node.id
 
     with futures.ThreadPoolExecutor(concurrency) as pool:

@@ -143,3 +143,34 @@ def test_a_conductor_event_the_run_cannot_make_is_refused(argv, capsys):
 
     assert exit_.value.code == 2
     assert 'conductor-at-cycle' in capsys.readouterr().err
+
+
+def test_a_kind_that_fails_leaves_the_others_measured(monkeypatch, tmp_path):
+    def measure_kind(kind, args, *rest):
+        if kind.name == 'valence':
+            raise RuntimeError('node 1 could not be managed')
+        return fleet.Result(kind, args.nodes)
+
+    def record(measured, args):
+        written.extend(measured)
+
+    written = []
+    monkeypatch.setattr(fleet, 'measure_kind', measure_kind)
+    monkeypatch.setattr(fleet, 'Backends', lambda *a: types.SimpleNamespace(
+        stop_unneeded=lambda kind: None))
+    monkeypatch.setattr(fleet.children, 'Children',
+                        lambda d: types.SimpleNamespace(stop_all=lambda: 0))
+    monkeypatch.setattr(fleet, 'SyncTimer', lambda: types.SimpleNamespace(
+        close=lambda: None))
+    monkeypatch.setattr(fleet, 'report', lambda measured, args: None)
+    monkeypatch.setattr(fleet, 'write_results', record)
+    args = types.SimpleNamespace(
+        max_seconds=60, work_dir=tmp_path, profile=None, topology='single',
+        kinds=['fake', 'valence', 'redfish'], nodes=10, command='fleet 10')
+
+    assert fleet.run(args) == 0
+
+    assert [(r.kind.name, r.note) for r in written] == [
+        ('fake', ''),
+        ('valence', 'not measured: node 1 could not be managed'),
+        ('redfish', '')]

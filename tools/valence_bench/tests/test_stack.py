@@ -10,8 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import types
+
+import pytest
 
 from valence_bench import stack
+from valence_bench.waiting import Deadline
+from valence_bench.waiting import OutOfTime
 
 # The service's Prometheus counters as it writes them, trimmed.
 PROMETHEUS = '''\
@@ -55,3 +60,57 @@ def test_counts_add_and_subtract_each_count():
             == stack.Counts(4, 60, 1, 0))
     assert (stack.Counts(5, 100, 2, 1) + stack.Counts(1, 40, 1, 1)
             == stack.Counts(6, 140, 3, 2))
+
+
+class Baremetal:
+    """Refuses `manage` with the given statuses, then accepts it."""
+
+    def __init__(self, *statuses):
+        self.statuses = list(statuses)
+        self.calls = 0
+
+    def set_node_provision_state(self, node, target):
+        from openstack import exceptions
+
+        self.calls += 1
+        if self.statuses:
+            refused = exceptions.HttpException('refused')
+            refused.status_code = self.statuses.pop(0)
+            raise refused
+
+
+NODE = types.SimpleNamespace(id='node-1')
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(stack.time, 'sleep', lambda seconds: None)
+
+
+def test_a_busy_conductor_is_asked_again(no_sleep):
+    baremetal = Baremetal(503, 409)
+
+    stack.manage_with_retries(baremetal, NODE, Deadline(60))
+
+    assert baremetal.calls == 3
+
+
+def test_manage_gives_up_after_its_attempts(no_sleep):
+    baremetal = Baremetal(*[503] * stack.MANAGE_ATTEMPTS)
+
+    with pytest.raises(RuntimeError, match='node-1 could not be managed'):
+        stack.manage_with_retries(baremetal, NODE, Deadline(60))
+    assert baremetal.calls == stack.MANAGE_ATTEMPTS
+
+
+def test_another_refusal_is_not_asked_again(no_sleep):
+    baremetal = Baremetal(400)
+
+    with pytest.raises(RuntimeError, match='attempt 1'):
+        stack.manage_with_retries(baremetal, NODE, Deadline(60))
+    assert baremetal.calls == 1
+
+
+def test_no_retry_once_the_deadline_has_passed(no_sleep):
+    with pytest.raises(OutOfTime):
+        stack.manage_with_retries(Baremetal(503), NODE, Deadline(0))
