@@ -19,6 +19,8 @@ policy.yaml opens the driver's vendor passthru to readers as the operator
 guide says, so that readers reach the lists.
 """
 
+import json
+
 import pytest
 
 import stack as e2e_stack
@@ -85,6 +87,23 @@ def test_reader_is_refused_decompose_by_the_plugins_rule(auth):
     assert auth.emulator.node_ids() == before
 
 
+def test_reader_is_refused_enroll_by_ironics_own_rule(auth):
+    valence_id = auth.emulator.node_ids()[0]
+    before = auth.cli.json('node', 'list', '-c', 'UUID')
+
+    with pytest.raises(e2e_stack.CommandFailed) as failed:
+        auth.reader_cli.run('valence', 'node', 'enroll', valence_id, '-f',
+                            'json')
+
+    # Enrolling is Ironic's node create and manage, under Ironic's rules.
+    assert failed.value.result.returncode == 1
+    [row] = json.loads(failed.value.result.stdout)
+    assert row['Ironic Node'] is None
+    assert 'baremetal:node:create' in row['Result']
+    assert '(HTTP 403)' in row['Result']
+    assert auth.cli.json('node', 'list', '-c', 'UUID') == before
+
+
 def test_compose_and_retire_are_recorded_in_the_nodes_history(auth):
     cli = auth.cli
     cli.run('valence', 'node', 'compose', '--name', 'auth-1', '--flavor',
@@ -111,6 +130,8 @@ def test_compose_and_retire_are_recorded_in_the_nodes_history(auth):
         ('INFO', 'valence', 'Composed Valence node %s named auth-1 from '
          'flavor small; resource class VALENCE_SMALL, traits '
          'CUSTOM_VALENCE_MEMORY_MIB_8192, CUSTOM_VALENCE_TOTAL_CORES_2'
+         % valence_id),
+        ('INFO', 'valence', 'Drives Valence node %s named auth-1'
          % valence_id),
         ('INFO', 'cleaning', 'Valence composed node %s was decomposed: its '
          'hardware is back in Valence\'s pools. Delete the retired Ironic '

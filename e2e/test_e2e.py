@@ -152,6 +152,17 @@ def test_second_ironic_node_of_a_composed_node_cannot_be_managed(
         cli.run('node', 'delete', second)
 
 
+def test_manage_checks_and_records_the_composed_node(cli, emulator, node_a):
+    node, valence_id = node_a
+
+    history = cli.json('node', 'history', 'list', node, '--long')
+
+    assert [entry['event'] for entry in history
+            if entry['event_type'] == 'valence'] == [
+        'Drives Valence node %s named %s'
+        % (valence_id, emulator.node(valence_id)['name'])]
+
+
 def test_manage_reaches_manageable_with_power_state_read(cli, node_a):
     node, _ = node_a
 
@@ -571,7 +582,7 @@ def test_compose_enroll_inspect_provide_ends_available(cli, emulator,
     ports = cli.json('port', 'list', '--node', node, '-c', 'Address')
     assert sorted(p['address'] for p in ports) == sorted(
         n['mac'].lower() for n in valence_node['metadata']['network'])
-    for step in ('Composed Valence node', 'manageable (power state read)',
+    for step in ('Composed Valence node', 'manageable (verified)',
                  'manageable (inspected)', 'available (provided)'):
         assert step in steps
 

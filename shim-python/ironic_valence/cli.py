@@ -235,13 +235,20 @@ class _Enroller(object):
         except ironic_exc.NotFound:
             return None
 
-    def node_for(self, name):
+    def node_for(self, name, node_id=None):
         """An Ironic node for the composed node of that name.
 
         Ironic's node of that name when it is a valence node that drives
         nothing yet (left by a composition that failed), else a new one,
-        named so if the name is free.
+        named so if the name is free. One Ironic call: the node is created,
+        or updated, with driver_info naming node_id when it is given; its
+        manage then checks the composed node and records it.
+
+        :param node_id: the composed node's id, or None for a node that
+            drives nothing yet (the compose method makes it drive one).
+        :raises ironicclient.exc.ClientException: when Ironic refuses.
         """
+        driver_info = {NODE_ID_FIELD: node_id} if node_id else {}
         if name:
             node = self._named(name)
             if (node is not None and node.driver == DRIVER
@@ -249,13 +256,19 @@ class _Enroller(object):
                 self.progress.step('Using Ironic node %s named %s, which '
                                    'drives no composed node'
                                    % (node.uuid, name))
+                if node_id:
+                    node = self.ironic.node.update(node.uuid, [{
+                        'op': 'add', 'path': '/driver_info/' + NODE_ID_FIELD,
+                        'value': node_id}])
+                    self._drives(node, node_id)
                 return node
             if node is not None:
                 self.progress.step('Ironic already has a node named %s; '
                                    'the new Ironic node has no name' % name)
                 name = None
         try:
-            node = self.ironic.node.create(driver=DRIVER, name=name)
+            node = self.ironic.node.create(driver=DRIVER, name=name,
+                                           driver_info=driver_info)
         except ironic_exc.Conflict:
             if not name:
                 raise
@@ -263,29 +276,23 @@ class _Enroller(object):
             # node of the same name, or behind this command's back.
             self.progress.step('Ironic node name %s was taken meanwhile; '
                                'the new Ironic node has no name' % name)
-            node = self.ironic.node.create(driver=DRIVER)
+            node = self.ironic.node.create(driver=DRIVER,
+                                           driver_info=driver_info)
         self.progress.step('Created Ironic node %s' % node.uuid)
+        if node_id:
+            self._drives(node, node_id)
         return node
+
+    def _drives(self, node, node_id):
+        self.progress.step('Ironic node %s names Valence node %s in its '
+                           'driver_info' % (node.uuid, node_id))
 
     def create(self, valence_node):
         """Creates the Ironic node that drives a composed node.
 
         :raises ironicclient.exc.ClientException: when Ironic refuses.
         """
-        node = self.node_for(valence_node.get('name'))
-        self.enroll(node, valence_node)
-        return node
-
-    def enroll(self, node, valence_node):
-        """Has the conductor make the Ironic node drive the composed node.
-
-        :raises ironicclient.exc.ClientException: when Ironic refuses.
-        """
-        self.ironic.node.vendor_passthru(
-            node.uuid, passthru.ENROLL, http_method='POST',
-            args={passthru.NODE_ID: valence_node['node_id']})
-        self.progress.step('Ironic node %s drives Valence node %s'
-                           % (node.uuid, valence_node['node_id']))
+        return self.node_for(valence_node.get('name'), valence_node['node_id'])
 
     def move(self, node, verb, expected, done):
         """Sets the provision state and waits until it is reached."""
@@ -297,7 +304,7 @@ class _Enroller(object):
 
     def manage(self, node):
         if node.provision_state == 'enroll':
-            self.move(node, 'manage', 'manageable', 'power state read')
+            self.move(node, 'manage', 'manageable', 'verified')
             node.provision_state = 'manageable'
 
 
@@ -473,12 +480,13 @@ class ComposeValenceNode(command.ShowOne):
 class EnrollValenceNode(command.Lister):
     """Enroll composed nodes that no Ironic node drives yet.
 
-    Each gets an Ironic node with driver valence, which the conductor makes
-    drive it (recorded in the node's history), moved to manageable; nodes
-    an Ironic node already drives, and nodes not yet Assembled, are
-    skipped. A node Ironic fails to create, enroll or manage does not stop
-    the others: its row says what failed, and the command then exits 1.
-    --concurrency nodes are created and enrolled at once; then the command
+    Each gets an Ironic node with driver valence and the composed node's id
+    in its driver_info, moved to manageable: Ironic's verification checks
+    that the composed node is Assembled and records, in the node's history,
+    which one it drives. Nodes an Ironic node already drives, and nodes not
+    yet Assembled, are skipped. A node Ironic fails to create or manage
+    does not stop the others: its row says what failed, and the command
+    then exits 1. --concurrency nodes are created at once; then the command
     waits for all of them to be manageable, each for at most --wait
     seconds after its manage was asked for.
     """
@@ -496,7 +504,7 @@ class EnrollValenceNode(command.Lister):
         parser.add_argument(
             '--concurrency', metavar='<count>', type=_concurrency,
             default=DEFAULT_ENROLL_CONCURRENCY,
-            help='Nodes created and enrolled at once (1..%d, default %d)'
+            help='Nodes created and managed at once (1..%d, default %d)'
                  % (MAX_ENROLL_CONCURRENCY, DEFAULT_ENROLL_CONCURRENCY))
         return _add_wait_option(parser)
 
@@ -556,7 +564,7 @@ class EnrollValenceNode(command.Lister):
         return 1 if self.failed else code
 
     def _start_all(self, enroller, todo, concurrency, rows):
-        """Creates, enrolls and asks to manage each node, so many at once.
+        """Creates each node and asks to manage it, so many at once.
 
         A node that failed gets its row.
 
@@ -585,15 +593,14 @@ class EnrollValenceNode(command.Lister):
 
     @staticmethod
     def _start(enroller, valence_node):
-        """Creates and enrolls one node, and asks Ironic to manage it.
+        """Creates one node and asks Ironic to manage it.
 
         :returns: the Ironic node's uuid (or None), the error (or None) and
             when its manage was asked for (None if it was not in enroll).
         """
         node = None
         try:
-            node = enroller.node_for(valence_node.get('name'))
-            enroller.enroll(node, valence_node)
+            node = enroller.create(valence_node)
             if node.provision_state != 'enroll':
                 return node.uuid, None, None
             enroller.ironic.node.set_provision_state(node.uuid, 'manage')

@@ -37,8 +37,6 @@ NAME = 'name'
 FLAVOR = 'flavor'
 TIMEOUT = 'timeout'
 DESCRIPTION = 'description'
-# Makes the Ironic node drive an Assembled composed node; argument NODE_ID.
-ENROLL = 'enroll'
 
 # The manual clean step that decomposes the composed node of a retired
 # Ironic node; once done, the node's driver_internal_info names the

@@ -23,8 +23,13 @@ registered in Ironic's own enforcer, so that policy.yaml overrides them as
 it overrides Ironic's, and `oslopolicy-sample-generator --namespace
 ironic_valence` lists them.
 
-Retiring an Ironic node and releasing its composed node is Ironic's own
-work, guarded by Ironic's rules alone: baremetal:node:update:retired,
+Enrolling a composed node is Ironic's own work too, guarded by Ironic's
+rules alone: baremetal:node:create (with the composed node's id in
+driver_info), baremetal:node:update (a node of that name that drives
+nothing) and baremetal:node:set_provision_state (manage, whose
+verification checks the composed node and records it). Retiring an Ironic
+node and releasing its composed node is Ironic's own work, guarded by
+Ironic's rules alone: baremetal:node:update:retired,
 baremetal:node:set_provision_state (manage, and the cleaning that runs the
 management interface's release_composed_node step, with
 baremetal:node:set_provision_state:clean_steps),
@@ -42,7 +47,6 @@ from oslo_policy import policy as oslo_policy
 LIST_NODES = 'baremetal:valence:list_nodes'
 LIST_FLAVORS = 'baremetal:valence:list_flavors'
 COMPOSE = 'baremetal:valence:compose'
-ENROLL = 'baremetal:valence:enroll'
 RETIRE = 'baremetal:valence:retire'
 
 
@@ -72,11 +76,6 @@ _RULES = [
         scope_types=['system'],
         description='Compose a node in Valence for an Ironic node',
         operations=[_node_call('compose')]),
-    oslo_policy.DocumentedRuleDefault(
-        name=ENROLL, check_str=policy.SYSTEM_ADMIN,
-        scope_types=['system'],
-        description='Make an Ironic node drive a composed node',
-        operations=[_node_call('enroll')]),
     oslo_policy.DocumentedRuleDefault(
         name=RETIRE, check_str=policy.SYSTEM_ADMIN,
         scope_types=['system'],

@@ -36,6 +36,10 @@ LOG = log.getLogger(__name__)
 # the service says it reached.
 _STEADY_STATES = (protocol.POWER_ON, protocol.POWER_OFF)
 
+# Above 0, so that Ironic runs it whenever a node is managed; Ironic's
+# [conductor]verify_step_priority_override can still set it to 0.
+VERIFY_PRIORITY = 90
+
 
 def _power_timeout(timeout):
     """The timeout to hand to the service.
@@ -176,6 +180,39 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
                                          action, task, answer)
         utils.remember_power_read(task, answer)
         return power_state
+
+    @utils.METRICS.timer('ValencePower.check_composed_node')
+    @base.verify_step(priority=VERIFY_PRIORITY)
+    def check_composed_node(self, task):
+        """Check that the composed node is Assembled, and record it.
+
+        Ironic verifies a node on its way from enroll to manageable: how
+        every Ironic node comes to drive a composed node, however it was
+        created. Ironic reads the power state first in the same task, and
+        that answer carries the composition state and the name, so the step
+        makes no call of its own. When that read failed, verification fails
+        with its message already and the step adds nothing, so as not to
+        hide it. The node's history then says, with the user who asked for
+        manage, which composed node the node drives.
+
+        :param task: a TaskManager instance containing the node to act on.
+        :raises: NodeVerifyFailure if the composed node is not Assembled.
+        """
+        answer = utils.kept_power_read(task)
+        if answer is None:
+            return
+        node_id = task.node.driver_info['valence_node_id']
+        state = answer.get('composition_state')
+        if state != passthru.ASSEMBLED:
+            raise exception.NodeVerifyFailure(
+                node=task.node.uuid,
+                reason=_('Valence composed node %(id)s is %(state)s, not '
+                         '%(assembled)s: manage the node again once it is, '
+                         'or retire it') %
+                {'id': node_id, 'state': state,
+                 'assembled': passthru.ASSEMBLED})
+        utils.record(task, _('Drives Valence node %(id)s named %(name)s') %
+                     {'id': node_id, 'name': answer.get('name')})
 
     @utils.METRICS.timer('ValencePower.set_power_state')
     @task_manager.require_exclusive_lock

@@ -23,16 +23,20 @@ import threading
 from ironic.common import exception
 from ironic.common.i18n import _
 from ironic.common import metrics_utils
+from ironic.conductor import utils as conductor_utils
 from ironic.db.sqlalchemy import models
 from oslo_db.sqlalchemy import enginefacade
+from oslo_log import log
 import sqlalchemy as sa
 
 from ironic_valence import client
 from ironic_valence import conf as valence_conf
 from ironic_valence import exceptions
+from ironic_valence import passthru
 from ironic_valence import protocol
 
 CONF = valence_conf.CONF
+LOG = log.getLogger(__name__)
 
 REQUIRED_PROPERTIES = {
     'valence_node_id': _('The id (normally the UUID) of the composed node '
@@ -290,24 +294,48 @@ def call_service(task, method, suffix, failure, action, body=None,
 # task, for its health (ironic.conductor.utils.node_cache_health). The
 # service's power read carries the health, so the power read of a task
 # answers the one health read that follows it: one call per node per cycle.
-# Kept on the task, so never beyond the node's lock, and dropped by a power
-# change.
+# Ironic's verification (manage) reads the power state and then runs the
+# verify steps in the same task, so the read answers the power interface's
+# step too. Kept on the task, so never beyond the node's lock, and dropped
+# by a power change.
 _POWER_READ = '_valence_power_read'
 
 
 def remember_power_read(task, answer):
-    """Keep a power read that carries the health for this task's health read.
+    """Keep a power read for the health read and verify step of this task.
 
-    :param answer: the service's GET /v1/nodes/{id}/power answer; one
-        without a "health" member (an older service) is not kept.
+    :param answer: the service's GET /v1/nodes/{id}/power answer.
     """
-    if 'health' in answer:
-        setattr(task, _POWER_READ, answer)
+    setattr(task, _POWER_READ, answer)
 
 
 def take_power_read(task):
-    """The power read kept by remember_power_read(), at most once, or None."""
-    return vars(task).pop(_POWER_READ, None)
+    """The power read kept by remember_power_read(), at most once, or None.
+
+    None also for a read without a "health" member (an older service).
+    """
+    answer = vars(task).pop(_POWER_READ, None)
+    return answer if answer is not None and 'health' in answer else None
+
+
+def kept_power_read(task):
+    """The power read kept by remember_power_read(), left kept, or None."""
+    return vars(task).get(_POWER_READ)
+
+
+def record(task, event, error=False):
+    """Records what the plugin did in the node's history, and saves it.
+
+    The event is of type passthru.HISTORY_EVENT_TYPE, with the user of the
+    request that caused it.
+    """
+    # Ironic 2025.1's node_history_record() takes no project.
+    conductor_utils.node_history_record(
+        task.node, event=event, event_type=passthru.HISTORY_EVENT_TYPE,
+        user=task.context.user_id, error=error)
+    task.node.save()
+    (LOG.warning if error else LOG.info)(
+        'Node %(node)s: %(event)s', {'node': task.node.uuid, 'event': event})
 
 
 def get_composed_node(task, failure):

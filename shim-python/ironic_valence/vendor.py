@@ -20,15 +20,15 @@ node history apply to every composition. Lists and the connection check
 are driver methods answered at once. Composing takes minutes, so it is an
 asynchronous method of the Ironic node that is to drive the composed
 node: its outcome is recorded in that node's history (event type
-passthru.HISTORY_EVENT_TYPE), which the CLI polls. Enrolling is a
-synchronous node method that records its outcome the same way. Retiring is
-Ironic's own (retired, then the management interface's clean step);
+passthru.HISTORY_EVENT_TYPE), which the CLI polls. Enrolling is Ironic's
+own (a node created with the composed node's id in its driver_info, then
+managed: the power interface's verify step checks and records it), and so
+is retiring (retired, then the management interface's clean step);
 decompose is for a composed node no Ironic node drives.
 """
 
 from ironic.common import exception
 from ironic.common.i18n import _
-from ironic.conductor import utils as conductor_utils
 from ironic.drivers import base
 from ironic import objects
 from oslo_config import cfg
@@ -197,17 +197,6 @@ def _composed_node_call(context, method, node_id, action, answer=dict):
                                               node_id), answer=answer)
 
 
-def _record(task, event, error=False):
-    """Records a method's outcome in the node's history, and saves it."""
-    # Ironic 2025.1's node_history_record() takes no project.
-    conductor_utils.node_history_record(
-        task.node, event=event, event_type=passthru.HISTORY_EVENT_TYPE,
-        user=task.context.user_id, error=error)
-    task.node.save()
-    (LOG.warning if error else LOG.info)(
-        'Node %(node)s: %(event)s', {'node': task.node.uuid, 'event': event})
-
-
 def _drive(task, node_id):
     """Makes the task's node drive the composed node (not yet saved)."""
     task.node.driver_info = dict(task.node.driver_info or {},
@@ -259,16 +248,16 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         """Check a node vendor passthru call, without network calls.
 
         :param task: a TaskManager instance containing the node to act on.
-        :param method: get_composed_node, compose, enroll, or None when
+        :param method: get_composed_node, compose, or None when
             the whole interface is validated (the driver methods are
             checked by driver_validate()).
         :param kwargs: the call's arguments.
-        :raises: HTTPForbidden when the policy refuses compose or enroll to
-            the caller.
+        :raises: HTTPForbidden when the policy refuses compose to the
+            caller.
         :raises: MissingParameterValue or InvalidParameterValue on bad
             driver_info, or arguments that are not the method's.
-        :raises: InvalidParameterValue for compose or enroll of a node that
-            already drives a composed node.
+        :raises: InvalidParameterValue for compose of a node that already
+            drives a composed node.
         :raises: UnsupportedDriverExtension for any other method.
         """
         node = task.node
@@ -288,11 +277,6 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
                     {'min': protocol.POWER_TIMEOUT_MIN_SECONDS,
                      'max': protocol.POWER_TIMEOUT_MAX_SECONDS,
                      'value': timeout})
-            self._check_drives_nothing(node, method)
-        elif method == passthru.ENROLL:
-            policy.authorize(policy.ENROLL, task.context, _node_target(node))
-            _check_arguments(method, kwargs, _NODE_ID_ARGS)
-            _check_node_id(method, kwargs[passthru.NODE_ID])
             self._check_drives_nothing(node, method)
         else:
             raise exception.UnsupportedDriverExtension(
@@ -457,10 +441,11 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         try:
             fields = _scheduling_fields(task.context, flavor)
         except (exceptions.ValenceServiceError, ValueError) as e:
-            _record(task, _('Composing %(name)s from flavor %(flavor)s '
-                            'failed before anything was composed: '
-                            '%(error)s') %
-                    {'name': name, 'flavor': flavor, 'error': e}, error=True)
+            utils.record(task, _('Composing %(name)s from flavor '
+                                 '%(flavor)s failed before anything was '
+                                 'composed: %(error)s') %
+                         {'name': name, 'flavor': flavor, 'error': e},
+                         error=True)
             return
         try:
             service = utils.service_client()
@@ -479,41 +464,14 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
                          'drives it: retire it to decompose it.') % e.node_id
             else:
                 left = ''
-            _record(task, _('Composing %(name)s from flavor %(flavor)s '
-                            'failed: %(error)s%(left)s') %
-                    {'name': name, 'flavor': flavor, 'error': e,
-                     'left': left}, error=True)
+            utils.record(task, _('Composing %(name)s from flavor '
+                                 '%(flavor)s failed: %(error)s%(left)s') %
+                         {'name': name, 'flavor': flavor, 'error': e,
+                          'left': left}, error=True)
             return
         _drive(task, node_id)
         _schedule(task, fields)
-        _record(task, _('Composed Valence node %(id)s named %(name)s from '
-                        'flavor %(flavor)s%(scheduling)s') %
-                {'id': node_id, 'name': name, 'flavor': flavor,
-                 'scheduling': _scheduling_text(fields)})
-
-    @utils.METRICS.timer('ValenceVendorPassthru.enroll')
-    @base.passthru(['POST'], async_call=False,
-                   description=_('Makes this node drive an Assembled '
-                                 'composed node; argument "node_id".'))
-    def enroll(self, task, node_id, **kwargs):
-        """Make the task's node drive a composed node that is Assembled.
-
-        :param task: a TaskManager instance containing the node to act on.
-        :param node_id: the composed node's id.
-        :returns: the service's document of the composed node.
-        :raises: InvalidParameterValue if Valence has no such node or it is
-            not Assembled.
-        :raises: VendorPassthruException if the service fails.
-        """
-        composed = _composed_node_call(task.context, 'GET', node_id,
-                                       _('Reading'))
-        state = composed.get('composition_state')
-        if state != passthru.ASSEMBLED:
-            raise exception.InvalidParameterValue(
-                _('Valence node %(id)s is %(state)s, not %(assembled)s') %
-                {'id': node_id, 'state': state,
-                 'assembled': passthru.ASSEMBLED})
-        _drive(task, node_id)
-        _record(task, _('Enrolled Valence node %(id)s named %(name)s') %
-                {'id': node_id, 'name': composed.get('name')})
-        return composed
+        utils.record(task, _('Composed Valence node %(id)s named %(name)s '
+                             'from flavor %(flavor)s%(scheduling)s') %
+                     {'id': node_id, 'name': name, 'flavor': flavor,
+                      'scheduling': _scheduling_text(fields)})

@@ -19,12 +19,14 @@ service in front of it. Then, each against a fresh single-process Ironic
 
 - rest: as an operator enrols nodes through Ironic's REST API
   (openstacksdk, as `baremetal node create` and `node manage` do): each
-  node created with the driver and driver_info enroll sets, then moved to
-  manageable, --concurrency requests at a time, until every node is
-  manageable;
+  node created with the driver and driver_info, then moved to manageable,
+  --concurrency requests at a time, until every node is manageable;
 - cli: `baremetal valence node enroll --all --concurrency N`, which also
-  has the conductor record the enrolment in each node's history, until it
-  exits, every row enrolled (manageable).
+  lists the composed nodes and Ironic's nodes first, until it exits, every
+  row enrolled (manageable).
+
+Both ways go through the same verification, whose verify step checks each
+composed node and records it in the node's history.
 
 Each is checked: N Ironic nodes of the valence driver, all manageable, one
 per composed node. It prints the nodes enrolled a second by each and the

@@ -91,12 +91,25 @@ class FakeIronic(object):
                 if driver in (None, node.driver)
                 and provision_state in (None, node.provision_state)]
 
-    def _create(self, driver, name=None):
+    def _create(self, driver, name=None, driver_info=None):
         node = ironic_node(node_id=None, driver=driver)
         node.name = name
+        node.driver_info = dict(driver_info or {})
+        valence_id = node.driver_info.get('valence_node_id', '')
         if self.new_uuids:
             node.uuid = self.new_uuids.pop(0)
+        elif valence_id.startswith('vn-'):
+            node.uuid = 'ironic-' + valence_id[len('vn-'):]
         self.nodes.append(node)
+        return node
+
+    def add_driver_info(self, uuid, patch):
+        """node.update() of a node's driver_info, as enroll makes it."""
+        [node] = [node for node in self.nodes if node.uuid == uuid]
+        for change in patch:
+            assert change['op'] == 'add'
+            assert change['path'] == '/driver_info/valence_node_id'
+            node.driver_info['valence_node_id'] = change['value']
         return node
 
     def _set_state(self, uuid, verb, **kwargs):
@@ -239,7 +252,7 @@ def test_compose_makes_the_ironic_node_then_composes_for_it(ironic, capsys):
     assert result['ironic_node'] == IRONIC_UUID
     assert result['provision_state'] == 'enroll'
     ironic.node.create.assert_called_once_with(driver='valence',
-                                               name='web-1')
+                                               name='web-1', driver_info={})
     ironic.node.vendor_passthru.assert_called_once_with(
         IRONIC_UUID, 'compose', http_method='POST',
         args={'name': 'web-1', 'flavor': 'small', 'timeout': 30,
@@ -362,49 +375,53 @@ def test_enroll_all_enrolls_what_no_ironic_node_drives(ironic):
         (VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
         ('db', 'db-1', 'db-node', 'already enrolled (available)'),
         ('new', 'new', None, 'skipped: Allocating, not Assembled')]
-    ironic.node.vendor_passthru.assert_called_once_with(
-        IRONIC_UUID, 'enroll', http_method='POST', args={'node_id': VN})
-    assert ironic.node.set_provision_state.call_args.args[1] == 'manage'
+    # One Ironic call makes the node that drives the composed node; its
+    # manage has the conductor check the composed node and record it.
+    # web-1 is the name of the other Ironic node (ironic_node()).
+    ironic.node.create.assert_called_once_with(
+        driver='valence', name=None, driver_info={'valence_node_id': VN})
+    ironic.node.vendor_passthru.assert_not_called()
+    ironic.node.update.assert_not_called()
+    assert ironic.node.set_provision_state.call_args.args[1:] == ('manage',)
 
 
 def test_enroll_failure_of_one_node_is_its_row(ironic):
     ironic.composed = [composed()]
-    ironic.node.vendor_passthru.side_effect = ironic_exc.BadRequest(
-        'not Assembled')
+    ironic.node.create.side_effect = ironic_exc.Forbidden(
+        'baremetal:node:create')
     command = cli.EnrollValenceNode(app_of(ironic), None)
 
     _, rows = command.take_action(
         command.get_parser('baremetal').parse_args([VN]))
 
-    assert rows == [(VN, 'web-1', IRONIC_UUID,
-                     'failed: not Assembled (HTTP 400)')]
+    assert rows == [(VN, 'web-1', None,
+                     'failed: baremetal:node:create (HTTP 403)')]
     assert command.failed
 
 
 def many(count):
-    """count Assembled composed nodes, and the uuids of their Ironic nodes."""
-    ironic_uuids = ['ironic-%02d' % i for i in range(count)]
-    return ([composed('node-%02d' % i, node_id='vn-%02d' % i)
-             for i in range(count)], ironic_uuids)
+    """count Assembled composed nodes; Ironic node ironic-07 drives vn-07."""
+    return [composed('node-%02d' % i, node_id='vn-%02d' % i)
+            for i in range(count)]
 
 
 def test_enroll_all_enrolls_so_many_nodes_at_once(ironic):
-    ironic.composed, ironic.new_uuids = many(12)
+    ironic.composed = many(12)
     lock = threading.Lock()
     running = [0]
     most = [0]
-    passthru_call = ironic.node.vendor_passthru.side_effect
+    create_call = ironic.node.create.side_effect
 
-    def enroll(*args, **kwargs):
+    def create(*args, **kwargs):
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
         time.sleep(0.02)
         with lock:
             running[0] -= 1
-        return passthru_call(*args, **kwargs)
+        return create_call(*args, **kwargs)
 
-    ironic.node.vendor_passthru.side_effect = enroll
+    ironic.node.create.side_effect = create
 
     _, rows = run(cli.EnrollValenceNode, ironic,
                   ['--all', '--concurrency', '3'])
@@ -423,27 +440,29 @@ def test_enroll_concurrency_is_bounded(ironic):
 
 def test_enroll_failures_in_the_middle_are_their_rows_and_nothing_doubles(
         ironic):
-    ironic.composed, ironic.new_uuids = many(5)
-    passthru_call = ironic.node.vendor_passthru.side_effect
+    ironic.composed = many(5)
+    create_call = ironic.node.create.side_effect
 
-    def enroll(node, method, args=None, http_method=None):
-        if args[passthru.NODE_ID] == 'vn-01':
-            raise ironic_exc.BadRequest('not Assembled')
-        return passthru_call(node, method, args, http_method)
+    def create(driver, name=None, driver_info=None):
+        if driver_info['valence_node_id'] == 'vn-01':
+            raise ironic_exc.BadRequest('Ironic refused')
+        return create_call(driver, name, driver_info)
 
-    ironic.node.vendor_passthru.side_effect = enroll
-    ironic.managed_to['ironic-03'] = ('enroll', 'power read failed')
+    ironic.node.create.side_effect = create
+    ironic.managed_to['ironic-03'] = ('enroll', 'Valence composed node vn-03 '
+                                      'is Allocated, not Assembled')
     command = cli.EnrollValenceNode(app_of(ironic), None)
 
     _, rows = command.take_action(command.get_parser('baremetal').parse_args(
         ['--all', '--concurrency', '2']))
 
     by_node = {row[0]: row for row in rows}
-    assert by_node['vn-01'][2:] == ('ironic-01',
-                                    'failed: not Assembled (HTTP 400)')
+    assert by_node['vn-01'][2:] == (None,
+                                    'failed: Ironic refused (HTTP 400)')
     assert by_node['vn-03'][2:] == (
         'ironic-03', 'failed: drives the composed node, but is enroll, not '
-        'manageable within 600 s: power read failed')
+        'manageable within 600 s: Valence composed node vn-03 is Allocated, '
+        'not Assembled')
     assert {by_node[n][3] for n in ('vn-00', 'vn-02', 'vn-04')} == {
         'enrolled (manageable)'}
     assert command.failed
@@ -454,7 +473,7 @@ def test_enroll_failures_in_the_middle_are_their_rows_and_nothing_doubles(
 
 
 def test_enroll_gives_up_on_a_node_still_verifying_after_the_wait(ironic):
-    ironic.composed, ironic.new_uuids = many(1)
+    ironic.composed = many(1)
     ironic.managed_to['ironic-00'] = ('verifying', None)
 
     with mock.patch.object(cli.time, 'sleep', autospec=True) as sleep:
@@ -473,12 +492,16 @@ def test_enroll_finds_the_names_ironic_has_in_one_list(ironic):
     spare = ironic_node('enroll', node_id=None)
     spare.uuid, spare.name = 'spare-node', 'db-1'
     ironic.nodes = [other, spare]
+    ironic.node.update.side_effect = ironic.add_driver_info
 
     _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
 
     assert rows == [(VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
                     ('db', 'db-1', 'spare-node', 'enrolled (manageable)')]
-    ironic.node.create.assert_called_once_with(driver='valence', name=None)
+    ironic.node.create.assert_called_once_with(
+        driver='valence', name=None, driver_info={'valence_node_id': VN})
+    ironic.node.update.assert_called_once_with('spare-node', [{
+        'op': 'add', 'path': '/driver_info/valence_node_id', 'value': 'db'}])
     ironic.node.get.assert_not_called()
     assert ironic.node.list.call_count == 3
 
@@ -487,17 +510,18 @@ def test_enroll_takes_a_name_taken_meanwhile_for_no_name(ironic):
     ironic.composed = [composed()]
     create = ironic.node.create.side_effect
 
-    def taken(driver, name=None):
+    def taken(driver, name=None, driver_info=None):
         if name:
             raise ironic_exc.Conflict('name taken')
-        return create(driver, name)
+        return create(driver, name, driver_info)
 
     ironic.node.create.side_effect = taken
 
     _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
 
     assert rows == [(VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)')]
-    assert ironic.node.create.call_args.kwargs == {'driver': 'valence'}
+    assert ironic.node.create.call_args.kwargs == {
+        'driver': 'valence', 'driver_info': {'valence_node_id': VN}}
 
 
 def test_enroll_progress_goes_to_stderr_and_quiet_silences_it(

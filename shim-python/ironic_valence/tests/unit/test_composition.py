@@ -81,16 +81,13 @@ class CompositionTestCase(base.ValenceTestCase):
 
     # policy
 
-    def test_reader_is_refused_compose_and_enroll(self):
+    def test_reader_is_refused_compose(self):
         self._fresh_node()
         self.context = system_context('reader')
-        for method, args in ((passthru.COMPOSE, {
-                'name': 'web-1', 'flavor': 'small', 'timeout': 30}),
-                (passthru.ENROLL, {'node_id': NEW_ID})):
-            with self.subTest(method=method):
-                error = self.assertRaises(exception.HTTPForbidden,
-                                          self._validate, method, **args)
-                self.assertIn('baremetal:valence:' + method, str(error))
+        error = self.assertRaises(exception.HTTPForbidden, self._validate,
+                                  passthru.COMPOSE, name='web-1',
+                                  flavor='small', timeout=30)
+        self.assertIn('baremetal:valence:compose', str(error))
         self.assertFalse(self.http.called)
 
     def test_reader_is_refused_decompose(self):
@@ -171,7 +168,7 @@ class CompositionTestCase(base.ValenceTestCase):
     def test_rules_are_listed_for_the_sample_generator(self):
         self.assertEqual(
             {policy.LIST_NODES, policy.LIST_FLAVORS, policy.COMPOSE,
-             policy.ENROLL, policy.RETIRE},
+             policy.RETIRE},
             {rule.name for rule in policy.list_rules()})
 
     # arguments
@@ -201,15 +198,14 @@ class CompositionTestCase(base.ValenceTestCase):
         self.assertIn('already drives Valence node %s' % base.NODE_ID,
                       str(error))
 
-    def test_enroll_checks_the_node_id(self):
-        self._fresh_node()
-        self.assertRaises(exception.InvalidParameterValue, self._validate,
-                          passthru.ENROLL, node_id='../pod_managers')
-
-    def test_retire_is_no_node_method_any_more(self):
-        # Retiring is Ironic's: retired, then the release clean step.
-        self.assertRaises(exception.UnsupportedDriverExtension,
-                          self._validate, 'retire')
+    def test_retire_and_enroll_are_no_node_methods_any_more(self):
+        # Ironic's own: retired, then the release clean step; created
+        # with driver_info, then managed (the power interface's verify
+        # step).
+        for method in ('retire', 'enroll'):
+            with self.subTest(method=method):
+                self.assertRaises(exception.UnsupportedDriverExtension,
+                                  self._validate, method)
 
     def test_decompose_checks_the_node_id(self):
         with task_manager.acquire(self.context, self.node.uuid) as task:
@@ -315,39 +311,6 @@ class CompositionTestCase(base.ValenceTestCase):
         [(severity, _type, event)] = self._history()
         self.assertEqual('ERROR', severity)
         self.assertIn('without a composed node id', event)
-
-    # enroll
-
-    def test_enroll_drives_an_assembled_node(self):
-        self._fresh_node()
-        self.http.get(NODES_URL + '/' + NEW_ID, json=composed())
-
-        self._vendor('enroll', node_id=NEW_ID)
-
-        self.node.refresh()
-        self.assertEqual(NEW_ID, self.node.driver_info['valence_node_id'])
-        self.assertEqual([('INFO', 'valence', 'Enrolled Valence node %s '
-                           'named web-1' % NEW_ID)], self._history())
-
-    def test_enroll_of_a_node_not_assembled_is_refused(self):
-        self._fresh_node()
-        self.http.get(NODES_URL + '/' + NEW_ID,
-                      json=composed(state='Allocating'))
-
-        error = self.assertRaises(exception.InvalidParameterValue,
-                                  self._vendor, 'enroll', node_id=NEW_ID)
-
-        self.assertIn('is Allocating, not Assembled', str(error))
-        self.node.refresh()
-        self.assertEqual({}, self.node.driver_info)
-
-    def test_enroll_of_an_unknown_node_is_refused(self):
-        self._fresh_node()
-        self.http.get(NODES_URL + '/' + NEW_ID,
-                      **base.problem(protocol.NODE_NOT_FOUND, 'gone'))
-
-        self.assertRaises(exception.InvalidParameterValue, self._vendor,
-                          'enroll', node_id=NEW_ID)
 
     def test_a_list_the_service_fails_is_a_vendor_passthru_failure(self):
         self.context = system_context('reader')

@@ -13,6 +13,7 @@
 
 """The driver as Ironic's driver factory loads it from the entry points."""
 
+from ironic.common import context as ironic_context
 from ironic.common import driver_factory
 from ironic.common import exception
 from ironic.common import states
@@ -20,6 +21,7 @@ from ironic.conductor import task_manager
 from ironic.conductor import verify
 from ironic.drivers.modules import noop
 from ironic.drivers.modules import noop_mgmt
+from ironic import objects
 from ironic.tests.unit.objects import utils as obj_utils
 
 from ironic_valence import hardware
@@ -28,6 +30,7 @@ from ironic_valence import management
 from ironic_valence import power
 from ironic_valence import protocol
 from ironic_valence.tests.unit import base
+from ironic_valence.tests.unit import fake_http
 from ironic_valence import vendor
 
 VALENCE_INTERFACES = {
@@ -88,10 +91,18 @@ class HardwareTypeTestCase(base.ValenceTestCase):
                           driver_factory.get_hardware_type, 'valence')
 
 
+def power_read(composition_state='Assembled', **changes):
+    """The service's GET /v1/nodes/{id}/power answer."""
+    return dict({'power_state': protocol.POWER_OFF, 'health': 'OK',
+                 'composition_state': composition_state,
+                 'name': 'composed-1'}, **changes)
+
+
 class ManageTestCase(base.ValenceTestCase):
     """`baremetal node manage` verifies the node.
 
-    Power validate first, then a power state read.
+    Power validate first, then a power state read, then the power
+    interface's verify step, which checks the composed node and records it.
     """
 
     def setUp(self):
@@ -100,19 +111,70 @@ class ManageTestCase(base.ValenceTestCase):
         self.node.target_provision_state = states.MANAGEABLE
         self.node.power_state = states.NOSTATE
         self.node.save()
+        self.context = ironic_context.RequestContext(user_id='u-operator')
 
     def _manage(self):
         with task_manager.acquire(self.context, self.node.uuid) as task:
             verify.do_node_verify(task)
         self.node.refresh()
 
+    def _history(self):
+        return [(entry.severity, entry.event_type, entry.event, entry.user)
+                for entry in objects.NodeHistory.list_by_node_id(
+                    self.context, self.node.id)]
+
     def test_existing_composed_node_becomes_manageable(self):
-        self.http.get(base.NODE_URL + '/power',
-                      json={'power_state': 'power off'})
+        read = self.http.get(base.NODE_URL + '/power', json=power_read())
         self._manage()
         self.assertEqual(states.MANAGEABLE, self.node.provision_state)
         self.assertEqual(states.POWER_OFF, self.node.power_state)
         self.assertIsNone(self.node.last_error)
+        self.assertEqual([('INFO', 'valence', 'Drives Valence node %s named '
+                           'composed-1' % base.NODE_ID, 'u-operator')],
+                         self._history())
+        # The power read answers the verify step and the health read.
+        self.assertEqual(1, read.call_count)
+        self.assertEqual(1, self.http.call_count)
+
+    def test_verify_step_runs_when_ironic_verifies(self):
+        with task_manager.acquire(self.context, self.node.uuid) as task:
+            steps = task.driver.power.get_verify_steps(task)
+        self.assertEqual([{'step': 'check_composed_node',
+                           'priority': power.VERIFY_PRIORITY,
+                           'interface': 'power'}], steps)
+        self.assertGreater(power.VERIFY_PRIORITY, 0)
+
+    def test_composed_node_not_assembled_fails_verification(self):
+        read = self.http.get(base.NODE_URL + '/power',
+                             json=power_read('Allocated'))
+        self._manage()
+        self.assertEqual(states.ENROLL, self.node.provision_state)
+        self.assertIn('Valence composed node %s is Allocated, not Assembled'
+                      % base.NODE_ID, self.node.last_error)
+        self.assertEqual(1, read.call_count)
+        self.assertNotIn('Drives Valence node',
+                         str([entry[2] for entry in self._history()]))
+
+    def test_failed_composition_fails_verification_once(self):
+        read = self.http.get(base.NODE_URL + '/power',
+                             json=power_read('Failed'))
+        self._manage()
+        self.assertEqual(states.ENROLL, self.node.provision_state)
+        self.assertIn('Failed to get power state', self.node.last_error)
+        self.assertIn('is in composition state Failed', self.node.last_error)
+        self.assertEqual(1, read.call_count)
+
+    def test_service_down_fails_verification_with_its_cause(self):
+        self.config(read_attempts=1, group='valence')
+        read = self.http.get(base.NODE_URL + '/power',
+                             exc=fake_http.refused())
+        self._manage()
+        self.assertEqual(states.ENROLL, self.node.provision_state)
+        self.assertIn('Failed to get power state', self.node.last_error)
+        self.assertIn('Cannot reach the Valence driver service',
+                      self.node.last_error)
+        self.assertEqual(1, read.call_count)
+        self.assertNotIn('Drives Valence node', str(self._history()))
 
     def test_unknown_composed_node_says_not_found(self):
         self.http.get(base.NODE_URL + '/power', **base.problem(
@@ -124,6 +186,7 @@ class ManageTestCase(base.ValenceTestCase):
                       self.node.uuid, self.node.last_error)
         self.assertIn('composed node %s not found' % base.NODE_ID,
                       self.node.last_error)
+        self.assertNotIn('Drives Valence node', str(self._history()))
 
     def test_bad_node_id_fails_before_any_call(self):
         self.node.driver_info = {'valence_node_id': '../pod_managers'}

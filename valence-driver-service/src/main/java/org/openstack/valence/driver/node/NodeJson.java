@@ -43,18 +43,21 @@ final class NodeJson {
 
 	/**
 	 * A power read. The health rides along because Ironic's power sync asks for the power
-	 * state and then the health of each node, and one call can answer both.
+	 * state and then the health of each node, and one call can answer both; the name and
+	 * composition state because verifying a node that is being enrolled checks and
+	 * records them, after the same read.
 	 *
+	 * @param name the composed node's name in Valence
 	 * @param health one of protocol.HEALTH_STATES, or null when Valence reports none
 	 * @param compositionState Valence's node_state as it is, so that the sync can tell a
 	 * node whose composition failed (protocol.COMPOSITION_STATE_FAILED)
 	 */
 	record PowerReadView(@JsonProperty("power_state") PowerState powerState, String health,
-			@JsonProperty("composition_state") String compositionState) implements PowerReadOutcome {
+			@JsonProperty("composition_state") String compositionState, String name) implements PowerReadOutcome {
 
 		/** The one place a node becomes a power read, single or in a batch. */
 		static PowerReadView of(ValenceNode node) {
-			return new PowerReadView(node.powerState(), node.health(), node.nodeState());
+			return new PowerReadView(node.powerState(), node.health(), node.nodeState(), node.name());
 		}
 
 	}

@@ -198,9 +198,9 @@ class ControllerBudgetTest extends ServiceTest {
 			.andExpect(status().isOk())
 			.andExpect(content().json(
 					"""
-							{"nodes": {"node-1": {"power_state": "power on", "health": "OK", "composition_state": "Assembled"},
+							{"nodes": {"node-1": {"power_state": "power on", "health": "OK", "composition_state": "Assembled", "name": "Server-1"},
 							           "node-slow": {"error": "VALENCE_TIMEOUT"},
-							           "node-2": {"power_state": "power off", "health": "OK", "composition_state": "Assembled"}}}
+							           "node-2": {"power_state": "power off", "health": "OK", "composition_state": "Assembled", "name": "Server-1"}}}
 							""",
 					JsonCompareMode.STRICT));
 	}

@@ -85,13 +85,14 @@ class NodeControllerTest extends ServiceTest {
 	}
 
 	@Test
-	void powerReadCarriesTheHealthSoThatASyncNeedsOneCall() throws Exception {
+	void powerReadCarriesWhatASyncAndAVerificationNeedInOneCall() throws Exception {
 		valenceHasNode("On");
 
 		this.mvc.perform(authorized(get("/v1/nodes/{id}/power", NODE)))
 			.andExpect(status().isOk())
 			.andExpect(content().json("""
-					{"power_state": "power on", "health": "OK", "composition_state": "Assembled"}
+					{"power_state": "power on", "health": "OK", "composition_state": "Assembled",
+					 "name": "Server-1"}
 					""", JsonCompareMode.STRICT));
 		valence.verify(1, WireMock.getRequestedFor(WireMock.urlPathEqualTo(VALENCE_NODE)));
 	}

@@ -83,14 +83,16 @@ class PowerReadsControllerTest extends ServiceTest {
 		this.mvc.perform(powerReads(nodes("node-on", "node-off", "node-gone", "node-broken", "node-cut-off")))
 			.andExpect(status().isOk())
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
-			.andExpect(content().json("""
-					{"nodes": {
-					  "node-on": {"power_state": "power on", "health": "OK", "composition_state": "Assembled"},
-					  "node-off": {"power_state": "power off", "health": "OK", "composition_state": "Assembled"},
-					  "node-gone": {"error": "NODE_NOT_FOUND"},
-					  "node-broken": {"error": "VALENCE_ERROR"},
-					  "node-cut-off": {"error": "VALENCE_UNREACHABLE"}}}
-					""", JsonCompareMode.STRICT));
+			.andExpect(content().json(
+					"""
+							{"nodes": {
+							  "node-on": {"power_state": "power on", "health": "OK", "composition_state": "Assembled", "name": "Server-1"},
+							  "node-off": {"power_state": "power off", "health": "OK", "composition_state": "Assembled", "name": "Server-1"},
+							  "node-gone": {"error": "NODE_NOT_FOUND"},
+							  "node-broken": {"error": "VALENCE_ERROR"},
+							  "node-cut-off": {"error": "VALENCE_UNREACHABLE"}}}
+							""",
+					JsonCompareMode.STRICT));
 	}
 
 	@Test
