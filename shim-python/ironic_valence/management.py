@@ -14,13 +14,10 @@
 """Valence management interface: boot device, health, NIC addresses, and
 the release of a retired node's composed node."""
 
-from oslo_log import log
-
 from ironic.common import exception
 from ironic.common.i18n import _
 from ironic.common import states
 from ironic.conductor import task_manager
-from ironic.conductor import utils as conductor_utils
 from ironic.drivers import base
 
 from ironic_valence import passthru
@@ -38,9 +35,6 @@ except ImportError:
 _HEALTH = ({word: health_states.HealthState(word)
             for word in protocol.HEALTH_STATES}
            if health_states else {})
-
-
-LOG = log.getLogger(__name__)
 
 
 def _failure(message):
@@ -200,13 +194,7 @@ class ValenceManagement(utils.DriverInfoMixin,
         event += ' ' + _('Delete the retired Ironic node %s next.') % (
             node.uuid)
         node.set_driver_internal_info(passthru.RELEASED_NODE_ID, node_id)
-        node.save()
-        # Ironic 2025.1 records no user unless it is given.
-        conductor_utils.node_history_record(node, event=event,
-                                            event_type=states.CLEANING,
-                                            user=task.context.user_id)
-        LOG.info('Node %(node)s: %(event)s',
-                 {'node': node.uuid, 'event': event})
+        utils.record(task, event, event_type=states.CLEANING)
 
     @utils.METRICS.timer('ValenceManagement.get_mac_addresses')
     def get_mac_addresses(self, task):

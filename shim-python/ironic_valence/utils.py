@@ -323,15 +323,16 @@ def kept_power_read(task):
     return vars(task).get(_POWER_READ)
 
 
-def record(task, event, error=False):
+def record(task, event, error=False,
+           event_type=passthru.HISTORY_EVENT_TYPE):
     """Records what the plugin did in the node's history, and saves it.
 
-    The event is of type passthru.HISTORY_EVENT_TYPE, with the user of the
-    request that caused it.
+    The event is recorded with the user of the request that caused it.
     """
-    # Ironic 2025.1's node_history_record() takes no project.
+    # Ironic 2025.1's node_history_record() takes no project, and records
+    # no user unless it is given.
     conductor_utils.node_history_record(
-        task.node, event=event, event_type=passthru.HISTORY_EVENT_TYPE,
+        task.node, event=event, event_type=event_type,
         user=task.context.user_id, error=error)
     task.node.save()
     (LOG.warning if error else LOG.info)(
