@@ -196,11 +196,18 @@ class ValencePower(utils.DriverInfoMixin, base.PowerInterface):
         manage, which composed node the node drives.
 
         :param task: a TaskManager instance containing the node to act on.
-        :raises: NodeVerifyFailure if the composed node is not Assembled.
+        :raises: NodeVerifyFailure if the composed node is not Assembled,
+            or if the service fails the one read an older service's power
+            read makes necessary.
+        :raises: InvalidParameterValue if Valence lacks the composed node
+            then.
         """
         answer = utils.kept_power_read(task)
         if answer is None:
             return
+        if not {'name', 'composition_state'} <= answer.keys():
+            # An older service's power read: the node's document says both.
+            answer = utils.get_composed_node(task, exception.NodeVerifyFailure)
         node_id = task.node.driver_info['valence_node_id']
         state = answer.get('composition_state')
         if state != passthru.ASSEMBLED:

@@ -136,6 +136,22 @@ class ManageTestCase(base.ValenceTestCase):
         self.assertEqual(1, read.call_count)
         self.assertEqual(1, self.http.call_count)
 
+    def test_an_older_services_power_read_costs_one_node_read(self):
+        # A service from before the power read carried the name.
+        read = self.http.get(base.NODE_URL + '/power',
+                             json={'power_state': protocol.POWER_OFF,
+                                   'health': 'OK',
+                                   'composition_state': 'Assembled'})
+        document = self.http.get(base.NODE_URL, json=dict(
+            power_read(), name='older-1'))
+        self._manage()
+        self.assertEqual(states.MANAGEABLE, self.node.provision_state)
+        self.assertEqual([('INFO', 'valence', 'Drives Valence node %s named '
+                           'older-1' % base.NODE_ID, 'u-operator')],
+                         self._history())
+        self.assertEqual(1, read.call_count)
+        self.assertEqual(1, document.call_count)
+
     def test_verify_step_runs_when_ironic_verifies(self):
         with task_manager.acquire(self.context, self.node.uuid) as task:
             steps = task.driver.power.get_verify_steps(task)
