@@ -222,14 +222,24 @@ def service_errors(failure, action, not_found=None):
         if not_found is not None and isinstance(e, exceptions.NodeNotFound):
             raise not_found(e) from e
         if isinstance(e, exceptions.PowerStateConflict):
-            message = _('%(action)s failed: another change of its power '
-                        'state reversed this one before the node settled '
-                        '(another conductor, or a change made outside '
-                        'Ironic); the node is not in the state asked for. '
-                        '%(error)s')
-        else:
-            message = _('%(action)s failed: %(error)s')
-        raise failure(message % {'action': action, 'error': e}) from e
+            raise failure(_(
+                '%(action)s failed: another change of its power state '
+                'reversed this one before the node settled (another '
+                'conductor, or a change made outside Ironic); the node is '
+                'not in the state asked for. %(error)s')
+                % {'action': action, 'error': e}) from e
+        raise failed(failure, action, e) from e
+
+
+def failed(failure, action, error):
+    """The exception for a failed call: failure, saying what failed why.
+
+    :param failure: the Ironic exception class, as service_errors()'s.
+    :param action: what was being done, as service_errors()'s.
+    :param error: why it failed: the service's error, or their account.
+    """
+    return failure(_('%(action)s failed: %(error)s')
+                   % {'action': action, 'error': error})
 
 
 def is_composed_node_not_found(error):

@@ -355,10 +355,9 @@ class ValenceVendorPassthru(utils.DriverInfoMixin,
         answers = [answer for _url, answer, _error in results
                    if answer is not None]
         if not answers:
-            raise exception.VendorPassthruException(
-                _('%(action)s failed: %(error)s') % {
-                    'action': action, 'error': '; '.join(
-                        str(error) for _url, _answer, error in results)})
+            raise utils.failed(exception.VendorPassthruException, action,
+                               '; '.join(str(error)
+                                         for _url, _answer, error in results))
         return dict(answers[0], replicas=[
             {'url': url, 'answered': error is None,
              'error': None if error is None else str(error)}
