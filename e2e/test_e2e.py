@@ -632,6 +632,26 @@ def test_enroll_all_picks_up_nodes_composed_behind_ironics_back(
                for row in again)
 
 
+def test_enroll_all_manages_the_node_a_cut_short_run_left_in_enroll(
+        cli, emulator):
+    # What a run killed between its create and its manage leaves.
+    composed = emulator.compose('cut-1')
+    left = cli.json('node', 'create', '--driver', 'valence', '--driver-info',
+                    'valence_node_id=%s' % composed)['uuid']
+
+    rows = {row['Valence Node']: row
+            for row in cli.json('valence', 'node', 'enroll', '--all')}
+
+    assert rows[composed]['Ironic Node'] == left
+    assert rows[composed]['Result'] == 'enrolled (manageable)'
+    assert cli.value(left, 'provision_state') == 'manageable'
+    nodes = cli.json('node', 'list', '--driver', 'valence', '--fields',
+                     'uuid', 'driver_info')
+    assert [node['uuid'] for node in nodes
+            if node['driver_info'].get('valence_node_id') == composed
+            ] == [left]
+
+
 def test_compose_of_an_unknown_flavor_says_so(cli, emulator):
     before = emulator.node_ids()
 

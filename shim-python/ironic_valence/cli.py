@@ -238,11 +238,11 @@ class _Enroller(object):
     def node_for(self, name, node_id=None):
         """An Ironic node for the composed node of that name.
 
-        Ironic's node of that name when it is a valence node that drives
-        nothing yet (left by a composition that failed), else a new one,
-        named so if the name is free. One Ironic call: the node is created,
-        or updated, with driver_info naming node_id when it is given; its
-        manage then checks the composed node and records it.
+        Ironic's node of that name when it is a valence node in enroll that
+        drives nothing yet (left by a composition that failed), else a new
+        one, named so if the name is free. One Ironic call: the node is
+        created, or updated, with driver_info naming node_id when it is
+        given; its manage then checks the composed node and records it.
 
         :param node_id: the composed node's id, or None for a node that
             drives nothing yet (the compose method makes it drive one).
@@ -252,6 +252,7 @@ class _Enroller(object):
         if name:
             node = self._named(name)
             if (node is not None and node.driver == DRIVER
+                    and node.provision_state == 'enroll'
                     and not (node.driver_info or {}).get(NODE_ID_FIELD)):
                 self.progress.step('Using Ironic node %s named %s, which '
                                    'drives no composed node'
@@ -483,12 +484,15 @@ class EnrollValenceNode(command.Lister):
     Each gets an Ironic node with driver valence and the composed node's id
     in its driver_info, moved to manageable: Ironic's verification checks
     that the composed node is Assembled and records, in the node's history,
-    which one it drives. Nodes an Ironic node already drives, and nodes not
-    yet Assembled, are skipped. A node Ironic fails to create or manage
-    does not stop the others: its row says what failed, and the command
-    then exits 1. --concurrency nodes are created at once; then the command
-    waits for all of them to be manageable, each for at most --wait
-    seconds after its manage was asked for.
+    which one it drives. An Ironic node that already drives a composed node
+    but is still in enroll (a run cut short between the two calls, a
+    failed verification) is moved to manageable; nodes an Ironic node
+    drives in any other state, and nodes not yet Assembled, are skipped. A
+    node Ironic fails to create or manage does not stop the others: its row
+    says what failed, and the command then exits 1. --concurrency nodes are
+    created at once; then the command waits for all of them to be
+    manageable, each for at most --wait seconds after its manage was asked
+    for.
     """
 
     def __init__(self, app, app_args, cmd_name=None):
@@ -539,15 +543,15 @@ class EnrollValenceNode(command.Lister):
         for uuid in wanted:
             valence_node = composed[uuid]
             node = enrolled.get(uuid)
-            if node is not None:
+            if node is not None and node.provision_state != 'enroll':
                 rows[uuid] = (node.uuid, 'already enrolled (%s)'
                               % node.provision_state)
             elif valence_node['composition_state'] != passthru.ASSEMBLED:
-                rows[uuid] = (None, 'skipped: %s, not %s'
+                rows[uuid] = (node and node.uuid, 'skipped: %s, not %s'
                               % (valence_node['composition_state'],
                                  passthru.ASSEMBLED))
             else:
-                todo.append(valence_node)
+                todo.append((valence_node, node))
         progress.summary('%d composed nodes: %d to enroll, %d already '
                          'enrolled or skipped' % (len(wanted), len(todo),
                                                   len(rows)))
@@ -574,16 +578,15 @@ class EnrollValenceNode(command.Lister):
         managing = {}
         done = 0
         with futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
-            started = {pool.submit(self._start, enroller, valence_node):
-                       valence_node['node_id'] for valence_node in todo}
+            started = {pool.submit(self._start, enroller, valence_node,
+                                   node): valence_node['node_id']
+                       for valence_node, node in todo}
             for future in futures.as_completed(started):
                 uuid = started[future]
                 node, error, asked_at = future.result()
                 if error is not None:
                     self.failed = True
                     rows[uuid] = (node, 'failed: %s' % error)
-                elif asked_at is None:
-                    rows[uuid] = (node, 'enrolled (manageable)')
                 else:
                     managing[node] = (uuid, asked_at)
                 done += 1
@@ -592,17 +595,21 @@ class EnrollValenceNode(command.Lister):
         return managing
 
     @staticmethod
-    def _start(enroller, valence_node):
-        """Creates one node and asks Ironic to manage it.
+    def _start(enroller, valence_node, node):
+        """Asks Ironic to manage the node, created first if it is None.
 
+        :param node: the Ironic node in enroll that already drives the
+            composed node, or None.
         :returns: the Ironic node's uuid (or None), the error (or None) and
-            when its manage was asked for (None if it was not in enroll).
+            when its manage was asked for.
         """
-        node = None
         try:
-            node = enroller.create(valence_node)
-            if node.provision_state != 'enroll':
-                return node.uuid, None, None
+            if node is None:
+                node = enroller.create(valence_node)
+            else:
+                enroller.progress.step(
+                    'Ironic node %s already drives Valence node %s but is '
+                    'enroll' % (node.uuid, valence_node['node_id']))
             enroller.ironic.node.set_provision_state(node.uuid, 'manage')
             return node.uuid, None, time.monotonic()
         except ironic_exc.ClientException as e:

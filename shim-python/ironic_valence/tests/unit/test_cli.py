@@ -385,6 +385,38 @@ def test_enroll_all_enrolls_what_no_ironic_node_drives(ironic):
     assert ironic.node.set_provision_state.call_args.args[1:] == ('manage',)
 
 
+def test_enroll_manages_a_node_a_cut_short_run_left_in_enroll(ironic):
+    # Created with its driver_info, then the run died before its manage.
+    ironic.composed = [composed(), composed('db-1', state='Allocated',
+                                            node_id='db')]
+    ironic.nodes = [ironic_node('enroll'), ironic_node('enroll',
+                                                       node_id='db')]
+    ironic.nodes[1].uuid = 'db-node'
+
+    _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
+
+    assert rows == [
+        (VN, 'web-1', IRONIC_UUID, 'enrolled (manageable)'),
+        ('db', 'db-1', 'db-node', 'skipped: Allocated, not Assembled')]
+    ironic.node.create.assert_not_called()
+    assert [c.args for c in ironic.node.set_provision_state.call_args_list
+            ] == [(IRONIC_UUID, 'manage')]
+
+
+def test_enroll_reuses_a_named_node_only_in_enroll(ironic):
+    ironic.composed = [composed('db-1', node_id='db')]
+    spare = ironic_node('manageable', node_id=None)
+    spare.uuid, spare.name = 'spare-node', 'db-1'
+    ironic.nodes = [spare]
+
+    _, rows = run(cli.EnrollValenceNode, ironic, ['--all'])
+
+    assert rows == [('db', 'db-1', IRONIC_UUID, 'enrolled (manageable)')]
+    ironic.node.update.assert_not_called()
+    ironic.node.create.assert_called_once_with(
+        driver='valence', name=None, driver_info={'valence_node_id': 'db'})
+
+
 def test_enroll_failure_of_one_node_is_its_row(ironic):
     ironic.composed = [composed()]
     ironic.node.create.side_effect = ironic_exc.Forbidden(
