@@ -41,16 +41,16 @@ sync skips: reserved, in a power action, or in a state it does not sync),
 and puts those the list does not know, due, among the known nodes not read
 yet in the cycle, all in that order, which is the sync's: they are read
 ahead with the others instead of each on its own. When a cycle begins with
-such a node, the list tells it: most nodes after it were read in the cycle
-thought under way. The listing also holds the nodes enrolled after the
-cycle under way took its own list: that cycle does not read them, so their
-reads ahead expire untaken. A node taken into a batch
-leaves the list until the sync reads it again: each read allows at most one
-read ahead of that node, and a node the sync stops reading (deleted, in
-maintenance) is read ahead once more at most; one that Ironic's hash ring
-has given to another conductor (the ring names conductors as they
-register: host:port with JSON-RPC on a port of their own) is not read
-ahead any more.
+such a node, the list tells it: most of the known nodes in it come after
+that node and were read in the cycle thought under way. The listing also
+holds the nodes enrolled after the cycle under way took its own list: that
+cycle does not read them, so their reads ahead expire untaken. A node taken
+into a batch leaves the list until the sync reads it again: each read
+allows at most one read ahead of that node, and a node the sync stops
+reading (deleted, in maintenance) is read ahead once more at most; one that
+Ironic's hash ring has given to another conductor (the ring names
+conductors as they register: host:port with JSON-RPC on a port of their
+own) is not read ahead any more.
 
 Freshness: a read ahead answers only a read in a shared task (the sync's),
 at most once, and only while it is younger than
@@ -364,12 +364,16 @@ class ReadAhead(object):
         """
         ids = [node_id for node_id, _owner in listed]
         after = listed[ids.index(read_id) + 1:] if read_id in ids else listed
-        known = [self._known[node_id][0] for node_id, _owner in after
-                 if node_id in self._known]
-        if known.count(self._cycle) * 2 > len(known):
-            # Most nodes the sync reads after this one were read in the
-            # cycle under way: it has begun another cycle with this node,
-            # which no earlier read of the cycle told.
+        read_after = [node_id for node_id, _owner in after
+                      if self._known.get(node_id, (None,))[0] == self._cycle]
+        known = [node_id for node_id in ids
+                 if node_id in self._known and node_id != read_id]
+        if len(read_after) * 2 > len(known):
+            # Most known nodes the sync reads come after this one and were
+            # read in the cycle under way: it has begun another cycle with
+            # this node, which no earlier read of the cycle told. Counted
+            # against all the known nodes listed: near the list's end, the
+            # sync's other workers may have read the few after it meanwhile.
             self._cycle += 1
             if read_id in self._known:
                 self._known[read_id] = ((self._cycle,)

@@ -736,8 +736,8 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.assertEqual(2, len(self.batches))
         self.assertIsNone(read_ahead.read(self.context, 'a', True, OWNER))
 
-    def _sync(self, order, queued=None):
-        """One cycle of the sync, half a second per node.
+    def _sync(self, order, queued=None, step=0.5):
+        """One cycle of the sync, step seconds per node.
 
         :param order: the nodes read, in that order.
         :param queued: the nodes the sync listed when it began; the others
@@ -755,7 +755,7 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
             while self.batches:
                 function, args = self.batches.pop(0)
                 function(*args)
-            self.clock.now += 0.5
+            self.clock.now += step
         return alone
 
     def test_nodes_the_sync_passed_by_hold_back_no_batch(self):
@@ -816,6 +816,34 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         # for it.
         self.assertEqual(['n1'], self._sync(ids[1:]))
         self.assertEqual([ids[1:4], ids[4:7], ids[7:10], ids[10:]],
+                         [request.json()['nodes']
+                          for request in self.posts.request_history])
+
+    def test_new_node_at_the_end_of_a_cycle_begins_no_cycle(self):
+        # Nodes 18 and 19 are verified while the first cycle runs. In the
+        # second, the sync's read of node 18 lists the nodes, and another
+        # worker reads node 19 meanwhile: the only node after node 18 in
+        # the list, read in the cycle under way, as the nodes after the
+        # first of a cycle are.
+        self.config(sync_power_state_interval=1, group='conductor')
+        self.config(power_read_ahead=4, group='valence')
+        self.posts = self.http.post(BATCH_URL, json=_batch_answer)
+        ids = ['n%02d' % i for i in range(20)]
+
+        def listing(driver):
+            self.read_ahead.read(self.context, 'n19', True,
+                                 ('n19', 'valence', ''))
+            return [(node_id, (node_id, 'valence', '')) for node_id in ids]
+
+        self.listings.side_effect = listing
+        alone = [self._sync(ids, queued=ids[:18], step=0.1),
+                 self._sync(ids[:19], step=0.1), self._sync(ids, step=0.1)]
+        # The third cycle begins with node 0, not the second with node 18:
+        # the nodes the second read last are not first in the order, where
+        # no batch would take them before they are due.
+        self.assertEqual([ids[:18], ['n00', 'n18'], ['n00']], alone)
+        batches = [ids[1:5], ids[5:9], ids[9:13], ids[13:17]]
+        self.assertEqual(batches + [['n17']] + batches + [ids[17:]],
                          [request.json()['nodes']
                           for request in self.posts.request_history])
 
