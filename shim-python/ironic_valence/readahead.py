@@ -41,23 +41,29 @@ sync skips: reserved, in a power action, or in a state it does not sync),
 and puts those the list does not know, due, among the known nodes not read
 yet in the cycle, all in that order, which is the sync's: they are read
 ahead with the others instead of each on its own. When a cycle begins with
-such a node, the list tells it: most nodes after it were read in the cycle
-thought under way. A node taken into a batch
-leaves the list until the sync reads it again: each read allows at most one
-read ahead of that node, and a node the sync stops reading (deleted, in
-maintenance) is read ahead once more at most; one that Ironic's hash ring
-has given to another conductor (the ring names conductors as they
-register: host:port with JSON-RPC on a port of their own) is not read
-ahead any more.
+such a node, the list tells it: most of the known nodes in it come after
+that node and were read in the cycle thought under way. The listing also
+holds the nodes enrolled after the cycle under way took its own list: that
+cycle does not read them, so their reads ahead expire untaken. A node taken
+into a batch leaves the list until the sync reads it again: each read
+allows at most one read ahead of that node, and a node the sync stops
+reading (deleted, in maintenance) is read ahead once more at most; one that
+Ironic's hash ring has given to another conductor (the ring names
+conductors as they register: host:port with JSON-RPC on a port of their
+own) is not read ahead any more.
 
 Freshness: a read ahead answers only a read in a shared task (the sync's),
 at most once, and only while it is younger than
-[valence]power_read_ahead_max_age, counted from when its batch was sent;
-no batch is sent while the oldest read ahead has waited half that untaken,
-for reads the sync would come to only after they expired. A
-read in an exclusive task, which every power action holds, always asks the
-service; so does any read after a power change through this shim, which
-drops the node's entry and keeps a batch in flight from storing it.
+[valence]power_read_ahead_max_age, counted from when its batch was sent; no
+batch is sent while the oldest read ahead the sync has not passed by has
+waited half that untaken, for reads the sync would come to only after they
+expired. The sync has passed a read ahead by once it took one further on in
+the order they were read ahead in: the sync skipped its node, did not list
+it when its cycle began, or read it on its own while its batch was formed,
+and comes to it in a later cycle if at all. A read in an exclusive task,
+which every power action holds, always asks the service; so does any read
+after a power change through this shim, which drops the node's entry and
+keeps a batch in flight from storing it.
 
 A batch that fails as a whole (the service down, or an older service
 without the endpoint), or that reads none of its nodes (Valence down),
@@ -127,9 +133,11 @@ class _NothingRead(Exception):
 class _Batch(object):
     """The power reads of some nodes, asked for in one call."""
 
-    def __init__(self, node_ids, sent_at):
+    def __init__(self, node_ids, sent_at, first):
         self.node_ids = node_ids
         self.sent_at = sent_at
+        # The place of its first node in the order of all reads ahead.
+        self.first = first
         # When the call gives up at the latest, retries included.
         self.deadline = sent_at + utils.service_client().wait_for(
             protocol.READ_BUDGET_SECONDS)
@@ -252,9 +260,15 @@ class ReadAhead(object):
         # The sync's cycle under way, counted from 0 since this registry
         # began.
         self._cycle = 0
-        # node id -> (monotonic time its batch was sent, its power read),
-        # in about the order the batches were sent.
+        # node id -> (monotonic time its batch was sent, its power read,
+        # its place in the order of all reads ahead), in about that order.
         self._ready = collections.OrderedDict()
+        # How many nodes were read ahead: the place of the next one in the
+        # sync's order as predicted.
+        self._places = 0
+        # The furthest place of a read ahead that the sync took: it has
+        # passed by those before it still untaken.
+        self._passed = -1
         # node id -> the _Batch in flight that reads it.
         self._pending = {}
         self._in_flight = 0
@@ -350,12 +364,16 @@ class ReadAhead(object):
         """
         ids = [node_id for node_id, _owner in listed]
         after = listed[ids.index(read_id) + 1:] if read_id in ids else listed
-        known = [self._known[node_id][0] for node_id, _owner in after
-                 if node_id in self._known]
-        if known.count(self._cycle) * 2 > len(known):
-            # Most nodes the sync reads after this one were read in the
-            # cycle under way: it has begun another cycle with this node,
-            # which no earlier read of the cycle told.
+        read_after = [node_id for node_id, _owner in after
+                      if self._known.get(node_id, (None,))[0] == self._cycle]
+        known = [node_id for node_id in ids
+                 if node_id in self._known and node_id != read_id]
+        if len(read_after) * 2 > len(known):
+            # Most known nodes the sync reads come after this one and were
+            # read in the cycle under way: it has begun another cycle with
+            # this node, which no earlier read of the cycle told. Counted
+            # against all the known nodes listed: near the list's end, the
+            # sync's other workers may have read the few after it meanwhile.
             self._cycle += 1
             if read_id in self._known:
                 self._known[read_id] = ((self._cycle,)
@@ -395,12 +413,12 @@ class ReadAhead(object):
             document), or None when the node must be read on its own.
         """
         with self._lock:
-            entry = self._ready.pop(node_id, None)
+            entry = self._pop_ready(node_id)
             batch = self._pending.get(node_id) if entry is None else None
         if batch is not None:
             batch.done.wait(max(0.0, batch.deadline - self._clock()))
             with self._lock:
-                entry = self._ready.pop(node_id, None)
+                entry = self._pop_ready(node_id)
                 if self._pending.get(node_id) is batch:
                     # Given up on: the batch must not store it any more.
                     del self._pending[node_id]
@@ -410,6 +428,19 @@ class ReadAhead(object):
             return None
         _count('ReadAhead.hit')
         return entry[1]
+
+    def _pop_ready(self, node_id):
+        """Take the node's read ahead out of the ready ones, for the sync.
+
+        The sync has come to the read's place in their order. Called with
+        the lock held.
+
+        :returns: (time its batch was sent, power read, place), or None.
+        """
+        entry = self._ready.pop(node_id, None)
+        if entry is not None:
+            self._passed = max(self._passed, entry[2])
+        return entry
 
     def forget(self, node_id):
         """Drop what was or is being read ahead of the node.
@@ -435,13 +466,19 @@ class ReadAhead(object):
         # Reads that nobody took (the node was deleted, or read in an
         # exclusive task meanwhile) would otherwise count as ready forever.
         while self._ready:
-            node_id, (sent_at, _read) = next(iter(self._ready.items()))
+            node_id, (sent_at, _read, _place) = next(
+                iter(self._ready.items()))
             if now - sent_at <= max_age:
                 break
             del self._ready[node_id]
         if len(self._ready) + len(self._pending) >= size:
             return None
-        if self._ready and now - sent_at > _LINGER_FRACTION * max_age:
+        # The oldest read ahead the sync has not passed by: one it passed
+        # by would hold back every batch until it expired.
+        waiting = next((sent_at for sent_at, _read, place
+                        in self._ready.values() if place > self._passed),
+                       None)
+        if waiting is not None and now - waiting > _LINGER_FRACTION * max_age:
             # The sync comes to the nodes read ahead more slowly than they
             # were read (it reads many others on their own, as in a cycle
             # over nodes new to it): reads sent now would expire before it
@@ -463,7 +500,8 @@ class ReadAhead(object):
             del self._known[node_id]
         if not node_ids:
             return None
-        batch = _Batch(node_ids, now)
+        batch = _Batch(node_ids, now, self._places)
+        self._places += len(node_ids)
         for node_id in node_ids:
             del self._known[node_id]
             self._pending[node_id] = batch
@@ -509,13 +547,13 @@ class ReadAhead(object):
         """
         with self._lock:
             self._in_flight -= 1
-            for node_id in batch.node_ids:
+            for place, node_id in enumerate(batch.node_ids, batch.first):
                 # Not if the node was read, or changed, meanwhile.
                 if self._pending.get(node_id) is batch:
                     del self._pending[node_id]
                     if node_id in reads:
                         self._ready[node_id] = (batch.sent_at,
-                                                reads[node_id])
+                                                reads[node_id], place)
             if failure is not None:
                 self._pause(failure)
         batch.done.set()

@@ -736,6 +736,117 @@ class ReadAheadUnitTestCase(base.ValenceTestCase):
         self.assertEqual(2, len(self.batches))
         self.assertIsNone(read_ahead.read(self.context, 'a', True, OWNER))
 
+    def _sync(self, order, queued=None, step=0.5):
+        """One cycle of the sync, step seconds per node.
+
+        :param order: the nodes read, in that order.
+        :param queued: the nodes the sync listed when it began; the others
+            are read in exclusive tasks (verified by `manage`) meanwhile.
+            All by default.
+        :returns: the nodes the sync read on their own.
+        """
+        alone = []
+        for node_id in order:
+            shared = node_id in (queued or order)
+            if (self.read_ahead.read(self.context, node_id, shared,
+                                     (node_id, 'valence', '')) is None
+                    and shared):
+                alone.append(node_id)
+            while self.batches:
+                function, args = self.batches.pop(0)
+                function(*args)
+            self.clock.now += step
+        return alone
+
+    def test_nodes_the_sync_passed_by_hold_back_no_batch(self):
+        # Enrolment through the API, the sync reading 4 nodes ahead, half a
+        # second per node (max age 5 s). Nodes 12 to 15 are verified (in
+        # exclusive tasks) while the first cycle runs, which skips them:
+        # reserved. Nodes 16 and 17 are created after the second cycle
+        # began, so are not in its list, and verified while it runs; its
+        # listing at its first new node, node 12, reads them ahead.
+        self.config(sync_power_state_interval=1, group='conductor')
+        self.config(power_read_ahead=4, group='valence')
+        self.posts = self.http.post(BATCH_URL, json=_batch_answer)
+        ids = ['n%02d' % i for i in range(18)]
+        self.listings.side_effect = lambda driver: [
+            (node_id, (node_id, 'valence', '')) for node_id in ids]
+        alone = [self._sync(ids[:16], queued=ids[:12]),
+                 self._sync(ids[:2] + ['n16'] + ids[2:4] + ['n17']
+                            + ids[4:16], queued=ids[:16])]
+        self.assertEqual([ids[:12], ['n00', 'n12']], alone)
+        # The first cycle after enrolment reads them last, their reads
+        # ahead expired, and no batch waits for them meanwhile; its workers
+        # read some neighbours out of order.
+        order = list(ids)
+        for i in range(1, 17, 3):
+            order[i], order[i + 1] = order[i + 1], order[i]
+        alone.append(self._sync(order))
+        self.assertEqual(['n00', 'n17', 'n16'], alone[-1])
+        # Each node read by Valence once per sync read: nodes 16 and 17
+        # twice for one.
+        sent = sum((request.json()['nodes']
+                    for request in self.posts.request_history), [])
+        self.assertEqual([3] * 12 + [2] * 6, [
+            sent.count(node_id) + sum(alone, []).count(node_id)
+            for node_id in ids])
+
+    def test_read_ahead_of_a_node_read_meanwhile_holds_back_no_batch(self):
+        # Two sync workers: one reads node 1 and misses; while it sends
+        # that miss's counter (a UDP send lets other threads run), the
+        # other reads node 0, the first of the cycle, whose batch takes
+        # node 1 too.
+        self.config(sync_power_state_interval=1, group='conductor')
+        self.config(power_read_ahead=3, group='valence')
+        self.posts = self.http.post(BATCH_URL, json=_batch_answer)
+        ids = ['n%d' % i for i in range(12)]
+        self._sync(ids)
+        count = readahead._count
+        meanwhile = [lambda: self.read_ahead.read(
+            self.context, 'n0', True, ('n0', 'valence', ''))]
+
+        def other_worker(name):
+            count(name)
+            if meanwhile:
+                meanwhile.pop()()
+
+        self.useFixture(fixtures.MockPatchObject(
+            readahead, '_count', side_effect=other_worker))
+        # Node 1's read ahead is never taken; the next batches do not wait
+        # for it.
+        self.assertEqual(['n1'], self._sync(ids[1:]))
+        self.assertEqual([ids[1:4], ids[4:7], ids[7:10], ids[10:]],
+                         [request.json()['nodes']
+                          for request in self.posts.request_history])
+
+    def test_new_node_at_the_end_of_a_cycle_begins_no_cycle(self):
+        # Nodes 18 and 19 are verified while the first cycle runs. In the
+        # second, the sync's read of node 18 lists the nodes, and another
+        # worker reads node 19 meanwhile: the only node after node 18 in
+        # the list, read in the cycle under way, as the nodes after the
+        # first of a cycle are.
+        self.config(sync_power_state_interval=1, group='conductor')
+        self.config(power_read_ahead=4, group='valence')
+        self.posts = self.http.post(BATCH_URL, json=_batch_answer)
+        ids = ['n%02d' % i for i in range(20)]
+
+        def listing(driver):
+            self.read_ahead.read(self.context, 'n19', True,
+                                 ('n19', 'valence', ''))
+            return [(node_id, (node_id, 'valence', '')) for node_id in ids]
+
+        self.listings.side_effect = listing
+        alone = [self._sync(ids, queued=ids[:18], step=0.1),
+                 self._sync(ids[:19], step=0.1), self._sync(ids, step=0.1)]
+        # The third cycle begins with node 0, not the second with node 18:
+        # the nodes the second read last are not first in the order, where
+        # no batch would take them before they are due.
+        self.assertEqual([ids[:18], ['n00', 'n18'], ['n00']], alone)
+        batches = [ids[1:5], ids[5:9], ids[9:13], ids[13:17]]
+        self.assertEqual(batches + [['n17']] + batches + [ids[17:]],
+                         [request.json()['nodes']
+                          for request in self.posts.request_history])
+
     def test_sync_order_is_the_conductors(self):
         def node(**fields):
             return obj_utils.create_test_node(
