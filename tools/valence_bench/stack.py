@@ -241,19 +241,55 @@ class Backends:
                         i >> 16 & 0xff, i >> 8 & 0xff, i & 0xff)}]}
                    for i, uuid in enumerate(self.sushy_ids, 1)]
         config = self.work_dir / 'sushy.conf'
-        # sushy-emulator's configuration is a Python file.
+        # sushy-emulator's configuration is a Python file. Each system's
+        # indicator LED is given (as the 'Lit' it reports by default):
+        # left out, the first read of each system writes it into the
+        # emulator's SQLite state, a write per node contending for the
+        # database's lock with the reads of the sync.
         config.write_text(
             'SUSHY_EMULATOR_LISTEN_IP = "127.0.0.1"\n'
             'SUSHY_EMULATOR_LISTEN_PORT = %d\n'
             'SUSHY_EMULATOR_STATE_DIR = %r\n'
             'SUSHY_EMULATOR_FAKE_DRIVER = True\n'
             'SUSHY_EMULATOR_FAKE_SYSTEMS = %r\n'
-            % (port, str(state_dir), systems))
+            'SUSHY_EMULATOR_INDICATOR_LEDS = %r\n'
+            % (port, str(state_dir), systems,
+               dict.fromkeys(self.sushy_ids, 'Lit')))
         sushy = self.processes.start(
             'sushy', pinned([VENV_BIN / 'sushy-emulator', '--config', config],
                             'bmc', self.args))
         sushy.wait_ready(self.sushy_url + '/redfish/v1/', deadline)
         self.started['sushy'] = sushy
+        self.build_sushy_systems(deadline)
+
+    def build_sushy_systems(self, deadline):
+        """Reads one system, alone, so that sushy-emulator builds them all.
+
+        Its fake driver (and its indicators, with the LEDs given) is built
+        by the first request that needs it, not at start (its root answers
+        without it), and kept only once built:
+        it writes every configured system into its SQLite state, a new
+        connection and a commit each, then reads them all back. When
+        Ironic's first requests come together, each builds its own; they
+        wait on each other's writes past SQLite's 5 s busy timeout
+        ("database is locked"), the connections they leave to the garbage
+        collector pile up to the open files limit ("unable to open
+        database file"), and as a failed build is not kept, every later
+        request starts another. Built by one request first, later ones
+        only read.
+
+        :raises waiting.OutOfTime: when the run's deadline came first.
+        :raises RuntimeError: when the read failed.
+        """
+        url = '%s/redfish/v1/Systems/%s' % (self.sushy_url, self.sushy_ids[0])
+        seconds = min(deadline.left(), waiting.START_TIMEOUT_S)
+        try:
+            waiting.http_json(url, timeout=max(0.1, seconds))
+        except (OSError, ValueError) as exc:
+            deadline.check('sushy-emulator building its systems')
+            raise RuntimeError('sushy-emulator did not build its %d systems '
+                               '(%s); see %s' % (self.nodes, exc,
+                                                 self.processes.log_dir))
 
     def start_for(self, kind, deadline):
         if kind.backend == 'valence':

@@ -11,6 +11,7 @@
 # under the License.
 
 import types
+import urllib.error
 
 import pytest
 
@@ -114,3 +115,75 @@ def test_another_refusal_is_not_asked_again(no_sleep):
 def test_no_retry_once_the_deadline_has_passed(no_sleep):
     with pytest.raises(OutOfTime):
         stack.manage_with_retries(Baremetal(503), NODE, Deadline(0))
+
+
+class SushyChild:
+    pid = 4242
+
+    def __init__(self, events):
+        self.events = events
+
+    def wait_ready(self, url, deadline):
+        self.events.append(('ready', url))
+
+
+class SushyProcesses:
+    """Starts nothing: records what sushy-emulator would be started with."""
+
+    log_dir = 'the-log-dir'
+
+    def __init__(self):
+        self.events = []
+        self.argv = None
+
+    def start(self, name, argv, env=None):
+        self.argv = argv
+        return SushyChild(self.events)
+
+
+def start_sushy(tmp_path, monkeypatch, read=None):
+    processes = SushyProcesses()
+
+    def http_json(url, timeout):
+        processes.events.append(('read', url, timeout))
+        if read:
+            read()
+
+    monkeypatch.setattr(stack.waiting, 'http_json', http_json)
+    backends = stack.Backends(processes, 3, tmp_path,
+                              types.SimpleNamespace(pin=False))
+    backends.start_sushy(Deadline(60))
+    return backends, processes
+
+
+def test_sushy_is_given_every_systems_indicator_led(tmp_path, monkeypatch):
+    backends, _ = start_sushy(tmp_path, monkeypatch)
+
+    config = {}
+    exec((tmp_path / 'sushy.conf').read_text(), config)
+    assert config['SUSHY_EMULATOR_INDICATOR_LEDS'] == {
+        uuid: 'Lit' for uuid in backends.sushy_ids}
+    assert ([s['uuid'] for s in config['SUSHY_EMULATOR_FAKE_SYSTEMS']]
+            == backends.sushy_ids)
+
+
+def test_sushy_builds_its_systems_before_ironic_reads(tmp_path, monkeypatch):
+    backends, processes = start_sushy(tmp_path, monkeypatch)
+
+    url = backends.sushy_url
+    assert processes.events == [
+        ('ready', url + '/redfish/v1/'),
+        ('read', '%s/redfish/v1/Systems/%s' % (url, backends.sushy_ids[0]),
+         pytest.approx(60, abs=1))]
+    assert 'sushy' in backends.started
+
+
+def test_sushy_failing_to_build_its_systems_is_an_error(tmp_path,
+                                                        monkeypatch):
+    def fails():
+        raise urllib.error.HTTPError('url', 500, 'database is locked', {},
+                                     None)
+
+    with pytest.raises(RuntimeError,
+                       match='did not build its 3 systems .*the-log-dir'):
+        start_sushy(tmp_path, monkeypatch, fails)
